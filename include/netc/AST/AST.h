@@ -1,0 +1,266 @@
+//===- AST.h - the abstract syntax tree of .net files ------------*- C++ -*-===//
+//
+// A small hand-written AST, after MLIR's Toy tutorial: a Kind enum with
+// classof for llvm::isa/dyn_cast, unique_ptr children, and a source range on
+// every node. The parser builds it; the checker reads it. Pipes are already
+// desugared here: `a |> f(b)` is the call `f(a, b)` with its first argument
+// marked as piped.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/SMLoc.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netc::ast {
+
+/// A name as written in the source, with its range.
+struct Identifier {
+  std::string name;
+  llvm::SMRange range;
+};
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+/// Base class of every expression.
+class Expr {
+public:
+  enum class Kind { Integer, Float, Bool, String, Name, Tuple, Call };
+  Expr(Kind kind, llvm::SMRange range) : kind(kind), range(range) {}
+  virtual ~Expr() = default;
+  Kind getKind() const { return kind; }
+  llvm::SMRange getRange() const { return range; }
+  llvm::SMLoc getLoc() const { return range.Start; }
+
+private:
+  const Kind kind;
+  llvm::SMRange range;
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+/// An integer literal such as `64` or `-1`.
+class IntegerExpr : public Expr {
+public:
+  IntegerExpr(int64_t value, llvm::SMRange range)
+      : Expr(Kind::Integer, range), value(value) {}
+  int64_t getValue() const { return value; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Integer; }
+
+private:
+  int64_t value;
+};
+
+/// A floating-point literal such as `0.5`.
+class FloatExpr : public Expr {
+public:
+  FloatExpr(double value, llvm::SMRange range)
+      : Expr(Kind::Float, range), value(value) {}
+  double getValue() const { return value; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Float; }
+
+private:
+  double value;
+};
+
+/// `true` or `false`.
+class BoolExpr : public Expr {
+public:
+  BoolExpr(bool value, llvm::SMRange range)
+      : Expr(Kind::Bool, range), value(value) {}
+  bool getValue() const { return value; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Bool; }
+
+private:
+  bool value;
+};
+
+/// A string literal such as `"same"` (the value is unescaped).
+class StringExpr : public Expr {
+public:
+  StringExpr(std::string value, llvm::SMRange range)
+      : Expr(Kind::String, range), value(std::move(value)) {}
+  llvm::StringRef getValue() const { return value; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::String; }
+
+private:
+  std::string value;
+};
+
+/// A reference to a bound name, such as `x`.
+class NameExpr : public Expr {
+public:
+  NameExpr(std::string name, llvm::SMRange range)
+      : Expr(Kind::Name, range), name(std::move(name)) {}
+  llvm::StringRef getName() const { return name; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Name; }
+
+private:
+  std::string name;
+};
+
+/// A tuple such as `(3, 5)`.
+class TupleExpr : public Expr {
+public:
+  TupleExpr(std::vector<ExprPtr> elements, llvm::SMRange range)
+      : Expr(Kind::Tuple, range), elements(std::move(elements)) {}
+  llvm::ArrayRef<ExprPtr> getElements() const { return elements; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Tuple; }
+
+private:
+  std::vector<ExprPtr> elements;
+};
+
+/// One argument of a call: positional (no keyword) or `keyword=value`.
+struct Argument {
+  std::optional<Identifier> keyword;
+  ExprPtr value;
+  /// The whole argument, keyword included.
+  llvm::SMRange range;
+};
+
+/// A call such as `conv2d(x, 6, kernel=5)`, or a pipe stage `x |> tanh`,
+/// which is the call `tanh(x)` with isPiped() true.
+class CallExpr : public Expr {
+public:
+  CallExpr(Identifier callee, std::vector<Argument> args, bool piped,
+           llvm::SMRange range)
+      : Expr(Kind::Call, range), callee(std::move(callee)),
+        args(std::move(args)), piped(piped) {}
+  const Identifier &getCallee() const { return callee; }
+  llvm::ArrayRef<Argument> getArgs() const { return args; }
+  /// True when the first argument came from the left side of `|>`.
+  bool isPiped() const { return piped; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Call; }
+
+private:
+  Identifier callee;
+  std::vector<Argument> args;
+  bool piped;
+};
+
+//===----------------------------------------------------------------------===//
+// Statements
+//===----------------------------------------------------------------------===//
+
+/// Base class of every statement in a network body.
+class Stmt {
+public:
+  enum class Kind { Input, Assign, Output, Expr };
+  Stmt(Kind kind, llvm::SMRange range) : kind(kind), range(range) {}
+  virtual ~Stmt() = default;
+  Kind getKind() const { return kind; }
+  llvm::SMRange getRange() const { return range; }
+
+private:
+  const Kind kind;
+  llvm::SMRange range;
+};
+using StmtPtr = std::unique_ptr<Stmt>;
+
+/// `input image: [1, 32, 32]` or `input tokens: f16[128]`.
+class InputStmt : public Stmt {
+public:
+  InputStmt(Identifier name, std::optional<Identifier> dtype,
+            std::vector<ExprPtr> dims, llvm::SMRange range)
+      : Stmt(Kind::Input, range), name(std::move(name)),
+        dtype(std::move(dtype)), dims(std::move(dims)) {}
+  const Identifier &getName() const { return name; }
+  const std::optional<Identifier> &getDType() const { return dtype; }
+  llvm::ArrayRef<ExprPtr> getDims() const { return dims; }
+  static bool classof(const Stmt *s) { return s->getKind() == Kind::Input; }
+
+private:
+  Identifier name;
+  std::optional<Identifier> dtype;
+  std::vector<ExprPtr> dims;
+};
+
+/// `x = expr`.
+class AssignStmt : public Stmt {
+public:
+  AssignStmt(Identifier target, ExprPtr value, llvm::SMRange range)
+      : Stmt(Kind::Assign, range), target(std::move(target)),
+        value(std::move(value)) {}
+  const Identifier &getTarget() const { return target; }
+  const Expr &getValue() const { return *value; }
+  static bool classof(const Stmt *s) { return s->getKind() == Kind::Assign; }
+
+private:
+  Identifier target;
+  ExprPtr value;
+};
+
+/// `output logits = expr` or `output logits` (an existing value).
+class OutputStmt : public Stmt {
+public:
+  OutputStmt(Identifier name, ExprPtr value, llvm::SMRange range)
+      : Stmt(Kind::Output, range), name(std::move(name)),
+        value(std::move(value)) {}
+  const Identifier &getName() const { return name; }
+  /// The defining expression, or null for `output NAME`.
+  const Expr *getValue() const { return value.get(); }
+  static bool classof(const Stmt *s) { return s->getKind() == Kind::Output; }
+
+private:
+  Identifier name;
+  ExprPtr value;
+};
+
+/// An expression whose value is not bound, such as a bare `relu(x)`.
+class ExprStmt : public Stmt {
+public:
+  ExprStmt(ExprPtr value, llvm::SMRange range)
+      : Stmt(Kind::Expr, range), value(std::move(value)) {}
+  const Expr &getValue() const { return *value; }
+  static bool classof(const Stmt *s) { return s->getKind() == Kind::Expr; }
+
+private:
+  ExprPtr value;
+};
+
+//===----------------------------------------------------------------------===//
+// Top level
+//===----------------------------------------------------------------------===//
+
+/// `network Name { ... }`.
+class Network {
+public:
+  Network(Identifier name, std::vector<StmtPtr> body, llvm::SMRange range)
+      : name(std::move(name)), body(std::move(body)), range(range) {}
+  const Identifier &getName() const { return name; }
+  llvm::ArrayRef<StmtPtr> getBody() const { return body; }
+  llvm::SMRange getRange() const { return range; }
+
+private:
+  Identifier name;
+  std::vector<StmtPtr> body;
+  llvm::SMRange range;
+};
+
+/// One parsed .net file.
+class Module {
+public:
+  explicit Module(std::vector<std::unique_ptr<Network>> networks)
+      : networks(std::move(networks)) {}
+  llvm::ArrayRef<std::unique_ptr<Network>> getNetworks() const {
+    return networks;
+  }
+
+private:
+  std::vector<std::unique_ptr<Network>> networks;
+};
+
+/// Prints \p module as an indented tree (for `--emit=ast` and tests).
+void dump(const Module &module, llvm::raw_ostream &os);
+
+} // namespace netc::ast

@@ -1,0 +1,187 @@
+//===- Diagnostics.h - the one diagnostics engine of netc -------*- C++ -*-===//
+//
+// Every stage reports errors, warnings and notes through DiagnosticEngine.
+// Diagnostics are declared once in DiagnosticKinds.def; a report names its
+// kind, a location, the formatv arguments, and optionally ranges, fix-its and
+// notes. A DiagnosticConsumer decides what happens to each finished
+// diagnostic: TextDiagnosticPrinter prints it clang-style through
+// llvm::SourceMgr, VerifyDiagnosticConsumer (Verify.h) checks it against the
+// expectations written in the source.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/SMLoc.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace netc {
+
+/// The identity of every diagnostic netc can emit.
+namespace diag {
+enum Kind : unsigned {
+#define DIAG(ID, SEVERITY, GROUP, FORMAT) ID,
+#include "netc/Basic/DiagnosticKinds.def"
+  NumKinds
+};
+} // namespace diag
+
+/// How serious a diagnostic is.
+enum class Severity { Note, Warning, Error };
+
+/// The static description of one diagnostic kind.
+struct DiagnosticInfo {
+  llvm::StringLiteral name;
+  Severity severity;
+  llvm::StringLiteral group;
+  llvm::StringLiteral format;
+};
+
+/// Returns the static description of \p kind.
+const DiagnosticInfo &getDiagnosticInfo(diag::Kind kind);
+
+/// A replacement of the text in a range (an empty range inserts).
+struct FixIt {
+  llvm::SMRange range;
+  std::string replacement;
+};
+
+/// A finished diagnostic: its final severity, location, text and attachments.
+struct Diagnostic {
+  diag::Kind kind = diag::NumKinds;
+  Severity severity = Severity::Error;
+  llvm::SMLoc loc;
+  std::string message;
+  std::vector<llvm::SMRange> ranges;
+  std::vector<FixIt> fixIts;
+  std::vector<Diagnostic> notes;
+};
+
+/// Receives each finished diagnostic.
+class DiagnosticConsumer {
+public:
+  virtual ~DiagnosticConsumer();
+  /// Handles one diagnostic, with its notes attached.
+  virtual void handle(const Diagnostic &diagnostic) = 0;
+};
+
+/// Prints diagnostics as clang does: file:line:col, the source line, a caret
+/// and range underline, fix-it text, then the notes.
+class TextDiagnosticPrinter : public DiagnosticConsumer {
+public:
+  TextDiagnosticPrinter(llvm::SourceMgr &sourceMgr, llvm::raw_ostream &os,
+                        bool showColors)
+      : sourceMgr(sourceMgr), os(os), showColors(showColors) {}
+  void handle(const Diagnostic &diagnostic) override;
+
+private:
+  void print(const Diagnostic &diagnostic);
+  llvm::SourceMgr &sourceMgr;
+  llvm::raw_ostream &os;
+  bool showColors;
+};
+
+class DiagnosticEngine;
+
+/// Collects a diagnostic's ranges, fix-its and notes; hands the diagnostic to
+/// the engine when it goes out of scope.
+class DiagnosticBuilder {
+public:
+  DiagnosticBuilder(DiagnosticEngine *engine, Diagnostic diagnostic)
+      : engine(engine), diagnostic(std::move(diagnostic)) {}
+  DiagnosticBuilder(DiagnosticBuilder &&other) noexcept
+      : engine(other.engine), diagnostic(std::move(other.diagnostic)) {
+    other.engine = nullptr;
+  }
+  DiagnosticBuilder(const DiagnosticBuilder &) = delete;
+  DiagnosticBuilder &operator=(const DiagnosticBuilder &) = delete;
+  ~DiagnosticBuilder();
+
+  /// Underlines \p range in the source line (ignored if invalid).
+  DiagnosticBuilder &range(llvm::SMRange range) {
+    if (range.isValid())
+      diagnostic.ranges.push_back(range);
+    return *this;
+  }
+  /// Suggests replacing \p range with \p replacement.
+  DiagnosticBuilder &fixIt(llvm::SMRange range, llvm::StringRef replacement) {
+    diagnostic.fixIts.push_back({range, replacement.str()});
+    return *this;
+  }
+  /// Attaches a note of kind \p kind at \p loc.
+  template <typename... Ts>
+  DiagnosticBuilder &note(llvm::SMLoc loc, diag::Kind kind, Ts &&...args) {
+    Diagnostic n;
+    n.kind = kind;
+    n.severity = Severity::Note;
+    n.loc = loc;
+    n.message = llvm::formatv(getDiagnosticInfo(kind).format.data(),
+                              std::forward<Ts>(args)...)
+                    .str();
+    diagnostic.notes.push_back(std::move(n));
+    return *this;
+  }
+  /// Attaches a range to the most recent note.
+  DiagnosticBuilder &noteRange(llvm::SMRange range) {
+    if (!diagnostic.notes.empty() && range.isValid())
+      diagnostic.notes.back().ranges.push_back(range);
+    return *this;
+  }
+
+private:
+  DiagnosticEngine *engine;
+  Diagnostic diagnostic;
+};
+
+/// Options that change how warnings are treated.
+struct DiagnosticOptions {
+  bool warningsAsErrors = false; ///< -Werror
+  bool suppressWarnings = false; ///< -w
+};
+
+/// Creates diagnostics, applies the warning options, counts errors and hands
+/// each diagnostic to the consumer.
+class DiagnosticEngine {
+public:
+  DiagnosticEngine(llvm::SourceMgr &sourceMgr, DiagnosticConsumer &consumer,
+                   DiagnosticOptions options = {})
+      : sourceMgr(sourceMgr), consumer(&consumer), options(options) {}
+
+  /// Starts a diagnostic of kind \p kind at \p loc; formats \p args into the
+  /// kind's message. It is emitted when the returned builder is destroyed.
+  template <typename... Ts>
+  DiagnosticBuilder report(llvm::SMLoc loc, diag::Kind kind, Ts &&...args) {
+    Diagnostic d;
+    d.kind = kind;
+    d.severity = getDiagnosticInfo(kind).severity;
+    d.loc = loc;
+    d.message = llvm::formatv(getDiagnosticInfo(kind).format.data(),
+                              std::forward<Ts>(args)...)
+                    .str();
+    return DiagnosticBuilder(this, std::move(d));
+  }
+
+  /// Emits a finished diagnostic (used by DiagnosticBuilder).
+  void emit(Diagnostic diagnostic);
+
+  unsigned getNumErrors() const { return numErrors; }
+  unsigned getNumWarnings() const { return numWarnings; }
+  llvm::SourceMgr &getSourceMgr() { return sourceMgr; }
+  const DiagnosticOptions &getOptions() const { return options; }
+  void setConsumer(DiagnosticConsumer &c) { consumer = &c; }
+
+private:
+  llvm::SourceMgr &sourceMgr;
+  DiagnosticConsumer *consumer;
+  DiagnosticOptions options;
+  unsigned numErrors = 0;
+  unsigned numWarnings = 0;
+};
+
+} // namespace netc

@@ -1,0 +1,79 @@
+//===- Graph.h - the checked network: layers and their tensors --*- C++ -*-===//
+//
+// The checker's output and every backend's input. A Graph is a flat array of
+// layers in topological (source) order; a layer names its producer layers by
+// index. Each layer records its op (a registry entry), its bound attributes,
+// its per-sample output type, its parameter counts and where it came from.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "netc/Graph/Tensor.h"
+#include "netc/Graph/Value.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/SMLoc.h"
+
+#include <string>
+#include <vector>
+
+namespace netc {
+
+struct OpDef; // netc/Ops/OpRegistry.h
+
+/// One bound argument of a layer (everything but its tensor inputs).
+struct Attribute {
+  std::string name;
+  Value value;
+  /// True when the value is the signature's default (not written).
+  bool isDefault = false;
+};
+
+/// Trainable parameters and non-trainable buffers of a layer.
+struct ParamCount {
+  int64_t trainable = 0;
+  int64_t buffers = 0;
+};
+
+/// One layer of a checked network.
+struct Layer {
+  /// Unique, stable, readable name derived from the source.
+  std::string name;
+  /// The registry entry of the layer's kind (the `input` entry for inputs).
+  const OpDef *op = nullptr;
+  /// The layers whose outputs this layer reads, in argument order.
+  std::vector<LayerId> inputs;
+  /// The bound non-tensor arguments, in signature order.
+  std::vector<Attribute> attributes;
+  /// The per-sample output type.
+  TensorType type;
+  ParamCount params;
+  /// The call (or input declaration) the layer came from.
+  llvm::SMRange range;
+  /// Number of layers that read this layer's output.
+  unsigned numUsers = 0;
+
+  /// The attribute named \p name, or null.
+  const Attribute *getAttribute(llvm::StringRef name) const;
+};
+
+/// A declared network output.
+struct NetworkOutput {
+  std::string name;
+  LayerId layer;
+  llvm::SMRange range;
+};
+
+/// A checked network.
+struct Graph {
+  std::string name;
+  llvm::SMRange range;
+  std::vector<Layer> layers;
+  std::vector<LayerId> inputs;
+  std::vector<NetworkOutput> outputs;
+
+  /// True if \p id is declared as an output.
+  bool isOutput(LayerId id) const;
+};
+
+} // namespace netc

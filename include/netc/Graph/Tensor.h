@@ -1,0 +1,52 @@
+//===- Tensor.h - element types and per-sample tensor types ----*- C++ -*-===//
+//
+// The types the checker assigns to values. Shapes are per sample: the batch
+// axis is never part of a TensorType.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace netc {
+
+/// An element type.
+enum class DType { F16, BF16, F32, F64, I8, I32, I64, Bool };
+
+/// The element type's size in bytes.
+unsigned getByteWidth(DType dtype);
+/// The element type's name as written in source ("f32").
+llvm::StringRef getDTypeName(DType dtype);
+/// Parses a name such as "bf16"; nullopt if unknown.
+std::optional<DType> parseDType(llvm::StringRef name);
+
+/// The most axes a tensor may have.
+constexpr unsigned MaxTensorRank = 8;
+
+/// A per-sample tensor type: element type and dimensions.
+struct TensorType {
+  DType dtype = DType::F32;
+  llvm::SmallVector<int64_t, 4> dims;
+
+  unsigned getRank() const { return dims.size(); }
+  /// The number of elements, or nullopt if it overflows int64.
+  std::optional<int64_t> getNumElements() const;
+  /// "[6, 28, 28]".
+  std::string str() const;
+  /// "6x28x28".
+  std::string strCompact() const;
+  bool operator==(const TensorType &other) const {
+    return dtype == other.dtype && dims == other.dims;
+  }
+};
+
+/// Formats an integer with thousands separators: 61706 -> "61,706".
+std::string formatWithSeparators(int64_t value);
+
+} // namespace netc

@@ -1,0 +1,76 @@
+//===- ClassicMemory.h - the classic training-memory recipe -----*- C++ -*-===//
+//
+// The recipe of Stanford CS231n and the well-known Data Science Stack
+// Exchange answer on mini-batch memory, exactly:
+//   training  = trainable params x 3 (weights, gradients, momentum)
+//             + activations x 2 (values and errors) x batch
+//             + input elements x batch ("miscellaneous")
+//             (+ non-trainable buffers x 1, only when a network has them)
+//   inference = params (+ buffers) + activations, for one sample
+// each term times the bytes of one element. Activations are the output
+// elements of every layer that stores a new tensor: in-place layers
+// (element-wise activations, dropout), views (flatten, reshape) and the
+// input itself add nothing. docs/memory.md explains the model.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Graph/Graph.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace netc {
+
+/// What the recipe is applied to.
+struct RecipeInputs {
+  int64_t trainableParams = 0;
+  int64_t bufferParams = 0;
+  /// Output elements per sample of the layers that store a new tensor.
+  int64_t activations = 0;
+  /// Input elements per sample.
+  int64_t inputElements = 0;
+  int64_t batch = 1;
+  int64_t bytesPerElement = 4;
+};
+
+/// Every term of the recipe, in bytes.
+struct ClassicMemory {
+  RecipeInputs inputs;
+  /// Activations plus input elements, per sample (CS231n's table total).
+  int64_t activationsWithInput = 0;
+  int64_t trainingParamBytes = 0;      ///< params x 3 x bytes
+  int64_t trainingBufferBytes = 0;     ///< buffers x bytes
+  int64_t activationBytesPerSample = 0; ///< activations x 2 x bytes
+  int64_t trainingActivationBytes = 0; ///< activations x 2 x batch x bytes
+  int64_t trainingInputBytes = 0;      ///< input x batch x bytes
+  int64_t trainingTotalBytes = 0;
+  int64_t inferenceParamBytes = 0;      ///< params x bytes
+  int64_t inferenceBufferBytes = 0;     ///< buffers x bytes
+  int64_t inferenceActivationBytes = 0; ///< activations x bytes
+  int64_t inferenceTotalBytes = 0;
+};
+
+/// Applies the recipe; nullopt if any term overflows 64 bits.
+std::optional<ClassicMemory> applyClassicRecipe(const RecipeInputs &inputs);
+
+/// The activation elements a layer adds (0 for inputs, in-place and views).
+int64_t getActivationElements(const Layer &layer);
+
+/// Sums a graph's parameters, buffers, activations and input elements.
+/// nullopt if a sum overflows.
+std::optional<RecipeInputs> collectRecipeInputs(const Graph &graph,
+                                                int64_t batch,
+                                                int64_t bytesPerElement);
+
+/// Collects and applies; reports an overflow at the network's name.
+std::optional<ClassicMemory> computeClassicMemory(const Graph &graph,
+                                                  int64_t batch,
+                                                  int64_t bytesPerElement,
+                                                  DiagnosticEngine &diags);
+
+/// Bytes in MiB (1024^2).
+double toMiB(int64_t bytes);
+
+} // namespace netc

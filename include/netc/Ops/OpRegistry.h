@@ -1,0 +1,257 @@
+//===- OpRegistry.h - every layer kind, defined once ------------*- C++ -*-===//
+//
+// A layer kind is one OpDef: its name, family, one-line doc, signature
+// (positional and keyword arguments with types, constraints and defaults),
+// how its output is stored, its shape rule and its parameter rule. Adding a
+// layer kind means adding one entry in the family file under src/Ops/ and
+// its tests; the checker, the memory model and every backend read the entry.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Graph/Graph.h"
+#include "netc/Graph/Tensor.h"
+#include "netc/Graph/Value.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netc {
+
+/// Groups of layer kinds, used for colours and docs.
+enum class OpFamily {
+  Input,
+  Convolution,
+  Pooling,
+  Dense,
+  Normalization,
+  Activation,
+  Regularization,
+  Reshape,
+  Resize,
+};
+
+/// The family's name as shown to users ("convolution").
+llvm::StringRef getFamilyName(OpFamily family);
+
+/// What an argument accepts.
+enum class ArgType {
+  Tensor,     ///< a tensor value
+  Int,        ///< an integer
+  Number,     ///< an integer or a float
+  Bool,       ///< true or false
+  String,     ///< one of ArgSpec::choices
+  IntOrTuple, ///< an integer, or a tuple of integers (one per spatial axis)
+  IntTuple,   ///< a tuple of integers of any length (or one integer)
+  Padding,    ///< an integer, a tuple of integers, "same" or "valid"
+};
+
+/// A value restriction checked when arguments are bound.
+enum class ArgConstraint {
+  None,
+  Positive,    ///< every integer > 0
+  NonNegative, ///< every integer >= 0
+  Probability, ///< a number in [0, 1]
+};
+
+/// One parameter of an op's signature.
+struct ArgSpec {
+  llvm::StringLiteral name;
+  ArgType type;
+  ArgConstraint constraint = ArgConstraint::None;
+  /// The default; Unknown means "required" unless `optional` is set.
+  Value defaultValue = Value::unknown();
+  /// Optional with no fixed default: the rule derives it (pool stride).
+  bool optional = false;
+  /// For ArgType::String (and Padding strings): the accepted spellings.
+  std::vector<llvm::StringLiteral> choices = {};
+
+  bool isRequired() const { return defaultValue.isUnknown() && !optional; }
+};
+
+/// How a layer's output occupies memory.
+enum class OutputStorage {
+  New,     ///< a new tensor (counted as activations)
+  InPlace, ///< overwrites its input (element-wise activations, dropout)
+  View,    ///< aliases its input (flatten, reshape)
+};
+
+class OpContext;
+
+/// Infers the output type; returns nullopt after reporting an error.
+using ShapeRule = std::function<std::optional<TensorType>(OpContext &)>;
+/// Counts parameters; returns nullopt after reporting an overflow.
+using ParamRule =
+    std::function<std::optional<ParamCount>(OpContext &, const TensorType &)>;
+
+/// The single definition of a layer kind.
+struct OpDef {
+  std::string name;
+  OpFamily family;
+  /// One line saying what the layer does.
+  std::string doc;
+  /// The signature; tensor arguments come first.
+  std::vector<ArgSpec> args;
+  /// Spatial axes the op works on (2 for conv2d); 0 if not spatial.
+  unsigned spatialRank = 0;
+  OutputStorage storage = OutputStorage::New;
+  ShapeRule inferShape;
+  /// Null for ops without parameters.
+  ParamRule countParams;
+  /// False for pseudo-ops that cannot be called (`input`).
+  bool callable = true;
+
+  /// The argument named \p argName, or null.
+  const ArgSpec *findArg(llvm::StringRef argName) const;
+  /// Index of \p argName in args, or -1.
+  int findArgIndex(llvm::StringRef argName) const;
+  /// Number of leading tensor arguments.
+  unsigned getNumTensorArgs() const;
+  /// "conv2d(x, out_channels, kernel, stride=1, ...)".
+  std::string getSignature() const;
+};
+
+/// Returns the op named \p name, or null.
+const OpDef *lookupOp(llvm::StringRef name);
+/// Every registered op, in registration order.
+llvm::ArrayRef<OpDef> getAllOps();
+/// The pseudo-op of network inputs.
+const OpDef &getInputOp();
+
+/// What the checker knows about one tensor argument of a call.
+struct TensorArgInfo {
+  const TensorType *type;
+  /// The producing layer's name and where it was defined (for notes).
+  std::string producerName;
+  llvm::SMRange producerRange;
+  /// The argument expression in the call.
+  llvm::SMRange argRange;
+};
+
+/// One bound argument of a call.
+struct BoundArg {
+  Value value;
+  /// The argument expression; invalid when the default is used.
+  llvm::SMRange range;
+  bool given = false;
+};
+
+/// The view of a call that shape and parameter rules work with: typed
+/// arguments, tensor inputs, and located diagnostics.
+class OpContext {
+public:
+  OpContext(const OpDef &op, DiagnosticEngine &diags, llvm::SMRange callRange,
+            std::vector<TensorArgInfo> tensors, std::vector<BoundArg> args)
+      : op(op), diags(diags), callRange(callRange),
+        tensors(std::move(tensors)), args(std::move(args)) {}
+
+  const OpDef &getOp() const { return op; }
+  llvm::StringRef getOpName() const { return op.name; }
+  const TensorType &getInput(unsigned i = 0) const { return *tensors[i].type; }
+  unsigned getNumInputs() const { return tensors.size(); }
+
+  /// The bound value of argument \p name (Unknown if absent).
+  const Value &get(llvm::StringRef name) const;
+  /// True when \p name was given or has a default.
+  bool has(llvm::StringRef name) const { return !get(name).isUnknown(); }
+  int64_t getInt(llvm::StringRef name) const { return get(name).getInt(); }
+  double getNumber(llvm::StringRef name) const {
+    return get(name).getNumber();
+  }
+  bool getBool(llvm::StringRef name) const { return get(name).getBool(); }
+  llvm::StringRef getString(llvm::StringRef name) const {
+    return get(name).getString();
+  }
+  /// An int or tuple argument as one value per spatial axis (\p count of
+  /// them); reports a wrong tuple length and returns nullopt.
+  std::optional<llvm::SmallVector<int64_t, 4>>
+  getPerAxis(llvm::StringRef name, unsigned count);
+  /// Where argument \p name is written (the call when it is defaulted).
+  llvm::SMRange getArgRange(llvm::StringRef name) const;
+
+  /// Reports an error at the call.
+  template <typename... Ts> DiagnosticBuilder error(diag::Kind kind, Ts &&...a) {
+    DiagnosticBuilder builder =
+        diags.report(callRange.Start, kind, std::forward<Ts>(a)...);
+    builder.range(callRange);
+    return builder;
+  }
+  /// Reports a warning at the call.
+  template <typename... Ts>
+  DiagnosticBuilder warning(diag::Kind kind, Ts &&...a) {
+    return error(kind, std::forward<Ts>(a)...);
+  }
+  /// Reports an error at argument \p argName.
+  template <typename... Ts>
+  DiagnosticBuilder errorAtArg(llvm::StringRef argName, diag::Kind kind,
+                               Ts &&...a) {
+    llvm::SMRange r = getArgRange(argName);
+    DiagnosticBuilder builder =
+        diags.report(r.Start, kind, std::forward<Ts>(a)...);
+    builder.range(r);
+    return builder;
+  }
+  /// Reports an error about tensor input \p i: at the call, underlining the
+  /// argument, with a note where the input's value was defined.
+  template <typename... Ts>
+  DiagnosticBuilder errorAtInput(unsigned i, diag::Kind kind, Ts &&...a) {
+    const TensorArgInfo &t = tensors[i];
+    auto builder = diags.report(callRange.Start, kind, std::forward<Ts>(a)...);
+    builder.range(callRange);
+    if (t.argRange.isValid() && t.argRange.Start != callRange.Start)
+      builder.range(t.argRange);
+    if (t.producerRange.isValid())
+      builder
+          .note(t.producerRange.Start, diag::note_value_defined_here,
+                t.producerName, t.type->str())
+          .noteRange(t.producerRange);
+    return builder;
+  }
+
+  /// Checked arithmetic: on overflow, reports that \p what overflows.
+  std::optional<int64_t> mul(int64_t a, int64_t b, llvm::StringRef what);
+  std::optional<int64_t> add(int64_t a, int64_t b, llvm::StringRef what);
+  /// Builds an output type with input 0's element type; reports element
+  /// counts that overflow.
+  std::optional<TensorType> makeType(llvm::ArrayRef<int64_t> dims);
+
+private:
+  const OpDef &op;
+  DiagnosticEngine &diags;
+  llvm::SMRange callRange;
+  std::vector<TensorArgInfo> tensors;
+  std::vector<BoundArg> args;
+};
+
+/// Helpers for writing signatures in the family files.
+namespace sig {
+inline ArgSpec tensor(llvm::StringLiteral name) {
+  return {name, ArgType::Tensor};
+}
+inline ArgSpec required(llvm::StringLiteral name, ArgType type,
+                        ArgConstraint c = ArgConstraint::None) {
+  return {name, type, c};
+}
+inline ArgSpec withDefault(llvm::StringLiteral name, ArgType type, Value def,
+                           ArgConstraint c = ArgConstraint::None) {
+  return {name, type, c, std::move(def)};
+}
+inline ArgSpec derived(llvm::StringLiteral name, ArgType type,
+                       ArgConstraint c = ArgConstraint::None) {
+  return {name, type, c, Value::unknown(), /*optional=*/true};
+}
+inline ArgSpec choice(llvm::StringLiteral name, llvm::StringLiteral def,
+                      std::vector<llvm::StringLiteral> choices) {
+  return {name, ArgType::String, ArgConstraint::None, Value::string(def),
+          false, std::move(choices)};
+}
+} // namespace sig
+
+} // namespace netc

@@ -1,0 +1,68 @@
+//===- CsvEmitter.cpp - spreadsheet-friendly report -----------------------===//
+//
+// RFC 4180 CSV with one header. Every row names its network and its kind:
+// `layer` rows (one per layer), a `total` row, and `training` and
+// `inference` rows (one per memory term, then `total`) with the bytes.
+//
+//===----------------------------------------------------------------------===//
+#include "ReportRows.h"
+
+using namespace netc;
+using namespace netc::emit;
+
+/// Quotes a field when it holds a comma, quote or line end.
+static std::string csvField(llvm::StringRef field) {
+  if (field.find_first_of(",\"\r\n") == llvm::StringRef::npos)
+    return field.str();
+  std::string quoted = "\"";
+  for (char c : field) {
+    if (c == '"')
+      quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+static void row(llvm::raw_ostream &os, std::initializer_list<std::string> fields) {
+  bool first = true;
+  for (const std::string &f : fields) {
+    if (!first)
+      os << ",";
+    first = false;
+    os << csvField(f);
+  }
+  os << "\r\n";
+}
+
+void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
+                   const ReportOptions &options, llvm::raw_ostream &os) {
+  row(os, {"network", "kind", "name", "op", "output_shape", "dtype",
+           "trainable_params", "non_trainable_params", "activations",
+           "storage", "formula", "bytes"});
+  for (const NetworkReport &report : reports) {
+    const Graph &g = *report.graph;
+    const ClassicMemory &m = report.memory;
+    for (const Layer &layer : g.layers)
+      row(os, {g.name, "layer", layer.name, layer.op->name, layer.type.str(),
+               getDTypeName(layer.type.dtype).str(),
+               std::to_string(layer.params.trainable),
+               std::to_string(layer.params.buffers),
+               std::to_string(getActivationElements(layer)),
+               getStorageName(layer.op->storage).str(), "", ""});
+    row(os, {g.name, "total", "", "", "", getDTypeName(report.dtype).str(),
+             std::to_string(m.inputs.trainableParams),
+             std::to_string(m.inputs.bufferParams),
+             std::to_string(m.inputs.activations), "", "", ""});
+    auto terms = [&](const char *kind, const std::vector<MemoryTerm> &list,
+                     int64_t total) {
+      for (const MemoryTerm &t : list)
+        row(os, {g.name, kind, t.id, "", "", getDTypeName(report.dtype).str(),
+                 "", "", "", "", t.formula, std::to_string(t.bytes)});
+      row(os, {g.name, kind, "total", "", "",
+               getDTypeName(report.dtype).str(), "", "", "", "", "",
+               std::to_string(total)});
+    };
+    terms("training", getTrainingTerms(m), m.trainingTotalBytes);
+    terms("inference", getInferenceTerms(m), m.inferenceTotalBytes);
+  }
+}

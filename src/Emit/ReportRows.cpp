@@ -1,0 +1,108 @@
+//===- ReportRows.cpp - shared rows and memory terms of the reports -------===//
+#include "ReportRows.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace netc;
+using namespace netc::emit;
+
+llvm::StringRef emit::getStorageName(OutputStorage storage) {
+  switch (storage) {
+  case OutputStorage::New:
+    return "new";
+  case OutputStorage::InPlace:
+    return "in_place";
+  case OutputStorage::View:
+    return "view";
+  }
+  return "new";
+}
+
+std::string emit::describeAttributes(const Layer &layer) {
+  std::string s;
+  bool first = true;
+  for (const Attribute &a : layer.attributes) {
+    if (a.isDefault)
+      continue;
+    if (!first)
+      s += ", ";
+    first = false;
+    s += a.name + "=" + a.value.str();
+  }
+  return s;
+}
+
+std::string emit::formatMiB(int64_t bytes) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::format("%.2f", toMiB(bytes));
+  return os.str();
+}
+
+static std::string bytesSuffix(int64_t bytes) {
+  return " x " + std::to_string(bytes) + " B";
+}
+
+std::vector<MemoryTerm> emit::getTrainingTerms(const ClassicMemory &m) {
+  const RecipeInputs &in = m.inputs;
+  std::string b = bytesSuffix(in.bytesPerElement);
+  std::string batch = std::to_string(in.batch);
+  std::vector<MemoryTerm> terms;
+  terms.push_back({"parameters", "parameters",
+                   formatWithSeparators(in.trainableParams) + " x 3" + b,
+                   m.trainingParamBytes});
+  if (in.bufferParams)
+    terms.push_back({"buffers", "buffers",
+                     formatWithSeparators(in.bufferParams) + b,
+                     m.trainingBufferBytes});
+  terms.push_back({"activations", "activations",
+                   formatWithSeparators(in.activations) + " x 2 x " + batch +
+                       b,
+                   m.trainingActivationBytes});
+  terms.push_back({"input", "input (misc)",
+                   formatWithSeparators(in.inputElements) + " x " + batch + b,
+                   m.trainingInputBytes});
+  return terms;
+}
+
+std::vector<MemoryTerm> emit::getInferenceTerms(const ClassicMemory &m) {
+  const RecipeInputs &in = m.inputs;
+  std::string b = bytesSuffix(in.bytesPerElement);
+  std::vector<MemoryTerm> terms;
+  terms.push_back({"parameters", "parameters",
+                   formatWithSeparators(in.trainableParams) + b,
+                   m.inferenceParamBytes});
+  if (in.bufferParams)
+    terms.push_back({"buffers", "buffers",
+                     formatWithSeparators(in.bufferParams) + b,
+                     m.inferenceBufferBytes});
+  terms.push_back({"activations", "activations",
+                   formatWithSeparators(in.activations) + b,
+                   m.inferenceActivationBytes});
+  return terms;
+}
+
+std::string emit::describeNetworkHeader(const NetworkReport &report,
+                                        const ReportOptions &options) {
+  const Graph &g = *report.graph;
+  std::string s = "network " + g.name;
+  for (LayerId id : g.inputs) {
+    const Layer &input = g.layers[id];
+    s += ", input " + input.name + ": " + input.type.str();
+    if (input.type.dtype != DType::F32)
+      s += " " + getDTypeName(input.type.dtype).str();
+  }
+  s += ", batch " + std::to_string(report.memory.inputs.batch);
+  s += ", " + getDTypeName(report.dtype).str() + " (" +
+       std::to_string(getByteWidth(report.dtype)) + " bytes)";
+  s += ", memory model: classic";
+  return s;
+}
+
+bool emit::hasBuffers(const Graph &graph) {
+  for (const Layer &layer : graph.layers)
+    if (layer.params.buffers)
+      return true;
+  return false;
+}

@@ -1,0 +1,153 @@
+//===- TableEmitter.cpp - the default text report -------------------------===//
+//
+// One table per network, columns sized to their content in two passes (as
+// llvm-size does): layer, op, output shape, parameters (and non-trainable
+// buffers when there are any), activations. Then the classic memory recipe,
+// each term with its formula, its bytes and MiB.
+//
+//===----------------------------------------------------------------------===//
+#include "ReportRows.h"
+
+#include "llvm/Support/Format.h"
+
+#include <algorithm>
+
+using namespace netc;
+using namespace netc::emit;
+
+namespace {
+enum class Align { Left, Right };
+
+/// A table of strings printed with aligned columns.
+class TextTable {
+public:
+  explicit TextTable(std::vector<Align> aligns) : aligns(std::move(aligns)) {}
+  void addRow(std::vector<std::string> row) { rows.push_back(std::move(row)); }
+  void addRule() { rows.push_back({}); }
+
+  void print(llvm::raw_ostream &os, unsigned indent) const {
+    std::vector<size_t> widths(aligns.size(), 0);
+    for (const auto &row : rows)
+      for (size_t i = 0; i < row.size(); ++i)
+        widths[i] = std::max(widths[i], row[i].size());
+    for (const auto &row : rows) {
+      std::string line(indent, ' ');
+      if (row.empty()) {
+        for (size_t i = 0; i < widths.size(); ++i)
+          line += std::string(widths[i], '-') + (i + 1 < widths.size() ? "  " : "");
+      } else {
+        for (size_t i = 0; i < row.size(); ++i) {
+          size_t pad = widths[i] - row[i].size();
+          if (aligns[i] == Align::Right)
+            line += std::string(pad, ' ') + row[i];
+          else
+            line += row[i] + (i + 1 < row.size() ? std::string(pad, ' ') : "");
+          if (i + 1 < row.size())
+            line += "  ";
+        }
+      }
+      while (!line.empty() && line.back() == ' ')
+        line.pop_back();
+      os << line << "\n";
+    }
+  }
+
+private:
+  std::vector<Align> aligns;
+  std::vector<std::vector<std::string>> rows;
+};
+} // namespace
+
+static std::string activationCell(const Layer &layer) {
+  switch (layer.op->storage) {
+  case OutputStorage::InPlace:
+    return "in place";
+  case OutputStorage::View:
+    return "view";
+  case OutputStorage::New:
+    break;
+  }
+  return formatWithSeparators(*layer.type.getNumElements());
+}
+
+static void printMemoryTerms(const std::vector<MemoryTerm> &terms,
+                             int64_t total, llvm::raw_ostream &os,
+                             const MemoryTerm *perSample) {
+  TextTable t({Align::Left, Align::Left, Align::Right, Align::Right});
+  for (const MemoryTerm &term : terms) {
+    t.addRow({term.label, term.formula, formatWithSeparators(term.bytes) + " B",
+              formatMiB(term.bytes) + " MiB"});
+    if (perSample && term.id == "activations")
+      t.addRow({"  per sample", perSample->formula,
+                formatWithSeparators(perSample->bytes) + " B",
+                formatMiB(perSample->bytes) + " MiB"});
+  }
+  t.addRow({"total", "", formatWithSeparators(total) + " B",
+            formatMiB(total) + " MiB"});
+  t.print(os, 2);
+}
+
+static void emitOne(const NetworkReport &report, const ReportOptions &options,
+                    llvm::raw_ostream &os) {
+  const Graph &g = *report.graph;
+  const ClassicMemory &m = report.memory;
+  bool buffers = hasBuffers(g);
+  os << describeNetworkHeader(report, options) << "\n\n";
+
+  std::vector<Align> aligns{Align::Left, Align::Left, Align::Left, Align::Right};
+  std::vector<std::string> header{"layer", "op", "output shape", "params"};
+  if (buffers) {
+    aligns.push_back(Align::Right);
+    header.push_back("non-trainable");
+  }
+  aligns.push_back(Align::Right);
+  header.push_back("activations");
+  TextTable table(aligns);
+  table.addRow(header);
+  table.addRule();
+  for (const Layer &layer : g.layers) {
+    std::vector<std::string> row{layer.name, layer.op->name, layer.type.str(),
+                                 formatWithSeparators(layer.params.trainable)};
+    if (buffers)
+      row.push_back(formatWithSeparators(layer.params.buffers));
+    row.push_back(activationCell(layer));
+    table.addRow(std::move(row));
+  }
+  table.addRule();
+  std::vector<std::string> total{"total", "", "",
+                                 formatWithSeparators(m.inputs.trainableParams)};
+  if (buffers)
+    total.push_back(formatWithSeparators(m.inputs.bufferParams));
+  total.push_back(formatWithSeparators(m.inputs.activations));
+  table.addRow(total);
+  std::vector<std::string> withInput{"total with the input", "", "", ""};
+  if (buffers)
+    withInput.push_back("");
+  withInput.push_back(
+      formatWithSeparators(m.activationsWithInput));
+  table.addRow(withInput);
+  table.print(os, 0);
+
+  os << "\nparameters: " << formatWithSeparators(m.inputs.trainableParams)
+     << " trainable, " << formatWithSeparators(m.inputs.bufferParams)
+     << " non-trainable\n";
+  os << "\ntraining memory, batch " << m.inputs.batch
+     << " (classic recipe: parameters x 3 for weights, gradients and "
+        "momentum; activations x 2 x batch; input x batch)\n";
+  MemoryTerm perSample{"activations_per_sample", "per sample",
+                       formatWithSeparators(m.inputs.activations) + " x 2 x " +
+                           std::to_string(m.inputs.bytesPerElement) + " B",
+                       m.activationBytesPerSample};
+  printMemoryTerms(getTrainingTerms(m), m.trainingTotalBytes, os, &perSample);
+  os << "\ninference memory, one sample (parameters + activations)\n";
+  printMemoryTerms(getInferenceTerms(m), m.inferenceTotalBytes, os, nullptr);
+}
+
+void netc::emitTable(llvm::ArrayRef<NetworkReport> reports,
+                     const ReportOptions &options, llvm::raw_ostream &os) {
+  for (size_t i = 0; i < reports.size(); ++i) {
+    if (i)
+      os << "\n";
+    emitOne(reports[i], options, os);
+  }
+}

@@ -1,0 +1,18 @@
+//===- Graph.cpp - layer and graph helpers --------------------------------===//
+#include "netc/Graph/Graph.h"
+
+using namespace netc;
+
+const Attribute *Layer::getAttribute(llvm::StringRef attrName) const {
+  for (const Attribute &a : attributes)
+    if (a.name == attrName)
+      return &a;
+  return nullptr;
+}
+
+bool Graph::isOutput(LayerId id) const {
+  for (const NetworkOutput &o : outputs)
+    if (o.layer == id)
+      return true;
+  return false;
+}

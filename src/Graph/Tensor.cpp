@@ -1,0 +1,108 @@
+//===- Tensor.cpp - element types and tensor types ------------------------===//
+#include "netc/Graph/Tensor.h"
+
+#include "netc/Basic/CheckedMath.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace netc;
+
+unsigned netc::getByteWidth(DType dtype) {
+  switch (dtype) {
+  case DType::F16:
+  case DType::BF16:
+    return 2;
+  case DType::F32:
+  case DType::I32:
+    return 4;
+  case DType::F64:
+  case DType::I64:
+    return 8;
+  case DType::I8:
+  case DType::Bool:
+    return 1;
+  }
+  return 4;
+}
+
+llvm::StringRef netc::getDTypeName(DType dtype) {
+  switch (dtype) {
+  case DType::F16:
+    return "f16";
+  case DType::BF16:
+    return "bf16";
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  case DType::I8:
+    return "i8";
+  case DType::I32:
+    return "i32";
+  case DType::I64:
+    return "i64";
+  case DType::Bool:
+    return "bool";
+  }
+  return "f32";
+}
+
+std::optional<DType> netc::parseDType(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<DType>>(name)
+      .Case("f16", DType::F16)
+      .Case("bf16", DType::BF16)
+      .Case("f32", DType::F32)
+      .Case("f64", DType::F64)
+      .Case("i8", DType::I8)
+      .Case("i32", DType::I32)
+      .Case("i64", DType::I64)
+      .Case("bool", DType::Bool)
+      .Default(std::nullopt);
+}
+
+std::optional<int64_t> TensorType::getNumElements() const {
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    auto product = checkedMul(n, d);
+    if (!product)
+      return std::nullopt;
+    n = *product;
+  }
+  return n;
+}
+
+std::string TensorType::str() const {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (i)
+      s += ", ";
+    s += std::to_string(dims[i]);
+  }
+  return s + "]";
+}
+
+std::string TensorType::strCompact() const {
+  std::string s;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (i)
+      s += "x";
+    s += std::to_string(dims[i]);
+  }
+  return s;
+}
+
+std::string netc::formatWithSeparators(int64_t value) {
+  std::string digits = std::to_string(value);
+  bool negative = !digits.empty() && digits[0] == '-';
+  if (negative)
+    digits.erase(0, 1);
+  std::string out;
+  int count = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (count && count % 3 == 0)
+      out.insert(out.begin(), ',');
+    out.insert(out.begin(), *it);
+    ++count;
+  }
+  return negative ? "-" + out : out;
+}

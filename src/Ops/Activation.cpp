@@ -1,0 +1,78 @@
+//===- Activation.cpp - element-wise activations and softmax --------------===//
+//
+// Element-wise activations keep the shape, have no parameters and are
+// applied in place (as Caffe and the CS231n tables count them: listed, but no
+// activation memory of their own). softmax normalises along an axis; it is
+// not element-wise, so its output is a new tensor.
+//
+//===----------------------------------------------------------------------===//
+#include "Families.h"
+
+using namespace netc;
+using namespace netc::ops;
+
+static std::optional<TensorType> inferSoftmaxShape(OpContext &ctx) {
+  const TensorType &in = ctx.getInput();
+  int64_t axis = ctx.getInt("axis");
+  int64_t rank = in.getRank();
+  if (axis < -rank || axis >= rank) {
+    ctx.errorAtArg("axis", diag::err_axis_out_of_range, axis, in.str(), rank);
+    return std::nullopt;
+  }
+  return in;
+}
+
+void ops::addActivationOps(std::vector<OpDef> &ops) {
+  using namespace sig;
+  struct Simple {
+    const char *name;
+    const char *doc;
+  };
+  static const Simple simple[] = {
+      {"relu", "max(x, 0)"},
+      {"relu6", "min(max(x, 0), 6)"},
+      {"gelu", "Gaussian error linear unit"},
+      {"sigmoid", "1 / (1 + exp(-x))"},
+      {"tanh", "hyperbolic tangent"},
+      {"silu", "x * sigmoid(x) (also called swish)"},
+      {"hardswish", "x * relu6(x + 3) / 6"},
+      {"hardsigmoid", "relu6(x + 3) / 6"},
+  };
+  for (const Simple &s : simple)
+    ops.push_back(OpDef{s.name,
+                        OpFamily::Activation,
+                        std::string("element-wise ") + s.doc +
+                            "; applied in place",
+                        {tensor("x")},
+                        0,
+                        OutputStorage::InPlace,
+                        sameShape,
+                        nullptr});
+  ops.push_back(OpDef{
+      "leaky_relu",
+      OpFamily::Activation,
+      "element-wise x if x > 0 else slope * x; applied in place",
+      {tensor("x"), withDefault("slope", ArgType::Number, Value::floating(0.01))},
+      0,
+      OutputStorage::InPlace,
+      sameShape,
+      nullptr});
+  ops.push_back(OpDef{
+      "elu",
+      OpFamily::Activation,
+      "element-wise x if x > 0 else alpha * (exp(x) - 1); applied in place",
+      {tensor("x"), withDefault("alpha", ArgType::Number, Value::floating(1.0))},
+      0,
+      OutputStorage::InPlace,
+      sameShape,
+      nullptr});
+  ops.push_back(OpDef{
+      "softmax",
+      OpFamily::Activation,
+      "exp(x) / sum(exp(x)) along an axis (default the last); a new tensor",
+      {tensor("x"), withDefault("axis", ArgType::Int, Value::integer(-1))},
+      0,
+      OutputStorage::New,
+      inferSoftmaxShape,
+      nullptr});
+}

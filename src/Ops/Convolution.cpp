@@ -1,0 +1,254 @@
+//===- Convolution.cpp - conv1d/2d/3d and conv_transpose1d/2d/3d ----------===//
+//
+// Shapes and parameters follow torch.nn.ConvNd and ConvTransposeNd exactly:
+//   out = floor((in + 2*pad - dilation*(k-1) - 1) / stride) + 1
+//   out = (in-1)*stride - 2*pad + dilation*(k-1) + output_padding + 1
+//   weights = out_channels * in_channels/groups * prod(kernel) (+ out bias)
+//
+//===----------------------------------------------------------------------===//
+#include "Families.h"
+
+#include "netc/Basic/CheckedMath.h"
+
+using namespace netc;
+using namespace netc::ops;
+
+namespace {
+/// Reads the per-axis padding (int, tuple, "valid" or "same") of a
+/// convolution; "same" needs stride 1 and pads as PyTorch does.
+std::optional<llvm::SmallVector<std::pair<int64_t, int64_t>, 4>>
+getConvPadding(OpContext &ctx, unsigned n,
+               llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> stride,
+               llvm::ArrayRef<int64_t> dilation) {
+  llvm::SmallVector<std::pair<int64_t, int64_t>, 4> pads;
+  const Value &padding = ctx.get("padding");
+  if (padding.isString()) {
+    if (padding.getString() == "valid") {
+      pads.assign(n, {0, 0});
+      return pads;
+    }
+    // "same": total padding dilation*(k-1), the extra one after (PyTorch).
+    for (unsigned i = 0; i < n; ++i)
+      if (stride[i] != 1) {
+        ctx.errorAtArg("padding", diag::err_same_padding_stride, stride[i]);
+        return std::nullopt;
+      }
+    for (unsigned i = 0; i < n; ++i) {
+      int64_t total = dilation[i] * (kernel[i] - 1);
+      pads.push_back({total / 2, total - total / 2});
+    }
+    return pads;
+  }
+  auto perAxis = ctx.getPerAxis("padding", n);
+  if (!perAxis)
+    return std::nullopt;
+  for (int64_t p : *perAxis)
+    pads.push_back({p, p});
+  return pads;
+}
+
+/// Checks in/out channels against groups.
+bool checkGroups(OpContext &ctx, int64_t inChannels, int64_t outChannels) {
+  int64_t groups = ctx.getInt("groups");
+  if (inChannels % groups != 0) {
+    ctx.errorAtInput(0, diag::err_channels_not_divisible, ctx.getOpName(),
+                     "in_channels", inChannels, groups);
+    return false;
+  }
+  if (outChannels % groups != 0) {
+    ctx.errorAtArg("out_channels", diag::err_channels_not_divisible,
+                   ctx.getOpName(), "out_channels", outChannels, groups);
+    return false;
+  }
+  return true;
+}
+
+const char *const AxisNames1[] = {"length"};
+const char *const AxisNames2[] = {"height", "width"};
+const char *const AxisNames3[] = {"depth", "height", "width"};
+
+} // namespace
+
+/// The name of spatial axis \p i of an op with \p n spatial axes.
+static llvm::StringRef axisName(unsigned n, unsigned i) {
+  if (n == 1)
+    return AxisNames1[0];
+  if (n == 2)
+    return AxisNames2[i];
+  return AxisNames3[i];
+}
+
+/// Shape rule of conv1d/2d/3d.
+static std::optional<TensorType> inferConvShape(OpContext &ctx) {
+  unsigned n = ctx.getOp().spatialRank;
+  if (!requireChannelsFirst(ctx, n))
+    return std::nullopt;
+  const TensorType &in = ctx.getInput();
+  auto kernel = ctx.getPerAxis("kernel", n);
+  auto stride = ctx.getPerAxis("stride", n);
+  auto dilation = ctx.getPerAxis("dilation", n);
+  if (!kernel || !stride || !dilation)
+    return std::nullopt;
+  auto pads = getConvPadding(ctx, n, *kernel, *stride, *dilation);
+  if (!pads)
+    return std::nullopt;
+  int64_t outChannels = ctx.getInt("out_channels");
+  if (!checkGroups(ctx, in.dims[0], outChannels))
+    return std::nullopt;
+
+  // A kernel (dilated) wider than the padded input is the common mistake;
+  // say it in those words before computing sizes.
+  llvm::SmallVector<int64_t, 4> padded, effective;
+  bool tooLarge = false;
+  for (unsigned i = 0; i < n; ++i) {
+    auto p = checkedAdd(in.dims[i + 1], (*pads)[i].first + (*pads)[i].second);
+    auto e = checkedMul((*dilation)[i], (*kernel)[i] - 1);
+    if (!p || !e || *e == INT64_MAX) {
+      ctx.error(diag::err_overflow, ctx.getOpName() + " output size");
+      return std::nullopt;
+    }
+    padded.push_back(*p);
+    effective.push_back(*e + 1);
+    tooLarge |= *e + 1 > *p;
+  }
+  if (tooLarge) {
+    ctx.errorAtArg("kernel", diag::err_kernel_too_large, ctx.getOpName(),
+                   joinDims(effective), joinDims(padded));
+    return std::nullopt;
+  }
+
+  llvm::SmallVector<int64_t, 4> dims{outChannels};
+  for (unsigned i = 0; i < n; ++i) {
+    auto size = slidingWindowSize(ctx, axisName(n, i), in.dims[i + 1],
+                                  (*kernel)[i], (*stride)[i], (*pads)[i].first,
+                                  (*pads)[i].second, (*dilation)[i], false);
+    if (!size)
+      return std::nullopt;
+    dims.push_back(*size);
+  }
+  return ctx.makeType(dims);
+}
+
+/// Shape rule of conv_transpose1d/2d/3d.
+static std::optional<TensorType> inferConvTransposeShape(OpContext &ctx) {
+  unsigned n = ctx.getOp().spatialRank;
+  if (!requireChannelsFirst(ctx, n))
+    return std::nullopt;
+  const TensorType &in = ctx.getInput();
+  auto kernel = ctx.getPerAxis("kernel", n);
+  auto stride = ctx.getPerAxis("stride", n);
+  auto padding = ctx.getPerAxis("padding", n);
+  auto outputPadding = ctx.getPerAxis("output_padding", n);
+  auto dilation = ctx.getPerAxis("dilation", n);
+  if (!kernel || !stride || !padding || !outputPadding || !dilation)
+    return std::nullopt;
+  int64_t outChannels = ctx.getInt("out_channels");
+  if (!checkGroups(ctx, in.dims[0], outChannels))
+    return std::nullopt;
+
+  llvm::SmallVector<int64_t, 4> dims{outChannels};
+  for (unsigned i = 0; i < n; ++i) {
+    if ((*outputPadding)[i] >= std::max((*stride)[i], (*dilation)[i])) {
+      ctx.errorAtArg("output_padding", diag::err_arg_value, "output_padding",
+                     ctx.getOpName(),
+                     "must be smaller than the stride or the dilation");
+      return std::nullopt;
+    }
+    // (in-1)*stride - 2*pad + dilation*(k-1) + output_padding + 1
+    auto grown = checkedMul(in.dims[i + 1] - 1, (*stride)[i]);
+    auto span = checkedMul((*dilation)[i], (*kernel)[i] - 1);
+    auto twoPad = checkedMul((*padding)[i], 2);
+    std::optional<int64_t> out;
+    if (grown && span && twoPad)
+      out = checkedAdd(*grown, *span);
+    if (out)
+      out = checkedAdd(*out, (*outputPadding)[i] + 1);
+    if (out)
+      out = checkedSub(*out, *twoPad);
+    if (!out) {
+      ctx.error(diag::err_overflow, ctx.getOpName() + " output size");
+      return std::nullopt;
+    }
+    if (*out <= 0) {
+      ctx.error(diag::err_output_size_nonpositive, ctx.getOpName(),
+                axisName(n, i), *out, in.dims[i + 1], (*kernel)[i],
+                (*stride)[i], (*padding)[i], (*dilation)[i]);
+      return std::nullopt;
+    }
+    dims.push_back(*out);
+  }
+  return ctx.makeType(dims);
+}
+
+/// Parameters of a convolution: weights (out * in/groups * prod(kernel) for
+/// both directions) plus an optional bias per output channel.
+static std::optional<ParamCount> countConvParams(OpContext &ctx,
+                                                 const TensorType &out) {
+  unsigned n = ctx.getOp().spatialRank;
+  int64_t inChannels = ctx.getInput().dims[0];
+  int64_t outChannels = ctx.getInt("out_channels");
+  int64_t groups = ctx.getInt("groups");
+  auto kernel = ctx.getPerAxis("kernel", n);
+  if (!kernel)
+    return std::nullopt;
+  std::optional<int64_t> weights =
+      ctx.mul(outChannels, inChannels / groups, "the weight count");
+  for (int64_t k : *kernel)
+    if (weights)
+      weights = ctx.mul(*weights, k, "the weight count");
+  if (!weights)
+    return std::nullopt;
+  ParamCount count;
+  count.trainable = *weights;
+  if (ctx.getBool("bias")) {
+    auto total = ctx.add(count.trainable, outChannels, "the parameter count");
+    if (!total)
+      return std::nullopt;
+    count.trainable = *total;
+  }
+  return count;
+}
+
+void ops::addConvolutionOps(std::vector<OpDef> &ops) {
+  using namespace sig;
+  const ArgConstraint Pos = ArgConstraint::Positive;
+  const ArgConstraint NonNeg = ArgConstraint::NonNegative;
+  for (unsigned n = 1; n <= 3; ++n) {
+    std::string d = std::to_string(n) + "d";
+    ops.push_back(OpDef{
+        "conv" + d,
+        OpFamily::Convolution,
+        std::to_string(n) + "-D convolution over a channels-first input "
+                            "(torch.nn.Conv" + d + ")",
+        {tensor("x"), required("out_channels", ArgType::Int, Pos),
+         required("kernel", ArgType::IntOrTuple, Pos),
+         withDefault("stride", ArgType::IntOrTuple, Value::integer(1), Pos),
+         {"padding", ArgType::Padding, NonNeg, Value::integer(0), false,
+          {"same", "valid"}},
+         withDefault("dilation", ArgType::IntOrTuple, Value::integer(1), Pos),
+         withDefault("groups", ArgType::Int, Value::integer(1), Pos),
+         withDefault("bias", ArgType::Bool, Value::boolean(true))},
+        n,
+        OutputStorage::New,
+        inferConvShape,
+        countConvParams});
+    ops.push_back(OpDef{
+        "conv_transpose" + d,
+        OpFamily::Convolution,
+        std::to_string(n) + "-D transposed convolution "
+                            "(torch.nn.ConvTranspose" + d + ")",
+        {tensor("x"), required("out_channels", ArgType::Int, Pos),
+         required("kernel", ArgType::IntOrTuple, Pos),
+         withDefault("stride", ArgType::IntOrTuple, Value::integer(1), Pos),
+         withDefault("padding", ArgType::IntOrTuple, Value::integer(0), NonNeg),
+         withDefault("output_padding", ArgType::IntOrTuple, Value::integer(0),
+                     NonNeg),
+         withDefault("dilation", ArgType::IntOrTuple, Value::integer(1), Pos),
+         withDefault("groups", ArgType::Int, Value::integer(1), Pos),
+         withDefault("bias", ArgType::Bool, Value::boolean(true))},
+        n,
+        OutputStorage::New,
+        inferConvTransposeShape,
+        countConvParams});
+  }
+}

@@ -1,0 +1,46 @@
+//===- Families.h - the op family files and their shared helpers -*- C++ -*-===//
+//
+// Private to the Ops library. Each family file (Convolution.cpp, ...) adds
+// its OpDef entries; OpRegistry.cpp calls them once, in this order.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "netc/Ops/OpRegistry.h"
+
+namespace netc::ops {
+
+void addInputOp(std::vector<OpDef> &ops);
+void addConvolutionOps(std::vector<OpDef> &ops);
+void addPoolingOps(std::vector<OpDef> &ops);
+void addDenseOps(std::vector<OpDef> &ops);
+void addNormalizationOps(std::vector<OpDef> &ops);
+void addActivationOps(std::vector<OpDef> &ops);
+void addReshapeOps(std::vector<OpDef> &ops);
+void addResizeOps(std::vector<OpDef> &ops);
+
+/// "a [C, H, W]" for spatial rank 2; "a [C, L]" for 1; "a [C, D, H, W]" for 3.
+std::string describeChannelsFirst(unsigned spatialRank);
+
+/// Checks that input 0 has exactly 1 + spatialRank axes (channels first);
+/// reports otherwise.
+bool requireChannelsFirst(OpContext &ctx, unsigned spatialRank);
+
+/// Checks that input 0 has at least \p minRank axes; reports otherwise.
+bool requireMinRank(OpContext &ctx, unsigned minRank, llvm::StringRef what);
+
+/// "5x5" from {5, 5}.
+std::string joinDims(llvm::ArrayRef<int64_t> dims);
+
+/// The output type equals input 0's type (element-wise ops).
+std::optional<TensorType> sameShape(OpContext &ctx);
+
+/// Output size of a sliding window along one axis, as PyTorch computes it.
+/// Reports a kernel larger than the padded input or a non-positive size.
+std::optional<int64_t> slidingWindowSize(OpContext &ctx, llvm::StringRef axis,
+                                         int64_t input, int64_t kernel,
+                                         int64_t stride, int64_t padBefore,
+                                         int64_t padAfter, int64_t dilation,
+                                         bool ceilMode);
+
+} // namespace netc::ops

@@ -1,0 +1,137 @@
+//===- Normalization.cpp - batchnorm, layernorm, groupnorm, dropout -------===//
+//
+// batchnorm: per-channel scale and shift (2C trainable) and running mean and
+// variance (2C non-trainable buffers), as torch.nn.BatchNormNd counts them
+// (the num_batches_tracked counter is not counted, as torchvision's figures
+// do not). layernorm: scale and shift over the normalised trailing axes.
+// groupnorm: 2C, channels divisible by groups. dropout: no parameters,
+// applied in place.
+//
+//===----------------------------------------------------------------------===//
+#include "Families.h"
+
+using namespace netc;
+using namespace netc::ops;
+
+static std::optional<ParamCount> countTwoPerChannel(OpContext &ctx,
+                                                    const TensorType &) {
+  auto twoC = ctx.mul(ctx.getInput().dims[0], 2, "the parameter count");
+  if (!twoC)
+    return std::nullopt;
+  ParamCount count;
+  count.trainable = *twoC;
+  return count;
+}
+
+static std::optional<TensorType> inferChannelwiseShape(OpContext &ctx) {
+  if (!requireMinRank(ctx, 1, "a channels-first input such as [C, H, W],"))
+    return std::nullopt;
+  return ctx.getInput();
+}
+
+static std::optional<ParamCount> countBatchNormParams(OpContext &ctx,
+                                                      const TensorType &out) {
+  auto count = countTwoPerChannel(ctx, out);
+  if (count)
+    count->buffers = count->trainable; // running mean and running variance
+  return count;
+}
+
+static std::optional<TensorType> inferLayerNormShape(OpContext &ctx) {
+  const TensorType &in = ctx.getInput();
+  int64_t dims = ctx.getInt("dims");
+  if (dims > static_cast<int64_t>(in.getRank())) {
+    ctx.errorAtArg("dims", diag::err_arg_value, "dims", ctx.getOpName(),
+                   "must be at most the input's rank " +
+                       std::to_string(in.getRank()) + " (input " + in.str() +
+                       ")");
+    return std::nullopt;
+  }
+  return in;
+}
+
+static std::optional<ParamCount> countLayerNormParams(OpContext &ctx,
+                                                      const TensorType &) {
+  const TensorType &in = ctx.getInput();
+  int64_t dims = ctx.getInt("dims");
+  std::optional<int64_t> normalized = 1;
+  for (unsigned i = in.getRank() - dims; i < in.getRank() && normalized; ++i)
+    normalized = ctx.mul(*normalized, in.dims[i], "the parameter count");
+  if (!normalized)
+    return std::nullopt;
+  ParamCount count;
+  if (ctx.getBool("affine")) {
+    auto two = ctx.mul(*normalized, 2, "the parameter count");
+    if (!two)
+      return std::nullopt;
+    count.trainable = *two;
+  }
+  return count;
+}
+
+static std::optional<TensorType> inferGroupNormShape(OpContext &ctx) {
+  if (!requireMinRank(ctx, 1, "a channels-first input such as [C, H, W],"))
+    return std::nullopt;
+  int64_t channels = ctx.getInput().dims[0];
+  int64_t groups = ctx.getInt("groups");
+  if (channels % groups != 0) {
+    ctx.errorAtArg("groups", diag::err_channels_not_divisible,
+                   ctx.getOpName(), "channels", channels, groups);
+    return std::nullopt;
+  }
+  return ctx.getInput();
+}
+
+void ops::addNormalizationOps(std::vector<OpDef> &ops) {
+  using namespace sig;
+  ops.push_back(OpDef{
+      "batchnorm",
+      OpFamily::Normalization,
+      "batch normalisation over the channel axis (torch.nn.BatchNormNd)",
+      {tensor("x"),
+       withDefault("eps", ArgType::Number, Value::floating(1e-5),
+                   ArgConstraint::NonNegative),
+       withDefault("momentum", ArgType::Number, Value::floating(0.1),
+                   ArgConstraint::Probability)},
+      0,
+      OutputStorage::New,
+      inferChannelwiseShape,
+      countBatchNormParams});
+  ops.push_back(OpDef{
+      "layernorm",
+      OpFamily::Normalization,
+      "layer normalisation over the last `dims` axes (torch.nn.LayerNorm)",
+      {tensor("x"),
+       withDefault("dims", ArgType::Int, Value::integer(1),
+                   ArgConstraint::Positive),
+       withDefault("eps", ArgType::Number, Value::floating(1e-5),
+                   ArgConstraint::NonNegative),
+       withDefault("affine", ArgType::Bool, Value::boolean(true))},
+      0,
+      OutputStorage::New,
+      inferLayerNormShape,
+      countLayerNormParams});
+  ops.push_back(OpDef{
+      "groupnorm",
+      OpFamily::Normalization,
+      "group normalisation; channels must divide into groups "
+      "(torch.nn.GroupNorm)",
+      {tensor("x"),
+       required("groups", ArgType::Int, ArgConstraint::Positive),
+       withDefault("eps", ArgType::Number, Value::floating(1e-5),
+                   ArgConstraint::NonNegative)},
+      0,
+      OutputStorage::New,
+      inferGroupNormShape,
+      countTwoPerChannel});
+  ops.push_back(OpDef{
+      "dropout",
+      OpFamily::Regularization,
+      "randomly zeroes elements with probability p; applied in place",
+      {tensor("x"), withDefault("p", ArgType::Number, Value::floating(0.5),
+                                ArgConstraint::Probability)},
+      0,
+      OutputStorage::InPlace,
+      sameShape,
+      nullptr});
+}

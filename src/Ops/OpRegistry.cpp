@@ -1,0 +1,256 @@
+//===- OpRegistry.cpp - the registry, OpContext and shared helpers --------===//
+//
+// Assembles the registry from the family files once, on first use, and
+// implements the pieces every family shares.
+//
+//===----------------------------------------------------------------------===//
+#include "netc/Ops/OpRegistry.h"
+
+#include "Families.h"
+
+#include "netc/Basic/CheckedMath.h"
+
+#include "llvm/ADT/StringMap.h"
+
+using namespace netc;
+using namespace netc::ops;
+
+llvm::StringRef netc::getFamilyName(OpFamily family) {
+  switch (family) {
+  case OpFamily::Input:
+    return "input";
+  case OpFamily::Convolution:
+    return "convolution";
+  case OpFamily::Pooling:
+    return "pooling";
+  case OpFamily::Dense:
+    return "dense";
+  case OpFamily::Normalization:
+    return "normalization";
+  case OpFamily::Activation:
+    return "activation";
+  case OpFamily::Regularization:
+    return "regularization";
+  case OpFamily::Reshape:
+    return "reshape";
+  case OpFamily::Resize:
+    return "resize";
+  }
+  return "other";
+}
+
+namespace {
+/// The registered ops and a name index over them.
+struct Registry {
+  std::vector<OpDef> ops;
+  llvm::StringMap<unsigned> byName;
+
+  Registry() {
+    addInputOp(ops);
+    addConvolutionOps(ops);
+    addPoolingOps(ops);
+    addDenseOps(ops);
+    addNormalizationOps(ops);
+    addActivationOps(ops);
+    addReshapeOps(ops);
+    addResizeOps(ops);
+    for (unsigned i = 0; i < ops.size(); ++i)
+      byName[ops[i].name] = i;
+  }
+};
+} // namespace
+
+static const Registry &getRegistry() {
+  static const Registry registry;
+  return registry;
+}
+
+const OpDef *netc::lookupOp(llvm::StringRef name) {
+  const Registry &r = getRegistry();
+  auto it = r.byName.find(name);
+  return it == r.byName.end() ? nullptr : &r.ops[it->second];
+}
+
+llvm::ArrayRef<OpDef> netc::getAllOps() { return getRegistry().ops; }
+
+const OpDef &netc::getInputOp() { return *lookupOp("input"); }
+
+const ArgSpec *OpDef::findArg(llvm::StringRef argName) const {
+  int i = findArgIndex(argName);
+  return i < 0 ? nullptr : &args[i];
+}
+
+int OpDef::findArgIndex(llvm::StringRef argName) const {
+  for (unsigned i = 0; i < args.size(); ++i)
+    if (args[i].name == argName)
+      return i;
+  return -1;
+}
+
+unsigned OpDef::getNumTensorArgs() const {
+  unsigned n = 0;
+  while (n < args.size() && args[n].type == ArgType::Tensor)
+    ++n;
+  return n;
+}
+
+std::string OpDef::getSignature() const {
+  std::string s = name + "(";
+  for (unsigned i = 0; i < args.size(); ++i) {
+    if (i)
+      s += ", ";
+    s += args[i].name.str();
+    if (!args[i].defaultValue.isUnknown())
+      s += "=" + args[i].defaultValue.str();
+    else if (args[i].optional)
+      s += "=?";
+  }
+  return s + ")";
+}
+
+//===----------------------------------------------------------------------===//
+// OpContext
+//===----------------------------------------------------------------------===//
+
+const Value &OpContext::get(llvm::StringRef name) const {
+  static const Value none;
+  int i = op.findArgIndex(name);
+  if (i < 0)
+    return none;
+  return args[i].value;
+}
+
+llvm::SMRange OpContext::getArgRange(llvm::StringRef name) const {
+  int i = op.findArgIndex(name);
+  if (i >= 0 && args[i].range.isValid())
+    return args[i].range;
+  return callRange;
+}
+
+std::optional<llvm::SmallVector<int64_t, 4>>
+OpContext::getPerAxis(llvm::StringRef name, unsigned count) {
+  const Value &v = get(name);
+  llvm::SmallVector<int64_t, 4> values;
+  if (v.isInt()) {
+    values.assign(count, v.getInt());
+    return values;
+  }
+  if (v.isTuple() && v.getElements().size() == count) {
+    for (const Value &e : v.getElements())
+      values.push_back(e.getInt());
+    return values;
+  }
+  size_t got = v.isTuple() ? v.getElements().size() : 0;
+  errorAtArg(name, diag::err_tuple_length, name, op.name, count,
+             count == 1 ? "" : "s", got);
+  return std::nullopt;
+}
+
+std::optional<int64_t> OpContext::mul(int64_t a, int64_t b,
+                                      llvm::StringRef what) {
+  auto r = checkedMul(a, b);
+  if (!r)
+    error(diag::err_overflow, what);
+  return r;
+}
+
+std::optional<int64_t> OpContext::add(int64_t a, int64_t b,
+                                      llvm::StringRef what) {
+  auto r = checkedAdd(a, b);
+  if (!r)
+    error(diag::err_overflow, what);
+  return r;
+}
+
+std::optional<TensorType> OpContext::makeType(llvm::ArrayRef<int64_t> dims) {
+  TensorType t;
+  t.dtype = tensors.empty() ? DType::F32 : tensors[0].type->dtype;
+  t.dims.assign(dims.begin(), dims.end());
+  if (t.getRank() > MaxTensorRank) {
+    error(diag::err_rank_too_large, t.getRank(), MaxTensorRank);
+    return std::nullopt;
+  }
+  if (!t.getNumElements()) {
+    error(diag::err_overflow,
+          "the element count of " + op.name + "'s output " + t.str());
+    return std::nullopt;
+  }
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// Shared helpers for the family files
+//===----------------------------------------------------------------------===//
+
+std::string ops::describeChannelsFirst(unsigned spatialRank) {
+  switch (spatialRank) {
+  case 1:
+    return "a [C, L]";
+  case 2:
+    return "a [C, H, W]";
+  case 3:
+    return "a [C, D, H, W]";
+  default:
+    return "a rank-" + std::to_string(spatialRank + 1);
+  }
+}
+
+bool ops::requireChannelsFirst(OpContext &ctx, unsigned spatialRank) {
+  if (ctx.getInput().getRank() == spatialRank + 1)
+    return true;
+  ctx.errorAtInput(0, diag::err_input_rank, ctx.getOpName(),
+                   describeChannelsFirst(spatialRank), ctx.getInput().str());
+  return false;
+}
+
+bool ops::requireMinRank(OpContext &ctx, unsigned minRank,
+                         llvm::StringRef what) {
+  if (ctx.getInput().getRank() >= minRank)
+    return true;
+  ctx.errorAtInput(0, diag::err_input_rank, ctx.getOpName(), what,
+                   ctx.getInput().str());
+  return false;
+}
+
+std::string ops::joinDims(llvm::ArrayRef<int64_t> dims) {
+  std::string s;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (i)
+      s += "x";
+    s += std::to_string(dims[i]);
+  }
+  return s;
+}
+
+std::optional<TensorType> ops::sameShape(OpContext &ctx) {
+  return ctx.getInput();
+}
+
+std::optional<int64_t>
+ops::slidingWindowSize(OpContext &ctx, llvm::StringRef axis, int64_t input,
+                       int64_t kernel, int64_t stride, int64_t padBefore,
+                       int64_t padAfter, int64_t dilation, bool ceilMode) {
+  // PyTorch: out = floor_or_ceil((in + pads - dilation*(k-1) - 1) / s) + 1.
+  auto span = checkedMul(dilation, kernel - 1);
+  auto padded = checkedAdd(input, padBefore);
+  if (padded)
+    padded = checkedAdd(*padded, padAfter);
+  if (!span || !padded) {
+    ctx.error(diag::err_overflow, ctx.getOpName() + " output size");
+    return std::nullopt;
+  }
+  int64_t numerator = *padded - *span - 1;
+  int64_t out = (ceilMode ? ceilDiv(numerator, stride)
+                          : floorDiv(numerator, stride)) +
+                1;
+  // With ceil_mode, the last window must start inside the input or the
+  // left padding (PyTorch's rule).
+  if (ceilMode && out > 0 && (out - 1) * stride >= input + padBefore)
+    --out;
+  if (out <= 0) {
+    ctx.error(diag::err_output_size_nonpositive, ctx.getOpName(), axis, out,
+              input, kernel, stride, padBefore, dilation);
+    return std::nullopt;
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+//===- Reshape.cpp - the input pseudo-op, flatten and reshape -------------===//
+//
+// flatten and reshape change only how elements are indexed; their outputs
+// are views of their inputs and take no memory of their own. `input` is the
+// pseudo-op of network inputs: it has a registry entry so that tables and
+// diagrams treat inputs like any layer, but it cannot be called.
+//
+//===----------------------------------------------------------------------===//
+#include "Families.h"
+
+#include "netc/Basic/CheckedMath.h"
+
+using namespace netc;
+using namespace netc::ops;
+
+void ops::addInputOp(std::vector<OpDef> &ops) {
+  ops.push_back(OpDef{"input",
+                      OpFamily::Input,
+                      "a network input, declared with `input NAME: [dims]`",
+                      {},
+                      0,
+                      OutputStorage::New,
+                      nullptr,
+                      nullptr,
+                      /*callable=*/false});
+}
+
+static std::optional<TensorType> inferFlattenShape(OpContext &ctx) {
+  // The element count is known not to overflow: the input type exists.
+  return ctx.makeType({*ctx.getInput().getNumElements()});
+}
+
+static std::optional<TensorType> inferReshapeShape(OpContext &ctx) {
+  const TensorType &in = ctx.getInput();
+  const Value &shape = ctx.get("shape");
+  llvm::SmallVector<int64_t, 4> dims;
+  if (shape.isInt())
+    dims.push_back(shape.getInt());
+  else
+    for (const Value &e : shape.getElements())
+      dims.push_back(e.getInt());
+  int inferred = -1;
+  int64_t known = 1;
+  for (unsigned i = 0; i < dims.size(); ++i) {
+    if (dims[i] == -1) {
+      if (inferred >= 0) {
+        ctx.errorAtArg("shape", diag::err_reshape_multiple_infer,
+                       shape.str());
+        return std::nullopt;
+      }
+      inferred = i;
+      continue;
+    }
+    if (dims[i] <= 0) {
+      ctx.errorAtArg("shape", diag::err_reshape_bad_dim, dims[i]);
+      return std::nullopt;
+    }
+    auto product = checkedMul(known, dims[i]);
+    if (!product) {
+      ctx.errorAtArg("shape", diag::err_overflow,
+                     "the element count of " + shape.str());
+      return std::nullopt;
+    }
+    known = *product;
+  }
+  int64_t total = *in.getNumElements();
+  if (inferred >= 0) {
+    if (known == 0 || total % known != 0) {
+      ctx.errorAtInput(0, diag::err_reshape_elements, in.str(), total,
+                       shape.str());
+      return std::nullopt;
+    }
+    dims[inferred] = total / known;
+  } else if (known != total) {
+    ctx.errorAtInput(0, diag::err_reshape_elements, in.str(), total,
+                     shape.str());
+    return std::nullopt;
+  }
+  return ctx.makeType(dims);
+}
+
+void ops::addReshapeOps(std::vector<OpDef> &ops) {
+  using namespace sig;
+  ops.push_back(OpDef{"flatten",
+                      OpFamily::Reshape,
+                      "all axes into one: [C, H, W] to [C*H*W] "
+                      "(torch.nn.Flatten); a view",
+                      {tensor("x")},
+                      0,
+                      OutputStorage::View,
+                      inferFlattenShape,
+                      nullptr});
+  ops.push_back(OpDef{"reshape",
+                      OpFamily::Reshape,
+                      "the same elements in a new shape; at most one -1 is "
+                      "inferred; a view",
+                      {tensor("x"), required("shape", ArgType::IntTuple)},
+                      0,
+                      OutputStorage::View,
+                      inferReshapeShape,
+                      nullptr});
+}

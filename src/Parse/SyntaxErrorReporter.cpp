@@ -1,0 +1,192 @@
+//===- SyntaxErrorReporter.cpp - ANTLR errors in plain words --------------===//
+//
+// Classifies each ANTLR syntax error by what the parser expected at that
+// point and words it for a person. At most one syntax error is reported per
+// line, and none once the bracket structure is broken (the token filter has
+// already said where), so a single mistake gives a single error.
+//
+//===----------------------------------------------------------------------===//
+#include "SyntaxErrorReporter.h"
+
+#include "NetcParser.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace netc;
+using namespace netc::parse;
+using netc_grammar::NetcParser;
+
+/// How a token kind reads in a message ("a name", "')'").
+static std::string tokenKindName(size_t type) {
+  switch (type) {
+  case antlr4::Token::EOF:
+    return "end of file";
+  case NetcParser::NEWLINE:
+    return "a line end";
+  case NetcParser::IDENT:
+    return "a name";
+  case NetcParser::INT:
+    return "an integer";
+  case NetcParser::FLOAT:
+    return "a number";
+  case NetcParser::STRING:
+    return "a string";
+  case NetcParser::NETWORK:
+    return "'network'";
+  case NetcParser::INPUT:
+    return "'input'";
+  case NetcParser::OUTPUT:
+    return "'output'";
+  case NetcParser::TRUE:
+    return "'true'";
+  case NetcParser::FALSE:
+    return "'false'";
+  case NetcParser::PIPE:
+    return "'|>'";
+  case NetcParser::ASSIGN:
+    return "'='";
+  case NetcParser::COLON:
+    return "':'";
+  case NetcParser::SEMI:
+    return "';'";
+  case NetcParser::COMMA:
+    return "','";
+  case NetcParser::MINUS:
+    return "'-'";
+  case NetcParser::LPAREN:
+    return "'('";
+  case NetcParser::RPAREN:
+    return "')'";
+  case NetcParser::LBRACK:
+    return "'['";
+  case NetcParser::RBRACK:
+    return "']'";
+  case NetcParser::LBRACE:
+    return "'{'";
+  case NetcParser::RBRACE:
+    return "'}'";
+  default:
+    return "a token";
+  }
+}
+
+std::string SyntaxErrorReporter::describe(const antlr4::Token &token) const {
+  size_t type = token.getType();
+  if (type == antlr4::Token::EOF || type == NetcParser::NEWLINE)
+    return tokenKindName(type);
+  std::string spelling = token.getText();
+  if (spelling.size() > 40)
+    spelling = spelling.substr(0, 37) + "...";
+  return "'" + spelling + "'";
+}
+
+/// True when \p expected holds token type \p type.
+static bool has(const antlr4::misc::IntervalSet &expected, size_t type) {
+  return expected.contains(type);
+}
+
+/// True when \p expected is the start of an expression (then "an expression"
+/// says it better than the list of tokens).
+static bool expectsExpression(const antlr4::misc::IntervalSet &expected) {
+  return has(expected, NetcParser::INT) &&
+         has(expected, NetcParser::IDENT) &&
+         has(expected, NetcParser::LPAREN);
+}
+
+std::string SyntaxErrorReporter::describeExpected(
+    const antlr4::misc::IntervalSet &expected) const {
+  llvm::SmallVector<std::string, 8> names;
+  bool expression = expectsExpression(expected);
+  if (expression)
+    names.push_back("an expression");
+  for (size_t type : expected.toList()) {
+    if (expression &&
+        (type == NetcParser::INT || type == NetcParser::FLOAT ||
+         type == NetcParser::STRING || type == NetcParser::IDENT ||
+         type == NetcParser::TRUE || type == NetcParser::FALSE ||
+         type == NetcParser::LPAREN || type == NetcParser::MINUS))
+      continue;
+    // '|>' is possible after every expression; naming it is noise.
+    if (type == NetcParser::PIPE && expected.size() > 1)
+      continue;
+    if (type == NetcParser::SEMI && has(expected, NetcParser::NEWLINE))
+      continue;
+    names.push_back(tokenKindName(type));
+  }
+  if (names.empty())
+    return "something else";
+  if (names.size() == 1)
+    return names.front();
+  std::string result;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i)
+      result += i + 1 == names.size() ? " or " : ", ";
+    result += names[i];
+  }
+  return result;
+}
+
+void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
+                                      antlr4::Token *offending, size_t line,
+                                      size_t, const std::string &,
+                                      std::exception_ptr) {
+  if (filter.hasStructuralError() || !offending)
+    return;
+  if (lastErrorLine != 0 && line == lastErrorLine)
+    return;
+  lastErrorLine = line;
+
+  auto *parser = dynamic_cast<NetcParser *>(recognizer);
+  llvm::SMRange range =
+      text.getRange(offending->getStartIndex(), offending->getStopIndex());
+  std::string found = describe(*offending);
+  if (!parser) {
+    diags.report(range.Start, diag::err_syntax, found, "something else")
+        .range(range);
+    return;
+  }
+
+  antlr4::misc::IntervalSet expected = parser->getExpectedTokens();
+  size_t type = offending->getType();
+
+  // Where a statement could have ended: say that a line end was expected.
+  if (has(expected, NetcParser::NEWLINE) &&
+      type != NetcParser::NEWLINE && type != antlr4::Token::EOF &&
+      parser->getContext() &&
+      (dynamic_cast<NetcParser::BodyContext *>(parser->getContext()) ||
+       dynamic_cast<NetcParser::ExprContext *>(parser->getContext()))) {
+    diags.report(range.Start, diag::err_expected_statement_end, found)
+        .range(range);
+    return;
+  }
+  if (has(expected, NetcParser::NETWORK) &&
+      dynamic_cast<NetcParser::FileContext *>(parser->getContext())) {
+    diags.report(range.Start, diag::err_expected_network, found).range(range);
+    return;
+  }
+  if (expectsExpression(expected) && !has(expected, NetcParser::RPAREN) &&
+      !has(expected, NetcParser::RBRACK)) {
+    diags.report(range.Start, diag::err_expected_expression, found)
+        .range(range);
+    return;
+  }
+  if (expected.size() == 1 && has(expected, NetcParser::IDENT)) {
+    llvm::StringRef what = "here";
+    if (dynamic_cast<NetcParser::NetworkContext *>(parser->getContext()))
+      what = "after 'network'";
+    else if (dynamic_cast<NetcParser::InputStatementContext *>(
+                 parser->getContext()))
+      what = "after 'input'";
+    else if (dynamic_cast<NetcParser::OutputStatementContext *>(
+                 parser->getContext()))
+      what = "after 'output'";
+    else if (dynamic_cast<NetcParser::PipeStageContext *>(parser->getContext()))
+      what = "of a layer after '|>'";
+    diags.report(range.Start, diag::err_expected_name, what, found)
+        .range(range);
+    return;
+  }
+  diags.report(range.Start, diag::err_syntax, found, describeExpected(expected))
+      .range(range);
+}

@@ -1,0 +1,42 @@
+//===- SyntaxErrorReporter.h - ANTLR errors in plain words ------*- C++ -*-===//
+//
+// Private to the parse stage. Replaces ANTLR's console listener: turns each
+// syntax error into a located netc diagnostic worded for people ("expected an
+// expression, found ')'") instead of a dump of token sets, and keeps one
+// mistake from producing a cascade of follow-on errors.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "SourceText.h"
+#include "TokenFilter.h"
+
+#include "netc/Basic/Diagnostics.h"
+
+#include "antlr4-runtime.h"
+
+namespace netc::parse {
+
+/// An ANTLR error listener that reports through the DiagnosticEngine.
+class SyntaxErrorReporter : public antlr4::BaseErrorListener {
+public:
+  SyntaxErrorReporter(const SourceText &text, const TokenFilter &filter,
+                      DiagnosticEngine &diags)
+      : text(text), filter(filter), diags(diags) {}
+
+  void syntaxError(antlr4::Recognizer *recognizer,
+                   antlr4::Token *offendingSymbol, size_t line,
+                   size_t charPositionInLine, const std::string &msg,
+                   std::exception_ptr e) override;
+
+private:
+  std::string describe(const antlr4::Token &token) const;
+  std::string describeExpected(const antlr4::misc::IntervalSet &expected) const;
+
+  const SourceText &text;
+  const TokenFilter &filter;
+  DiagnosticEngine &diags;
+  size_t lastErrorLine = 0;
+};
+
+} // namespace netc::parse

@@ -1,0 +1,169 @@
+//===- TokenFilter.cpp - line-end rules and bracket checks ----------------===//
+//
+// See TokenFilter.h. The filter is a small state machine over the lexer's
+// tokens with a stack of open brackets and one token of lookahead.
+//
+//===----------------------------------------------------------------------===//
+#include "TokenFilter.h"
+
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/Format.h"
+
+using namespace netc;
+using namespace netc::parse;
+using netc_grammar::NetcLexer;
+
+static char closerFor(size_t openType) {
+  switch (openType) {
+  case NetcLexer::LPAREN:
+    return ')';
+  case NetcLexer::LBRACK:
+    return ']';
+  default:
+    return '}';
+  }
+}
+
+static char openerFor(size_t closeType) {
+  switch (closeType) {
+  case NetcLexer::RPAREN:
+    return '(';
+  case NetcLexer::RBRACK:
+    return '[';
+  default:
+    return '{';
+  }
+}
+
+static size_t openTypeFor(size_t closeType) {
+  switch (closeType) {
+  case NetcLexer::RPAREN:
+    return NetcLexer::LPAREN;
+  case NetcLexer::RBRACK:
+    return NetcLexer::LBRACK;
+  default:
+    return NetcLexer::LBRACE;
+  }
+}
+
+llvm::SMRange TokenFilter::rangeOf(const antlr4::Token &token) const {
+  return text.getRange(token.getStartIndex(), token.getStopIndex());
+}
+
+bool TokenFilter::newlinesAreInsignificant() const {
+  return !open.empty() && open.back().type != NetcLexer::LBRACE;
+}
+
+void TokenFilter::reportUnclosed(const OpenBracket &bracket, llvm::SMLoc where) {
+  char opener = bracket.type == NetcLexer::LPAREN   ? '('
+                : bracket.type == NetcLexer::LBRACK ? '['
+                                                    : '{';
+  diags.report(where, diag::err_expected_closing,
+               std::string(1, closerFor(bracket.type)), bracket.construct)
+      .note(bracket.loc, diag::note_opening_bracket, std::string(1, opener));
+  structuralError = true;
+}
+
+/// Returns the next token from the lookahead slot or the lexer.
+std::unique_ptr<antlr4::Token> TokenFilter::fetch() {
+  if (pending)
+    return std::move(pending);
+  return lexer.nextToken();
+}
+
+std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
+  while (true) {
+    std::unique_ptr<antlr4::Token> token = fetch();
+    size_t type = token->getType();
+    if (stopped && type != antlr4::Token::EOF)
+      continue;
+
+    switch (type) {
+    case NetcLexer::INVALID: {
+      llvm::SMRange range = rangeOf(*token);
+      std::string shown = token->getText();
+      unsigned char first = shown.empty() ? 0 : shown[0];
+      if (first < 0x20 || first == 0x7f)
+        shown = llvm::formatv("\\x{0}", llvm::format_hex_no_prefix(first, 2))
+                    .str();
+      diags.report(range.Start, diag::err_invalid_character, shown)
+          .range(range);
+      continue;
+    }
+    case NetcLexer::UNTERMINATED_STRING: {
+      llvm::SMRange range = rangeOf(*token);
+      diags.report(range.Start, diag::err_unterminated_string).range(range);
+      continue;
+    }
+    case NetcLexer::NEWLINE: {
+      if (newlinesAreInsignificant())
+        continue;
+      // Fold a run of line ends; drop them all before a '|>' line.
+      std::unique_ptr<antlr4::Token> next = lexer.nextToken();
+      while (next->getType() == NetcLexer::NEWLINE)
+        next = lexer.nextToken();
+      if (next->getType() == NetcLexer::PIPE) {
+        pending = std::move(next);
+        continue;
+      }
+      pending = std::move(next);
+      if (previousType == NetcLexer::NEWLINE)
+        continue;
+      break;
+    }
+    case NetcLexer::LPAREN:
+    case NetcLexer::LBRACK:
+    case NetcLexer::LBRACE: {
+      llvm::StringRef construct =
+          type == NetcLexer::LBRACE ? "network body"
+          : type == NetcLexer::LBRACK
+              ? "shape"
+              : (previousType == NetcLexer::IDENT ? "call" : "tuple");
+      llvm::SMLoc loc = rangeOf(*token).Start;
+      open.push_back({type, loc, construct});
+      if (open.size() > maxNesting) {
+        diags.report(loc, diag::err_nesting_too_deep, maxNesting);
+        structuralError = true;
+        stopped = true;
+        open.clear();
+        continue;
+      }
+      break;
+    }
+    case NetcLexer::RPAREN:
+    case NetcLexer::RBRACK:
+    case NetcLexer::RBRACE: {
+      size_t wanted = openTypeFor(type);
+      llvm::SMRange range = rangeOf(*token);
+      if (!open.empty() && open.back().type == wanted) {
+        open.pop_back();
+        break;
+      }
+      // Is it closing something further out? Then the inner ones are unclosed.
+      auto it = std::find_if(open.rbegin(), open.rend(),
+                             [&](const OpenBracket &b) { return b.type == wanted; });
+      if (it != open.rend()) {
+        reportUnclosed(open.back(), range.Start);
+        open.erase(std::prev(it.base()), open.end());
+        break;
+      }
+      diags.report(range.Start, diag::err_unmatched_closing,
+                   std::string(1, closerFor(wanted)),
+                   std::string(1, openerFor(type)))
+          .range(range);
+      structuralError = true;
+      continue;
+    }
+    case antlr4::Token::EOF:
+      if (!open.empty()) {
+        reportUnclosed(open.back(), rangeOf(*token).Start);
+        open.clear();
+      }
+      break;
+    default:
+      break;
+    }
+    previousType = type;
+    return token;
+  }
+}

@@ -1,0 +1,72 @@
+//===- TokenFilter.h - the token source between lexer and parser -*- C++ -*-===//
+//
+// Private to the parse stage. Sits between NetcLexer and the token stream and
+// makes line ends mean what the language says:
+//   - line ends inside (...) and [...] are dropped (an expression continues);
+//   - line ends before a line that starts with '|>' are dropped;
+//   - runs of line ends become one.
+// It also tracks bracket nesting, so it reports unmatched and unclosed
+// brackets, nesting beyond the limit (before ANTLR's recursive descent could
+// overflow the stack), invalid characters and unterminated strings.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "SourceText.h"
+
+#include "netc/Basic/Diagnostics.h"
+
+#include "NetcLexer.h"
+
+#include <memory>
+#include <vector>
+
+namespace netc::parse {
+
+/// Filters and checks the lexer's tokens; see the file comment.
+class TokenFilter : public antlr4::TokenSource {
+public:
+  TokenFilter(netc_grammar::NetcLexer &lexer, const SourceText &text,
+              DiagnosticEngine &diags, unsigned maxNesting)
+      : lexer(lexer), text(text), diags(diags), maxNesting(maxNesting) {}
+
+  std::unique_ptr<antlr4::Token> nextToken() override;
+  size_t getLine() const override { return lexer.getLine(); }
+  size_t getCharPositionInLine() override {
+    return lexer.getCharPositionInLine();
+  }
+  antlr4::CharStream *getInputStream() override {
+    return lexer.getInputStream();
+  }
+  std::string getSourceName() override { return lexer.getSourceName(); }
+  antlr4::TokenFactory<antlr4::CommonToken> *getTokenFactory() override {
+    return lexer.getTokenFactory();
+  }
+
+  /// True once a bracket error made the token structure unreliable; the
+  /// parser's own follow-on errors are then not worth reporting.
+  bool hasStructuralError() const { return structuralError; }
+
+private:
+  struct OpenBracket {
+    size_t type;
+    llvm::SMLoc loc;
+    llvm::StringRef construct;
+  };
+  std::unique_ptr<antlr4::Token> fetch();
+  bool newlinesAreInsignificant() const;
+  void reportUnclosed(const OpenBracket &open, llvm::SMLoc where);
+  llvm::SMRange rangeOf(const antlr4::Token &token) const;
+
+  netc_grammar::NetcLexer &lexer;
+  const SourceText &text;
+  DiagnosticEngine &diags;
+  unsigned maxNesting;
+  std::vector<OpenBracket> open;
+  std::unique_ptr<antlr4::Token> pending;
+  size_t previousType = antlr4::Token::INVALID_TYPE;
+  bool structuralError = false;
+  bool stopped = false;
+};
+
+} // namespace netc::parse

@@ -1,0 +1,329 @@
+//===- netc.cpp - the netc command-line driver ----------------------------===//
+//
+// netc [options] FILE.net...
+//
+// Reads each file, parses and checks it, and writes the requested report for
+// every network (or the one chosen with --network). After toyc and llvm-as:
+// llvm::cl options in categories, one small function per action, output
+// written atomically. Exit status: 0 clean, 1 errors in the input, 2 bad
+// command line or unreadable file.
+//
+//===----------------------------------------------------------------------===//
+#include "Version.h"
+
+#include "netc/AST/AST.h"
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/Verify.h"
+#include "netc/Check/Checker.h"
+#include "netc/Emit/Emitters.h"
+#include "netc/Memory/ClassicMemory.h"
+#include "netc/Parse/Parser.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace netc;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory inputCategory("Input options");
+static cl::OptionCategory outputCategory("Output options");
+static cl::OptionCategory memoryCategory("Memory model options");
+static cl::OptionCategory diagnosticCategory("Diagnostic options");
+
+static cl::list<std::string> inputFiles(cl::Positional,
+                                        cl::desc("<file.net>..."),
+                                        cl::cat(inputCategory));
+
+static cl::opt<std::string>
+    networkName("network", cl::desc("Report only the network named <name>"),
+                cl::value_desc("name"), cl::cat(inputCategory));
+
+enum class EmitAction { Table, Json, Csv, Markdown, Dot, AST, None };
+static cl::opt<EmitAction> emitAction(
+    "emit", cl::desc("What to write:"), cl::init(EmitAction::Table),
+    cl::values(
+        clEnumValN(EmitAction::Table, "table",
+                   "the layer table and memory figures (default)"),
+        clEnumValN(EmitAction::Json, "json", "the same figures as JSON"),
+        clEnumValN(EmitAction::Csv, "csv", "the same figures as CSV"),
+        clEnumValN(EmitAction::Markdown, "markdown",
+                   "the same figures as Markdown tables"),
+        clEnumValN(EmitAction::Dot, "dot", "a Graphviz DOT diagram"),
+        clEnumValN(EmitAction::AST, "ast", "the parsed syntax tree (debug)"),
+        clEnumValN(EmitAction::None, "none", "nothing; only check")),
+    cl::cat(outputCategory));
+
+static cl::opt<std::string> outputFile("o",
+                                       cl::desc("Write the output to <file> "
+                                                "(atomically) instead of "
+                                                "standard output"),
+                                       cl::value_desc("file"),
+                                       cl::cat(outputCategory));
+
+static cl::opt<std::string>
+    rankdir("rankdir", cl::desc("Graphviz layout direction: TB or LR"),
+            cl::init("TB"), cl::cat(outputCategory));
+
+static cl::opt<long long> batchSize("batch",
+                                    cl::desc("Batch size for training memory "
+                                             "(default 1)"),
+                                    cl::init(1), cl::cat(memoryCategory));
+
+static cl::opt<std::string>
+    dtypeName("dtype",
+              cl::desc("Element type for memory: f32 (default), f16, bf16, "
+                       "f64"),
+              cl::value_desc("type"), cl::cat(memoryCategory));
+
+static cl::opt<bool> warningsAsErrors("Werror",
+                                      cl::desc("Treat warnings as errors"),
+                                      cl::cat(diagnosticCategory));
+static cl::opt<bool> suppressWarnings("w", cl::desc("Suppress all warnings"),
+                                      cl::cat(diagnosticCategory));
+static cl::opt<bool> verifyDiagnostics(
+    "verify-diagnostics",
+    cl::desc("Check that the diagnostics match the expected-error/warning/"
+             "note comments in the input"),
+    cl::cat(diagnosticCategory));
+
+/// Exit statuses.
+enum ExitCode { ExitClean = 0, ExitInputErrors = 1, ExitUsage = 2 };
+
+/// The largest source file netc reads.
+constexpr uint64_t MaxFileSize = 256ull << 20;
+
+/// Prints an error without a source location: "netc: error: ...".
+static void reportToolError(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "netc") << message << "\n";
+}
+
+/// Reads \p path into the source manager; reports and returns false when it
+/// cannot be read.
+static bool loadFile(llvm::SourceMgr &sourceMgr, const std::string &path) {
+  if (path != "-") {
+    llvm::sys::fs::file_status status;
+    if (std::error_code ec = llvm::sys::fs::status(path, status)) {
+      reportToolError("cannot read '" + path + "': " + ec.message());
+      return false;
+    }
+    if (llvm::sys::fs::is_directory(status)) {
+      reportToolError("'" + path + "' is a directory, not a .net file");
+      return false;
+    }
+    if (status.getSize() > MaxFileSize) {
+      reportToolError("'" + path + "' is " + llvm::Twine(status.getSize()) +
+                      " bytes; the limit is " + llvm::Twine(MaxFileSize) +
+                      " bytes");
+      return false;
+    }
+  }
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
+                                                   /*RequiresNullTerminator=*/true);
+  if (std::error_code ec = buffer.getError()) {
+    reportToolError("cannot read '" + path + "': " + ec.message());
+    return false;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  return true;
+}
+
+/// Writes the selected report of \p reports to \p os.
+static void emitReports(llvm::ArrayRef<NetworkReport> reports,
+                        const ReportOptions &options, llvm::raw_ostream &os) {
+  switch (emitAction) {
+  case EmitAction::Table:
+    return emitTable(reports, options, os);
+  case EmitAction::Json:
+    return emitJson(reports, options, os);
+  case EmitAction::Csv:
+    return emitCsv(reports, options, os);
+  case EmitAction::Markdown:
+    return emitMarkdown(reports, options, os);
+  case EmitAction::Dot:
+    return emitDot(reports, options, os);
+  case EmitAction::AST:
+  case EmitAction::None:
+    return;
+  }
+}
+
+/// Writes \p text to -o atomically, or to standard output.
+static bool writeOutput(llvm::StringRef text) {
+  if (outputFile.empty() || outputFile == "-") {
+    llvm::outs() << text;
+    llvm::outs().flush();
+    return true;
+  }
+  llvm::Error error = llvm::writeFileAtomically(
+      outputFile + ".tmp%%%%%%", outputFile, text);
+  if (error) {
+    reportToolError("cannot write '" + outputFile +
+                    "': " + llvm::toString(std::move(error)));
+    return false;
+  }
+  return true;
+}
+
+/// Validates option values that llvm::cl cannot check itself.
+static bool validateOptions(ReportOptions &options) {
+  if (inputFiles.empty()) {
+    reportToolError("no input files; usage: netc [options] FILE.net... "
+                    "(see --help)");
+    return false;
+  }
+  if (batchSize < 1) {
+    reportToolError("--batch must be at least 1, got " +
+                    llvm::Twine(batchSize));
+    return false;
+  }
+  if (!dtypeName.empty()) {
+    auto dtype = parseDType(dtypeName);
+    if (!dtype || (*dtype != DType::F32 && *dtype != DType::F16 &&
+                   *dtype != DType::BF16 && *dtype != DType::F64)) {
+      reportToolError("--dtype must be f32, f16, bf16 or f64, got '" +
+                      dtypeName + "'");
+      return false;
+    }
+  }
+  if (rankdir != "TB" && rankdir != "LR") {
+    reportToolError("--rankdir must be TB or LR, got '" + rankdir + "'");
+    return false;
+  }
+  options.rankdir = rankdir;
+  return true;
+}
+
+/// The element type memory is counted in: --dtype, else the network's first
+/// input's type when it is a float type, else f32.
+static DType memoryDType(const Graph &graph) {
+  if (!dtypeName.empty())
+    return *parseDType(dtypeName);
+  if (graph.inputs.empty())
+    return DType::F32;
+  DType inputType = graph.layers[graph.inputs.front()].type.dtype;
+  switch (inputType) {
+  case DType::F16:
+  case DType::BF16:
+  case DType::F64:
+    return inputType;
+  default:
+    return DType::F32;
+  }
+}
+
+/// LLVM's Support library owns the `--color` option (a boolean). netc
+/// documents `--color=auto|always|never`, so translate those spellings.
+static std::vector<const char *> translateColorOption(int argc, char **argv) {
+  std::vector<const char *> args;
+  for (int i = 0; i < argc; ++i) {
+    llvm::StringRef arg(argv[i]);
+    if (i > 0 && (arg.consume_front("--color=") || arg.consume_front("-color="))) {
+      if (arg == "auto")
+        continue;
+      if (arg == "always") {
+        args.push_back("--color=true");
+        continue;
+      }
+      if (arg == "never") {
+        args.push_back("--color=false");
+        continue;
+      }
+    }
+    args.push_back(argv[i]);
+  }
+  return args;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  std::vector<const char *> args = translateColorOption(argc, argv);
+  cl::HideUnrelatedOptions({&inputCategory, &outputCategory, &memoryCategory,
+                            &diagnosticCategory});
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "netc " << NETC_VERSION << "\n";
+  });
+  if (!cl::ParseCommandLineOptions(
+          args.size(), args.data(),
+          "netc: check a neural-network description and report its shapes, "
+          "parameters and memory\n",
+          &llvm::errs()))
+    return ExitUsage;
+
+  ReportOptions options;
+  if (!validateOptions(options))
+    return ExitUsage;
+
+  // --color=always/never (see translateColorOption), else a terminal test.
+  bool showColors = llvm::WithColor(llvm::errs()).colorsEnabled();
+
+  llvm::SourceMgr sourceMgr;
+  TextDiagnosticPrinter printer(sourceMgr, llvm::errs(), showColors);
+  VerifyDiagnosticConsumer verifier(sourceMgr);
+  DiagnosticConsumer &consumer =
+      verifyDiagnostics ? static_cast<DiagnosticConsumer &>(verifier) : printer;
+  DiagnosticEngine diags(sourceMgr, consumer,
+                         {warningsAsErrors, suppressWarnings});
+
+  // Parse and check every file; keep the graphs alive for the reports.
+  std::vector<CheckedModule> modules;
+  std::vector<std::unique_ptr<ast::Module>> asts;
+  for (const std::string &path : inputFiles) {
+    if (!loadFile(sourceMgr, path))
+      return ExitUsage;
+    unsigned bufferId = sourceMgr.getNumBuffers();
+    std::unique_ptr<ast::Module> module = parseModule(bufferId, diags);
+    if (!module)
+      continue;
+    if (module->getNetworks().empty()) {
+      llvm::StringRef text = sourceMgr.getMemoryBuffer(bufferId)->getBuffer();
+      diags.report(llvm::SMLoc::getFromPointer(text.data()),
+                   diag::warn_empty_file);
+    }
+    modules.push_back(checkModule(*module, diags));
+    asts.push_back(std::move(module));
+  }
+
+  // Memory figures for every clean network selected.
+  std::vector<NetworkReport> reports;
+  bool foundNetwork = networkName.empty();
+  for (const CheckedModule &module : modules)
+    for (size_t i = 0; i < module.graphs.size(); ++i) {
+      const Graph &graph = module.graphs[i];
+      if (!networkName.empty() && graph.name != networkName)
+        continue;
+      foundNetwork = true;
+      if (!module.clean[i])
+        continue;
+      DType dtype = memoryDType(graph);
+      auto memory = computeClassicMemory(
+          graph, batchSize, getByteWidth(dtype), diags);
+      if (memory)
+        reports.push_back({&graph, *memory, dtype});
+    }
+
+  if (verifyDiagnostics)
+    return verifier.verify(llvm::errs(), showColors) ? ExitClean
+                                                     : ExitInputErrors;
+  if (diags.getNumErrors())
+    return ExitInputErrors;
+  if (!foundNetwork) {
+    reportToolError("no network named '" + networkName + "' in the input");
+    return ExitUsage;
+  }
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (emitAction == EmitAction::AST) {
+    for (const auto &module : asts)
+      ast::dump(*module, os);
+  } else {
+    emitReports(reports, options, os);
+  }
+  os.flush();
+  return writeOutput(text) ? ExitClean : ExitUsage;
+}
