@@ -127,17 +127,43 @@ std::string SyntaxErrorReporter::describeExpected(
   return result;
 }
 
+/// Decides whether an error is a follow-on of the previous one. It is when
+/// it is on the same line, when no statement separator lies between the two,
+/// or when the first error threw the parser out of a network body and it is
+/// now stumbling over the rest of that body at the top level.
+bool SyntaxErrorReporter::shouldSuppress(antlr4::Parser &parser,
+                                         antlr4::Token &offending) {
+  if (lastErrorToken == static_cast<size_t>(-1))
+    return false;
+  if (offending.getLine() == lastErrorLine)
+    return true;
+  antlr4::TokenStream *tokens = parser.getTokenStream();
+  size_t end = offending.getTokenIndex();
+  bool separator = false, network = false;
+  for (size_t i = lastErrorToken + 1; i <= end && i < tokens->size(); ++i) {
+    size_t type = tokens->get(i)->getType();
+    separator |= type == NetcParser::NEWLINE || type == NetcParser::SEMI;
+    network |= type == NetcParser::NETWORK;
+  }
+  if (!separator)
+    return true;
+  if (dynamic_cast<NetcParser::FileContext *>(parser.getContext()) && !network)
+    return true;
+  return false;
+}
+
 void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
                                       antlr4::Token *offending, size_t line,
                                       size_t, const std::string &,
                                       std::exception_ptr) {
   if (filter.hasStructuralError() || !offending)
     return;
-  if (lastErrorLine != 0 && line == lastErrorLine)
+  auto *parser = dynamic_cast<NetcParser *>(recognizer);
+  if (parser && shouldSuppress(*parser, *offending))
     return;
   lastErrorLine = line;
+  lastErrorToken = offending->getTokenIndex();
 
-  auto *parser = dynamic_cast<NetcParser *>(recognizer);
   llvm::SMRange range =
       text.getRange(offending->getStartIndex(), offending->getStopIndex());
   std::string found = describe(*offending);
@@ -151,11 +177,15 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
   size_t type = offending->getType();
 
   // Where a statement could have ended: say that a line end was expected.
-  if (has(expected, NetcParser::NEWLINE) &&
-      type != NetcParser::NEWLINE && type != antlr4::Token::EOF &&
-      parser->getContext() &&
-      (dynamic_cast<NetcParser::BodyContext *>(parser->getContext()) ||
-       dynamic_cast<NetcParser::ExprContext *>(parser->getContext()))) {
+  antlr4::ParserRuleContext *ctx = parser->getContext();
+  bool atStatementEnd =
+      (has(expected, NetcParser::NEWLINE) &&
+       (dynamic_cast<NetcParser::BodyContext *>(ctx) ||
+        dynamic_cast<NetcParser::ExprContext *>(ctx))) ||
+      (has(expected, NetcParser::RBRACE) &&
+       dynamic_cast<NetcParser::NetworkContext *>(ctx));
+  if (atStatementEnd && type != NetcParser::NEWLINE &&
+      type != antlr4::Token::EOF && type != NetcParser::RBRACE) {
     diags.report(range.Start, diag::err_expected_statement_end, found)
         .range(range);
     return;
@@ -168,6 +198,17 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
   if (expectsExpression(expected) && !has(expected, NetcParser::RPAREN) &&
       !has(expected, NetcParser::RBRACK)) {
     diags.report(range.Start, diag::err_expected_expression, found)
+        .range(range);
+    return;
+  }
+  // Inside an argument list or tuple: a missing comma is the usual cause.
+  if (has(expected, NetcParser::RPAREN) && !has(expected, NetcParser::COMMA) &&
+      !expectsExpression(expected) &&
+      (dynamic_cast<NetcParser::ArgListContext *>(ctx) ||
+       dynamic_cast<NetcParser::CallExprContext *>(ctx) ||
+       dynamic_cast<NetcParser::PipeStageContext *>(ctx) ||
+       dynamic_cast<NetcParser::ParenOrTupleContext *>(ctx))) {
+    diags.report(range.Start, diag::err_syntax, found, "',' or ')'")
         .range(range);
     return;
   }

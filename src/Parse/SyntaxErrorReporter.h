@@ -36,7 +36,10 @@ private:
   const SourceText &text;
   const TokenFilter &filter;
   DiagnosticEngine &diags;
+  bool shouldSuppress(antlr4::Parser &parser, antlr4::Token &offending);
   size_t lastErrorLine = 0;
+  /// Token index of the last reported error, or -1 before the first.
+  size_t lastErrorToken = static_cast<size_t>(-1);
 };
 
 } // namespace netc::parse

@@ -58,6 +58,8 @@ void TokenFilter::reportUnclosed(const OpenBracket &bracket, llvm::SMLoc where) 
   char opener = bracket.type == NetcLexer::LPAREN   ? '('
                 : bracket.type == NetcLexer::LBRACK ? '['
                                                     : '{';
+  if (bracket.firstLineEnd.isValid())
+    where = bracket.firstLineEnd;
   diags.report(where, diag::err_expected_closing,
                std::string(1, closerFor(bracket.type)), bracket.construct)
       .note(bracket.loc, diag::note_opening_bracket, std::string(1, opener));
@@ -96,8 +98,11 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
       continue;
     }
     case NetcLexer::NEWLINE: {
-      if (newlinesAreInsignificant())
+      if (newlinesAreInsignificant()) {
+        if (!open.back().firstLineEnd.isValid())
+          open.back().firstLineEnd = rangeOf(*token).Start;
         continue;
+      }
       // Fold a run of line ends; drop them all before a '|>' line.
       std::unique_ptr<antlr4::Token> next = lexer.nextToken();
       while (next->getType() == NetcLexer::NEWLINE)
@@ -120,7 +125,7 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
               ? "shape"
               : (previousType == NetcLexer::IDENT ? "call" : "tuple");
       llvm::SMLoc loc = rangeOf(*token).Start;
-      open.push_back({type, loc, construct});
+      open.push_back({type, loc, construct, llvm::SMLoc()});
       if (open.size() > maxNesting) {
         diags.report(loc, diag::err_nesting_too_deep, maxNesting);
         structuralError = true;

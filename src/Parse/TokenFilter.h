@@ -52,6 +52,9 @@ private:
     size_t type;
     llvm::SMLoc loc;
     llvm::StringRef construct;
+    /// Where the first line end inside this bracket was dropped: the most
+    /// likely place a missing closer belongs.
+    llvm::SMLoc firstLineEnd;
   };
   std::unique_ptr<antlr4::Token> fetch();
   bool newlinesAreInsignificant() const;
