@@ -17,6 +17,14 @@ using namespace netc;
 using namespace netc::parse;
 using netc_grammar::NetcParser;
 
+/// Shortens a literal's spelling for a message: "1111...1111".
+static std::string abbreviate(const std::string &spelling) {
+  if (spelling.size() <= 32)
+    return spelling;
+  return spelling.substr(0, 12) + "..." + spelling.substr(spelling.size() - 12) +
+         " (" + std::to_string(spelling.size()) + " characters)";
+}
+
 // expr : primary (PIPE pipeStage)*
 ast::ExprPtr ASTBuilder::buildExpr(NetcParser::ExprContext &ctx) {
   ast::ExprPtr value = buildPrimary(*ctx.primary());
@@ -53,7 +61,8 @@ ASTBuilder::buildIntegerLiteral(NetcParser::IntegerLiteralContext &ctx) {
     overflow = true;
   llvm::SMRange range = rangeOf(ctx);
   if (overflow) {
-    diags.report(range.Start, diag::err_integer_too_large, ctx.getText())
+    diags.report(range.Start, diag::err_integer_too_large,
+                 abbreviate(ctx.getText()))
         .range(range);
     value = 0;
   }
@@ -68,7 +77,8 @@ ast::ExprPtr ASTBuilder::buildFloatLiteral(NetcParser::FloatLiteralContext &ctx)
   double value = std::strtod(spelling.c_str(), nullptr);
   llvm::SMRange range = rangeOf(ctx);
   if (errno == ERANGE && std::isinf(value)) {
-    diags.report(range.Start, diag::err_float_invalid, ctx.getText())
+    diags.report(range.Start, diag::err_float_invalid,
+                 abbreviate(ctx.getText()))
         .range(range);
     value = 0;
   }

@@ -24,7 +24,8 @@ SourceText::SourceText(unsigned bufferId, DiagnosticEngine &diags) {
   for (size_t i = 0; i < size; ++i) {
     unsigned char c = static_cast<unsigned char>(data[i]);
     if (c == 0) {
-      diags.report(llvm::SMLoc::getFromPointer(data + i), diag::err_nul_byte);
+      diags.report(llvm::SMLoc::getFromPointer(data + i), diag::err_nul_byte)
+          .hideSourceLine();
       valid = false;
       return;
     }
@@ -44,7 +45,8 @@ SourceText::SourceText(unsigned bufferId, DiagnosticEngine &diags) {
         (i + length > size || !llvm::isLegalUTF8Sequence(start, start + length))) {
       diags.report(llvm::SMLoc::getFromPointer(data + i),
                    diag::err_invalid_utf8,
-                   llvm::format_hex_no_prefix(c, 2, /*Upper=*/true));
+                   llvm::format_hex_no_prefix(c, 2, /*Upper=*/true))
+          .hideSourceLine();
       valid = false;
       return;
     }

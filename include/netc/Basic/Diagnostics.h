@@ -61,6 +61,8 @@ struct Diagnostic {
   std::vector<llvm::SMRange> ranges;
   std::vector<FixIt> fixIts;
   std::vector<Diagnostic> notes;
+  /// False when the source line is not worth showing (binary bytes).
+  bool showSourceLine = true;
 };
 
 /// Receives each finished diagnostic.
@@ -80,8 +82,13 @@ public:
       : sourceMgr(sourceMgr), os(os), showColors(showColors) {}
   void handle(const Diagnostic &diagnostic) override;
 
+  /// Longer source lines are shown as a window around the location.
+  static constexpr unsigned MaxShownLineLength = 200;
+
 private:
   void print(const Diagnostic &diagnostic);
+  void printExcerpt(const Diagnostic &diagnostic, llvm::StringRef line,
+                    llvm::StringRef window);
   llvm::SourceMgr &sourceMgr;
   llvm::raw_ostream &os;
   bool showColors;
@@ -125,6 +132,11 @@ public:
                               std::forward<Ts>(args)...)
                     .str();
     diagnostic.notes.push_back(std::move(n));
+    return *this;
+  }
+  /// Prints only the location and message, not the source line.
+  DiagnosticBuilder &hideSourceLine() {
+    diagnostic.showSourceLine = false;
     return *this;
   }
   /// Attaches a range to the most recent note.

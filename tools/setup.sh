@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs netc's build and test dependencies from Debian 12 packages, only
+# those that are missing (so it is quick on a machine that has them).
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++       # build tools
+  antlr4 default-jre-headless # the ANTLR tool (4.7.2) and the JRE it runs on
+  libantlr4-runtime-dev       # the ANTLR C++ runtime (4.9)
+  llvm-14-dev                 # LLVM's Support library
+  libgtest-dev                # GoogleTest
+  graphviz                    # `dot`, to check that diagrams render
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
+      grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "netc setup: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
