@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "netc/Basic/Diagnostics.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace netc;
@@ -73,12 +75,12 @@ static llvm::StringRef getLineContaining(llvm::SourceMgr &sm, llvm::SMLoc loc) {
   return buffer.slice(start, end);
 }
 
-/// Prints "file:line:col: " and then the diagnostic built on \p window, a
-/// part of \p line (empty to show no source at all). SMDiagnostic counts
-/// columns from the start of the text it is given, so the location prefix
-/// is printed here with the real column.
+/// Prints \p d with \p window, a part of its source line, as the excerpt
+/// (or no excerpt when \p window is empty). LLVM's SMDiagnostic shows no
+/// caret for lines with non-ASCII characters and counts columns from the
+/// start of the text it is given, so this prints the location, the excerpt
+/// and the caret line itself, one column per code point (tabs to 8).
 void TextDiagnosticPrinter::printExcerpt(const Diagnostic &d,
-                                         llvm::StringRef line,
                                          llvm::StringRef window) {
   unsigned id = sourceMgr.FindBufferContainingLoc(d.loc);
   auto [lineNo, column] = sourceMgr.getLineAndColumn(d.loc, id);
@@ -90,31 +92,68 @@ void TextDiagnosticPrinter::printExcerpt(const Diagnostic &d,
     bold << sourceMgr.getMemoryBuffer(id)->getBufferIdentifier() << ":"
          << lineNo << ":" << column << ": ";
   }
-  const char *windowStart = window.data();
-  unsigned windowColumn = d.loc.getPointer() - windowStart;
-  std::vector<std::pair<unsigned, unsigned>> ranges;
-  for (llvm::SMRange r : d.ranges) {
-    const char *start = std::max(r.Start.getPointer(), windowStart);
-    const char *end = std::min(r.End.getPointer(), window.end());
-    if (r.isValid() && start < end)
-      ranges.push_back({unsigned(start - windowStart), unsigned(end - windowStart)});
-  }
-  std::vector<llvm::SMFixIt> fixIts;
-  for (const FixIt &f : d.fixIts)
-    if (f.range.Start.getPointer() >= windowStart &&
-        f.range.End.getPointer() <= window.end())
-      fixIts.emplace_back(f.range, f.replacement);
-  if (window.empty()) {
-    llvm::SMDiagnostic(sourceMgr, d.loc, "", -1, -1, toDiagKind(d.severity),
-                       d.message, "", {}, {})
-        .print(nullptr, os, showColors);
-    os << "\n"; // SMDiagnostic ends the line only when it shows source.
-    return;
-  }
-  llvm::SMDiagnostic(sourceMgr, d.loc, "", lineNo, windowColumn,
-                     toDiagKind(d.severity), d.message, window, ranges, fixIts)
+  // The kind label and message, without location or source line.
+  llvm::SMDiagnostic(sourceMgr, d.loc, "", -1, -1, toDiagKind(d.severity),
+                     d.message, "", {}, {})
       .print(nullptr, os, showColors);
-  (void)line;
+  if (window.empty())
+    return;
+
+  // Display column of every byte offset of the window.
+  std::vector<unsigned> columnOf(window.size() + 1, 0);
+  std::string shown;
+  unsigned col = 0;
+  for (size_t i = 0; i < window.size();) {
+    unsigned char c = window[i];
+    unsigned length = c < 0x80 ? 1 : llvm::getNumBytesForUTF8(c);
+    length = std::max(1u, std::min<unsigned>(length, window.size() - i));
+    for (unsigned k = 0; k < length; ++k)
+      columnOf[i + k] = col;
+    if (c == '\t') {
+      unsigned next = (col / 8 + 1) * 8;
+      shown.append(next - col, ' ');
+      col = next;
+    } else {
+      shown.append(window.data() + i, length);
+      ++col;
+    }
+    i += length;
+  }
+  columnOf[window.size()] = col;
+  auto columnAt = [&](const char *p) {
+    if (p < window.begin())
+      return 0u;
+    if (p > window.end())
+      return col;
+    return columnOf[p - window.begin()];
+  };
+
+  std::string caret(col + 1, ' ');
+  for (llvm::SMRange r : d.ranges)
+    if (r.isValid())
+      for (unsigned c = columnAt(r.Start.getPointer());
+           c < columnAt(r.End.getPointer()) && c < caret.size(); ++c)
+        caret[c] = '~';
+  caret[std::min<unsigned>(columnAt(d.loc.getPointer()), col)] = '^';
+  while (!caret.empty() && caret.back() == ' ')
+    caret.pop_back();
+  os << shown << "\n";
+  if (showColors)
+    os.changeColor(llvm::raw_ostream::GREEN, /*Bold=*/true);
+  os << caret << "\n";
+  if (!d.fixIts.empty()) {
+    std::string fixLine;
+    for (const FixIt &f : d.fixIts) {
+      unsigned at = columnAt(f.range.Start.getPointer());
+      if (fixLine.size() < at)
+        fixLine.resize(at, ' ');
+      fixLine.replace(at, std::min(fixLine.size() - at, f.replacement.size()),
+                      f.replacement);
+    }
+    os << fixLine << "\n";
+  }
+  if (showColors)
+    os.resetColor();
 }
 
 void TextDiagnosticPrinter::print(const Diagnostic &d) {
@@ -125,15 +164,20 @@ void TextDiagnosticPrinter::print(const Diagnostic &d) {
   }
   llvm::StringRef line = getLineContaining(sourceMgr, d.loc);
   if (!d.showSourceLine)
-    return printExcerpt(d, line, llvm::StringRef());
+    return printExcerpt(d, llvm::StringRef());
   if (line.size() > MaxShownLineLength) {
     // Show a window of the line around the location.
     size_t column = d.loc.getPointer() - line.data();
     size_t start = column > MaxShownLineLength / 2
                        ? column - MaxShownLineLength / 2
                        : 0;
-    return printExcerpt(d, line, line.substr(start, MaxShownLineLength));
+    // Do not cut a UTF-8 sequence in two.
+    while (start > 0 && (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80)
+      --start;
+    return printExcerpt(d, line.substr(start, MaxShownLineLength));
   }
+  if (llvm::any_of(line, [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    return printExcerpt(d, line);
   std::vector<llvm::SMFixIt> fixIts;
   for (const FixIt &f : d.fixIts)
     fixIts.emplace_back(f.range, f.replacement);

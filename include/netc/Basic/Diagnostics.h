@@ -87,8 +87,7 @@ public:
 
 private:
   void print(const Diagnostic &diagnostic);
-  void printExcerpt(const Diagnostic &diagnostic, llvm::StringRef line,
-                    llvm::StringRef window);
+  void printExcerpt(const Diagnostic &diagnostic, llvm::StringRef window);
   llvm::SourceMgr &sourceMgr;
   llvm::raw_ostream &os;
   bool showColors;
