@@ -30,7 +30,7 @@ using namespace netc;
 
 namespace {
 
-/// Records every diagnostic as "file:line:col: message".
+/// Records every diagnostic as "file:line:col: severity: message".
 class RecordingConsumer : public DiagnosticConsumer {
 public:
   explicit RecordingConsumer(llvm::SourceMgr &sourceMgr)
@@ -44,7 +44,10 @@ public:
       where = sourceMgr.getMemoryBuffer(buffer)->getBufferIdentifier().str() +
               ":" + std::to_string(line) + ":" + std::to_string(column);
     }
-    messages.push_back(where + ": " + d.message);
+    static const char *const severities[] = {"note", "warning", "error"};
+    messages.push_back(where + ": " +
+                       severities[static_cast<int>(d.severity)] + ": " +
+                       d.message);
     for (const Diagnostic &note : d.notes)
       messages.push_back("  note: " + note.message);
   }

@@ -1,0 +1,245 @@
+//===- DriverTest.cpp - the netc command line, run as a process -----------===//
+//
+// Exit statuses (0 clean, 1 input errors, 2 bad usage or unreadable files),
+// bad files of every kind, -o written atomically, --network, -Werror, -w and
+// --verify-diagnostics, through the real binary.
+//
+//===----------------------------------------------------------------------===//
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "gtest/gtest.h"
+
+#include <fstream>
+
+namespace {
+
+/// What one run of netc printed and returned.
+struct NetcRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string readFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  return buffer ? (*buffer)->getBuffer().str() : std::string();
+}
+
+/// A scratch directory removed at the end of each test.
+class DriverTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("netc-driver", dir));
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
+
+  std::string path(llvm::StringRef name) {
+    llvm::SmallString<128> p(dir);
+    llvm::sys::path::append(p, name);
+    return std::string(p);
+  }
+  std::string write(llvm::StringRef name, llvm::StringRef text) {
+    std::string p = path(name);
+    std::ofstream(p, std::ios::binary) << text.str();
+    return p;
+  }
+  NetcRun run(std::vector<std::string> args) {
+    std::string out = path("stdout.txt"), err = path("stderr.txt");
+    // ExecuteAndWait's redirections do not truncate.
+    llvm::sys::fs::remove(out);
+    llvm::sys::fs::remove(err);
+    std::vector<llvm::StringRef> argv{NETC_BINARY, "--color=never"};
+    for (const std::string &a : args)
+      argv.push_back(a);
+    llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
+                                                   llvm::StringRef(out),
+                                                   llvm::StringRef(err)};
+    int status = llvm::sys::ExecuteAndWait(NETC_BINARY, argv, llvm::None,
+                                           redirects, /*SecondsToWait=*/60);
+    return {status, readFile(out), readFile(err)};
+  }
+
+  llvm::SmallString<128> dir;
+};
+
+const char *const CleanNetwork = "network Tiny {\n"
+                                 "  input x: [3, 8, 8]\n"
+                                 "  y = x |> conv2d(4, kernel=3) |> relu\n"
+                                 "  output y\n"
+                                 "}\n";
+
+TEST_F(DriverTest, CleanFileExitsZeroAndPrintsTheTable) {
+  NetcRun r = run({write("tiny.net", CleanNetwork)});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("network Tiny"), std::string::npos);
+  EXPECT_NE(r.out.find("conv2d"), std::string::npos);
+}
+
+TEST_F(DriverTest, InputErrorsExitOneAndPrintNoReport) {
+  NetcRun r = run({write("bad.net", "network N {\n  input x: [3]\n"
+                                "  y = conv2d(x, 4, kernel=3)\n  output y\n}\n")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("bad.net:3:7: error: conv2d expects a [C, H, W] "
+                       "input, got [3]"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(DriverTest, MissingFileIsAUsageError) {
+  NetcRun r = run({path("nope.net")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("netc: error: cannot read"), std::string::npos) << r.err;
+}
+
+TEST_F(DriverTest, DirectoryIsAUsageError) {
+  NetcRun r = run({std::string(dir)});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+}
+
+TEST_F(DriverTest, NoFilesIsAUsageError) {
+  NetcRun r = run({});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no input files"), std::string::npos) << r.err;
+}
+
+TEST_F(DriverTest, UnknownOptionAndBadValuesAreUsageErrors) {
+  std::string file = write("tiny.net", CleanNetwork);
+  EXPECT_EQ(run({"--frobnicate", file}).status, 2);
+  EXPECT_EQ(run({"--emit=pdf2", file}).status, 2);
+  EXPECT_EQ(run({"--batch", "0", file}).status, 2);
+  EXPECT_EQ(run({"--dtype", "f8", file}).status, 2);
+  EXPECT_EQ(run({"--rankdir", "XY", file}).status, 2);
+}
+
+TEST_F(DriverTest, EmptyFileWarns) {
+  NetcRun r = run({write("empty.net", "")});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.err.find("warning: no network is defined in this file"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(DriverTest, BinaryFileIsALocatedError) {
+  NetcRun r = run({write("binary.net", std::string("net\0work\x01\xff", 11))});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("binary.net:1:4: error: file contains a NUL byte"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(DriverTest, HugeLineAndDeepNestingEndCleanly) {
+  std::string longLine = "network N {\n  input x: [3]\n  y = relu(x)" +
+                         std::string(1 << 20, ' ') + "q\n  output y\n}\n";
+  NetcRun a = run({write("long.net", longLine)});
+  EXPECT_EQ(a.status, 1);
+  EXPECT_LT(a.err.size(), 2000u) << "the long line must be shown abridged";
+  std::string deep = "network N {\n  input x: [3]\n  y = " +
+                     std::string(100000, '(') + "x" +
+                     std::string(100000, ')') + "\n  output y\n}\n";
+  NetcRun b = run({write("deep.net", deep)});
+  EXPECT_EQ(b.status, 1);
+  EXPECT_NE(b.err.find("nested more than 256 levels"), std::string::npos);
+}
+
+TEST_F(DriverTest, OutputFileIsWrittenOnlyOnSuccess) {
+  std::string out = path("report.json");
+  NetcRun ok = run({"--emit=json", "-o", out, write("tiny.net", CleanNetwork)});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_EQ(ok.out, "");
+  EXPECT_NE(readFile(out).find("\"version\": 1"), std::string::npos);
+
+  std::ofstream(out) << "previous";
+  NetcRun bad = run({"--emit=json", "-o", out,
+                 write("bad.net", "network N {\n  y = relu(q)\n}\n")});
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(readFile(out), "previous") << "a failed run must not touch -o";
+}
+
+TEST_F(DriverTest, NetworkSelection) {
+  std::string file = write("two.net", "network A {\n  input x: [4]\n"
+                                      "  output y = dense(x, 2)\n}\n"
+                                      "network B {\n  input x: [4]\n"
+                                      "  output y = dense(x, 3)\n}\n");
+  NetcRun b = run({"--network", "B", file});
+  EXPECT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(b.out.find("network A"), std::string::npos);
+  EXPECT_NE(b.out.find("network B"), std::string::npos);
+  NetcRun missing = run({"--network", "C", file});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.err.find("no network named 'C'"), std::string::npos);
+}
+
+TEST_F(DriverTest, WarningsCanBeErrorsOrSilenced) {
+  std::string file = write("warn.net", "network N {\n  input x: [4]\n"
+                                       "  input unused: [4]\n"
+                                       "  output y = dense(x, 2)\n}\n");
+  NetcRun plain = run({file});
+  EXPECT_EQ(plain.status, 0);
+  EXPECT_NE(plain.err.find("warning: input 'unused' is never used "
+                           "[-Wunused-input]"),
+            std::string::npos)
+      << plain.err;
+  NetcRun werror = run({"-Werror", file});
+  EXPECT_EQ(werror.status, 1);
+  EXPECT_NE(werror.err.find("error: input 'unused' is never used "
+                            "[-Werror,-Wunused-input]"),
+            std::string::npos)
+      << werror.err;
+  NetcRun quiet = run({"-w", file});
+  EXPECT_EQ(quiet.status, 0);
+  EXPECT_EQ(quiet.err, "");
+}
+
+TEST_F(DriverTest, VerifyDiagnosticsPassesAndFails) {
+  std::string good = write("good.net",
+                           "network N {\n"
+                           "  input x: [3]\n"
+                           "  y = relu(q)  # expected-error {{'q' is not "
+                           "defined}}\n"
+                           "  output z = relu(x)\n"
+                           "}\n");
+  EXPECT_EQ(run({"--verify-diagnostics", good}).status, 0);
+  std::string bad = write("bad.net", "network N {\n"
+                                     "  input x: [3]\n"
+                                     "  y = relu(q)\n"
+                                     "  # expected-warning {{never}}\n"
+                                     "  output z = relu(x)\n"
+                                     "}\n");
+  NetcRun r = run({"--verify-diagnostics", bad});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("unexpected error: 'q' is not defined"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("expected warning was not produced on line 4"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(DriverTest, VersionAndHelp) {
+  NetcRun v = run({"--version"});
+  EXPECT_EQ(v.status, 0);
+  EXPECT_NE(v.out.find("netc "), std::string::npos);
+  NetcRun h = run({"--help"});
+  EXPECT_EQ(h.status, 0);
+  EXPECT_NE(h.out.find("--emit"), std::string::npos);
+  EXPECT_NE(h.out.find("--batch"), std::string::npos);
+}
+
+TEST_F(DriverTest, EveryFormatRuns) {
+  std::string file = write("tiny.net", CleanNetwork);
+  for (const char *format : {"table", "json", "csv", "markdown", "dot", "ast"}) {
+    NetcRun r = run({std::string("--emit=") + format, file});
+    EXPECT_EQ(r.status, 0) << format << ": " << r.err;
+    EXPECT_FALSE(r.out.empty()) << format;
+  }
+}
+
+} // namespace
