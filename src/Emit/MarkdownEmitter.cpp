@@ -59,14 +59,14 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
 
   auto terms = [&](llvm::StringRef title, const std::vector<MemoryTerm> &list,
                    int64_t total) {
-    os << "| " << title << " | formula | bytes | MiB |\n"
-       << "|---|---|---:|---:|\n";
+    os << "| " << title << " | formula | bytes | MiB | what |\n"
+       << "|---|---|---:|---:|---|\n";
     for (const MemoryTerm &t : list)
       os << "| " << cell(t.label) << " | " << t.formula << " | "
          << formatWithSeparators(t.bytes) << " | " << formatMiB(t.bytes)
-         << " |\n";
+         << " | " << cell(t.note) << " |\n";
     os << "| **total** | | **" << formatWithSeparators(total) << "** | **"
-       << formatMiB(total) << "** |\n\n";
+       << formatMiB(total) << "** | |\n\n";
   };
   terms("training, batch " + std::to_string(m.inputs.batch),
         getTrainingTerms(m), m.trainingTotalBytes);

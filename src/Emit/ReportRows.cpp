@@ -51,18 +51,20 @@ std::vector<MemoryTerm> emit::getTrainingTerms(const ClassicMemory &m) {
   std::vector<MemoryTerm> terms;
   terms.push_back({"parameters", "parameters",
                    formatWithSeparators(in.trainableParams) + " x 3" + b,
-                   m.trainingParamBytes});
+                   m.trainingParamBytes, "weights, gradients, momentum"});
   if (in.bufferParams)
     terms.push_back({"buffers", "buffers",
                      formatWithSeparators(in.bufferParams) + b,
-                     m.trainingBufferBytes});
+                     m.trainingBufferBytes, "non-trainable (running statistics)"});
   terms.push_back({"activations", "activations",
                    formatWithSeparators(in.activations) + " x 2 x " + batch +
                        b,
-                   m.trainingActivationBytes});
+                   m.trainingActivationBytes,
+                   "values and errors; " + formatMiB(m.activationBytesPerSample) +
+                       " MiB per sample"});
   terms.push_back({"input", "input (misc)",
                    formatWithSeparators(in.inputElements) + " x " + batch + b,
-                   m.trainingInputBytes});
+                   m.trainingInputBytes, "the input batch"});
   return terms;
 }
 
@@ -72,14 +74,14 @@ std::vector<MemoryTerm> emit::getInferenceTerms(const ClassicMemory &m) {
   std::vector<MemoryTerm> terms;
   terms.push_back({"parameters", "parameters",
                    formatWithSeparators(in.trainableParams) + b,
-                   m.inferenceParamBytes});
+                   m.inferenceParamBytes, "weights"});
   if (in.bufferParams)
     terms.push_back({"buffers", "buffers",
                      formatWithSeparators(in.bufferParams) + b,
-                     m.inferenceBufferBytes});
+                     m.inferenceBufferBytes, "non-trainable (running statistics)"});
   terms.push_back({"activations", "activations",
                    formatWithSeparators(in.activations) + b,
-                   m.inferenceActivationBytes});
+                   m.inferenceActivationBytes, "values of one sample"});
   return terms;
 }
 

@@ -26,6 +26,7 @@ struct MemoryTerm {
   std::string label;   ///< "parameters"
   std::string formula; ///< "61,706 x 3 x 4 B"
   int64_t bytes;
+  std::string note; ///< what the term stands for
 };
 
 /// The training terms (parameters, buffers if any, activations, input).

@@ -11,6 +11,7 @@
 #include "llvm/Support/Format.h"
 
 #include <algorithm>
+#include <map>
 
 using namespace netc;
 using namespace netc::emit;
@@ -24,13 +25,21 @@ public:
   explicit TextTable(std::vector<Align> aligns) : aligns(std::move(aligns)) {}
   void addRow(std::vector<std::string> row) { rows.push_back(std::move(row)); }
   void addRule() { rows.push_back({}); }
+  /// A line of text printed as is, outside the columns.
+  void addHeading(std::string text) { headings[rows.size()] = std::move(text); rows.push_back({}); }
 
   void print(llvm::raw_ostream &os, unsigned indent) const {
     std::vector<size_t> widths(aligns.size(), 0);
     for (const auto &row : rows)
       for (size_t i = 0; i < row.size(); ++i)
         widths[i] = std::max(widths[i], row[i].size());
-    for (const auto &row : rows) {
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const auto &row = rows[r];
+      auto heading = headings.find(r);
+      if (heading != headings.end()) {
+        os << heading->second << "\n";
+        continue;
+      }
       std::string line(indent, ' ');
       if (row.empty()) {
         for (size_t i = 0; i < widths.size(); ++i)
@@ -55,6 +64,7 @@ public:
 private:
   std::vector<Align> aligns;
   std::vector<std::vector<std::string>> rows;
+  std::map<size_t, std::string> headings;
 };
 } // namespace
 
@@ -70,21 +80,13 @@ static std::string activationCell(const Layer &layer) {
   return formatWithSeparators(*layer.type.getNumElements());
 }
 
-static void printMemoryTerms(const std::vector<MemoryTerm> &terms,
-                             int64_t total, llvm::raw_ostream &os,
-                             const MemoryTerm *perSample) {
-  TextTable t({Align::Left, Align::Left, Align::Right, Align::Right});
-  for (const MemoryTerm &term : terms) {
+static void addMemoryTerms(TextTable &t, const std::vector<MemoryTerm> &terms,
+                           int64_t total) {
+  for (const MemoryTerm &term : terms)
     t.addRow({term.label, term.formula, formatWithSeparators(term.bytes) + " B",
-              formatMiB(term.bytes) + " MiB"});
-    if (perSample && term.id == "activations")
-      t.addRow({"  per sample", perSample->formula,
-                formatWithSeparators(perSample->bytes) + " B",
-                formatMiB(perSample->bytes) + " MiB"});
-  }
+              formatMiB(term.bytes) + " MiB", term.note});
   t.addRow({"total", "", formatWithSeparators(total) + " B",
-            formatMiB(total) + " MiB"});
-  t.print(os, 2);
+            formatMiB(total) + " MiB", ""});
 }
 
 static void emitOne(const NetworkReport &report, const ReportOptions &options,
@@ -131,16 +133,16 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   os << "\nparameters: " << formatWithSeparators(m.inputs.trainableParams)
      << " trainable, " << formatWithSeparators(m.inputs.bufferParams)
      << " non-trainable\n";
-  os << "\ntraining memory, batch " << m.inputs.batch
-     << " (classic recipe: parameters x 3 for weights, gradients and "
-        "momentum; activations x 2 x batch; input x batch)\n";
-  MemoryTerm perSample{"activations_per_sample", "per sample",
-                       formatWithSeparators(m.inputs.activations) + " x 2 x " +
-                           std::to_string(m.inputs.bytesPerElement) + " B",
-                       m.activationBytesPerSample};
-  printMemoryTerms(getTrainingTerms(m), m.trainingTotalBytes, os, &perSample);
-  os << "\ninference memory, one sample (parameters + activations)\n";
-  printMemoryTerms(getInferenceTerms(m), m.inferenceTotalBytes, os, nullptr);
+  TextTable memory({Align::Left, Align::Left, Align::Right, Align::Right,
+                    Align::Left});
+  memory.addHeading("");
+  memory.addHeading("training memory, batch " + std::to_string(m.inputs.batch) +
+                    " (classic recipe)");
+  addMemoryTerms(memory, getTrainingTerms(m), m.trainingTotalBytes);
+  memory.addHeading("");
+  memory.addHeading("inference memory, one sample");
+  addMemoryTerms(memory, getInferenceTerms(m), m.inferenceTotalBytes);
+  memory.print(os, 2);
 }
 
 void netc::emitTable(llvm::ArrayRef<NetworkReport> reports,
