@@ -11,6 +11,8 @@
 
 #include "llvm/Support/Casting.h"
 
+#include <functional>
+
 using namespace netc;
 using namespace netc::check;
 
@@ -39,6 +41,19 @@ Value NetworkChecker::evaluate(const ast::Expr &expr, bool isResult) {
     return evaluateCall(llvm::cast<ast::CallExpr>(expr), isResult);
   }
   return Value::unknown();
+}
+
+Value NetworkChecker::evaluateArgument(const ast::Expr &expr) {
+  Value value = evaluate(expr, /*isResult=*/false);
+  std::function<void(const Value &)> markUsed = [&](const Value &v) {
+    if (v.isTensor())
+      ++graph.layers[v.getTensor()].numUsers;
+    else if (v.isTuple())
+      for (const Value &e : v.getElements())
+        markUsed(e);
+  };
+  markUsed(value);
+  return value;
 }
 
 Value NetworkChecker::evaluateName(const ast::NameExpr &name) {
@@ -84,7 +99,7 @@ Value NetworkChecker::evaluateCall(const ast::CallExpr &call, bool isResult) {
     // Still evaluate the arguments: their own mistakes are independent, and
     // the values they use are not unused.
     for (const ast::Argument &arg : call.getArgs())
-      evaluate(*arg.value, /*isResult=*/false);
+      evaluateArgument(*arg.value);
     return Value::unknown();
   }
 
@@ -225,7 +240,7 @@ bool NetworkChecker::bindArguments(const ast::CallExpr &call, const OpDef &op,
                        op.name)
               .range(r)
               .note(call.getLoc(), diag::note_op_signature, op.getSignature());
-        evaluate(*arg.value, /*isResult=*/false);
+        evaluateArgument(*arg.value);
         ok = false;
         continue;
       }
@@ -234,7 +249,7 @@ bool NetworkChecker::bindArguments(const ast::CallExpr &call, const OpDef &op,
                      arg.keyword->name, op.name)
             .range(arg.range)
             .note(bound[index].range.Start, diag::note_previous_arg);
-        evaluate(*arg.value, /*isResult=*/false);
+        evaluateArgument(*arg.value);
         ok = false;
         continue;
       }
@@ -248,12 +263,12 @@ bool NetworkChecker::bindArguments(const ast::CallExpr &call, const OpDef &op,
               .range(arg.range)
               .note(call.getLoc(), diag::note_op_signature, op.getSignature());
         reportedTooMany = true;
-        evaluate(*arg.value, /*isResult=*/false);
+        evaluateArgument(*arg.value);
         ok = false;
         continue;
       }
     }
-    Value value = evaluate(*arg.value, /*isResult=*/false);
+    Value value = evaluateArgument(*arg.value);
     bound[index] = BoundArg{value, arg.value->getRange(), true};
     if (!checkArgument(op, op.args[index], value, arg.value->getRange()))
       ok = false;
@@ -288,10 +303,6 @@ Value NetworkChecker::createLayer(const ast::CallExpr &call, const OpDef &op,
                        bound[i].range});
     inputs.push_back(id);
   }
-  // Every input is used, whether or not this layer checks.
-  for (LayerId id : inputs)
-    ++graph.layers[id].numUsers;
-
   OpContext ctx(op, diags, call.getRange(), std::move(tensors), bound);
   std::optional<TensorType> type = op.inferShape(ctx);
   if (!type)

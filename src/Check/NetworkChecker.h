@@ -57,6 +57,9 @@ private:
   /// statement, whose layer takes the statement's bound name.
   Value evaluate(const ast::Expr &expr, bool isResult);
   Value evaluateName(const ast::NameExpr &name);
+  /// Evaluates a call argument and counts the tensors in it as used (even if
+  /// the call then fails, so that no "never used" warning follows an error).
+  Value evaluateArgument(const ast::Expr &expr);
   Value evaluateCall(const ast::CallExpr &call, bool isResult);
   bool bindArguments(const ast::CallExpr &call, const OpDef &op,
                      std::vector<BoundArg> &bound);

@@ -1,0 +1,1021 @@
+//===- OpRulesTest.cpp - every op's shape and parameter rule vs PyTorch ---===//
+//
+// Each case compiles a one-layer network from source text and compares the
+// layer's output shape (per sample, no batch axis) and its trainable and
+// non-trainable (buffer) parameter counts with PyTorch.
+//
+// The expected figures were produced by torch 1.13.1 (Debian's
+// python3-torch 1.13.1+dfsg-4, which reports torch.__version__ 1.13.0a0),
+// not by netc: a throwaway script built each torch.nn module, put it in
+// eval mode, ran torch.zeros(1, *input) through it and printed the output
+// shape without the batch axis, sum(p.numel() for p in m.parameters()) and
+// the numel of its buffers without num_batches_tracked. The modules:
+//   conv1d/2d/3d             torch.nn.Conv1d / Conv2d / Conv3d
+//   conv_transpose1d/2d/3d   torch.nn.ConvTranspose1d / 2d / 3d
+//   maxpool1d/2d/3d          torch.nn.MaxPool1d / 2d / 3d
+//   avgpool1d/2d/3d          torch.nn.AvgPool1d / 2d / 3d
+//   global_avgpool           torch.nn.AdaptiveAvgPoolNd(1), then
+//                            torch.nn.Flatten() unless keepdims=true
+//   global_maxpool           torch.nn.AdaptiveMaxPoolNd(1), likewise
+//   adaptive_avgpool2d       torch.nn.AdaptiveAvgPool2d
+//   adaptive_maxpool2d       torch.nn.AdaptiveMaxPool2d
+//   dense                    torch.nn.Linear
+//   flatten                  torch.nn.Flatten (start_dim=1)
+//   reshape                  Tensor.reshape(1, *shape)
+//   batchnorm                torch.nn.BatchNorm1d on [C] and [C, L],
+//                            BatchNorm2d on [C, H, W], BatchNorm3d on
+//                            [C, D, H, W]
+//   layernorm                torch.nn.LayerNorm(input[-dims:],
+//                            elementwise_affine=affine)
+//   groupnorm                torch.nn.GroupNorm(groups, C)
+//   dropout                  torch.nn.Dropout
+//   activations              torch.nn.ReLU, ReLU6, GELU, Sigmoid, Tanh,
+//                            SiLU, Hardswish, Hardsigmoid, LeakyReLU, ELU,
+//                            Softmax(dim = axis + 1 for axis >= 0, else
+//                            axis: netc's axes exclude the batch)
+//   zero_pad2d               torch.nn.ZeroPad2d; netc's (h, w) form has no
+//                            torch spelling and is compared with
+//                            ZeroPad2d((w, w, h, h)), as netc documents it
+//   upsample                 torch.nn.Upsample(scale_factor=scale, mode=mode)
+// Every error case is a configuration that made torch raise (at
+// construction or in forward) with that script; the expected text is a
+// fragment of netc's own message for that class of mistake.
+//
+//===----------------------------------------------------------------------===//
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Check/Checker.h"
+#include "netc/Graph/Graph.h"
+#include "netc/Ops/OpRegistry.h"
+#include "netc/Parse/Parser.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include "gtest/gtest.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+using namespace netc;
+
+namespace {
+
+/// Keeps every diagnostic it is handed.
+class RecordingConsumer : public DiagnosticConsumer {
+public:
+  void handle(const Diagnostic &diagnostic) override {
+    diagnostics.push_back(diagnostic);
+  }
+  std::vector<Diagnostic> diagnostics;
+};
+
+/// What compiling one layer produced.
+struct CompiledLayer {
+  /// Every diagnostic, with its notes.
+  std::vector<Diagnostic> diagnostics;
+  unsigned numErrors = 0;
+  /// True when the network has an output layer (the layer under test).
+  bool found = false;
+  std::string opName;
+  std::vector<int64_t> shape;
+  ParamCount params;
+
+  /// "error: ...\nwarning: ..." for failure messages.
+  std::string describeDiagnostics() const {
+    std::string s;
+    for (const Diagnostic &d : diagnostics) {
+      s += d.severity == Severity::Error     ? "  error: "
+           : d.severity == Severity::Warning ? "  warning: "
+                                             : "  note: ";
+      s += d.message + "\n";
+    }
+    return s.empty() ? "  (no diagnostics)\n" : s;
+  }
+};
+
+/// Compiles `input x: INPUT` followed by `output y = CALL` and returns the
+/// output layer's op, shape and parameter counts with every diagnostic.
+CompiledLayer compileLayer(llvm::StringRef input, llvm::StringRef call) {
+  std::string source = "network OpRules {\n  input x: " + input.str() +
+                       "\n  output y = " + call.str() + "\n}\n";
+  llvm::SourceMgr sourceMgr;
+  unsigned bufferId = sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, "op_rules_test.net"),
+      llvm::SMLoc());
+  RecordingConsumer consumer;
+  DiagnosticEngine diags(sourceMgr, consumer);
+
+  CompiledLayer result;
+  if (std::unique_ptr<ast::Module> module = parseModule(bufferId, diags)) {
+    CheckedModule checked = checkModule(*module, diags);
+    if (checked.graphs.size() == 1 && checked.graphs[0].outputs.size() == 1) {
+      const Graph &graph = checked.graphs[0];
+      LayerId id = graph.outputs[0].layer;
+      if (id < graph.layers.size()) {
+        const Layer &layer = graph.layers[id];
+        result.found = true;
+        result.opName = layer.op ? layer.op->name : "";
+        result.shape.assign(layer.type.dims.begin(), layer.type.dims.end());
+        result.params = layer.params;
+      }
+    }
+  }
+  result.numErrors = diags.getNumErrors();
+  result.diagnostics = std::move(consumer.diagnostics);
+  return result;
+}
+
+/// The op name a call starts with: "conv2d" for "conv2d(x, ...)".
+std::string calleeOf(llvm::StringRef call) {
+  return call.take_until([](char c) { return c == '('; }).trim().str();
+}
+
+/// Succeeds when compiling CALL on INPUT reports an error whose message
+/// contains FRAGMENT.
+::testing::AssertionResult reportsError(llvm::StringRef input,
+                                        llvm::StringRef call,
+                                        llvm::StringRef fragment) {
+  CompiledLayer r = compileLayer(input, call);
+  for (const Diagnostic &d : r.diagnostics)
+    if (d.severity == Severity::Error &&
+        llvm::StringRef(d.message).contains(fragment))
+      return ::testing::AssertionSuccess();
+  ::testing::AssertionResult failure = ::testing::AssertionFailure();
+  failure << "`" << call.str() << "` on " << input.str()
+          << " reported no error containing \"" << fragment.str() << "\"";
+  if (r.numErrors == 0 && r.found) {
+    failure << "; netc accepted it: output [";
+    for (size_t i = 0; i < r.shape.size(); ++i)
+      failure << (i ? ", " : "") << r.shape[i];
+    failure << "], " << r.params.trainable << " trainable, " << r.params.buffers
+            << " buffers";
+  }
+  return failure << "\n" << r.describeDiagnostics();
+}
+
+//===----------------------------------------------------------------------===//
+// Shapes and parameters
+//===----------------------------------------------------------------------===//
+
+/// One layer and PyTorch's figures for it.
+struct ShapeCase {
+  const char *name;
+  /// The input's per-sample dims, as written after `input x:`.
+  const char *input;
+  /// The call, on the input `x`.
+  const char *call;
+  /// PyTorch's output shape without the batch axis.
+  std::vector<int64_t> shape;
+  /// sum(p.numel() for p in module.parameters()).
+  int64_t trainable;
+  /// Buffer elements, without num_batches_tracked.
+  int64_t buffers;
+};
+
+void PrintTo(const ShapeCase &c, std::ostream *os) {
+  *os << c.call << " on " << c.input;
+}
+
+std::string shapeCaseName(const ::testing::TestParamInfo<ShapeCase> &info) {
+  return info.param.name;
+}
+
+// The tables below are pasted from the reference script's output.
+
+const ShapeCase ConvCases[] = {
+    {"Conv1dBasic", "[4, 50]", "conv1d(x, 8, kernel=5)", {8, 46}, 168, 0},
+    {"Conv1dStridePadDilation",
+     "[4, 50]",
+     "conv1d(x, 8, kernel=3, stride=3, padding=2, dilation=2)",
+     {8, 17},
+     104,
+     0},
+    {"Conv1dPaddingTuple",
+     "[4, 50]",
+     "conv1d(x, 8, kernel=3, padding=(4,))",
+     {8, 56},
+     104,
+     0},
+    {"Conv1dSameEvenKernel",
+     "[4, 50]",
+     "conv1d(x, 8, kernel=4, padding=\"same\")",
+     {8, 50},
+     136,
+     0},
+    {"Conv1dSameDilated",
+     "[4, 50]",
+     "conv1d(x, 8, kernel=3, dilation=3, padding=\"same\")",
+     {8, 50},
+     104,
+     0},
+    {"Conv1dValid",
+     "[4, 50]",
+     "conv1d(x, 8, kernel=7, padding=\"valid\")",
+     {8, 44},
+     232,
+     0},
+    {"Conv1dGroupsNoBias",
+     "[4, 50]",
+     "conv1d(x, 6, kernel=3, groups=2, bias=false)",
+     {6, 48},
+     36,
+     0},
+    {"Conv1dDepthwise",
+     "[16, 40]",
+     "conv1d(x, 16, kernel=3, groups=16)",
+     {16, 38},
+     64,
+     0},
+    {"Conv1dKernelEqualsInput",
+     "[2, 9]",
+     "conv1d(x, 3, kernel=9)",
+     {3, 1},
+     57,
+     0},
+    {"Conv2dLeNetC1",
+     "[1, 32, 32]",
+     "conv2d(x, 6, kernel=5)",
+     {6, 28, 28},
+     156,
+     0},
+    {"Conv2dResNetStem",
+     "[3, 224, 224]",
+     "conv2d(x, 64, kernel=7, stride=2, padding=3, bias=false)",
+     {64, 112, 112},
+     9408,
+     0},
+    {"Conv2dStride2Pad1",
+     "[16, 15, 15]",
+     "conv2d(x, 32, kernel=3, stride=2, padding=1)",
+     {32, 8, 8},
+     4640,
+     0},
+    {"Conv2dRectKernel1x7",
+     "[64, 17, 17]",
+     "conv2d(x, 96, kernel=(1, 7), padding=(0, 3))",
+     {96, 17, 17},
+     43104,
+     0},
+    {"Conv2dRectAll",
+     "[8, 20, 31]",
+     "conv2d(x, 12, kernel=(3, 5), stride=(2, 1), padding=(1, 0), dilation=(1, "
+     "2))",
+     {12, 10, 23},
+     1452,
+     0},
+    {"Conv2dStrideTuple",
+     "[3, 33, 40]",
+     "conv2d(x, 4, kernel=3, stride=(3, 4), padding=2)",
+     {4, 12, 11},
+     112,
+     0},
+    {"Conv2dDilation2",
+     "[3, 32, 32]",
+     "conv2d(x, 4, kernel=3, dilation=2)",
+     {4, 28, 28},
+     112,
+     0},
+    {"Conv2dSameRect",
+     "[5, 11, 12]",
+     "conv2d(x, 7, kernel=(3, 4), dilation=(2, 1), padding=\"same\")",
+     {7, 11, 12},
+     427,
+     0},
+    {"Conv2dSameStrideOneTuple",
+     "[5, 11, 12]",
+     "conv2d(x, 7, kernel=5, stride=(1, 1), padding=\"same\")",
+     {7, 11, 12},
+     882,
+     0},
+    {"Conv2dValid",
+     "[5, 11, 12]",
+     "conv2d(x, 7, kernel=(2, 6), padding=\"valid\")",
+     {7, 10, 7},
+     427,
+     0},
+    {"Conv2dGroups4",
+     "[32, 28, 28]",
+     "conv2d(x, 64, kernel=3, padding=1, groups=4)",
+     {64, 28, 28},
+     4672,
+     0},
+    {"Conv2dDepthwise",
+     "[32, 56, 56]",
+     "conv2d(x, 32, kernel=3, stride=2, padding=1, groups=32, bias=false)",
+     {32, 28, 28},
+     288,
+     0},
+    {"Conv2dDepthwiseMultiplier2",
+     "[32, 14, 14]",
+     "conv2d(x, 64, kernel=3, groups=32)",
+     {64, 12, 12},
+     640,
+     0},
+    {"Conv2dPointwise",
+     "[96, 14, 14]",
+     "conv2d(x, 24, kernel=1, bias=false)",
+     {24, 14, 14},
+     2304,
+     0},
+    {"Conv2dStrideLargerThanKernel",
+     "[8, 15, 15]",
+     "conv2d(x, 16, kernel=1, stride=2)",
+     {16, 8, 8},
+     144,
+     0},
+    {"Conv3dC3D",
+     "[3, 16, 112, 112]",
+     "conv3d(x, 64, kernel=3, padding=1)",
+     {64, 16, 112, 112},
+     5248,
+     0},
+    {"Conv3dRectStride",
+     "[3, 16, 112, 112]",
+     "conv3d(x, 64, kernel=(3, 7, 7), stride=(1, 2, 2), padding=(1, 3, 3), "
+     "bias=false)",
+     {64, 16, 56, 56},
+     28224,
+     0},
+    {"Conv3dGroupsDilation",
+     "[8, 9, 10, 11]",
+     "conv3d(x, 4, kernel=(2, 3, 2), dilation=(2, 1, 3), groups=2, bias=false)",
+     {4, 7, 8, 8},
+     192,
+     0},
+    {"Conv3dSame",
+     "[4, 6, 7, 8]",
+     "conv3d(x, 2, kernel=(2, 3, 4), padding=\"same\")",
+     {2, 6, 7, 8},
+     194,
+     0},
+    {"Conv3dDepthwiseStride2",
+     "[6, 8, 9, 10]",
+     "conv3d(x, 6, kernel=3, stride=2, groups=6)",
+     {6, 3, 4, 4},
+     168,
+     0},
+};
+const ShapeCase ConvTransposeCases[] = {
+    {"ConvT1dStride2Pad1",
+     "[16, 10]",
+     "conv_transpose1d(x, 8, kernel=4, stride=2, padding=1)",
+     {8, 20},
+     520,
+     0},
+    {"ConvT1dOutputPadding",
+     "[16, 10]",
+     "conv_transpose1d(x, 8, kernel=3, stride=2, padding=1, output_padding=1)",
+     {8, 20},
+     392,
+     0},
+    {"ConvT1dDilation",
+     "[4, 7]",
+     "conv_transpose1d(x, 3, kernel=3, dilation=2)",
+     {3, 11},
+     39,
+     0},
+    {"ConvT1dGroupsNoBias",
+     "[8, 7]",
+     "conv_transpose1d(x, 12, kernel=5, stride=3, groups=4, bias=false)",
+     {12, 23},
+     120,
+     0},
+    {"ConvT2dDCGANFirst",
+     "[100, 1, 1]",
+     "conv_transpose2d(x, 512, kernel=4, bias=false)",
+     {512, 4, 4},
+     819200,
+     0},
+    {"ConvT2dDCGANUp",
+     "[512, 4, 4]",
+     "conv_transpose2d(x, 256, kernel=4, stride=2, padding=1, bias=false)",
+     {256, 8, 8},
+     2097152,
+     0},
+    {"ConvT2dRectAll",
+     "[6, 5, 7]",
+     "conv_transpose2d(x, 4, kernel=(3, 5), stride=(2, 3), padding=(1, 2), "
+     "output_padding=(1, 2))",
+     {4, 10, 21},
+     364,
+     0},
+    {"ConvT2dOutputPaddingBelowDilation",
+     "[3, 6, 6]",
+     "conv_transpose2d(x, 5, kernel=3, dilation=2, output_padding=1)",
+     {5, 11, 11},
+     140,
+     0},
+    {"ConvT2dGroups2",
+     "[4, 8, 8]",
+     "conv_transpose2d(x, 6, kernel=2, stride=2, groups=2)",
+     {6, 16, 16},
+     54,
+     0},
+    {"ConvT2dDepthwise",
+     "[8, 5, 5]",
+     "conv_transpose2d(x, 8, kernel=3, stride=2, padding=1, output_padding=1, "
+     "groups=8)",
+     {8, 10, 10},
+     80,
+     0},
+    {"ConvT3dStride2",
+     "[8, 4, 5, 6]",
+     "conv_transpose3d(x, 4, kernel=2, stride=2)",
+     {4, 8, 10, 12},
+     260,
+     0},
+    {"ConvT3dPadOutputPadding",
+     "[8, 4, 5, 6]",
+     "conv_transpose3d(x, 4, kernel=3, stride=2, padding=1, output_padding=1)",
+     {4, 8, 10, 12},
+     868,
+     0},
+    {"ConvT3dTuplesGroups",
+     "[6, 3, 4, 5]",
+     "conv_transpose3d(x, 9, kernel=(1, 2, 3), stride=(1, 2, 3), padding=(0, "
+     "1, 1), dilation=(1, 1, 2), groups=3, bias=false)",
+     {9, 3, 6, 15},
+     108,
+     0},
+};
+const ShapeCase PoolCases[] = {
+    {"MaxPool1dDefaultStride", "[8, 50]", "maxpool1d(x, 3)", {8, 16}, 0, 0},
+    {"MaxPool1dStridePad",
+     "[8, 50]",
+     "maxpool1d(x, 3, stride=2, padding=1)",
+     {8, 25},
+     0,
+     0},
+    {"MaxPool1dDilation",
+     "[8, 50]",
+     "maxpool1d(x, 3, stride=1, dilation=2)",
+     {8, 46},
+     0,
+     0},
+    {"MaxPool1dCeil",
+     "[8, 7]",
+     "maxpool1d(x, 2, ceil_mode=true)",
+     {8, 4},
+     0,
+     0},
+    {"MaxPool1dCeilDropsPaddingWindow",
+     "[8, 5]",
+     "maxpool1d(x, 2, stride=2, padding=1, ceil_mode=true)",
+     {8, 3},
+     0,
+     0},
+    {"MaxPool2dResNet",
+     "[64, 112, 112]",
+     "maxpool2d(x, 3, stride=2, padding=1)",
+     {64, 56, 56},
+     0,
+     0},
+    {"MaxPool2dDefaultStride",
+     "[16, 10, 10]",
+     "maxpool2d(x, 2)",
+     {16, 5, 5},
+     0,
+     0},
+    {"MaxPool2dDefaultStrideOdd",
+     "[16, 11, 11]",
+     "maxpool2d(x, 3)",
+     {16, 3, 3},
+     0,
+     0},
+    {"MaxPool2dRectKernel",
+     "[4, 10, 12]",
+     "maxpool2d(x, (2, 3))",
+     {4, 5, 4},
+     0,
+     0},
+    {"MaxPool2dDilation",
+     "[4, 20, 20]",
+     "maxpool2d(x, 3, stride=1, dilation=(2, 1))",
+     {4, 16, 18},
+     0,
+     0},
+    {"MaxPool2dDilationPadding",
+     "[4, 20, 20]",
+     "maxpool2d(x, 3, stride=2, padding=1, dilation=2)",
+     {4, 9, 9},
+     0,
+     0},
+    {"MaxPool2dCeilGoogLeNet",
+     "[64, 112, 112]",
+     "maxpool2d(x, 3, stride=2, ceil_mode=true)",
+     {64, 56, 56},
+     0,
+     0},
+    {"MaxPool2dCeilDropsPaddingWindow",
+     "[3, 5, 5]",
+     "maxpool2d(x, 2, stride=2, padding=1, ceil_mode=true)",
+     {3, 3, 3},
+     0,
+     0},
+    {"MaxPool2dCeilDropsOneAxis",
+     "[3, 3, 6]",
+     "maxpool2d(x, 2, stride=2, padding=1, ceil_mode=true)",
+     {3, 2, 4},
+     0,
+     0},
+    {"MaxPool2dCeilStrideTuple",
+     "[3, 9, 10]",
+     "maxpool2d(x, 3, stride=(2, 4), padding=1, ceil_mode=true)",
+     {3, 5, 3},
+     0,
+     0},
+    {"MaxPool3dDefaultStride",
+     "[8, 8, 9, 10]",
+     "maxpool3d(x, 2)",
+     {8, 4, 4, 5},
+     0,
+     0},
+    {"MaxPool3dI3D",
+     "[64, 16, 56, 56]",
+     "maxpool3d(x, (1, 3, 3), stride=(1, 2, 2), padding=(0, 1, 1))",
+     {64, 16, 28, 28},
+     0,
+     0},
+    {"MaxPool3dDilation",
+     "[2, 9, 9, 9]",
+     "maxpool3d(x, 2, stride=1, dilation=3)",
+     {2, 6, 6, 6},
+     0,
+     0},
+    {"MaxPool3dCeilDropsPaddingWindow",
+     "[2, 3, 5, 7]",
+     "maxpool3d(x, 2, stride=2, padding=1, ceil_mode=true)",
+     {2, 2, 3, 4},
+     0,
+     0},
+    {"AvgPool1dDefaultStride", "[8, 50]", "avgpool1d(x, 4)", {8, 12}, 0, 0},
+    {"AvgPool1dStridePad",
+     "[8, 50]",
+     "avgpool1d(x, 5, stride=3, padding=2)",
+     {8, 17},
+     0,
+     0},
+    {"AvgPool1dCeil",
+     "[8, 7]",
+     "avgpool1d(x, 2, ceil_mode=true)",
+     {8, 4},
+     0,
+     0},
+    {"AvgPool1dCeilDropsPaddingWindow",
+     "[8, 3]",
+     "avgpool1d(x, 2, stride=2, padding=1, ceil_mode=true)",
+     {8, 2},
+     0,
+     0},
+    {"AvgPool2dLeNetS2", "[6, 28, 28]", "avgpool2d(x, 2)", {6, 14, 14}, 0, 0},
+    {"AvgPool2dDefaultStrideOdd",
+     "[6, 7, 7]",
+     "avgpool2d(x, 2)",
+     {6, 3, 3},
+     0,
+     0},
+    {"AvgPool2dStridePad",
+     "[6, 28, 28]",
+     "avgpool2d(x, 3, stride=2, padding=1)",
+     {6, 14, 14},
+     0,
+     0},
+    {"AvgPool2dRect",
+     "[6, 12, 20]",
+     "avgpool2d(x, (3, 5), stride=(1, 2))",
+     {6, 10, 8},
+     0,
+     0},
+    {"AvgPool2dCeil",
+     "[6, 7, 8]",
+     "avgpool2d(x, 3, stride=2, ceil_mode=true)",
+     {6, 3, 4},
+     0,
+     0},
+    {"AvgPool2dCeilDropsPaddingWindow",
+     "[3, 5, 5]",
+     "avgpool2d(x, 2, stride=2, padding=1, ceil_mode=true)",
+     {3, 3, 3},
+     0,
+     0},
+    {"AvgPool3dDefaultStride",
+     "[4, 6, 7, 8]",
+     "avgpool3d(x, 2)",
+     {4, 3, 3, 4},
+     0,
+     0},
+    {"AvgPool3dTuples",
+     "[4, 6, 7, 8]",
+     "avgpool3d(x, (1, 3, 3), stride=(1, 2, 2), padding=(0, 1, 1))",
+     {4, 6, 4, 4},
+     0,
+     0},
+    {"AvgPool3dCeilDropsPaddingWindow",
+     "[4, 3, 5, 6]",
+     "avgpool3d(x, 2, stride=2, padding=1, ceil_mode=true)",
+     {4, 2, 3, 4},
+     0,
+     0},
+    {"GlobalAvgPool2d", "[512, 7, 7]", "global_avgpool(x)", {512}, 0, 0},
+    {"GlobalAvgPool2dKeepdims",
+     "[512, 7, 7]",
+     "global_avgpool(x, keepdims=true)",
+     {512, 1, 1},
+     0,
+     0},
+    {"GlobalAvgPool1d", "[64, 30]", "global_avgpool(x)", {64}, 0, 0},
+    {"GlobalAvgPool3dKeepdims",
+     "[32, 4, 5, 6]",
+     "global_avgpool(x, keepdims=true)",
+     {32, 1, 1, 1},
+     0,
+     0},
+    {"GlobalMaxPool2d", "[256, 13, 13]", "global_maxpool(x)", {256}, 0, 0},
+    {"GlobalMaxPool1dKeepdims",
+     "[64, 30]",
+     "global_maxpool(x, keepdims=true)",
+     {64, 1},
+     0,
+     0},
+    {"GlobalMaxPool3d", "[32, 4, 5, 6]", "global_maxpool(x)", {32}, 0, 0},
+    {"AdaptiveAvgPool2dInt",
+     "[512, 14, 14]",
+     "adaptive_avgpool2d(x, 7)",
+     {512, 7, 7},
+     0,
+     0},
+    {"AdaptiveAvgPool2dAlexNet",
+     "[256, 13, 13]",
+     "adaptive_avgpool2d(x, (6, 6))",
+     {256, 6, 6},
+     0,
+     0},
+    {"AdaptiveAvgPool2dLarger",
+     "[3, 5, 5]",
+     "adaptive_avgpool2d(x, (8, 9))",
+     {3, 8, 9},
+     0,
+     0},
+    {"AdaptiveMaxPool2dInt",
+     "[64, 9, 9]",
+     "adaptive_maxpool2d(x, 1)",
+     {64, 1, 1},
+     0,
+     0},
+    {"AdaptiveMaxPool2dRect",
+     "[8, 17, 20]",
+     "adaptive_maxpool2d(x, (3, 5))",
+     {8, 3, 5},
+     0,
+     0},
+};
+const ShapeCase DenseCases[] = {
+    {"DenseLeNetC5", "[400]", "dense(x, 120)", {120}, 48120, 0},
+    {"DenseNoBias", "[84]", "dense(x, 10, bias=false)", {10}, 840, 0},
+    {"DenseOneUnit", "[7]", "dense(x, 1)", {1}, 8, 0},
+    {"DenseRank2", "[6, 32]", "dense(x, 10)", {6, 10}, 330, 0},
+    {"DenseRank3", "[4, 6, 32]", "dense(x, 10)", {4, 6, 10}, 330, 0},
+    {"DenseRank3NoBias",
+     "[4, 6, 32]",
+     "dense(x, 5, bias=false)",
+     {4, 6, 5},
+     160,
+     0},
+};
+const ShapeCase ReshapeCases[] = {
+    {"FlattenCHW", "[16, 5, 5]", "flatten(x)", {400}, 0, 0},
+    {"FlattenRank1", "[10]", "flatten(x)", {10}, 0, 0},
+    {"FlattenCL", "[8, 9]", "flatten(x)", {72}, 0, 0},
+    {"FlattenCDHW", "[2, 3, 4, 5]", "flatten(x)", {120}, 0, 0},
+    {"ReshapeExplicit", "[16, 5, 5]", "reshape(x, (16, 25))", {16, 25}, 0, 0},
+    {"ReshapeInferFirst", "[16, 5, 5]", "reshape(x, (-1, 5))", {80, 5}, 0, 0},
+    {"ReshapeInferMiddle",
+     "[16, 5, 5]",
+     "reshape(x, (4, -1, 5))",
+     {4, 20, 5},
+     0,
+     0},
+    {"ReshapeInferLast", "[6, 4]", "reshape(x, (3, 2, -1))", {3, 2, 4}, 0, 0},
+    {"ReshapeInferOnly", "[16, 5, 5]", "reshape(x, -1)", {400}, 0, 0},
+    {"ReshapeAddAxes", "[12]", "reshape(x, (1, 3, 4))", {1, 3, 4}, 0, 0},
+};
+const ShapeCase NormCases[] = {
+    {"BatchNormC", "[64]", "batchnorm(x)", {64}, 128, 128},
+    {"BatchNormCL", "[32, 100]", "batchnorm(x)", {32, 100}, 64, 64},
+    {"BatchNormCHW", "[64, 56, 56]", "batchnorm(x)", {64, 56, 56}, 128, 128},
+    {"BatchNormCDHW", "[16, 4, 5, 6]", "batchnorm(x)", {16, 4, 5, 6}, 32, 32},
+    {"BatchNormEpsMomentum",
+     "[6, 7, 7]",
+     "batchnorm(x, eps=0.001, momentum=0.01)",
+     {6, 7, 7},
+     12,
+     12},
+    {"LayerNormVector", "[768]", "layernorm(x)", {768}, 1536, 0},
+    {"LayerNormDims1", "[10, 64]", "layernorm(x, dims=1)", {10, 64}, 128, 0},
+    {"LayerNormDims2", "[10, 64]", "layernorm(x, dims=2)", {10, 64}, 1280, 0},
+    {"LayerNormDims3", "[4, 8, 9]", "layernorm(x, dims=3)", {4, 8, 9}, 576, 0},
+    {"LayerNormDims2OfRank3",
+     "[4, 8, 9]",
+     "layernorm(x, dims=2)",
+     {4, 8, 9},
+     144,
+     0},
+    {"LayerNormNoAffine",
+     "[10, 64]",
+     "layernorm(x, affine=false)",
+     {10, 64},
+     0,
+     0},
+    {"LayerNormDims2NoAffine",
+     "[10, 64]",
+     "layernorm(x, dims=2, affine=false)",
+     {10, 64},
+     0,
+     0},
+    {"GroupNorm32", "[64, 28, 28]", "groupnorm(x, 32)", {64, 28, 28}, 128, 0},
+    {"GroupNormOneGroup", "[12, 5, 5]", "groupnorm(x, 1)", {12, 5, 5}, 24, 0},
+    {"GroupNormPerChannel",
+     "[12, 5]",
+     "groupnorm(x, groups=12)",
+     {12, 5},
+     24,
+     0},
+    {"GroupNormCDHW", "[8, 2, 3, 4]", "groupnorm(x, 4)", {8, 2, 3, 4}, 16, 0},
+    {"DropoutDefault", "[128]", "dropout(x)", {128}, 0, 0},
+    {"DropoutCHW", "[16, 8, 8]", "dropout(x, 0.2)", {16, 8, 8}, 0, 0},
+    {"DropoutKeyword", "[4, 9]", "dropout(x, p=0.0)", {4, 9}, 0, 0},
+};
+const ShapeCase ActivationCases[] = {
+    {"Relu", "[16, 8, 8]", "relu(x)", {16, 8, 8}, 0, 0},
+    {"Relu6", "[16, 8, 8]", "relu6(x)", {16, 8, 8}, 0, 0},
+    {"Gelu", "[10, 64]", "gelu(x)", {10, 64}, 0, 0},
+    {"Sigmoid", "[5]", "sigmoid(x)", {5}, 0, 0},
+    {"Tanh", "[6, 14, 14]", "tanh(x)", {6, 14, 14}, 0, 0},
+    {"Silu", "[16, 8, 8]", "silu(x)", {16, 8, 8}, 0, 0},
+    {"Hardswish", "[16, 8, 8]", "hardswish(x)", {16, 8, 8}, 0, 0},
+    {"Hardsigmoid", "[16, 1, 1]", "hardsigmoid(x)", {16, 1, 1}, 0, 0},
+    {"LeakyRelu", "[4, 3, 2, 2]", "leaky_relu(x)", {4, 3, 2, 2}, 0, 0},
+    {"LeakyReluSlope", "[8, 8]", "leaky_relu(x, slope=0.2)", {8, 8}, 0, 0},
+    {"Elu", "[8, 8]", "elu(x)", {8, 8}, 0, 0},
+    {"EluAlpha", "[8, 8]", "elu(x, alpha=0.5)", {8, 8}, 0, 0},
+    {"SoftmaxDefaultAxis", "[10]", "softmax(x)", {10}, 0, 0},
+    {"SoftmaxAxis0", "[3, 4, 5]", "softmax(x, axis=0)", {3, 4, 5}, 0, 0},
+    {"SoftmaxAxis1", "[3, 4, 5]", "softmax(x, axis=1)", {3, 4, 5}, 0, 0},
+    {"SoftmaxAxisMinus2", "[3, 4, 5]", "softmax(x, axis=-2)", {3, 4, 5}, 0, 0},
+    {"SoftmaxAxisMinus3", "[3, 4, 5]", "softmax(x, axis=-3)", {3, 4, 5}, 0, 0},
+};
+const ShapeCase ResizeCases[] = {
+    {"ZeroPad2dInt", "[3, 5, 6]", "zero_pad2d(x, 2)", {3, 9, 10}, 0, 0},
+    {"ZeroPad2dHW", "[3, 5, 6]", "zero_pad2d(x, (1, 3))", {3, 7, 12}, 0, 0},
+    {"ZeroPad2dLRTB",
+     "[3, 5, 6]",
+     "zero_pad2d(x, (1, 2, 3, 4))",
+     {3, 12, 9},
+     0,
+     0},
+    {"ZeroPad2dLRTBAsym",
+     "[3, 5, 6]",
+     "zero_pad2d(x, (0, 1, 0, 1))",
+     {3, 6, 7},
+     0,
+     0},
+    {"UpsampleInt", "[16, 7, 9]", "upsample(x, 2)", {16, 14, 18}, 0, 0},
+    {"UpsampleTuple", "[16, 7, 9]", "upsample(x, (2, 3))", {16, 14, 27}, 0, 0},
+    {"UpsampleBilinear",
+     "[16, 7, 9]",
+     "upsample(x, 4, mode=\"bilinear\")",
+     {16, 28, 36},
+     0,
+     0},
+    {"UpsampleBilinearTuple",
+     "[16, 7, 9]",
+     "upsample(x, (3, 1), mode=\"bilinear\")",
+     {16, 21, 9},
+     0,
+     0},
+    {"UpsampleRank1", "[4, 10]", "upsample(x, 3)", {4, 30}, 0, 0},
+    {"UpsampleRank3Tuple",
+     "[2, 3, 4, 5]",
+     "upsample(x, (1, 2, 3))",
+     {2, 3, 8, 15},
+     0,
+     0},
+};
+
+class OpShapeTest : public ::testing::TestWithParam<ShapeCase> {};
+
+TEST_P(OpShapeTest, MatchesPyTorch) {
+  const ShapeCase &c = GetParam();
+  CompiledLayer r = compileLayer(c.input, c.call);
+  ASSERT_EQ(r.numErrors, 0u) << "`" << c.call << "` on " << c.input << ":\n"
+                             << r.describeDiagnostics();
+  ASSERT_TRUE(r.found) << r.describeDiagnostics();
+  EXPECT_EQ(r.opName, calleeOf(c.call));
+  EXPECT_EQ(r.shape, c.shape)
+      << "output shape of `" << c.call << "` on " << c.input;
+  EXPECT_EQ(r.params.trainable, c.trainable)
+      << "trainable parameters of `" << c.call << "` on " << c.input;
+  EXPECT_EQ(r.params.buffers, c.buffers)
+      << "non-trainable buffers of `" << c.call << "` on " << c.input;
+}
+
+INSTANTIATE_TEST_SUITE_P(Convolution, OpShapeTest,
+                         ::testing::ValuesIn(ConvCases), shapeCaseName);
+INSTANTIATE_TEST_SUITE_P(ConvTranspose, OpShapeTest,
+                         ::testing::ValuesIn(ConvTransposeCases),
+                         shapeCaseName);
+INSTANTIATE_TEST_SUITE_P(Pooling, OpShapeTest, ::testing::ValuesIn(PoolCases),
+                         shapeCaseName);
+INSTANTIATE_TEST_SUITE_P(Dense, OpShapeTest, ::testing::ValuesIn(DenseCases),
+                         shapeCaseName);
+INSTANTIATE_TEST_SUITE_P(Reshape, OpShapeTest,
+                         ::testing::ValuesIn(ReshapeCases), shapeCaseName);
+INSTANTIATE_TEST_SUITE_P(Normalization, OpShapeTest,
+                         ::testing::ValuesIn(NormCases), shapeCaseName);
+INSTANTIATE_TEST_SUITE_P(Activation, OpShapeTest,
+                         ::testing::ValuesIn(ActivationCases), shapeCaseName);
+INSTANTIATE_TEST_SUITE_P(Resize, OpShapeTest, ::testing::ValuesIn(ResizeCases),
+                         shapeCaseName);
+
+/// Every callable op has at least one PyTorch case above.
+TEST(OpRulesCoverage, EveryOpHasAPyTorchCase) {
+  llvm::StringSet<> covered;
+  auto add = [&](llvm::ArrayRef<ShapeCase> cases) {
+    for (const ShapeCase &c : cases)
+      covered.insert(calleeOf(c.call));
+  };
+  add(ConvCases);
+  add(ConvTransposeCases);
+  add(PoolCases);
+  add(DenseCases);
+  add(ReshapeCases);
+  add(NormCases);
+  add(ActivationCases);
+  add(ResizeCases);
+  for (const OpDef &op : getAllOps())
+    if (op.callable)
+      EXPECT_TRUE(covered.count(op.name)) << op.name << " has no case";
+}
+
+//===----------------------------------------------------------------------===//
+// Configurations PyTorch rejects
+//===----------------------------------------------------------------------===//
+
+/// A configuration torch raises on, and a fragment of netc's error.
+struct ErrorCase {
+  const char *name;
+  const char *input;
+  const char *call;
+  const char *fragment;
+};
+
+void PrintTo(const ErrorCase &c, std::ostream *os) {
+  *os << c.call << " on " << c.input;
+}
+
+std::string errorCaseName(const ::testing::TestParamInfo<ErrorCase> &info) {
+  return info.param.name;
+}
+
+// torch: "Kernel size can't be greater than actual input size" (conv),
+// "Output size is too small" / "smaller than kernel size" (pooling).
+const ErrorCase KernelTooLargeCases[] = {
+    {"Conv2dKernelLargerThanInput", "[3, 4, 4]", "conv2d(x, 8, kernel=5)",
+     "conv2d kernel 5x5 is larger than the 4x4 input"},
+    {"Conv1dDilatedKernelLargerThanInput", "[3, 10]",
+     "conv1d(x, 8, kernel=4, dilation=4)",
+     "conv1d kernel 13 is larger than the 10 input"},
+    {"Conv3dKernelLargerOnOneAxis", "[3, 2, 8, 8]", "conv3d(x, 8, kernel=3)",
+     "is larger than the"},
+    {"Conv2dRectKernelLargerThanInput", "[3, 8, 4]",
+     "conv2d(x, 8, kernel=(3, 5), padding=(0, 0))", "is larger than the"},
+    {"MaxPool2dKernelLargerThanInput", "[3, 4, 4]", "maxpool2d(x, 5)",
+     "maxpool2d kernel 5x5 is larger than the 4x4 input"},
+    {"MaxPool2dDilatedKernelLargerThanInput", "[3, 6, 6]",
+     "maxpool2d(x, 3, dilation=3)",
+     "maxpool2d kernel 7x7 is larger than the 6x6 input"},
+    {"AvgPool1dKernelLargerThanInput", "[3, 4]", "avgpool1d(x, 5)",
+     "is larger than the"},
+    {"AvgPool3dKernelLargerThanInput", "[3, 4, 4, 1]", "avgpool3d(x, 2)",
+     "is larger than the"},
+};
+
+// torch: "in_channels must be divisible by groups", "out_channels must be
+// divisible by groups", "num_channels must be divisible by num_groups".
+const ErrorCase GroupsCases[] = {
+    {"Conv2dGroupsNotDividingInChannels", "[6, 8, 8]",
+     "conv2d(x, 8, kernel=3, groups=4)",
+     "conv2d in_channels 6 is not divisible by groups 4"},
+    {"Conv2dGroupsNotDividingOutChannels", "[8, 8, 8]",
+     "conv2d(x, 6, kernel=3, groups=4)",
+     "conv2d out_channels 6 is not divisible by groups 4"},
+    {"Conv1dGroupsNotDividingInChannels", "[5, 8]",
+     "conv1d(x, 10, kernel=3, groups=2)",
+     "in_channels 5 is not divisible by groups 2"},
+    {"ConvT2dGroupsNotDividingInChannels", "[6, 8, 8]",
+     "conv_transpose2d(x, 8, kernel=3, groups=4)",
+     "in_channels 6 is not divisible by groups 4"},
+    {"ConvT3dGroupsNotDividingOutChannels", "[8, 3, 3, 3]",
+     "conv_transpose3d(x, 6, kernel=3, groups=4)",
+     "out_channels 6 is not divisible by groups 4"},
+    {"GroupNormGroupsNotDividingChannels", "[6, 8, 8]", "groupnorm(x, 4)",
+     "channels 6 is not divisible by groups 4"},
+};
+
+// torch: "padding='same' is not supported for strided convolutions".
+const ErrorCase SamePaddingStrideCases[] = {
+    {"Conv2dSameStride2", "[3, 16, 16]",
+     "conv2d(x, 8, kernel=3, stride=2, padding=\"same\")",
+     "padding=\"same\" needs stride 1, got stride 2"},
+    {"Conv1dSameStride2", "[3, 16]",
+     "conv1d(x, 8, kernel=3, stride=2, padding=\"same\")", "needs stride 1"},
+    {"Conv3dSameStrideOnOneAxis", "[3, 8, 8, 8]",
+     "conv3d(x, 8, kernel=3, stride=(1, 2, 1), padding=\"same\")",
+     "needs stride 1"},
+};
+
+// torch: "pad should be at most half of kernel size". torch compares the
+// padding with kernel_size / 2 (the undilated kernel), also for max pooling
+// with a dilation.
+const ErrorCase PoolPaddingCases[] = {
+    {"MaxPool2dPaddingOverHalfKernel", "[3, 8, 8]",
+     "maxpool2d(x, 2, padding=2)", "must be at most half the kernel size"},
+    {"MaxPool1dPaddingOverHalfKernel", "[3, 8]", "maxpool1d(x, 3, padding=2)",
+     "must be at most half the kernel size"},
+    {"MaxPool3dPaddingOverHalfKernelOneAxis", "[3, 8, 8, 8]",
+     "maxpool3d(x, 3, padding=(1, 2, 1))",
+     "must be at most half the kernel size"},
+    {"AvgPool2dPaddingOverHalfKernel", "[3, 8, 8]",
+     "avgpool2d(x, 3, padding=2)", "must be at most half the kernel size"},
+    {"AvgPool1dPaddingOverHalfKernel", "[3, 8]", "avgpool1d(x, 1, padding=1)",
+     "must be at most half the kernel size"},
+    {"MaxPool2dDilatedPaddingOverHalfKernel", "[3, 10, 10]",
+     "maxpool2d(x, 3, dilation=2, padding=2)",
+     "must be at most half the kernel size"},
+    {"MaxPool1dDilatedPaddingOverHalfKernel", "[3, 10]",
+     "maxpool1d(x, 2, dilation=3, padding=2)",
+     "must be at most half the kernel size"},
+};
+
+// torch: "output padding must be smaller than either stride or dilation".
+const ErrorCase OutputPaddingCases[] = {
+    {"ConvT2dOutputPaddingEqualsStride", "[4, 5, 5]",
+     "conv_transpose2d(x, 8, kernel=3, stride=2, output_padding=2)",
+     "must be smaller than the stride or the dilation"},
+    {"ConvT1dOutputPaddingWithStride1", "[4, 5]",
+     "conv_transpose1d(x, 8, kernel=3, output_padding=1)",
+     "must be smaller than the stride or the dilation"},
+    {"ConvT3dOutputPaddingOneAxis", "[4, 3, 3, 3]",
+     "conv_transpose3d(x, 8, kernel=3, stride=2, output_padding=(1, 2, 1))",
+     "must be smaller than the stride or the dilation"},
+};
+
+// Other configurations torch rejects.
+const ErrorCase OtherErrorCases[] = {
+    // torch: "Output size is too small" (output length 0).
+    {"ConvT1dNonPositiveOutput", "[4, 2]",
+     "conv_transpose1d(x, 4, kernel=1, padding=1)", "would be 0"},
+    // torch.nn.LayerNorm: a normalized_shape with more axes than the sample
+    // (netc's dims counts per-sample axes; torch raised on a
+    // normalized_shape longer than the batched input).
+    {"LayerNormDimsOverRank", "[10, 64]", "layernorm(x, dims=3)",
+     "must be at most the input's rank 2"},
+    // torch: "Dimension out of range".
+    {"SoftmaxAxisOutOfRange", "[3, 4]", "softmax(x, axis=2)",
+     "axis 2 is out of range"},
+    // torch: "shape '[1, 3, -1]' is invalid for input of size 400".
+    {"ReshapeWrongElementCount", "[16, 5, 5]", "reshape(x, (3, -1))",
+     "cannot reshape"},
+    // torch: "Got 3D input, but bilinear mode needs 4D input" (and 5D).
+    {"UpsampleBilinearOnRank1", "[4, 10]", "upsample(x, 2, mode=\"bilinear\")",
+     "bilinear"},
+    {"UpsampleBilinearOnRank3", "[4, 3, 4, 5]",
+     "upsample(x, 2, mode=\"bilinear\")", "bilinear"},
+};
+
+class OpErrorTest : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(OpErrorTest, RejectedLikePyTorch) {
+  const ErrorCase &c = GetParam();
+  EXPECT_TRUE(reportsError(c.input, c.call, c.fragment));
+}
+
+INSTANTIATE_TEST_SUITE_P(KernelTooLarge, OpErrorTest,
+                         ::testing::ValuesIn(KernelTooLargeCases),
+                         errorCaseName);
+INSTANTIATE_TEST_SUITE_P(Groups, OpErrorTest, ::testing::ValuesIn(GroupsCases),
+                         errorCaseName);
+INSTANTIATE_TEST_SUITE_P(SamePaddingStride, OpErrorTest,
+                         ::testing::ValuesIn(SamePaddingStrideCases),
+                         errorCaseName);
+INSTANTIATE_TEST_SUITE_P(PoolPadding, OpErrorTest,
+                         ::testing::ValuesIn(PoolPaddingCases), errorCaseName);
+INSTANTIATE_TEST_SUITE_P(OutputPadding, OpErrorTest,
+                         ::testing::ValuesIn(OutputPaddingCases),
+                         errorCaseName);
+INSTANTIATE_TEST_SUITE_P(Other, OpErrorTest,
+                         ::testing::ValuesIn(OtherErrorCases), errorCaseName);
+
+} // namespace
