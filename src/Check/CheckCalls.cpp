@@ -316,13 +316,15 @@ Value NetworkChecker::createLayer(const ast::CallExpr &call, const OpDef &op,
   }
 
   Layer layer;
+  // The statement's result takes the bound name the first time; rebinds and
+  // unnamed pipe stages add the op (x_relu), then a counter (x_relu_1).
   std::string base;
-  if (isResult && !statementTarget.empty())
-    base = statementTarget;
-  else if (!statementTarget.empty())
-    base = statementTarget + "_" + op.name;
-  else
+  if (statementTarget.empty())
     base = op.name;
+  else if (isResult && !usedLayerNames.count(statementTarget))
+    base = statementTarget;
+  else
+    base = statementTarget + "_" + op.name;
   layer.name = uniqueName(base);
   layer.op = &op;
   layer.inputs = std::move(inputs);

@@ -53,6 +53,9 @@ void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
              std::to_string(m.inputs.trainableParams),
              std::to_string(m.inputs.bufferParams),
              std::to_string(m.inputs.activations), "", "", ""});
+    row(os, {g.name, "total_with_input", "", "", "",
+             getDTypeName(report.dtype).str(), "", "",
+             std::to_string(m.activationsWithInput), "", "", ""});
     auto terms = [&](const char *kind, const std::vector<MemoryTerm> &list,
                      int64_t total) {
       for (const MemoryTerm &t : list)

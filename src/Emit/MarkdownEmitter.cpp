@@ -9,11 +9,12 @@
 using namespace netc;
 using namespace netc::emit;
 
-/// Escapes the characters that would break a Markdown table cell.
+/// Escapes the characters that would break a Markdown table cell (names
+/// keep their underscores: GitHub does not emphasise inside words).
 static std::string cell(llvm::StringRef text) {
   std::string out;
   for (char c : text) {
-    if (c == '|' || c == '\\' || c == '*' || c == '_' || c == '`')
+    if (c == '|' || c == '\\' || c == '*' || c == '`')
       out += '\\';
     out += c;
   }

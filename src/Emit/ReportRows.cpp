@@ -37,7 +37,10 @@ std::string emit::formatMiB(int64_t bytes) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << llvm::format("%.2f", toMiB(bytes));
-  return os.str();
+  os.flush();
+  // Thousands separators on the integer part: 16,390.35.
+  size_t dot = s.find('.');
+  return formatWithSeparators(std::stoll(s.substr(0, dot))) + s.substr(dot);
 }
 
 static std::string bytesSuffix(int64_t bytes) {

@@ -40,10 +40,11 @@ static std::optional<TensorType> inferPoolShape(OpContext &ctx) {
       return std::nullopt;
     }
     int64_t eff = *span + 1;
-    // PyTorch: "pad should be at most half of effective kernel size".
-    if ((*padding)[i] > eff / 2) {
+    // PyTorch checks pad <= kernel / 2 against the undilated kernel (its
+    // message says "effective kernel size", but the test is kW/2 >= padW).
+    if ((*padding)[i] > (*kernel)[i] / 2) {
       ctx.errorAtArg("padding", diag::err_padding_too_large, ctx.getOpName(),
-                     (*padding)[i], eff);
+                     (*padding)[i], (*kernel)[i]);
       return std::nullopt;
     }
     auto withPad = checkedAdd(in.dims[i + 1], 2 * (*padding)[i]);

@@ -53,6 +53,13 @@ static std::optional<TensorType> inferUpsampleShape(OpContext &ctx) {
                               "such as [C, H, W],"))
     return std::nullopt;
   const TensorType &in = ctx.getInput();
+  // Bilinear interpolation is defined on two spatial axes only.
+  if (ctx.getString("mode") == "bilinear" && in.getRank() != 3) {
+    ctx.errorAtInput(0, diag::err_input_rank,
+                     "upsample with mode=\"bilinear\"", "a [C, H, W]",
+                     in.str());
+    return std::nullopt;
+  }
   unsigned spatial = in.getRank() - 1;
   auto scale = ctx.getPerAxis("scale", spatial);
   if (!scale)

@@ -156,7 +156,8 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
                                       antlr4::Token *offending, size_t line,
                                       size_t, const std::string &,
                                       std::exception_ptr) {
-  if (filter.hasStructuralError() || !offending)
+  if (filter.hasStructuralError() || !offending ||
+      filter.hasLexicalErrorOnLine(line))
     return;
   auto *parser = dynamic_cast<NetcParser *>(recognizer);
   if (parser && shouldSuppress(*parser, *offending))

@@ -90,11 +90,13 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
                     .str();
       diags.report(range.Start, diag::err_invalid_character, shown)
           .range(range);
+      lexicalErrorLines.push_back(token->getLine());
       continue;
     }
     case NetcLexer::UNTERMINATED_STRING: {
       llvm::SMRange range = rangeOf(*token);
       diags.report(range.Start, diag::err_unterminated_string).range(range);
+      lexicalErrorLines.push_back(token->getLine());
       continue;
     }
     case NetcLexer::NEWLINE: {

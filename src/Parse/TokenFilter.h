@@ -18,6 +18,7 @@
 
 #include "NetcLexer.h"
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -46,6 +47,12 @@ public:
   /// True once a bracket error made the token structure unreliable; the
   /// parser's own follow-on errors are then not worth reporting.
   bool hasStructuralError() const { return structuralError; }
+  /// True when a bad character or string was dropped on line \p line (the
+  /// parser's error on that line would only repeat it).
+  bool hasLexicalErrorOnLine(size_t line) const {
+    return std::find(lexicalErrorLines.begin(), lexicalErrorLines.end(),
+                     line) != lexicalErrorLines.end();
+  }
 
 private:
   struct OpenBracket {
@@ -70,6 +77,7 @@ private:
   size_t previousType = antlr4::Token::INVALID_TYPE;
   bool structuralError = false;
   bool stopped = false;
+  std::vector<size_t> lexicalErrorLines;
 };
 
 } // namespace netc::parse

@@ -1,0 +1,170 @@
+//===- EmitTest.cpp - the backends carry the same figures -----------------===//
+//
+// Compiles a small network in memory and checks each backend: JSON parses and
+// holds the same figures as the memory model; CSV rows and quoting; Markdown
+// rows; DOT escaping of hostile names and its node and edge structure.
+//
+//===----------------------------------------------------------------------===//
+#include "netc/Check/Checker.h"
+#include "netc/Emit/Emitters.h"
+#include "netc/Memory/ClassicMemory.h"
+#include "netc/Ops/OpRegistry.h"
+#include "netc/Parse/Parser.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include "gtest/gtest.h"
+
+using namespace netc;
+
+namespace {
+
+/// A compiled network and its memory figures.
+struct Compiled {
+  llvm::SourceMgr sourceMgr;
+  CheckedModule module;
+  std::vector<NetworkReport> reports;
+};
+
+std::unique_ptr<Compiled> compile(llvm::StringRef source, int64_t batch = 1) {
+  auto c = std::make_unique<Compiled>();
+  c->sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, "emit.net"), llvm::SMLoc());
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  TextDiagnosticPrinter printer(c->sourceMgr, os, false);
+  DiagnosticEngine diags(c->sourceMgr, printer);
+  auto ast = parseModule(1, diags);
+  EXPECT_TRUE(ast) << os.str();
+  if (!ast)
+    return c;
+  c->module = checkModule(*ast, diags);
+  EXPECT_EQ(diags.getNumErrors(), 0u) << os.str();
+  for (const Graph &g : c->module.graphs) {
+    auto memory = computeClassicMemory(g, batch, 4, diags);
+    EXPECT_TRUE(memory);
+    c->reports.push_back({&g, *memory, DType::F32});
+  }
+  return c;
+}
+
+const char *const Small = "network Small {\n"
+                          "  input x: [3, 8, 8]\n"
+                          "  y = x |> conv2d(4, kernel=3) |> batchnorm |> relu\n"
+                          "  y = y |> flatten |> dense(10)\n"
+                          "  output logits = y\n"
+                          "}\n";
+
+template <typename Fn> std::string render(const Compiled &c, Fn emit) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  emit(c.reports, ReportOptions(), os);
+  return os.str();
+}
+
+TEST(Emit, JsonHasTheModelsFigures) {
+  auto c = compile(Small, /*batch=*/32);
+  std::string text = render(*c, emitJson);
+  auto parsed = llvm::json::parse(text);
+  ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
+  const llvm::json::Object *root = parsed->getAsObject();
+  ASSERT_TRUE(root);
+  EXPECT_EQ(*root->getInteger("version"), JsonSchemaVersion);
+  const llvm::json::Object *net =
+      (*root->getArray("networks"))[0].getAsObject();
+  EXPECT_EQ(*net->getString("name"), llvm::StringRef("Small"));
+  const llvm::json::Array *layers = net->getArray("layers");
+  ASSERT_EQ(layers->size(), c->reports[0].graph->layers.size());
+  // conv2d: 4 * 3 * 3 * 3 + 4 = 112; batchnorm: 8 + 8 buffers;
+  // dense: 4*6*6 = 144 inputs -> 144 * 10 + 10 = 1450.
+  const llvm::json::Object *totals = net->getObject("totals");
+  EXPECT_EQ(*totals->getInteger("trainable_params"), 112 + 8 + 1450);
+  EXPECT_EQ(*totals->getInteger("non_trainable_params"), 8);
+  const llvm::json::Object *memory = net->getObject("memory");
+  EXPECT_EQ(*memory->getInteger("batch"), 32);
+  EXPECT_EQ(memory->getObject("training")->getInteger("total_bytes"),
+            c->reports[0].memory.trainingTotalBytes);
+  const llvm::json::Object *conv = (*layers)[1].getAsObject();
+  EXPECT_EQ(*conv->getString("op"), llvm::StringRef("conv2d"));
+  EXPECT_EQ(*conv->getObject("attributes")->getInteger("kernel"), 3);
+  EXPECT_EQ(*(*conv->getArray("shape"))[0].getAsInteger(), 4);
+  EXPECT_EQ(*conv->getString("storage"), llvm::StringRef("new"));
+}
+
+TEST(Emit, CsvRowsAndTotals) {
+  auto c = compile(Small);
+  std::string text = render(*c, emitCsv);
+  EXPECT_EQ(text.substr(0, text.find("\r\n")),
+            "network,kind,name,op,output_shape,dtype,trainable_params,"
+            "non_trainable_params,activations,storage,formula,bytes");
+  // Shapes contain commas, so they are quoted.
+  EXPECT_NE(text.find("Small,layer,y_conv2d,conv2d,\"[4, 6, 6]\",f32,112,0,144,new"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Small,total,,,,f32,1570,8,"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Small,training,total,"), std::string::npos);
+}
+
+TEST(Emit, MarkdownHasEveryLayer) {
+  auto c = compile(Small);
+  std::string text = render(*c, emitMarkdown);
+  for (const Layer &layer : c->reports[0].graph->layers)
+    EXPECT_NE(text.find("| " + layer.name + " |"), std::string::npos)
+        << layer.name;
+  EXPECT_NE(text.find("| **total** | | | **1,570** | **8** |"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Emit, TableShowsInPlaceAndViews) {
+  auto c = compile(Small);
+  std::string text = render(*c, emitTable);
+  EXPECT_NE(text.find("in place"), std::string::npos);
+  EXPECT_NE(text.find("view"), std::string::npos);
+  EXPECT_NE(text.find("non-trainable"), std::string::npos);
+}
+
+TEST(Emit, DotNodesEdgesAndEscaping) {
+  // A graph built by hand, with names that need escaping in every context.
+  Graph g;
+  g.name = "a \"quoted\" net";
+  Layer input;
+  input.name = "in<&>";
+  input.op = &getInputOp();
+  input.type.dims = {3};
+  g.layers.push_back(input);
+  Layer relu;
+  relu.name = "r\"\\";
+  relu.op = lookupOp("relu");
+  relu.inputs = {0};
+  relu.type.dims = {3};
+  g.layers.push_back(relu);
+  g.inputs = {0};
+  g.outputs = {{"out", 1, {}}};
+  auto memory = applyClassicRecipe(RecipeInputs());
+  NetworkReport report{&g, *memory, DType::F32};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  emitDot({report}, ReportOptions(), os);
+  os.flush();
+  EXPECT_NE(text.find("digraph \"a \\\"quoted\\\" net\" {"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("<b>in&lt;&amp;&gt;</b>"), std::string::npos) << text;
+  EXPECT_NE(text.find("<b>r&quot;\\</b>"), std::string::npos) << text;
+  EXPECT_NE(text.find("n0 -> n1 [label=\"3\"];"), std::string::npos) << text;
+  EXPECT_NE(text.find("peripheries=2"), std::string::npos) << text;
+}
+
+TEST(Emit, DotRankdir) {
+  auto c = compile(Small);
+  ReportOptions options;
+  options.rankdir = "LR";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  emitDot(c->reports, options, os);
+  EXPECT_NE(os.str().find("rankdir=LR;"), std::string::npos);
+}
+
+} // namespace
