@@ -16,11 +16,11 @@ using namespace netc::ops;
 namespace {
 /// Reads the per-axis padding (int, tuple, "valid" or "same") of a
 /// convolution; "same" needs stride 1 and pads as PyTorch does.
-std::optional<llvm::SmallVector<std::pair<int64_t, int64_t>, 4>>
+std::optional<llvm::SmallVector<AxisPadding, 4>>
 getConvPadding(OpContext &ctx, unsigned n,
                llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> stride,
                llvm::ArrayRef<int64_t> dilation) {
-  llvm::SmallVector<std::pair<int64_t, int64_t>, 4> pads;
+  llvm::SmallVector<AxisPadding, 4> pads;
   const Value &padding = ctx.get("padding");
   if (padding.isString()) {
     if (padding.getString() == "valid") {
@@ -63,20 +63,7 @@ bool checkGroups(OpContext &ctx, int64_t inChannels, int64_t outChannels) {
   return true;
 }
 
-const char *const AxisNames1[] = {"length"};
-const char *const AxisNames2[] = {"height", "width"};
-const char *const AxisNames3[] = {"depth", "height", "width"};
-
 } // namespace
-
-/// The name of spatial axis \p i of an op with \p n spatial axes.
-static llvm::StringRef axisName(unsigned n, unsigned i) {
-  if (n == 1)
-    return AxisNames1[0];
-  if (n == 2)
-    return AxisNames2[i];
-  return AxisNames3[i];
-}
 
 /// Shape rule of conv1d/2d/3d.
 static std::optional<TensorType> inferConvShape(OpContext &ctx) {
@@ -96,36 +83,12 @@ static std::optional<TensorType> inferConvShape(OpContext &ctx) {
   if (!checkGroups(ctx, in.dims[0], outChannels))
     return std::nullopt;
 
-  // A kernel (dilated) wider than the padded input is the common mistake;
-  // say it in those words before computing sizes.
-  llvm::SmallVector<int64_t, 4> padded, effective;
-  bool tooLarge = false;
-  for (unsigned i = 0; i < n; ++i) {
-    auto p = checkedAdd(in.dims[i + 1], (*pads)[i].first + (*pads)[i].second);
-    auto e = checkedMul((*dilation)[i], (*kernel)[i] - 1);
-    if (!p || !e || *e == INT64_MAX) {
-      ctx.error(diag::err_overflow, ctx.getOpName() + " output size");
-      return std::nullopt;
-    }
-    padded.push_back(*p);
-    effective.push_back(*e + 1);
-    tooLarge |= *e + 1 > *p;
-  }
-  if (tooLarge) {
-    ctx.errorAtArg("kernel", diag::err_kernel_too_large, ctx.getOpName(),
-                   joinDims(effective), joinDims(padded));
+  auto sizes = slidingWindowSizes(ctx, *kernel, *stride, *pads, *dilation,
+                                  /*ceilMode=*/false);
+  if (!sizes)
     return std::nullopt;
-  }
-
   llvm::SmallVector<int64_t, 4> dims{outChannels};
-  for (unsigned i = 0; i < n; ++i) {
-    auto size = slidingWindowSize(ctx, axisName(n, i), in.dims[i + 1],
-                                  (*kernel)[i], (*stride)[i], (*pads)[i].first,
-                                  (*pads)[i].second, (*dilation)[i], false);
-    if (!size)
-      return std::nullopt;
-    dims.push_back(*size);
-  }
+  dims.append(sizes->begin(), sizes->end());
   return ctx.makeType(dims);
 }
 
@@ -171,7 +134,7 @@ static std::optional<TensorType> inferConvTransposeShape(OpContext &ctx) {
     }
     if (*out <= 0) {
       ctx.error(diag::err_output_size_nonpositive, ctx.getOpName(),
-                axisName(n, i), *out, in.dims[i + 1], (*kernel)[i],
+                getSpatialAxisName(n, i), *out, in.dims[i + 1], (*kernel)[i],
                 (*stride)[i], (*padding)[i], (*dilation)[i]);
       return std::nullopt;
     }

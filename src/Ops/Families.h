@@ -35,12 +35,21 @@ std::string joinDims(llvm::ArrayRef<int64_t> dims);
 /// The output type equals input 0's type (element-wise ops).
 std::optional<TensorType> sameShape(OpContext &ctx);
 
-/// Output size of a sliding window along one axis, as PyTorch computes it.
-/// Reports a kernel larger than the padded input or a non-positive size.
-std::optional<int64_t> slidingWindowSize(OpContext &ctx, llvm::StringRef axis,
-                                         int64_t input, int64_t kernel,
-                                         int64_t stride, int64_t padBefore,
-                                         int64_t padAfter, int64_t dilation,
-                                         bool ceilMode);
+/// Padding before and after one spatial axis.
+using AxisPadding = std::pair<int64_t, int64_t>;
+
+/// The spatial output sizes of a sliding window (convolution or pooling)
+/// over input 0's spatial axes, as PyTorch computes them:
+///   out = floor_or_ceil((in + pads - dilation*(k-1) - 1) / stride) + 1.
+/// Reports a (dilated) kernel larger than the padded input, overflow, and
+/// sizes that reach zero.
+std::optional<llvm::SmallVector<int64_t, 4>>
+slidingWindowSizes(OpContext &ctx, llvm::ArrayRef<int64_t> kernel,
+                   llvm::ArrayRef<int64_t> stride,
+                   llvm::ArrayRef<AxisPadding> pads,
+                   llvm::ArrayRef<int64_t> dilation, bool ceilMode);
+
+/// "height" for axis 0 of 2 spatial axes, and so on.
+llvm::StringRef getSpatialAxisName(unsigned spatialRank, unsigned axis);
 
 } // namespace netc::ops

@@ -226,31 +226,61 @@ std::optional<TensorType> ops::sameShape(OpContext &ctx) {
   return ctx.getInput();
 }
 
-std::optional<int64_t>
-ops::slidingWindowSize(OpContext &ctx, llvm::StringRef axis, int64_t input,
-                       int64_t kernel, int64_t stride, int64_t padBefore,
-                       int64_t padAfter, int64_t dilation, bool ceilMode) {
-  // PyTorch: out = floor_or_ceil((in + pads - dilation*(k-1) - 1) / s) + 1.
-  auto span = checkedMul(dilation, kernel - 1);
-  auto padded = checkedAdd(input, padBefore);
-  if (padded)
-    padded = checkedAdd(*padded, padAfter);
-  if (!span || !padded) {
-    ctx.error(diag::err_overflow, ctx.getOpName() + " output size");
+llvm::StringRef ops::getSpatialAxisName(unsigned spatialRank, unsigned axis) {
+  static const char *const names[3][3] = {
+      {"length"}, {"height", "width"}, {"depth", "height", "width"}};
+  if (spatialRank >= 1 && spatialRank <= 3 && axis < spatialRank)
+    return names[spatialRank - 1][axis];
+  return "axis";
+}
+
+std::optional<llvm::SmallVector<int64_t, 4>>
+ops::slidingWindowSizes(OpContext &ctx, llvm::ArrayRef<int64_t> kernel,
+                        llvm::ArrayRef<int64_t> stride,
+                        llvm::ArrayRef<AxisPadding> pads,
+                        llvm::ArrayRef<int64_t> dilation, bool ceilMode) {
+  const TensorType &in = ctx.getInput();
+  unsigned n = kernel.size();
+  // A (dilated) kernel wider than the padded input is the common mistake;
+  // say it in those words before computing sizes.
+  llvm::SmallVector<int64_t, 4> padded, effective;
+  bool tooLarge = false;
+  for (unsigned i = 0; i < n; ++i) {
+    auto p = checkedAdd(in.dims[i + 1], pads[i].first);
+    if (p)
+      p = checkedAdd(*p, pads[i].second);
+    auto span = checkedMul(dilation[i], kernel[i] - 1);
+    if (!p || !span || *span == INT64_MAX) {
+      ctx.error(diag::err_overflow, ctx.getOpName() + " output size");
+      return std::nullopt;
+    }
+    padded.push_back(*p);
+    effective.push_back(*span + 1);
+    tooLarge |= effective.back() > padded.back();
+  }
+  if (tooLarge) {
+    ctx.errorAtArg("kernel", diag::err_kernel_too_large, ctx.getOpName(),
+                   joinDims(effective), joinDims(padded));
     return std::nullopt;
   }
-  int64_t numerator = *padded - *span - 1;
-  int64_t out = (ceilMode ? ceilDiv(numerator, stride)
-                          : floorDiv(numerator, stride)) +
-                1;
-  // With ceil_mode, the last window must start inside the input or the
-  // left padding (PyTorch's rule).
-  if (ceilMode && out > 0 && (out - 1) * stride >= input + padBefore)
-    --out;
-  if (out <= 0) {
-    ctx.error(diag::err_output_size_nonpositive, ctx.getOpName(), axis, out,
-              input, kernel, stride, padBefore, dilation);
-    return std::nullopt;
+  llvm::SmallVector<int64_t, 4> sizes;
+  for (unsigned i = 0; i < n; ++i) {
+    int64_t numerator = padded[i] - effective[i];
+    int64_t out = (ceilMode ? ceilDiv(numerator, stride[i])
+                            : floorDiv(numerator, stride[i])) +
+                  1;
+    // With ceil_mode, the last window must start inside the input or the
+    // left padding (PyTorch's rule).
+    if (ceilMode && out > 0 &&
+        (out - 1) * stride[i] >= in.dims[i + 1] + pads[i].first)
+      --out;
+    if (out <= 0) {
+      ctx.error(diag::err_output_size_nonpositive, ctx.getOpName(),
+                getSpatialAxisName(n, i), out, in.dims[i + 1], kernel[i],
+                stride[i], pads[i].first, dilation[i]);
+      return std::nullopt;
+    }
+    sizes.push_back(out);
   }
-  return out;
+  return sizes;
 }

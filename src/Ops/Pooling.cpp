@@ -31,15 +31,8 @@ static std::optional<TensorType> inferPoolShape(OpContext &ctx) {
     return std::nullopt;
   bool ceilMode = ctx.getBool("ceil_mode");
 
-  llvm::SmallVector<int64_t, 4> padded, effective;
-  bool tooLarge = false;
+  llvm::SmallVector<AxisPadding, 4> pads;
   for (unsigned i = 0; i < n; ++i) {
-    auto span = checkedMul((*dilation)[i], (*kernel)[i] - 1);
-    if (!span || *span == INT64_MAX) {
-      ctx.error(diag::err_overflow, ctx.getOpName() + " window size");
-      return std::nullopt;
-    }
-    int64_t eff = *span + 1;
     // PyTorch checks pad <= kernel / 2 against the undilated kernel (its
     // message says "effective kernel size", but the test is kW/2 >= padW).
     if ((*padding)[i] > (*kernel)[i] / 2) {
@@ -47,31 +40,14 @@ static std::optional<TensorType> inferPoolShape(OpContext &ctx) {
                      (*padding)[i], (*kernel)[i]);
       return std::nullopt;
     }
-    auto withPad = checkedAdd(in.dims[i + 1], 2 * (*padding)[i]);
-    if (!withPad) {
-      ctx.error(diag::err_overflow, ctx.getOpName() + " padded input size");
-      return std::nullopt;
-    }
-    padded.push_back(*withPad);
-    effective.push_back(eff);
-    tooLarge |= eff > padded.back();
+    pads.push_back({(*padding)[i], (*padding)[i]});
   }
-  if (tooLarge) {
-    ctx.errorAtArg("kernel", diag::err_kernel_too_large, ctx.getOpName(),
-                   joinDims(effective), joinDims(padded));
+  auto sizes =
+      slidingWindowSizes(ctx, *kernel, *stride, pads, *dilation, ceilMode);
+  if (!sizes)
     return std::nullopt;
-  }
-  static const char *const names[3][3] = {
-      {"length"}, {"height", "width"}, {"depth", "height", "width"}};
   llvm::SmallVector<int64_t, 4> dims{in.dims[0]};
-  for (unsigned i = 0; i < n; ++i) {
-    auto size = slidingWindowSize(ctx, names[n - 1][i], in.dims[i + 1],
-                                  (*kernel)[i], (*stride)[i], (*padding)[i],
-                                  (*padding)[i], (*dilation)[i], ceilMode);
-    if (!size)
-      return std::nullopt;
-    dims.push_back(*size);
-  }
+  dims.append(sizes->begin(), sizes->end());
   return ctx.makeType(dims);
 }
 
