@@ -84,6 +84,9 @@ LBRACE  : '{' ;
 RBRACE  : '}' ;
 
 IDENT   : [a-zA-Z_] [a-zA-Z_0-9]* ;
+// A name with non-ASCII letters (größe): one token, reported once by the
+// token filter, which then passes it on as an IDENT so nothing cascades.
+NON_ASCII_NAME : [a-zA-Z_\p{L}] [a-zA-Z_0-9\p{L}\p{N}]* ;
 FLOAT   : DIGITS '.' DIGITS? EXPONENT?
         | '.' DIGITS EXPONENT?
         | DIGITS EXPONENT

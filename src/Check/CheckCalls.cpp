@@ -69,12 +69,16 @@ Value NetworkChecker::evaluateName(const ast::NameExpr &name) {
   for (const auto &entry : scope)
     candidates.push_back(entry.getKey().str());
   std::sort(candidates.begin(), candidates.end());
-  if (auto suggestion = findClosest(name.getName(), candidates))
+  if (auto suggestion = findClosest(name.getName(), candidates)) {
     diags.report(name.getLoc(), diag::err_undefined_name_suggest,
                  name.getName(), *suggestion)
         .range(name.getRange())
         .fixIt(name.getRange(), *suggestion);
-  else
+    // The user meant the suggested value: it is not unused.
+    const Value &meant = scope.find(*suggestion)->second.value;
+    if (meant.isTensor())
+      ++graph.layers[meant.getTensor()].numUsers;
+  } else
     diags.report(name.getLoc(), diag::err_undefined_name, name.getName())
         .range(name.getRange());
   return Value::unknown();
@@ -159,13 +163,18 @@ static bool matchesType(ArgType type, const Value &value) {
 }
 
 bool NetworkChecker::checkArgument(const OpDef &op, const ArgSpec &spec,
-                                   const Value &value, llvm::SMRange range) {
+                                   const Value &value, llvm::SMRange range,
+                                   bool pipedTensor) {
   if (value.isUnknown())
     return false;
   if (!matchesType(spec.type, value)) {
-    diags.report(range.Start, diag::err_arg_type, spec.name, op.name,
-                 describeArgType(spec), value.describeKind())
-        .range(range);
+    std::string got = value.isTuple() ? "the tuple " + value.str()
+                                      : value.describeKind();
+    auto report = diags.report(range.Start, diag::err_arg_type, spec.name,
+                               op.name, describeArgType(spec), got);
+    report.range(range);
+    if (pipedTensor && value.isTensor())
+      report.note(range.Start, diag::note_piped_argument, op.name);
     return false;
   }
   if (value.isString()) {
@@ -216,6 +225,11 @@ bool NetworkChecker::bindArguments(const ast::CallExpr &call, const OpDef &op,
   bool ok = true;
   unsigned nextPositional = 0;
   bool reportedTooMany = false;
+  // An unknown keyword is usually the required argument misspelt; a piped
+  // call whose positional arguments are shifted mistypes all of them. Either
+  // way, say it once.
+  bool reportedUnknownKeyword = false;
+  bool reportedPipedShift = false;
   unsigned numPositional = 0;
   for (const ast::Argument &arg : call.getArgs())
     numPositional += !arg.keyword;
@@ -242,6 +256,7 @@ bool NetworkChecker::bindArguments(const ast::CallExpr &call, const OpDef &op,
               .note(call.getLoc(), diag::note_op_signature, op.getSignature());
         evaluateArgument(*arg.value);
         ok = false;
+        reportedUnknownKeyword = true;
         continue;
       }
       if (bound[index].given) {
@@ -270,8 +285,15 @@ bool NetworkChecker::bindArguments(const ast::CallExpr &call, const OpDef &op,
     }
     Value value = evaluateArgument(*arg.value);
     bound[index] = BoundArg{value, arg.value->getRange(), true};
-    if (!checkArgument(op, op.args[index], value, arg.value->getRange()))
+    if (reportedPipedShift && !arg.keyword) {
       ok = false;
+      continue;
+    }
+    if (!checkArgument(op, op.args[index], value, arg.value->getRange(),
+                       call.isPiped())) {
+      ok = false;
+      reportedPipedShift |= call.isPiped() && value.isTensor() && index > 0;
+    }
   }
 
   for (unsigned i = 0; i < op.args.size(); ++i) {
@@ -279,10 +301,12 @@ bool NetworkChecker::bindArguments(const ast::CallExpr &call, const OpDef &op,
       continue;
     const ArgSpec &spec = op.args[i];
     if (spec.isRequired()) {
+      ok = false;
+      if (reportedUnknownKeyword)
+        continue;
       diags.report(call.getLoc(), diag::err_missing_arg, op.name, spec.name)
           .range(call.getRange())
           .note(call.getLoc(), diag::note_op_signature, op.getSignature());
-      ok = false;
       continue;
     }
     bound[i].value = spec.defaultValue;
@@ -299,7 +323,9 @@ Value NetworkChecker::createLayer(const ast::CallExpr &call, const OpDef &op,
       continue;
     LayerId id = bound[i].value.getTensor();
     const Layer &producer = graph.layers[id];
-    tensors.push_back({&producer.type, sourceNames[id], producer.range,
+    tensors.push_back({&producer.type,
+                       sourceNames[id].empty() ? producer.name : sourceNames[id],
+                       producer.range,
                        bound[i].range});
     inputs.push_back(id);
   }
@@ -337,7 +363,8 @@ Value NetworkChecker::createLayer(const ast::CallExpr &call, const OpDef &op,
   layer.range = call.getRange();
   LayerId id = graph.layers.size();
   graph.layers.push_back(std::move(layer));
-  sourceNames.push_back(isResult && !statementTarget.empty() ? statementTarget
-                                                             : op.name);
+  // The name to use in "never used" warnings: the binding, or for a bare
+  // expression statement nothing (the warning then names the call).
+  sourceNames.push_back(isResult ? statementTarget : op.name);
   return Value::tensor(id);
 }

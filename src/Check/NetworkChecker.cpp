@@ -77,6 +77,7 @@ void NetworkChecker::checkStatement(const ast::Stmt &stmt) {
 
 void NetworkChecker::checkInput(const ast::InputStmt &input) {
   const ast::Identifier &name = input.getName();
+  hasInputs = true;
   auto previous = scope.find(name.name);
   if (previous != scope.end()) {
     diags.report(name.range.Start, diag::err_redefined_input, name.name)
@@ -117,9 +118,8 @@ void NetworkChecker::checkInput(const ast::InputStmt &input) {
       continue;
     }
     if (!value.isInt()) {
-      diags.report(dim.getLoc(), diag::err_arg_type, "dimension " +
-                   std::to_string(i), "input '" + name.name + "'",
-                   "an integer", value.describeKind())
+      diags.report(dim.getLoc(), diag::err_dim_not_integer, i, name.name,
+                   value.describeKind())
           .range(dim.getRange());
       ok = false;
       continue;
@@ -194,7 +194,7 @@ void NetworkChecker::checkOutput(const ast::OutputStmt &output) {
 }
 
 void NetworkChecker::warnUnused() {
-  if (graph.inputs.empty() && !graph.layers.empty())
+  if (!hasInputs)
     diags.report(graph.range.Start, diag::warn_no_input, graph.name)
         .range(graph.range);
   if (!hasOutputs)
@@ -207,6 +207,10 @@ void NetworkChecker::warnUnused() {
     if (layer.op == &getInputOp())
       diags.report(layer.range.Start, diag::warn_unused_input,
                    sourceNames[id])
+          .range(layer.range);
+    else if (hasOutputs && sourceNames[id].empty())
+      diags.report(layer.range.Start, diag::warn_unused_result,
+                   layer.op->name + "(...)")
           .range(layer.range);
     else if (hasOutputs)
       diags.report(layer.range.Start, diag::warn_unused_value,

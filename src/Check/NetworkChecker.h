@@ -63,8 +63,10 @@ private:
   Value evaluateCall(const ast::CallExpr &call, bool isResult);
   bool bindArguments(const ast::CallExpr &call, const OpDef &op,
                      std::vector<BoundArg> &bound);
+  /// Checks one bound argument's type and constraints. \p inPipedCall adds a
+  /// note when a tensor lands where the piped value already went.
   bool checkArgument(const OpDef &op, const ArgSpec &spec, const Value &value,
-                     llvm::SMRange range);
+                     llvm::SMRange range, bool inPipedCall);
   Value createLayer(const ast::CallExpr &call, const OpDef &op,
                     std::vector<BoundArg> bound, bool isResult);
 
@@ -77,6 +79,7 @@ private:
   std::vector<std::string> sourceNames;
   /// The bound name of the statement being checked ("" for none).
   std::string statementTarget;
+  bool hasInputs = false;
   bool hasOutputs = false;
 };
 

@@ -34,8 +34,23 @@ std::string Value::str() const {
   }
   case Kind::Bool:
     return intValue ? "true" : "false";
-  case Kind::String:
-    return "\"" + stringValue + "\"";
+  case Kind::String: {
+    std::string s = "\"";
+    for (char c : stringValue) {
+      if (c == '"' || c == '\\')
+        s += '\\';
+      if (c == '\n') {
+        s += "\\n";
+        continue;
+      }
+      if (c == '\t') {
+        s += "\\t";
+        continue;
+      }
+      s += c;
+    }
+    return s + "\"";
+  }
   case Kind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < elements.size(); ++i) {

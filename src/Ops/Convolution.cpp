@@ -114,7 +114,10 @@ static std::optional<TensorType> inferConvTransposeShape(OpContext &ctx) {
     if ((*outputPadding)[i] >= std::max((*stride)[i], (*dilation)[i])) {
       ctx.errorAtArg("output_padding", diag::err_arg_value, "output_padding",
                      ctx.getOpName(),
-                     "must be smaller than the stride or the dilation");
+                     "must be smaller than the stride (" +
+                         std::to_string((*stride)[i]) + ") or the dilation (" +
+                         std::to_string((*dilation)[i]) + "), got " +
+                         std::to_string((*outputPadding)[i]));
       return std::nullopt;
     }
     // (in-1)*stride - 2*pad + dilation*(k-1) + output_padding + 1

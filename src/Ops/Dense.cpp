@@ -11,7 +11,7 @@ using namespace netc;
 using namespace netc::ops;
 
 static std::optional<TensorType> inferDenseShape(OpContext &ctx) {
-  if (!requireMinRank(ctx, 1, "a tensor with at least one axis,"))
+  if (!requireMinRank(ctx, 1, "an input with at least one axis"))
     return std::nullopt;
   const TensorType &in = ctx.getInput();
   if (in.getRank() > 1)

@@ -19,14 +19,15 @@ void addActivationOps(std::vector<OpDef> &ops);
 void addReshapeOps(std::vector<OpDef> &ops);
 void addResizeOps(std::vector<OpDef> &ops);
 
-/// "a [C, H, W]" for spatial rank 2; "a [C, L]" for 1; "a [C, D, H, W]" for 3.
+/// "a [C, H, W] input" for spatial rank 2, "a [C, L] input" for 1, and so on.
 std::string describeChannelsFirst(unsigned spatialRank);
 
 /// Checks that input 0 has exactly 1 + spatialRank axes (channels first);
 /// reports otherwise.
 bool requireChannelsFirst(OpContext &ctx, unsigned spatialRank);
 
-/// Checks that input 0 has at least \p minRank axes; reports otherwise.
+/// Checks that input 0 has at least \p minRank axes; reports otherwise,
+/// saying that the op expects \p what ("an input with spatial axes ...").
 bool requireMinRank(OpContext &ctx, unsigned minRank, llvm::StringRef what);
 
 /// "5x5" from {5, 5}.

@@ -24,7 +24,7 @@ static std::optional<ParamCount> countTwoPerChannel(OpContext &ctx,
 }
 
 static std::optional<TensorType> inferChannelwiseShape(OpContext &ctx) {
-  if (!requireMinRank(ctx, 1, "a channels-first input such as [C, H, W],"))
+  if (!requireMinRank(ctx, 1, "a channels-first input such as [C] or [C, H, W]"))
     return std::nullopt;
   return ctx.getInput();
 }
@@ -70,7 +70,7 @@ static std::optional<ParamCount> countLayerNormParams(OpContext &ctx,
 }
 
 static std::optional<TensorType> inferGroupNormShape(OpContext &ctx) {
-  if (!requireMinRank(ctx, 1, "a channels-first input such as [C, H, W],"))
+  if (!requireMinRank(ctx, 1, "a channels-first input such as [C] or [C, H, W]"))
     return std::nullopt;
   int64_t channels = ctx.getInput().dims[0];
   int64_t groups = ctx.getInt("groups");

@@ -10,6 +10,7 @@
 
 #include "netc/Basic/CheckedMath.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 using namespace netc;
@@ -185,13 +186,13 @@ std::optional<TensorType> OpContext::makeType(llvm::ArrayRef<int64_t> dims) {
 std::string ops::describeChannelsFirst(unsigned spatialRank) {
   switch (spatialRank) {
   case 1:
-    return "a [C, L]";
+    return "a [C, L] input";
   case 2:
-    return "a [C, H, W]";
+    return "a [C, H, W] input";
   case 3:
-    return "a [C, D, H, W]";
+    return "a [C, D, H, W] input";
   default:
-    return "a rank-" + std::to_string(spatialRank + 1);
+    return "a rank-" + std::to_string(spatialRank + 1) + " input";
   }
 }
 
@@ -250,8 +251,12 @@ ops::slidingWindowSizes(OpContext &ctx, llvm::ArrayRef<int64_t> kernel,
     if (p)
       p = checkedAdd(*p, pads[i].second);
     auto span = checkedMul(dilation[i], kernel[i] - 1);
-    if (!p || !span || *span == INT64_MAX) {
-      ctx.error(diag::err_overflow, ctx.getOpName() + " output size");
+    if (!span || *span == INT64_MAX) {
+      ctx.error(diag::err_overflow, "the dilated kernel of " + ctx.getOpName());
+      return std::nullopt;
+    }
+    if (!p) {
+      ctx.error(diag::err_overflow, "the padded input of " + ctx.getOpName());
       return std::nullopt;
     }
     padded.push_back(*p);
@@ -259,8 +264,14 @@ ops::slidingWindowSizes(OpContext &ctx, llvm::ArrayRef<int64_t> kernel,
     tooLarge |= effective.back() > padded.back();
   }
   if (tooLarge) {
-    ctx.errorAtArg("kernel", diag::err_kernel_too_large, ctx.getOpName(),
-                   joinDims(effective), joinDims(padded));
+    bool dilated = llvm::any_of(dilation, [](int64_t d) { return d != 1; });
+    if (dilated)
+      ctx.errorAtArg("kernel", diag::err_dilated_kernel_too_large,
+                     ctx.getOpName(), joinDims(effective), joinDims(kernel),
+                     joinDims(dilation), joinDims(padded));
+    else
+      ctx.errorAtArg("kernel", diag::err_kernel_too_large, ctx.getOpName(),
+                     joinDims(effective), joinDims(padded));
     return std::nullopt;
   }
   llvm::SmallVector<int64_t, 4> sizes;

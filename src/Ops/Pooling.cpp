@@ -53,8 +53,7 @@ static std::optional<TensorType> inferPoolShape(OpContext &ctx) {
 
 /// Shape rule of global_avgpool and global_maxpool.
 static std::optional<TensorType> inferGlobalPoolShape(OpContext &ctx) {
-  if (!requireMinRank(ctx, 2, "a channels-first input with spatial axes, "
-                              "such as [C, H, W],"))
+  if (!requireMinRank(ctx, 2, "a channels-first input with spatial axes, such as [C, H, W]"))
     return std::nullopt;
   const TensorType &in = ctx.getInput();
   llvm::SmallVector<int64_t, 4> dims{in.dims[0]};

@@ -49,14 +49,13 @@ static std::optional<TensorType> inferZeroPad2dShape(OpContext &ctx) {
 }
 
 static std::optional<TensorType> inferUpsampleShape(OpContext &ctx) {
-  if (!requireMinRank(ctx, 2, "a channels-first input with spatial axes, "
-                              "such as [C, H, W],"))
+  if (!requireMinRank(ctx, 2, "a channels-first input with spatial axes, such as [C, H, W]"))
     return std::nullopt;
   const TensorType &in = ctx.getInput();
   // Bilinear interpolation is defined on two spatial axes only.
   if (ctx.getString("mode") == "bilinear" && in.getRank() != 3) {
     ctx.errorAtInput(0, diag::err_input_rank,
-                     "upsample with mode=\"bilinear\"", "a [C, H, W]",
+                     "upsample with mode=\"bilinear\"", "a [C, H, W] input",
                      in.str());
     return std::nullopt;
   }

@@ -62,7 +62,8 @@ ASTBuilder::buildIntegerLiteral(NetcParser::IntegerLiteralContext &ctx) {
   llvm::SMRange range = rangeOf(ctx);
   if (overflow) {
     diags.report(range.Start, diag::err_integer_too_large,
-                 abbreviate(ctx.getText()))
+                 abbreviate(ctx.getText()), negative ? "small" : "large",
+                 negative ? "-2^63" : "2^63-1")
         .range(range);
     value = 0;
   }

@@ -177,6 +177,19 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
   antlr4::misc::IntervalSet expected = parser->getExpectedTokens();
   size_t type = offending->getType();
 
+  // A keyword where a name belongs: `input input: [3]`.
+  if ((type == NetcParser::INPUT || type == NetcParser::OUTPUT ||
+       type == NetcParser::NETWORK || type == NetcParser::TRUE ||
+       type == NetcParser::FALSE) &&
+      has(expected, NetcParser::IDENT) &&
+      !(type == NetcParser::TRUE || type == NetcParser::FALSE
+            ? expectsExpression(expected)
+            : false)) {
+    diags.report(range.Start, diag::err_keyword_as_name, offending->getText())
+        .range(range);
+    return;
+  }
+
   // Where a statement could have ended: say that a line end was expected.
   antlr4::ParserRuleContext *ctx = parser->getContext();
   bool atStatementEnd =

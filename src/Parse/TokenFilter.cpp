@@ -55,6 +55,10 @@ bool TokenFilter::newlinesAreInsignificant() const {
 }
 
 void TokenFilter::reportUnclosed(const OpenBracket &bracket, llvm::SMLoc where) {
+  structuralError = true;
+  // An unterminated string swallowed the closer: that error says it all.
+  if (hasLexicalErrorOnLine(bracket.line))
+    return;
   char opener = bracket.type == NetcLexer::LPAREN   ? '('
                 : bracket.type == NetcLexer::LBRACK ? '['
                                                     : '{';
@@ -93,6 +97,16 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
       lexicalErrorLines.push_back(token->getLine());
       continue;
     }
+    case NetcLexer::NON_ASCII_NAME: {
+      llvm::SMRange range = rangeOf(*token);
+      diags.report(range.Start, diag::err_non_ascii_name, token->getText())
+          .range(range);
+      lexicalErrorLines.push_back(token->getLine());
+      if (auto *writable = dynamic_cast<antlr4::WritableToken *>(token.get()))
+        writable->setType(NetcLexer::IDENT);
+      type = NetcLexer::IDENT;
+      break;
+    }
     case NetcLexer::UNTERMINATED_STRING: {
       llvm::SMRange range = rangeOf(*token);
       diags.report(range.Start, diag::err_unterminated_string).range(range);
@@ -127,7 +141,7 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
               ? "shape"
               : (previousType == NetcLexer::IDENT ? "call" : "tuple");
       llvm::SMLoc loc = rangeOf(*token).Start;
-      open.push_back({type, loc, construct, llvm::SMLoc()});
+      open.push_back({type, loc, construct, llvm::SMLoc(), token->getLine()});
       if (open.size() > maxNesting) {
         diags.report(loc, diag::err_nesting_too_deep, maxNesting);
         structuralError = true;
@@ -154,6 +168,15 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
         open.erase(std::prev(it.base()), open.end());
         break;
       }
+      if (!open.empty() && open.back().type != NetcLexer::LBRACE &&
+          type != NetcLexer::RBRACE) {
+        // The wrong closer for the innermost bracket: `[3, 32)`.
+        OpenBracket bracket = open.back();
+        bracket.firstLineEnd = llvm::SMLoc(); // the error is right here
+        reportUnclosed(bracket, range.Start);
+        open.pop_back();
+        break;
+      }
       diags.report(range.Start, diag::err_unmatched_closing,
                    std::string(1, closerFor(wanted)),
                    std::string(1, openerFor(type)))
@@ -161,6 +184,14 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
       structuralError = true;
       continue;
     }
+    case NetcLexer::NETWORK:
+      // `network` only starts a top-level item: anything still open was
+      // never closed (typically the previous network's '}').
+      if (!open.empty()) {
+        reportUnclosed(open.back(), rangeOf(*token).Start);
+        open.clear();
+      }
+      break;
     case antlr4::Token::EOF:
       if (!open.empty()) {
         reportUnclosed(open.back(), rangeOf(*token).Start);

@@ -62,6 +62,7 @@ private:
     /// Where the first line end inside this bracket was dropped: the most
     /// likely place a missing closer belongs.
     llvm::SMLoc firstLineEnd;
+    size_t line;
   };
   std::unique_ptr<antlr4::Token> fetch();
   bool newlinesAreInsignificant() const;
