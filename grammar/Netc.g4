@@ -1,19 +1,31 @@
 // Netc.g4 - the grammar of netc's .net network descriptions (ANTLR4).
 //
-// Statements end at a line end or ';'. Line ends inside (...) and [...] and
-// line ends before a line that starts with '|>' are dropped before parsing by
-// the token filter in src/Parse/TokenFilter.cpp, so the grammar sees NEWLINE
-// only where it ends a statement. docs/language.md describes the language.
+// Statements end at a line end or ';'. Line ends inside (...) and [...],
+// and line ends before a line that starts with '|>' or 'else', are dropped
+// before parsing by the token filter in src/Parse/TokenFilter.cpp, so the
+// grammar sees NEWLINE only where it ends a statement. docs/language.md
+// describes the language.
 grammar Netc;
 
 // ---- Parser rules -----------------------------------------------------------
 
 file
-    : sep* (network sep*)* EOF
+    : sep* (topItem sep*)* EOF
     ;
 
-network
-    : NETWORK name=IDENT LBRACE body RBRACE
+topItem
+    : IMPORT path=STRING                                              # importDecl
+    | CONST name=IDENT ASSIGN expr                                    # constDecl
+    | BLOCK name=IDENT LPAREN paramList? RPAREN LBRACE body RBRACE    # blockDecl
+    | NETWORK name=IDENT (LPAREN paramList? RPAREN)? LBRACE body RBRACE   # networkDecl
+    ;
+
+paramList
+    : param (COMMA param)* COMMA?
+    ;
+
+param
+    : name=IDENT (ASSIGN expr)?
     ;
 
 body
@@ -28,21 +40,65 @@ sep
 statement
     : INPUT name=IDENT COLON dtype=IDENT? LBRACK exprList? RBRACK    # inputStatement
     | OUTPUT name=IDENT (ASSIGN expr)?                              # outputStatement
-    | target=IDENT ASSIGN expr                                      # assignStatement
+    | IDENT (COMMA IDENT)* ASSIGN expr                              # assignStatement
+    | RETURN expr                                                   # returnStatement
+    | ifStatement                                                   # ifStmt
+    | FOR var=IDENT IN from=expr DOTDOT to=expr LBRACE body RBRACE  # forStatement
     | expr                                                          # exprStatement
     ;
 
+ifStatement
+    : IF cond=expr LBRACE thenBody=body RBRACE
+      (ELSE (LBRACE elseBody=body RBRACE | elseIf=ifStatement))?
+    ;
+
+// Precedence, loosest first: |>, or, and, not, comparison, + -, * / // %,
+// unary -, postfix (.name, [index]).
 expr
-    : primary (PIPE pipeStage)*
+    : orExpr (PIPE pipeStage)*
     ;
 
 pipeStage
     : callee=IDENT (LPAREN argList? RPAREN)?
     ;
 
+orExpr
+    : andExpr (OR andExpr)*
+    ;
+
+andExpr
+    : notExpr (AND notExpr)*
+    ;
+
+notExpr
+    : NOT notExpr
+    | comparison
+    ;
+
+comparison
+    : additive (op=(EQ | NE | LT | LE | GT | GE) additive)?
+    ;
+
+additive
+    : multiplicative (ops+=(PLUS | MINUS) multiplicative)*
+    ;
+
+multiplicative
+    : unary (ops+=(STAR | SLASH | DSLASH | PERCENT) unary)*
+    ;
+
+unary
+    : MINUS unary
+    | postfix
+    ;
+
+postfix
+    : primary (DOT member=IDENT | LBRACK index=expr RBRACK)*
+    ;
+
 primary
-    : MINUS? INT                                    # integerLiteral
-    | MINUS? FLOAT                                  # floatLiteral
+    : INT                                           # integerLiteral
+    | FLOAT                                         # floatLiteral
     | (TRUE | FALSE)                                # boolLiteral
     | STRING                                        # stringLiteral
     | callee=IDENT LPAREN argList? RPAREN           # callExpr
@@ -67,15 +123,39 @@ exprList
 NETWORK : 'network' ;
 INPUT   : 'input' ;
 OUTPUT  : 'output' ;
+IMPORT  : 'import' ;
+CONST   : 'const' ;
+BLOCK   : 'block' ;
+RETURN  : 'return' ;
+IF      : 'if' ;
+ELSE    : 'else' ;
+FOR     : 'for' ;
+IN      : 'in' ;
+AND     : 'and' ;
+OR      : 'or' ;
+NOT     : 'not' ;
 TRUE    : 'true' ;
 FALSE   : 'false' ;
 
 PIPE    : '|>' ;
+DOTDOT  : '..' ;
+DOT     : '.' ;
+EQ      : '==' ;
+NE      : '!=' ;
+LE      : '<=' ;
+GE      : '>=' ;
+LT      : '<' ;
+GT      : '>' ;
 ASSIGN  : '=' ;
 COLON   : ':' ;
 SEMI    : ';' ;
 COMMA   : ',' ;
+PLUS    : '+' ;
 MINUS   : '-' ;
+STAR    : '*' ;
+DSLASH  : '//' ;
+SLASH   : '/' ;
+PERCENT : '%' ;
 LPAREN  : '(' ;
 RPAREN  : ')' ;
 LBRACK  : '[' ;
@@ -87,8 +167,9 @@ IDENT   : [a-zA-Z_] [a-zA-Z_0-9]* ;
 // A name with non-ASCII letters (größe): one token, reported once by the
 // token filter, which then passes it on as an IDENT so nothing cascades.
 NON_ASCII_NAME : [a-zA-Z_\p{L}] [a-zA-Z_0-9\p{L}\p{N}]* ;
-FLOAT   : DIGITS '.' DIGITS? EXPONENT?
-        | '.' DIGITS EXPONENT?
+// `0..3` is a range, not the float `0.` followed by `.3`: a float needs a
+// digit after its point.
+FLOAT   : DIGITS '.' DIGITS EXPONENT?
         | DIGITS EXPONENT
         ;
 INT     : DIGITS ;

@@ -18,19 +18,41 @@ public:
   explicit ASTDumper(llvm::raw_ostream &os) : os(os) {}
 
   void dumpModule(const Module &module) {
+    for (const ImportDecl &import : module.getImports())
+      indent() << "Import \"" << import.path << "\"\n";
+    for (const ConstDecl &c : module.getConsts()) {
+      indent() << "Const " << c.name.name << "\n";
+      ++depth;
+      dumpExpr(*c.value);
+      --depth;
+    }
+    for (const auto &block : module.getBlocks())
+      dumpCallable("Block", *block);
     for (const auto &network : module.getNetworks())
-      dumpNetwork(*network);
+      dumpCallable("Network", *network);
   }
 
 private:
   llvm::raw_ostream &indent() { return os.indent(depth * 2); }
 
-  void dumpNetwork(const Network &network) {
-    indent() << "Network " << network.getName().name << "\n";
+  void dumpCallable(llvm::StringRef kind, const Callable &callable) {
+    indent() << kind << " " << callable.getName().name << "\n";
     ++depth;
-    for (const auto &stmt : network.getBody())
-      dumpStmt(*stmt);
+    for (const Parameter &param : callable.getParams()) {
+      indent() << "Param " << param.name.name << "\n";
+      if (param.defaultValue) {
+        ++depth;
+        dumpExpr(*param.defaultValue);
+        --depth;
+      }
+    }
+    dumpBody(callable.getBody());
     --depth;
+  }
+
+  void dumpBody(llvm::ArrayRef<StmtPtr> body) {
+    for (const auto &stmt : body)
+      dumpStmt(*stmt);
   }
 
   void dumpStmt(const Stmt &stmt) {
@@ -44,7 +66,10 @@ private:
         dumpExpr(*dim);
       --depth;
     } else if (auto *assign = llvm::dyn_cast<AssignStmt>(&stmt)) {
-      indent() << "Assign " << assign->getTarget().name << "\n";
+      indent() << "Assign";
+      for (const Identifier &target : assign->getTargets())
+        os << " " << target.name;
+      os << "\n";
       ++depth;
       dumpExpr(assign->getValue());
       --depth;
@@ -58,6 +83,33 @@ private:
       indent() << "ExprStmt\n";
       ++depth;
       dumpExpr(exprStmt->getValue());
+      --depth;
+    } else if (auto *ret = llvm::dyn_cast<ReturnStmt>(&stmt)) {
+      indent() << "Return\n";
+      ++depth;
+      dumpExpr(ret->getValue());
+      --depth;
+    } else if (auto *ifStmt = llvm::dyn_cast<IfStmt>(&stmt)) {
+      indent() << "If\n";
+      ++depth;
+      dumpExpr(ifStmt->getCondition());
+      indent() << "Then\n";
+      ++depth;
+      dumpBody(ifStmt->getThenBody());
+      --depth;
+      if (!ifStmt->getElseBody().empty()) {
+        indent() << "Else\n";
+        ++depth;
+        dumpBody(ifStmt->getElseBody());
+        --depth;
+      }
+      --depth;
+    } else if (auto *forStmt = llvm::dyn_cast<ForStmt>(&stmt)) {
+      indent() << "For " << forStmt->getVariable().name << "\n";
+      ++depth;
+      dumpExpr(forStmt->getFrom());
+      dumpExpr(forStmt->getTo());
+      dumpBody(forStmt->getBody());
       --depth;
     }
   }
@@ -80,6 +132,29 @@ private:
       ++depth;
       for (const auto &element : t->getElements())
         dumpExpr(*element);
+      --depth;
+    } else if (auto *u = llvm::dyn_cast<UnaryExpr>(&expr)) {
+      indent() << (u->getOp() == UnaryExpr::Op::Negate ? "Negate" : "Not")
+               << "\n";
+      ++depth;
+      dumpExpr(u->getOperand());
+      --depth;
+    } else if (auto *b = llvm::dyn_cast<BinaryExpr>(&expr)) {
+      indent() << "Binary " << getSpelling(b->getOp()) << "\n";
+      ++depth;
+      dumpExpr(b->getLHS());
+      dumpExpr(b->getRHS());
+      --depth;
+    } else if (auto *m = llvm::dyn_cast<MemberExpr>(&expr)) {
+      indent() << "Member " << m->getMember().name << "\n";
+      ++depth;
+      dumpExpr(m->getBase());
+      --depth;
+    } else if (auto *ix = llvm::dyn_cast<IndexExpr>(&expr)) {
+      indent() << "Index\n";
+      ++depth;
+      dumpExpr(ix->getBase());
+      dumpExpr(ix->getIndex());
       --depth;
     } else if (auto *c = llvm::dyn_cast<CallExpr>(&expr)) {
       indent() << "Call " << c->getCallee().name
@@ -106,4 +181,38 @@ private:
 
 void netc::ast::dump(const Module &module, llvm::raw_ostream &os) {
   ASTDumper(os).dumpModule(module);
+}
+
+llvm::StringRef netc::ast::getSpelling(BinaryExpr::Op op) {
+  switch (op) {
+  case BinaryExpr::Op::Add:
+    return "+";
+  case BinaryExpr::Op::Sub:
+    return "-";
+  case BinaryExpr::Op::Mul:
+    return "*";
+  case BinaryExpr::Op::Div:
+    return "/";
+  case BinaryExpr::Op::FloorDiv:
+    return "//";
+  case BinaryExpr::Op::Mod:
+    return "%";
+  case BinaryExpr::Op::Eq:
+    return "==";
+  case BinaryExpr::Op::Ne:
+    return "!=";
+  case BinaryExpr::Op::Lt:
+    return "<";
+  case BinaryExpr::Op::Le:
+    return "<=";
+  case BinaryExpr::Op::Gt:
+    return ">";
+  case BinaryExpr::Op::Ge:
+    return ">=";
+  case BinaryExpr::Op::And:
+    return "and";
+  case BinaryExpr::Op::Or:
+    return "or";
+  }
+  return "?";
 }

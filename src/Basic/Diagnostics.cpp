@@ -31,6 +31,19 @@ DiagnosticBuilder::~DiagnosticBuilder() {
 
 void DiagnosticEngine::emit(Diagnostic diagnostic) {
   const DiagnosticInfo &info = getDiagnosticInfo(diagnostic.kind);
+  if (diagnostic.severity != Severity::Note && diagnostic.loc.isValid() &&
+      !emitted.insert({diagnostic.loc.getPointer(), diagnostic.message}).second)
+    return;
+  for (auto it = contexts.rbegin(); it != contexts.rend(); ++it) {
+    Diagnostic note;
+    note.kind = it->kind;
+    note.severity = Severity::Note;
+    note.loc = it->loc;
+    note.message = llvm::formatv(getDiagnosticInfo(it->kind).format.data(),
+                                 it->argument)
+                       .str();
+    diagnostic.notes.push_back(std::move(note));
+  }
   if (diagnostic.severity == Severity::Warning) {
     if (options.suppressWarnings)
       return;

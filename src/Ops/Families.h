@@ -18,6 +18,7 @@ void addNormalizationOps(std::vector<OpDef> &ops);
 void addActivationOps(std::vector<OpDef> &ops);
 void addReshapeOps(std::vector<OpDef> &ops);
 void addResizeOps(std::vector<OpDef> &ops);
+void addMergeOps(std::vector<OpDef> &ops);
 
 /// "a [C, H, W] input" for spatial rank 2, "a [C, L] input" for 1, and so on.
 std::string describeChannelsFirst(unsigned spatialRank);

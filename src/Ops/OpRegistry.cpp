@@ -36,6 +36,8 @@ llvm::StringRef netc::getFamilyName(OpFamily family) {
     return "reshape";
   case OpFamily::Resize:
     return "resize";
+  case OpFamily::Merge:
+    return "merge";
   }
   return "other";
 }
@@ -55,6 +57,7 @@ struct Registry {
     addActivationOps(ops);
     addReshapeOps(ops);
     addResizeOps(ops);
+    addMergeOps(ops);
     for (unsigned i = 0; i < ops.size(); ++i)
       byName[ops[i].name] = i;
   }

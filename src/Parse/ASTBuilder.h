@@ -20,22 +20,31 @@ namespace netc::parse {
 /// Builds the AST of one successfully parsed file.
 class ASTBuilder {
 public:
-  ASTBuilder(const SourceText &text, DiagnosticEngine &diags)
-      : text(text), diags(diags) {}
+  ASTBuilder(const SourceText &text, DiagnosticEngine &diags, unsigned bufferId)
+      : text(text), diags(diags), bufferId(bufferId) {}
 
-  // BuildTopLevel.cpp
-  std::unique_ptr<ast::Module> buildFile(netc_grammar::NetcParser::FileContext &ctx);
-  std::unique_ptr<ast::Network>
-  buildNetwork(netc_grammar::NetcParser::NetworkContext &ctx);
-  ast::StmtPtr buildStatement(netc_grammar::NetcParser::StatementContext &ctx);
+  using P = netc_grammar::NetcParser;
 
-  // BuildExpressions.cpp
-  ast::ExprPtr buildExpr(netc_grammar::NetcParser::ExprContext &ctx);
-  ast::ExprPtr buildPrimary(netc_grammar::NetcParser::PrimaryContext &ctx);
-  std::vector<ast::Argument>
-  buildArgList(netc_grammar::NetcParser::ArgListContext *ctx);
-  std::vector<ast::ExprPtr>
-  buildExprList(netc_grammar::NetcParser::ExprListContext *ctx);
+  // BuildTopLevel.cpp: file, topItem, paramList, body, statement, ifStatement
+  std::unique_ptr<ast::Module> buildFile(P::FileContext &ctx);
+  std::vector<ast::Parameter> buildParamList(P::ParamListContext *ctx);
+  std::vector<ast::StmtPtr> buildBody(P::BodyContext &ctx);
+  ast::StmtPtr buildStatement(P::StatementContext &ctx);
+  ast::StmtPtr buildIfStatement(P::IfStatementContext &ctx);
+
+  // BuildExpressions.cpp: expr and every expression rule below it
+  ast::ExprPtr buildExpr(P::ExprContext &ctx);
+  ast::ExprPtr buildOrExpr(P::OrExprContext &ctx);
+  ast::ExprPtr buildAndExpr(P::AndExprContext &ctx);
+  ast::ExprPtr buildNotExpr(P::NotExprContext &ctx);
+  ast::ExprPtr buildComparison(P::ComparisonContext &ctx);
+  ast::ExprPtr buildAdditive(P::AdditiveContext &ctx);
+  ast::ExprPtr buildMultiplicative(P::MultiplicativeContext &ctx);
+  ast::ExprPtr buildUnary(P::UnaryContext &ctx);
+  ast::ExprPtr buildPostfix(P::PostfixContext &ctx);
+  ast::ExprPtr buildPrimary(P::PrimaryContext &ctx);
+  std::vector<ast::Argument> buildArgList(P::ArgListContext *ctx);
+  std::vector<ast::ExprPtr> buildExprList(P::ExprListContext *ctx);
 
   /// The source range of a rule context or a token.
   llvm::SMRange rangeOf(antlr4::ParserRuleContext &ctx) const;
@@ -43,12 +52,20 @@ public:
   ast::Identifier identifier(antlr4::Token *token) const;
 
 private:
-  ast::ExprPtr buildIntegerLiteral(netc_grammar::NetcParser::IntegerLiteralContext &ctx);
-  ast::ExprPtr buildFloatLiteral(netc_grammar::NetcParser::FloatLiteralContext &ctx);
-  ast::ExprPtr buildStringLiteral(netc_grammar::NetcParser::StringLiteralContext &ctx);
+  ast::ExprPtr buildIntegerLiteral(antlr4::Token *digits, bool negative,
+                                   llvm::SMRange range);
+  ast::ExprPtr buildFloatLiteral(antlr4::Token *digits, bool negative,
+                                 llvm::SMRange range);
+  ast::ExprPtr buildStringLiteral(P::StringLiteralContext &ctx);
+  /// The value of a string literal's spelling (quotes removed, escapes
+  /// resolved).
+  static std::string unquote(const std::string &quoted);
+  /// Folds a chain `a op b op c` left to right.
+  ast::ExprPtr foldLeft(ast::ExprPtr lhs, antlr4::Token *op, ast::ExprPtr rhs);
 
   const SourceText &text;
   DiagnosticEngine &diags;
+  unsigned bufferId;
 };
 
 } // namespace netc::parse

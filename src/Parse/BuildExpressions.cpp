@@ -1,8 +1,9 @@
 //===- BuildExpressions.cpp - AST for expressions, pipes and arguments ----===//
 //
-// The ASTBuilder functions for the grammar rules `expr`, `pipeStage`,
-// `primary`, `argList`, `argument` and `exprList`. Pipes are desugared here:
-// `a |> f(b)` becomes the call f(a, b) marked as piped.
+// The ASTBuilder functions for `expr` and every expression rule below it.
+// Pipes are desugared here: `a |> f(b)` becomes the call f(a, b) marked as
+// piped. A minus sign directly before a number literal is folded into the
+// literal (so that -2^63 is representable).
 //
 //===----------------------------------------------------------------------===//
 #include "ASTBuilder.h"
@@ -25,9 +26,13 @@ static std::string abbreviate(const std::string &spelling) {
          " (" + std::to_string(spelling.size()) + " characters)";
 }
 
-// expr : primary (PIPE pipeStage)*
+static llvm::SMRange join(llvm::SMRange a, llvm::SMRange b) {
+  return llvm::SMRange(a.Start, b.End);
+}
+
+// expr : orExpr (PIPE pipeStage)*
 ast::ExprPtr ASTBuilder::buildExpr(NetcParser::ExprContext &ctx) {
-  ast::ExprPtr value = buildPrimary(*ctx.primary());
+  ast::ExprPtr value = buildOrExpr(*ctx.orExpr());
   for (NetcParser::PipeStageContext *stage : ctx.pipeStage()) {
     std::vector<ast::Argument> args;
     llvm::SMRange pipedRange = value->getRange();
@@ -42,11 +47,164 @@ ast::ExprPtr ASTBuilder::buildExpr(NetcParser::ExprContext &ctx) {
   return value;
 }
 
+static ast::BinaryExpr::Op binaryOpFor(size_t tokenType) {
+  switch (tokenType) {
+  case NetcParser::PLUS:
+    return ast::BinaryExpr::Op::Add;
+  case NetcParser::MINUS:
+    return ast::BinaryExpr::Op::Sub;
+  case NetcParser::STAR:
+    return ast::BinaryExpr::Op::Mul;
+  case NetcParser::SLASH:
+    return ast::BinaryExpr::Op::Div;
+  case NetcParser::DSLASH:
+    return ast::BinaryExpr::Op::FloorDiv;
+  case NetcParser::PERCENT:
+    return ast::BinaryExpr::Op::Mod;
+  case NetcParser::EQ:
+    return ast::BinaryExpr::Op::Eq;
+  case NetcParser::NE:
+    return ast::BinaryExpr::Op::Ne;
+  case NetcParser::LT:
+    return ast::BinaryExpr::Op::Lt;
+  case NetcParser::LE:
+    return ast::BinaryExpr::Op::Le;
+  case NetcParser::GT:
+    return ast::BinaryExpr::Op::Gt;
+  case NetcParser::GE:
+    return ast::BinaryExpr::Op::Ge;
+  case NetcParser::AND:
+    return ast::BinaryExpr::Op::And;
+  default:
+    return ast::BinaryExpr::Op::Or;
+  }
+}
+
+ast::ExprPtr ASTBuilder::foldLeft(ast::ExprPtr lhs, antlr4::Token *op,
+                                  ast::ExprPtr rhs) {
+  llvm::SMRange range = join(lhs->getRange(), rhs->getRange());
+  return std::make_unique<ast::BinaryExpr>(binaryOpFor(op->getType()),
+                                           std::move(lhs), std::move(rhs),
+                                           rangeOf(op), range);
+}
+
+// orExpr : andExpr (OR andExpr)*
+ast::ExprPtr ASTBuilder::buildOrExpr(NetcParser::OrExprContext &ctx) {
+  auto operands = ctx.andExpr();
+  ast::ExprPtr value = buildAndExpr(*operands[0]);
+  for (size_t i = 1; i < operands.size(); ++i)
+    value = foldLeft(std::move(value), ctx.OR(i - 1)->getSymbol(),
+                     buildAndExpr(*operands[i]));
+  return value;
+}
+
+// andExpr : notExpr (AND notExpr)*
+ast::ExprPtr ASTBuilder::buildAndExpr(NetcParser::AndExprContext &ctx) {
+  auto operands = ctx.notExpr();
+  ast::ExprPtr value = buildNotExpr(*operands[0]);
+  for (size_t i = 1; i < operands.size(); ++i)
+    value = foldLeft(std::move(value), ctx.AND(i - 1)->getSymbol(),
+                     buildNotExpr(*operands[i]));
+  return value;
+}
+
+// notExpr : NOT notExpr | comparison
+ast::ExprPtr ASTBuilder::buildNotExpr(NetcParser::NotExprContext &ctx) {
+  if (ctx.NOT())
+    return std::make_unique<ast::UnaryExpr>(
+        ast::UnaryExpr::Op::Not, buildNotExpr(*ctx.notExpr()),
+        rangeOf(ctx.NOT()->getSymbol()), rangeOf(ctx));
+  return buildComparison(*ctx.comparison());
+}
+
+// comparison : additive (op additive)?
+ast::ExprPtr ASTBuilder::buildComparison(NetcParser::ComparisonContext &ctx) {
+  auto operands = ctx.additive();
+  ast::ExprPtr value = buildAdditive(*operands[0]);
+  if (operands.size() == 2)
+    value = foldLeft(std::move(value), ctx.op, buildAdditive(*operands[1]));
+  return value;
+}
+
+// additive : multiplicative ((PLUS | MINUS) multiplicative)*
+ast::ExprPtr ASTBuilder::buildAdditive(NetcParser::AdditiveContext &ctx) {
+  auto operands = ctx.multiplicative();
+  ast::ExprPtr value = buildMultiplicative(*operands[0]);
+  for (size_t i = 1; i < operands.size(); ++i)
+    value = foldLeft(std::move(value), ctx.ops[i - 1],
+                     buildMultiplicative(*operands[i]));
+  return value;
+}
+
+// multiplicative : unary ((STAR | SLASH | DSLASH | PERCENT) unary)*
 ast::ExprPtr
-ASTBuilder::buildIntegerLiteral(NetcParser::IntegerLiteralContext &ctx) {
-  std::string digits = ctx.INT()->getText();
+ASTBuilder::buildMultiplicative(NetcParser::MultiplicativeContext &ctx) {
+  auto operands = ctx.unary();
+  ast::ExprPtr value = buildUnary(*operands[0]);
+  for (size_t i = 1; i < operands.size(); ++i)
+    value = foldLeft(std::move(value), ctx.ops[i - 1],
+                     buildUnary(*operands[i]));
+  return value;
+}
+
+// unary : MINUS unary | postfix
+ast::ExprPtr ASTBuilder::buildUnary(NetcParser::UnaryContext &ctx) {
+  if (!ctx.MINUS())
+    return buildPostfix(*ctx.postfix());
+  llvm::SMRange range = rangeOf(ctx);
+  // -<number literal> is the literal's value.
+  NetcParser::UnaryContext *operand = ctx.unary();
+  if (NetcParser::PostfixContext *postfix = operand->postfix()) {
+    if (postfix->children.size() == 1) {
+      NetcParser::PrimaryContext *primary = postfix->primary();
+      if (auto *i = dynamic_cast<NetcParser::IntegerLiteralContext *>(primary))
+        return buildIntegerLiteral(i->INT()->getSymbol(), true, range);
+      if (auto *f = dynamic_cast<NetcParser::FloatLiteralContext *>(primary))
+        return buildFloatLiteral(f->FLOAT()->getSymbol(), true, range);
+    }
+  }
+  return std::make_unique<ast::UnaryExpr>(ast::UnaryExpr::Op::Negate,
+                                          buildUnary(*operand),
+                                          rangeOf(ctx.MINUS()->getSymbol()),
+                                          range);
+}
+
+// postfix : primary (DOT member=IDENT | LBRACK index=expr RBRACK)*
+ast::ExprPtr ASTBuilder::buildPostfix(NetcParser::PostfixContext &ctx) {
+  ast::ExprPtr value = buildPrimary(*ctx.primary());
+  // Walk the children after the primary: `.name` or `[ expr ]`.
+  for (size_t i = 1; i < ctx.children.size(); ++i) {
+    auto *terminal = dynamic_cast<antlr4::tree::TerminalNode *>(ctx.children[i]);
+    if (!terminal)
+      continue;
+    size_t type = terminal->getSymbol()->getType();
+    if (type == NetcParser::DOT && i + 1 < ctx.children.size()) {
+      auto *name =
+          dynamic_cast<antlr4::tree::TerminalNode *>(ctx.children[i + 1]);
+      ast::Identifier member = identifier(name->getSymbol());
+      llvm::SMRange range = join(value->getRange(), member.range);
+      value = std::make_unique<ast::MemberExpr>(std::move(value),
+                                                std::move(member), range);
+      ++i;
+    } else if (type == NetcParser::LBRACK && i + 2 < ctx.children.size()) {
+      auto *index = dynamic_cast<NetcParser::ExprContext *>(ctx.children[i + 1]);
+      auto *close =
+          dynamic_cast<antlr4::tree::TerminalNode *>(ctx.children[i + 2]);
+      llvm::SMRange range =
+          join(value->getRange(), rangeOf(close->getSymbol()));
+      value = std::make_unique<ast::IndexExpr>(std::move(value),
+                                               buildExpr(*index), range);
+      i += 2;
+    }
+  }
+  return value;
+}
+
+ast::ExprPtr ASTBuilder::buildIntegerLiteral(antlr4::Token *token,
+                                             bool negative,
+                                             llvm::SMRange range) {
+  std::string digits = token->getText();
   digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
-  bool negative = ctx.MINUS() != nullptr;
   // Accumulate as a negative number so that -2^63 is representable.
   int64_t value = 0;
   bool overflow = false;
@@ -59,48 +217,36 @@ ASTBuilder::buildIntegerLiteral(NetcParser::IntegerLiteralContext &ctx) {
   }
   if (!overflow && !negative && __builtin_mul_overflow(value, -1, &value))
     overflow = true;
-  llvm::SMRange range = rangeOf(ctx);
   if (overflow) {
     diags.report(range.Start, diag::err_integer_too_large,
-                 abbreviate(ctx.getText()), negative ? "small" : "large",
-                 negative ? "-2^63" : "2^63-1")
+                 abbreviate((negative ? "-" : "") + token->getText()),
+                 negative ? "small" : "large", negative ? "-2^63" : "2^63-1")
         .range(range);
     value = 0;
   }
   return std::make_unique<ast::IntegerExpr>(value, range);
 }
 
-ast::ExprPtr ASTBuilder::buildFloatLiteral(NetcParser::FloatLiteralContext &ctx) {
-  std::string spelling = ctx.FLOAT()->getText();
+ast::ExprPtr ASTBuilder::buildFloatLiteral(antlr4::Token *token,
+                                           bool negative,
+                                           llvm::SMRange range) {
+  std::string spelling = token->getText();
   spelling.erase(std::remove(spelling.begin(), spelling.end(), '_'),
                  spelling.end());
   errno = 0;
   double value = std::strtod(spelling.c_str(), nullptr);
-  llvm::SMRange range = rangeOf(ctx);
   if (errno == ERANGE && std::isinf(value)) {
     diags.report(range.Start, diag::err_float_invalid,
-                 abbreviate(ctx.getText()))
+                 abbreviate(token->getText()))
         .range(range);
     value = 0;
   }
-  if (ctx.MINUS())
-    value = -value;
-  return std::make_unique<ast::FloatExpr>(value, range);
+  return std::make_unique<ast::FloatExpr>(negative ? -value : value, range);
 }
 
 ast::ExprPtr
 ASTBuilder::buildStringLiteral(NetcParser::StringLiteralContext &ctx) {
-  std::string quoted = ctx.STRING()->getText();
-  std::string value;
-  for (size_t i = 1; i + 1 < quoted.size(); ++i) {
-    char c = quoted[i];
-    if (c == '\\' && i + 2 < quoted.size()) {
-      char next = quoted[++i];
-      value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
-      continue;
-    }
-    value += c;
-  }
+  std::string value = unquote(ctx.STRING()->getText());
   return std::make_unique<ast::StringExpr>(std::move(value), rangeOf(ctx));
 }
 
@@ -109,9 +255,9 @@ ASTBuilder::buildStringLiteral(NetcParser::StringLiteralContext &ctx) {
 ast::ExprPtr ASTBuilder::buildPrimary(NetcParser::PrimaryContext &ctx) {
   llvm::SMRange range = rangeOf(ctx);
   if (auto *i = dynamic_cast<NetcParser::IntegerLiteralContext *>(&ctx))
-    return buildIntegerLiteral(*i);
+    return buildIntegerLiteral(i->INT()->getSymbol(), false, range);
   if (auto *f = dynamic_cast<NetcParser::FloatLiteralContext *>(&ctx))
-    return buildFloatLiteral(*f);
+    return buildFloatLiteral(f->FLOAT()->getSymbol(), false, range);
   if (auto *b = dynamic_cast<NetcParser::BoolLiteralContext *>(&ctx))
     return std::make_unique<ast::BoolExpr>(b->TRUE() != nullptr, range);
   if (auto *s = dynamic_cast<NetcParser::StringLiteralContext *>(&ctx))

@@ -1,7 +1,8 @@
-//===- BuildTopLevel.cpp - AST for files, networks and statements ---------===//
+//===- BuildTopLevel.cpp - AST for files, declarations and statements -----===//
 //
-// The ASTBuilder functions for the grammar rules `file`, `network`, `body`
-// and `statement`.
+// The ASTBuilder functions for the grammar rules `file`, `topItem` (import,
+// const, block, network), `paramList`, `body`, `statement` and
+// `ifStatement`.
 //
 //===----------------------------------------------------------------------===//
 #include "ASTBuilder.h"
@@ -28,28 +29,85 @@ ast::Identifier ASTBuilder::identifier(antlr4::Token *token) const {
   return {token->getText(), rangeOf(token)};
 }
 
-// file : sep* (network sep*)* EOF
-std::unique_ptr<ast::Module>
-ASTBuilder::buildFile(NetcParser::FileContext &ctx) {
-  std::vector<std::unique_ptr<ast::Network>> networks;
-  for (NetcParser::NetworkContext *network : ctx.network())
-    networks.push_back(buildNetwork(*network));
-  return std::make_unique<ast::Module>(std::move(networks));
+std::string ASTBuilder::unquote(const std::string &quoted) {
+  std::string value;
+  for (size_t i = 1; i + 1 < quoted.size(); ++i) {
+    char c = quoted[i];
+    if (c == '\\' && i + 2 < quoted.size()) {
+      char next = quoted[++i];
+      value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
+      continue;
+    }
+    value += c;
+  }
+  return value;
 }
 
-// network : NETWORK name=IDENT LBRACE body RBRACE
-std::unique_ptr<ast::Network>
-ASTBuilder::buildNetwork(NetcParser::NetworkContext &ctx) {
+// file : sep* (topItem sep*)* EOF
+// topItem : importDecl | constDecl | blockDecl | networkDecl
+std::unique_ptr<ast::Module> ASTBuilder::buildFile(NetcParser::FileContext &ctx) {
+  std::vector<ast::ImportDecl> imports;
+  std::vector<ast::ConstDecl> consts;
+  std::vector<std::unique_ptr<ast::BlockDecl>> blocks;
+  std::vector<std::unique_ptr<ast::Network>> networks;
+  for (NetcParser::TopItemContext *item : ctx.topItem()) {
+    if (auto *import = dynamic_cast<NetcParser::ImportDeclContext *>(item)) {
+      imports.push_back({unquote(import->path->getText()), rangeOf(import->path)});
+    } else if (auto *c = dynamic_cast<NetcParser::ConstDeclContext *>(item)) {
+      consts.push_back({identifier(c->name), buildExpr(*c->expr())});
+    } else if (auto *b = dynamic_cast<NetcParser::BlockDeclContext *>(item)) {
+      blocks.push_back(std::make_unique<ast::BlockDecl>(
+          identifier(b->name), buildParamList(b->paramList()),
+          buildBody(*b->body()), rangeOf(*b)));
+    } else if (auto *n = dynamic_cast<NetcParser::NetworkDeclContext *>(item)) {
+      networks.push_back(std::make_unique<ast::Network>(
+          identifier(n->name), buildParamList(n->paramList()),
+          buildBody(*n->body()), rangeOf(*n)));
+    }
+  }
+  return std::make_unique<ast::Module>(bufferId, std::move(imports),
+                                       std::move(consts), std::move(blocks),
+                                       std::move(networks));
+}
+
+// paramList : param (COMMA param)* COMMA?
+// param : name=IDENT (ASSIGN expr)?
+std::vector<ast::Parameter>
+ASTBuilder::buildParamList(NetcParser::ParamListContext *ctx) {
+  std::vector<ast::Parameter> params;
+  if (!ctx)
+    return params;
+  for (NetcParser::ParamContext *param : ctx->param()) {
+    ast::ExprPtr def;
+    if (param->expr())
+      def = buildExpr(*param->expr());
+    params.push_back({identifier(param->name), std::move(def)});
+  }
+  return params;
+}
+
+// body : sep* (statement (sep+ statement)* sep*)?
+std::vector<ast::StmtPtr> ASTBuilder::buildBody(NetcParser::BodyContext &ctx) {
   std::vector<ast::StmtPtr> body;
-  for (NetcParser::StatementContext *statement : ctx.body()->statement())
+  for (NetcParser::StatementContext *statement : ctx.statement())
     if (ast::StmtPtr built = buildStatement(*statement))
       body.push_back(std::move(built));
-  return std::make_unique<ast::Network>(identifier(ctx.name), std::move(body),
-                                        rangeOf(ctx));
+  return body;
 }
 
-// statement : inputStatement | outputStatement | assignStatement
-//           | exprStatement
+// ifStatement : IF expr { body } (ELSE ({ body } | ifStatement))?
+ast::StmtPtr ASTBuilder::buildIfStatement(NetcParser::IfStatementContext &ctx) {
+  std::vector<ast::StmtPtr> elseBody;
+  if (ctx.elseBody)
+    elseBody = buildBody(*ctx.elseBody);
+  else if (ctx.elseIf)
+    elseBody.push_back(buildIfStatement(*ctx.elseIf));
+  return std::make_unique<ast::IfStmt>(buildExpr(*ctx.cond),
+                                       buildBody(*ctx.thenBody),
+                                       std::move(elseBody), rangeOf(ctx));
+}
+
+// statement : input | output | assign | return | if | for | expr
 ast::StmtPtr ASTBuilder::buildStatement(NetcParser::StatementContext &ctx) {
   llvm::SMRange range = rangeOf(ctx);
   if (auto *input = dynamic_cast<NetcParser::InputStatementContext *>(&ctx)) {
@@ -68,9 +126,21 @@ ast::StmtPtr ASTBuilder::buildStatement(NetcParser::StatementContext &ctx) {
     return std::make_unique<ast::OutputStmt>(identifier(output->name),
                                              std::move(value), range);
   }
-  if (auto *assign = dynamic_cast<NetcParser::AssignStatementContext *>(&ctx))
+  if (auto *assign = dynamic_cast<NetcParser::AssignStatementContext *>(&ctx)) {
+    std::vector<ast::Identifier> targets;
+    for (antlr4::tree::TerminalNode *name : assign->IDENT())
+      targets.push_back(identifier(name->getSymbol()));
     return std::make_unique<ast::AssignStmt>(
-        identifier(assign->target), buildExpr(*assign->expr()), range);
+        std::move(targets), buildExpr(*assign->expr()), range);
+  }
+  if (auto *ret = dynamic_cast<NetcParser::ReturnStatementContext *>(&ctx))
+    return std::make_unique<ast::ReturnStmt>(buildExpr(*ret->expr()), range);
+  if (auto *ifStmt = dynamic_cast<NetcParser::IfStmtContext *>(&ctx))
+    return buildIfStatement(*ifStmt->ifStatement());
+  if (auto *forStmt = dynamic_cast<NetcParser::ForStatementContext *>(&ctx))
+    return std::make_unique<ast::ForStmt>(
+        identifier(forStmt->var), buildExpr(*forStmt->from),
+        buildExpr(*forStmt->to), buildBody(*forStmt->body()), range);
   auto &exprStmt = dynamic_cast<NetcParser::ExprStatementContext &>(ctx);
   return std::make_unique<ast::ExprStmt>(buildExpr(*exprStmt.expr()), range);
 }

@@ -65,7 +65,7 @@ std::unique_ptr<ast::Module> netc::parseModule(unsigned bufferId,
 
   if (diags.getNumErrors() != errorsBefore || !tree)
     return nullptr;
-  ASTBuilder builder(text, diags);
+  ASTBuilder builder(text, diags, bufferId);
   std::unique_ptr<ast::Module> module = builder.buildFile(*tree);
   if (diags.getNumErrors() != errorsBefore)
     return nullptr;

@@ -38,6 +38,54 @@ static std::string tokenKindName(size_t type) {
     return "'input'";
   case NetcParser::OUTPUT:
     return "'output'";
+  case NetcParser::IMPORT:
+    return "'import'";
+  case NetcParser::CONST:
+    return "'const'";
+  case NetcParser::BLOCK:
+    return "'block'";
+  case NetcParser::RETURN:
+    return "'return'";
+  case NetcParser::IF:
+    return "'if'";
+  case NetcParser::ELSE:
+    return "'else'";
+  case NetcParser::FOR:
+    return "'for'";
+  case NetcParser::IN:
+    return "'in'";
+  case NetcParser::AND:
+    return "'and'";
+  case NetcParser::OR:
+    return "'or'";
+  case NetcParser::NOT:
+    return "'not'";
+  case NetcParser::DOTDOT:
+    return "'..'";
+  case NetcParser::DOT:
+    return "'.'";
+  case NetcParser::EQ:
+    return "'=='";
+  case NetcParser::NE:
+    return "'!='";
+  case NetcParser::LT:
+    return "'<'";
+  case NetcParser::LE:
+    return "'<='";
+  case NetcParser::GT:
+    return "'>'";
+  case NetcParser::GE:
+    return "'>='";
+  case NetcParser::PLUS:
+    return "'+'";
+  case NetcParser::STAR:
+    return "'*'";
+  case NetcParser::SLASH:
+    return "'/'";
+  case NetcParser::DSLASH:
+    return "'//'";
+  case NetcParser::PERCENT:
+    return "'%'";
   case NetcParser::TRUE:
     return "'true'";
   case NetcParser::FALSE:
@@ -81,6 +129,31 @@ std::string SyntaxErrorReporter::describe(const antlr4::Token &token) const {
   return "'" + spelling + "'";
 }
 
+/// True for the reserved words of the language.
+static bool isKeyword(size_t type) {
+  switch (type) {
+  case NetcParser::NETWORK:
+  case NetcParser::INPUT:
+  case NetcParser::OUTPUT:
+  case NetcParser::IMPORT:
+  case NetcParser::CONST:
+  case NetcParser::BLOCK:
+  case NetcParser::RETURN:
+  case NetcParser::IF:
+  case NetcParser::ELSE:
+  case NetcParser::FOR:
+  case NetcParser::IN:
+  case NetcParser::AND:
+  case NetcParser::OR:
+  case NetcParser::NOT:
+  case NetcParser::TRUE:
+  case NetcParser::FALSE:
+    return true;
+  default:
+    return false;
+  }
+}
+
 /// True when \p expected holds token type \p type.
 static bool has(const antlr4::misc::IntervalSet &expected, size_t type) {
   return expected.contains(type);
@@ -107,8 +180,18 @@ std::string SyntaxErrorReporter::describeExpected(
          type == NetcParser::TRUE || type == NetcParser::FALSE ||
          type == NetcParser::LPAREN || type == NetcParser::MINUS))
       continue;
-    // '|>' is possible after every expression; naming it is noise.
-    if (type == NetcParser::PIPE && expected.size() > 1)
+    // '|>' and the operators are possible after every expression; naming
+    // them is noise.
+    if (expected.size() > 1 &&
+        (type == NetcParser::PIPE || type == NetcParser::DOT ||
+         type == NetcParser::LBRACK || type == NetcParser::EQ ||
+         type == NetcParser::NE || type == NetcParser::LT ||
+         type == NetcParser::LE || type == NetcParser::GT ||
+         type == NetcParser::GE || type == NetcParser::PLUS ||
+         type == NetcParser::MINUS || type == NetcParser::STAR ||
+         type == NetcParser::SLASH || type == NetcParser::DSLASH ||
+         type == NetcParser::PERCENT || type == NetcParser::AND ||
+         type == NetcParser::OR))
       continue;
     if (type == NetcParser::SEMI && has(expected, NetcParser::NEWLINE))
       continue;
@@ -178,35 +261,34 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
   size_t type = offending->getType();
 
   // A keyword where a name belongs: `input input: [3]`.
-  if ((type == NetcParser::INPUT || type == NetcParser::OUTPUT ||
-       type == NetcParser::NETWORK || type == NetcParser::TRUE ||
-       type == NetcParser::FALSE) &&
-      has(expected, NetcParser::IDENT) &&
-      !(type == NetcParser::TRUE || type == NetcParser::FALSE
-            ? expectsExpression(expected)
-            : false)) {
+  if (isKeyword(type) && has(expected, NetcParser::IDENT) &&
+      !((type == NetcParser::TRUE || type == NetcParser::FALSE ||
+         type == NetcParser::NOT || type == NetcParser::MINUS) &&
+        expectsExpression(expected))) {
     diags.report(range.Start, diag::err_keyword_as_name, offending->getText())
         .range(range);
+    return;
+  }
+
+  if (has(expected, NetcParser::NETWORK) &&
+      dynamic_cast<NetcParser::FileContext *>(parser->getContext())) {
+    diags.report(range.Start, diag::err_expected_network, found).range(range);
     return;
   }
 
   // Where a statement could have ended: say that a line end was expected.
   antlr4::ParserRuleContext *ctx = parser->getContext();
   bool atStatementEnd =
-      (has(expected, NetcParser::NEWLINE) &&
-       (dynamic_cast<NetcParser::BodyContext *>(ctx) ||
-        dynamic_cast<NetcParser::ExprContext *>(ctx))) ||
+      has(expected, NetcParser::NEWLINE) ||
       (has(expected, NetcParser::RBRACE) &&
-       dynamic_cast<NetcParser::NetworkContext *>(ctx));
+       (dynamic_cast<NetcParser::NetworkDeclContext *>(ctx) ||
+        dynamic_cast<NetcParser::BlockDeclContext *>(ctx) ||
+        dynamic_cast<NetcParser::IfStatementContext *>(ctx) ||
+        dynamic_cast<NetcParser::ForStatementContext *>(ctx)));
   if (atStatementEnd && type != NetcParser::NEWLINE &&
       type != antlr4::Token::EOF && type != NetcParser::RBRACE) {
     diags.report(range.Start, diag::err_expected_statement_end, found)
         .range(range);
-    return;
-  }
-  if (has(expected, NetcParser::NETWORK) &&
-      dynamic_cast<NetcParser::FileContext *>(parser->getContext())) {
-    diags.report(range.Start, diag::err_expected_network, found).range(range);
     return;
   }
   if (expectsExpression(expected) && !has(expected, NetcParser::RPAREN) &&
@@ -228,8 +310,15 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
   }
   if (expected.size() == 1 && has(expected, NetcParser::IDENT)) {
     llvm::StringRef what = "here";
-    if (dynamic_cast<NetcParser::NetworkContext *>(parser->getContext()))
+    if (dynamic_cast<NetcParser::NetworkDeclContext *>(parser->getContext()))
       what = "after 'network'";
+    else if (dynamic_cast<NetcParser::BlockDeclContext *>(parser->getContext()))
+      what = "after 'block'";
+    else if (dynamic_cast<NetcParser::ConstDeclContext *>(parser->getContext()))
+      what = "after 'const'";
+    else if (dynamic_cast<NetcParser::ForStatementContext *>(
+                 parser->getContext()))
+      what = "after 'for'";
     else if (dynamic_cast<NetcParser::InputStatementContext *>(
                  parser->getContext()))
       what = "after 'input'";

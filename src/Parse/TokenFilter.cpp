@@ -123,7 +123,8 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
       std::unique_ptr<antlr4::Token> next = lexer.nextToken();
       while (next->getType() == NetcLexer::NEWLINE)
         next = lexer.nextToken();
-      if (next->getType() == NetcLexer::PIPE) {
+      if (next->getType() == NetcLexer::PIPE ||
+          next->getType() == NetcLexer::ELSE) {
         pending = std::move(next);
         continue;
       }

@@ -3,7 +3,7 @@
 // Private to the parse stage. Sits between NetcLexer and the token stream and
 // makes line ends mean what the language says:
 //   - line ends inside (...) and [...] are dropped (an expression continues);
-//   - line ends before a line that starts with '|>' are dropped;
+//   - line ends before a line that starts with '|>' or 'else' are dropped;
 //   - runs of line ends become one.
 // It also tracks bracket nesting, so it reports unmatched and unclosed
 // brackets, nesting beyond the limit (before ANTLR's recursive descent could

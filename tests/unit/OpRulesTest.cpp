@@ -511,6 +511,23 @@ INSTANTIATE_TEST_SUITE_P(Resize, OpShapeTest, ::testing::ValuesIn(ResizeCases),
                          shapeCaseName);
 
 /// Every callable op has at least one PyTorch case above.
+// torch: x + x.mean((2, 3), keepdim=True), x * torch.zeros(1, 5),
+// torch.cat, torch.split, torch.chunk, torchvision's F.center_crop.
+const ShapeCase MergeCases[] = {
+    {"AddBroadcastKeepdims", "[4, 5, 5]",
+     "add(x, global_avgpool(x, keepdims=true))", {4, 5, 5}, 0, 0},
+    {"MulBroadcastLowerRank", "[4, 5, 5]",
+     "mul(x, reshape(global_avgpool(x), (4, 1, 1)))", {4, 5, 5}, 0, 0},
+    {"ConcatAxis1", "[3, 4, 5]", "concat(x, x, axis=1)", {3, 8, 5}, 0, 0},
+    {"ConcatChannels", "[3, 4, 5]", "concat(x, x, x)", {9, 4, 5}, 0, 0},
+    {"SplitSizes", "[4, 6]", "split(x, (1, 3))[1]", {3, 6}, 0, 0},
+    {"ChunkLastSmaller", "[10, 2]", "chunk(x, 4)[3]", {1, 2}, 0, 0},
+    {"ChunkFewerParts", "[6, 2]", "chunk(x, 4)[2]", {2, 2}, 0, 0},
+    {"CenterCrop", "[3, 8, 9]", "center_crop(x, (4, 6))", {3, 4, 6}, 0, 0},
+};
+INSTANTIATE_TEST_SUITE_P(Merge, OpShapeTest, ::testing::ValuesIn(MergeCases),
+                         shapeCaseName);
+
 TEST(OpRulesCoverage, EveryOpHasAPyTorchCase) {
   llvm::StringSet<> covered;
   auto add = [&](llvm::ArrayRef<ShapeCase> cases) {
@@ -525,6 +542,7 @@ TEST(OpRulesCoverage, EveryOpHasAPyTorchCase) {
   add(NormCases);
   add(ActivationCases);
   add(ResizeCases);
+  add(MergeCases);
   for (const OpDef &op : getAllOps()) {
     if (op.callable) {
       EXPECT_TRUE(covered.count(op.name)) << op.name << " has no case";

@@ -35,7 +35,19 @@ struct Identifier {
 /// Base class of every expression.
 class Expr {
 public:
-  enum class Kind { Integer, Float, Bool, String, Name, Tuple, Call };
+  enum class Kind {
+    Integer,
+    Float,
+    Bool,
+    String,
+    Name,
+    Tuple,
+    Call,
+    Unary,
+    Binary,
+    Member,
+    Index
+  };
   Expr(Kind kind, llvm::SMRange range) : kind(kind), range(range) {}
   virtual ~Expr() = default;
   Kind getKind() const { return kind; }
@@ -148,6 +160,91 @@ private:
   bool piped;
 };
 
+/// `-x` or `not x`.
+class UnaryExpr : public Expr {
+public:
+  enum class Op { Negate, Not };
+  UnaryExpr(Op op, ExprPtr operand, llvm::SMRange opRange, llvm::SMRange range)
+      : Expr(Kind::Unary, range), op(op), operand(std::move(operand)),
+        opRange(opRange) {}
+  Op getOp() const { return op; }
+  const Expr &getOperand() const { return *operand; }
+  llvm::SMRange getOpRange() const { return opRange; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Unary; }
+
+private:
+  Op op;
+  ExprPtr operand;
+  llvm::SMRange opRange;
+};
+
+/// `a + b`, `a // b`, `a == b`, `a and b`, ...
+class BinaryExpr : public Expr {
+public:
+  enum class Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or
+  };
+  BinaryExpr(Op op, ExprPtr lhs, ExprPtr rhs, llvm::SMRange opRange,
+             llvm::SMRange range)
+      : Expr(Kind::Binary, range), op(op), lhs(std::move(lhs)),
+        rhs(std::move(rhs)), opRange(opRange) {}
+  Op getOp() const { return op; }
+  const Expr &getLHS() const { return *lhs; }
+  const Expr &getRHS() const { return *rhs; }
+  llvm::SMRange getOpRange() const { return opRange; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Binary; }
+
+private:
+  Op op;
+  ExprPtr lhs, rhs;
+  llvm::SMRange opRange;
+};
+
+/// The operator's spelling ("+", "//", "and").
+llvm::StringRef getSpelling(BinaryExpr::Op op);
+
+/// `x.shape`.
+class MemberExpr : public Expr {
+public:
+  MemberExpr(ExprPtr base, Identifier member, llvm::SMRange range)
+      : Expr(Kind::Member, range), base(std::move(base)),
+        member(std::move(member)) {}
+  const Expr &getBase() const { return *base; }
+  const Identifier &getMember() const { return member; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Member; }
+
+private:
+  ExprPtr base;
+  Identifier member;
+};
+
+/// `t[i]`.
+class IndexExpr : public Expr {
+public:
+  IndexExpr(ExprPtr base, ExprPtr index, llvm::SMRange range)
+      : Expr(Kind::Index, range), base(std::move(base)),
+        index(std::move(index)) {}
+  const Expr &getBase() const { return *base; }
+  const Expr &getIndex() const { return *index; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Index; }
+
+private:
+  ExprPtr base, index;
+};
+
 //===----------------------------------------------------------------------===//
 // Statements
 //===----------------------------------------------------------------------===//
@@ -155,7 +252,7 @@ private:
 /// Base class of every statement in a network body.
 class Stmt {
 public:
-  enum class Kind { Input, Assign, Output, Expr };
+  enum class Kind { Input, Assign, Output, Expr, Return, If, For };
   Stmt(Kind kind, llvm::SMRange range) : kind(kind), range(range) {}
   virtual ~Stmt() = default;
   Kind getKind() const { return kind; }
@@ -185,18 +282,19 @@ private:
   std::vector<ExprPtr> dims;
 };
 
-/// `x = expr`.
+/// `x = expr`, or `a, b = expr` to unpack a tuple.
 class AssignStmt : public Stmt {
 public:
-  AssignStmt(Identifier target, ExprPtr value, llvm::SMRange range)
-      : Stmt(Kind::Assign, range), target(std::move(target)),
+  AssignStmt(std::vector<Identifier> targets, ExprPtr value,
+             llvm::SMRange range)
+      : Stmt(Kind::Assign, range), targets(std::move(targets)),
         value(std::move(value)) {}
-  const Identifier &getTarget() const { return target; }
+  llvm::ArrayRef<Identifier> getTargets() const { return targets; }
   const Expr &getValue() const { return *value; }
   static bool classof(const Stmt *s) { return s->getKind() == Kind::Assign; }
 
 private:
-  Identifier target;
+  std::vector<Identifier> targets;
   ExprPtr value;
 };
 
@@ -228,35 +326,136 @@ private:
   ExprPtr value;
 };
 
+/// `return expr` (in blocks).
+class ReturnStmt : public Stmt {
+public:
+  ReturnStmt(ExprPtr value, llvm::SMRange range)
+      : Stmt(Kind::Return, range), value(std::move(value)) {}
+  const Expr &getValue() const { return *value; }
+  static bool classof(const Stmt *s) { return s->getKind() == Kind::Return; }
+
+private:
+  ExprPtr value;
+};
+
+/// `if cond { ... } else { ... }` (`else if` nests another IfStmt).
+class IfStmt : public Stmt {
+public:
+  IfStmt(ExprPtr condition, std::vector<StmtPtr> thenBody,
+         std::vector<StmtPtr> elseBody, llvm::SMRange range)
+      : Stmt(Kind::If, range), condition(std::move(condition)),
+        thenBody(std::move(thenBody)), elseBody(std::move(elseBody)) {}
+  const Expr &getCondition() const { return *condition; }
+  llvm::ArrayRef<StmtPtr> getThenBody() const { return thenBody; }
+  llvm::ArrayRef<StmtPtr> getElseBody() const { return elseBody; }
+  static bool classof(const Stmt *s) { return s->getKind() == Kind::If; }
+
+private:
+  ExprPtr condition;
+  std::vector<StmtPtr> thenBody, elseBody;
+};
+
+/// `for i in a..b { ... }` (half-open).
+class ForStmt : public Stmt {
+public:
+  ForStmt(Identifier variable, ExprPtr from, ExprPtr to,
+          std::vector<StmtPtr> body, llvm::SMRange range)
+      : Stmt(Kind::For, range), variable(std::move(variable)),
+        from(std::move(from)), to(std::move(to)), body(std::move(body)) {}
+  const Identifier &getVariable() const { return variable; }
+  const Expr &getFrom() const { return *from; }
+  const Expr &getTo() const { return *to; }
+  llvm::ArrayRef<StmtPtr> getBody() const { return body; }
+  static bool classof(const Stmt *s) { return s->getKind() == Kind::For; }
+
+private:
+  Identifier variable;
+  ExprPtr from, to;
+  std::vector<StmtPtr> body;
+};
+
 //===----------------------------------------------------------------------===//
 // Top level
 //===----------------------------------------------------------------------===//
 
-/// `network Name { ... }`.
-class Network {
+/// A parameter of a block or network, with an optional default.
+struct Parameter {
+  Identifier name;
+  /// Null when the parameter is required.
+  ExprPtr defaultValue;
+};
+
+/// `network Name(params) { ... }` or `block name(params) { ... }`: a name,
+/// parameters and a body. Networks declare inputs and outputs; blocks
+/// return values.
+class Callable {
 public:
-  Network(Identifier name, std::vector<StmtPtr> body, llvm::SMRange range)
-      : name(std::move(name)), body(std::move(body)), range(range) {}
+  Callable(Identifier name, std::vector<Parameter> params,
+           std::vector<StmtPtr> body, llvm::SMRange range)
+      : name(std::move(name)), params(std::move(params)),
+        body(std::move(body)), range(range) {}
   const Identifier &getName() const { return name; }
+  llvm::ArrayRef<Parameter> getParams() const { return params; }
   llvm::ArrayRef<StmtPtr> getBody() const { return body; }
   llvm::SMRange getRange() const { return range; }
 
 private:
   Identifier name;
+  std::vector<Parameter> params;
   std::vector<StmtPtr> body;
+  llvm::SMRange range;
+};
+
+/// `network Name(params) { ... }`.
+class Network : public Callable {
+public:
+  using Callable::Callable;
+};
+
+/// `block name(params) { ... }`.
+class BlockDecl : public Callable {
+public:
+  using Callable::Callable;
+};
+
+/// `const NAME = expr`.
+struct ConstDecl {
+  Identifier name;
+  ExprPtr value;
+};
+
+/// `import "path"`.
+struct ImportDecl {
+  std::string path;
   llvm::SMRange range;
 };
 
 /// One parsed .net file.
 class Module {
 public:
-  explicit Module(std::vector<std::unique_ptr<Network>> networks)
-      : networks(std::move(networks)) {}
+  Module(unsigned bufferId, std::vector<ImportDecl> imports,
+         std::vector<ConstDecl> consts,
+         std::vector<std::unique_ptr<BlockDecl>> blocks,
+         std::vector<std::unique_ptr<Network>> networks)
+      : bufferId(bufferId), imports(std::move(imports)),
+        consts(std::move(consts)), blocks(std::move(blocks)),
+        networks(std::move(networks)) {}
+  /// The SourceMgr buffer the module was parsed from.
+  unsigned getBufferId() const { return bufferId; }
+  llvm::ArrayRef<ImportDecl> getImports() const { return imports; }
+  llvm::ArrayRef<ConstDecl> getConsts() const { return consts; }
+  llvm::ArrayRef<std::unique_ptr<BlockDecl>> getBlocks() const {
+    return blocks;
+  }
   llvm::ArrayRef<std::unique_ptr<Network>> getNetworks() const {
     return networks;
   }
 
 private:
+  unsigned bufferId;
+  std::vector<ImportDecl> imports;
+  std::vector<ConstDecl> consts;
+  std::vector<std::unique_ptr<BlockDecl>> blocks;
   std::vector<std::unique_ptr<Network>> networks;
 };
 

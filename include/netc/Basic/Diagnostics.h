@@ -18,6 +18,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -181,6 +182,14 @@ public:
   /// Emits a finished diagnostic (used by DiagnosticBuilder).
   void emit(Diagnostic diagnostic);
 
+  /// While a context is pushed, every error and warning gets a note of kind
+  /// \p kind at \p loc, innermost context first (as C++ compilers show
+  /// template instantiations).
+  void pushContext(llvm::SMLoc loc, diag::Kind kind, std::string argument) {
+    contexts.push_back({loc, kind, std::move(argument)});
+  }
+  void popContext() { contexts.pop_back(); }
+
   unsigned getNumErrors() const { return numErrors; }
   unsigned getNumWarnings() const { return numWarnings; }
   llvm::SourceMgr &getSourceMgr() { return sourceMgr; }
@@ -193,6 +202,15 @@ private:
   DiagnosticOptions options;
   unsigned numErrors = 0;
   unsigned numWarnings = 0;
+  struct Context {
+    llvm::SMLoc loc;
+    diag::Kind kind;
+    std::string argument;
+  };
+  std::vector<Context> contexts;
+  /// (location, message) of every error and warning emitted, so that a
+  /// mistake in a block called many times is reported once.
+  std::set<std::pair<const char *, std::string>> emitted;
 };
 
 } // namespace netc

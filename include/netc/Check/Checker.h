@@ -1,10 +1,11 @@
-//===- Checker.h - name resolution and shape checking ------------*- C++ -*-===//
+//===- Checker.h - name resolution, expansion and shape checking -*- C++ -*-===//
 //
-// The check stage: turns the AST of a file into one Graph per network,
-// resolving names, binding call arguments against the op registry and
-// propagating per-sample tensor shapes. Errors are reported through the
-// DiagnosticEngine; a value that failed becomes "unknown" and everything
-// that depends on it stays quiet.
+// The check stage: turns the AST of a file (and the files it imports) into
+// one Graph per network. It resolves names, evaluates compile-time values,
+// expands block calls, loops and conditions, binds call arguments against
+// the op registry and propagates per-sample tensor shapes. Errors are
+// reported through the DiagnosticEngine; a value that failed becomes
+// "unknown" and everything that depends on it stays quiet.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -12,21 +13,40 @@
 #include "netc/AST/AST.h"
 #include "netc/Basic/Diagnostics.h"
 #include "netc/Graph/Graph.h"
+#include "netc/Graph/Value.h"
+#include "netc/Parse/Parser.h"
 
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace netc {
 
-/// The graphs of a checked module.
+/// Settings and limits of the check stage.
+struct CheckOptions {
+  /// `-D name=value`: overrides of network parameters.
+  std::vector<std::pair<std::string, Value>> defines;
+  /// Most layers one network may expand to (--max-layers).
+  int64_t maxLayers = 1'000'000;
+  /// Most statements one network's expansion may run (loops included).
+  int64_t maxSteps = 50'000'000;
+  /// Deepest chain of imports.
+  unsigned maxImportDepth = 64;
+  ParseLimits parseLimits;
+};
+
+/// The graphs of a checked file.
 struct CheckedModule {
-  /// One graph per network, in source order (also for networks with errors,
-  /// whose graphs are partial).
+  /// One graph per network of the file itself (not of its imports), in
+  /// source order, also for networks with errors (whose graphs are partial).
   std::vector<Graph> graphs;
   /// Parallel to graphs: true when the network checked without errors.
   std::vector<bool> clean;
 };
 
-/// Checks every network of \p module.
-CheckedModule checkModule(const ast::Module &module, DiagnosticEngine &diags);
+/// Checks every network of \p module, loading its imports (paths relative to
+/// the module's file) into the engine's source manager.
+CheckedModule checkModule(const ast::Module &module, DiagnosticEngine &diags,
+                          const CheckOptions &options = {});
 
 } // namespace netc

@@ -52,9 +52,26 @@ struct Layer {
   llvm::SMRange range;
   /// Number of layers that read this layer's output.
   unsigned numUsers = 0;
+  /// The innermost block call the layer was made in, or -1.
+  int scope = -1;
 
   /// The attribute named \p name, or null.
   const Attribute *getAttribute(llvm::StringRef name) const;
+};
+
+/// One block call in the expanded network. Scopes nest: a block called in a
+/// block has the outer call's scope as its parent.
+struct BlockScope {
+  /// Full dotted name, the prefix of every layer in it ("layer1.0").
+  std::string name;
+  /// The block's name ("bottleneck").
+  std::string block;
+  /// The enclosing scope, or -1 at the network level.
+  int parent = -1;
+  /// 1 for a call from the network body, 2 for a call inside that, ...
+  unsigned depth = 1;
+  /// The call.
+  llvm::SMRange callRange;
 };
 
 /// A declared network output.
@@ -71,6 +88,8 @@ struct Graph {
   std::vector<Layer> layers;
   std::vector<LayerId> inputs;
   std::vector<NetworkOutput> outputs;
+  /// The block calls of the expansion, parents before children.
+  std::vector<BlockScope> scopes;
 
   /// True if \p id is declared as an output.
   bool isOutput(LayerId id) const;

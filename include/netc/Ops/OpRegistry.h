@@ -36,6 +36,7 @@ enum class OpFamily {
   Regularization,
   Reshape,
   Resize,
+  Merge,
 };
 
 /// The family's name as shown to users ("convolution").
@@ -87,6 +88,9 @@ class OpContext;
 
 /// Infers the output type; returns nullopt after reporting an error.
 using ShapeRule = std::function<std::optional<TensorType>(OpContext &)>;
+/// Infers the types of an op with several outputs (split, chunk).
+using MultiShapeRule =
+    std::function<std::optional<std::vector<TensorType>>(OpContext &)>;
 /// Counts parameters; returns nullopt after reporting an overflow.
 using ParamRule =
     std::function<std::optional<ParamCount>(OpContext &, const TensorType &)>;
@@ -107,6 +111,12 @@ struct OpDef {
   ParamRule countParams;
   /// False for pseudo-ops that cannot be called (`input`).
   bool callable = true;
+  /// True when the first (tensor) parameter takes every positional tensor
+  /// argument: concat(a, b, c, axis=0).
+  bool variadic = false;
+  /// Set instead of inferShape for ops with several outputs; each output
+  /// becomes a layer.
+  MultiShapeRule inferOutputs = nullptr;
 
   /// The argument named \p argName, or null.
   const ArgSpec *findArg(llvm::StringRef argName) const;
@@ -212,6 +222,22 @@ public:
           .note(t.producerRange.Start, diag::note_value_defined_here,
                 t.producerName, t.type->str())
           .noteRange(t.producerRange);
+    return builder;
+  }
+
+  /// Reports an error about all tensor inputs: at the call, with a note
+  /// where each input's value was defined (broadcasting, concat).
+  template <typename... Ts>
+  DiagnosticBuilder errorAtInputs(diag::Kind kind, Ts &&...a) {
+    DiagnosticBuilder builder =
+        diags.report(callRange.Start, kind, std::forward<Ts>(a)...);
+    builder.range(callRange);
+    for (const TensorArgInfo &t : tensors)
+      if (t.producerRange.isValid())
+        builder
+            .note(t.producerRange.Start, diag::note_value_defined_here,
+                  t.producerName, t.type->str())
+            .noteRange(t.producerRange);
     return builder;
   }
 

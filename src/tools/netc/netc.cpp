@@ -279,7 +279,8 @@ int main(int argc, char **argv) {
     std::unique_ptr<ast::Module> module = parseModule(bufferId, diags);
     if (!module)
       continue;
-    if (module->getNetworks().empty()) {
+    if (module->getNetworks().empty() && module->getBlocks().empty() &&
+        module->getConsts().empty()) {
       llvm::StringRef text = sourceMgr.getMemoryBuffer(bufferId)->getBuffer();
       diags.report(llvm::SMLoc::getFromPointer(text.data()),
                    diag::warn_empty_file);

@@ -1,0 +1,537 @@
+//===- ElaborateCalls.cpp - calls of ops and blocks -----------------------===//
+//
+// A call resolves to a builtin function, then an op of the registry, then a
+// block. An op call binds its arguments to the op's signature (positional,
+// keyword, defaults; concat takes any number of tensors), checks their types
+// and constraints, and applies the op's shape and parameter rules to make
+// the layer (or one layer per output, for split and chunk). A block call
+// binds the block's parameters in a new frame and runs the block's body;
+// its layers are named under the call's scope.
+//
+//===----------------------------------------------------------------------===//
+#include "Elaborator.h"
+
+#include "netc/Basic/Suggest.h"
+
+#include "llvm/Support/Casting.h"
+
+using namespace netc;
+using namespace netc::check;
+
+Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
+  if (std::optional<Value> builtin = evaluateBuiltin(call))
+    return *builtin;
+  const ast::Identifier &callee = call.getCallee();
+  const OpDef *op = lookupOp(callee.name);
+  const ast::BlockDecl *block = op ? nullptr : program.findBlock(callee.name);
+  if ((op && op->callable) || block) {
+    if (inConstContext()) {
+      diags.report(callee.range.Start, diag::err_not_compile_time,
+                   "a const or parameter default",
+                   (op ? "layer '" : "block '") + callee.name + "'")
+          .range(call.getRange());
+      return Value::unknown();
+    }
+    if (block)
+      return callBlock(*block, call, isResult);
+    std::vector<BoundArg> bound(op->args.size());
+    if (!bindOpArguments(call, *op, bound))
+      return Value::unknown();
+    return applyOp(*op, call.getRange(), std::move(bound), isResult);
+  }
+
+  std::vector<std::string> names;
+  for (const OpDef &candidate : getAllOps())
+    if (candidate.callable)
+      names.push_back(candidate.name);
+  for (const std::string &blockName : program.getBlockNames())
+    names.push_back(blockName);
+  if (auto suggestion = findClosest(callee.name, names))
+    diags.report(callee.range.Start, diag::err_unknown_op_suggest, callee.name,
+                 *suggestion)
+        .range(callee.range)
+        .fixIt(callee.range, *suggestion);
+  else
+    diags.report(callee.range.Start, diag::err_unknown_op, callee.name)
+        .range(callee.range);
+  // Still evaluate the arguments: their own mistakes are independent, and
+  // the values they use are not unused.
+  for (const ast::Argument &arg : call.getArgs())
+    evaluateArgument(*arg.value);
+  return Value::unknown();
+}
+
+/// How an argument type reads in messages.
+static std::string describeArgType(const ArgSpec &spec) {
+  switch (spec.type) {
+  case ArgType::Tensor:
+    return "a tensor";
+  case ArgType::Int:
+    return "an integer";
+  case ArgType::Number:
+    return "a number";
+  case ArgType::Bool:
+    return "true or false";
+  case ArgType::String: {
+    std::string s = "one of";
+    for (size_t i = 0; i < spec.choices.size(); ++i)
+      s += (i ? ", \"" : " \"") + spec.choices[i].str() + "\"";
+    return s;
+  }
+  case ArgType::IntOrTuple:
+    return "an integer or a tuple of integers";
+  case ArgType::IntTuple:
+    return "a tuple of integers";
+  case ArgType::Padding:
+    return "an integer, a tuple of integers, \"same\" or \"valid\"";
+  }
+  return "a value";
+}
+
+/// True when \p value has the shape \p type asks for.
+static bool matchesType(ArgType type, const Value &value) {
+  switch (type) {
+  case ArgType::Tensor:
+    return value.isTensor();
+  case ArgType::Int:
+    return value.isInt();
+  case ArgType::Number:
+    return value.isInt() || value.isFloat();
+  case ArgType::Bool:
+    return value.isBool();
+  case ArgType::String:
+    return value.isString();
+  case ArgType::IntOrTuple:
+  case ArgType::IntTuple:
+    return value.isIntOrIntTuple();
+  case ArgType::Padding:
+    return value.isIntOrIntTuple() || value.isString();
+  }
+  return false;
+}
+
+bool Elaborator::checkArgument(const OpDef &op, const ArgSpec &spec,
+                                   const Value &value, llvm::SMRange range,
+                                   bool pipedTensor) {
+  if (value.isUnknown())
+    return false;
+  if (!matchesType(spec.type, value)) {
+    std::string got = value.isTuple() ? "the tuple " + value.str()
+                                      : value.describeKind();
+    auto report = diags.report(range.Start, diag::err_arg_type, spec.name,
+                               op.name, describeArgType(spec), got);
+    report.range(range);
+    if (pipedTensor && value.isTensor())
+      report.note(range.Start, diag::note_piped_argument, op.name);
+    return false;
+  }
+  if (value.isString()) {
+    for (llvm::StringRef choice : spec.choices)
+      if (value.getString() == choice)
+        return true;
+    std::string expected = describeArgType(
+        ArgSpec{spec.name, ArgType::String, ArgConstraint::None,
+                Value::unknown(), false, spec.choices});
+    diags.report(range.Start, diag::err_arg_value, spec.name, op.name,
+                 "must be " + expected + ", got " + value.str())
+        .range(range);
+    return false;
+  }
+  // Value constraints apply to every integer of an int or tuple.
+  std::vector<Value> numbers =
+      value.isTuple() ? value.getElements() : std::vector<Value>{value};
+  for (const Value &n : numbers) {
+    const char *problem = nullptr;
+    switch (spec.constraint) {
+    case ArgConstraint::None:
+      break;
+    case ArgConstraint::Positive:
+      if (n.getNumber() <= 0)
+        problem = "must be positive";
+      break;
+    case ArgConstraint::NonNegative:
+      if (n.getNumber() < 0)
+        problem = "must not be negative";
+      break;
+    case ArgConstraint::Probability:
+      if (!(n.getNumber() >= 0 && n.getNumber() <= 1))
+        problem = "must be between 0 and 1";
+      break;
+    }
+    if (problem) {
+      diags.report(range.Start, diag::err_arg_value, spec.name, op.name,
+                   std::string(problem) + ", got " + value.str())
+          .range(range);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
+                                 std::vector<BoundArg> &bound) {
+  bool ok = true;
+  unsigned nextPositional = 0;
+  bool reportedTooMany = false;
+  // An unknown keyword is usually the required argument misspelt; a piped
+  // call whose positional arguments are shifted mistypes all of them. Either
+  // way, say it once.
+  bool reportedUnknownKeyword = false;
+  bool reportedPipedShift = false;
+  unsigned numPositional = 0;
+  for (const ast::Argument &arg : call.getArgs())
+    numPositional += !arg.keyword;
+  // concat(a, b, c): every positional argument is one of the tensors.
+  std::vector<Value> variadicTensors;
+  llvm::SMRange variadicRange;
+
+  for (const ast::Argument &arg : call.getArgs()) {
+    int index;
+    if (arg.keyword) {
+      index = op.findArgIndex(arg.keyword->name);
+      if (index < 0 || (op.variadic && index == 0)) {
+        std::vector<std::string> names;
+        for (const ArgSpec &spec : op.args)
+          if (spec.type != ArgType::Tensor)
+            names.push_back(spec.name.str());
+        llvm::SMRange r = arg.keyword->range;
+        if (auto suggestion = findClosest(arg.keyword->name, names))
+          diags.report(r.Start, diag::err_unknown_keyword_suggest,
+                       arg.keyword->name, op.name, *suggestion)
+              .range(r)
+              .fixIt(r, *suggestion);
+        else
+          diags.report(r.Start, diag::err_unknown_keyword, arg.keyword->name,
+                       op.name)
+              .range(r)
+              .note(call.getLoc(), diag::note_op_signature, op.getSignature());
+        evaluateArgument(*arg.value);
+        ok = false;
+        reportedUnknownKeyword = true;
+        continue;
+      }
+      if (bound[index].given) {
+        diags.report(arg.range.Start, diag::err_duplicate_arg,
+                     arg.keyword->name, op.name)
+            .range(arg.range)
+            .note(bound[index].range.Start, diag::note_previous_arg);
+        evaluateArgument(*arg.value);
+        ok = false;
+        continue;
+      }
+    } else if (op.variadic) {
+      Value value = evaluateArgument(*arg.value);
+      // One tuple of tensors is the list itself: concat(parts).
+      if (numPositional == 1 && value.isTuple())
+        for (const Value &e : value.getElements())
+          variadicTensors.push_back(e);
+      else
+        variadicTensors.push_back(value);
+      variadicRange = variadicRange.isValid()
+                          ? llvm::SMRange(variadicRange.Start,
+                                          arg.value->getRange().End)
+                          : arg.value->getRange();
+      continue;
+    } else {
+      index = nextPositional++;
+      if (index >= static_cast<int>(op.args.size())) {
+        if (!reportedTooMany)
+          diags.report(arg.range.Start, diag::err_too_many_args, op.name,
+                       op.args.size(), op.args.size() == 1 ? "" : "s",
+                       numPositional)
+              .range(arg.range)
+              .note(call.getLoc(), diag::note_op_signature, op.getSignature());
+        reportedTooMany = true;
+        evaluateArgument(*arg.value);
+        ok = false;
+        continue;
+      }
+    }
+    Value value = evaluateArgument(*arg.value);
+    bound[index] = BoundArg{value, arg.value->getRange(), true};
+    if (reportedPipedShift && !arg.keyword) {
+      ok = false;
+      continue;
+    }
+    if (!checkArgument(op, op.args[index], value, arg.value->getRange(),
+                       call.isPiped())) {
+      ok = false;
+      reportedPipedShift |= call.isPiped() && value.isTensor() && index > 0;
+    }
+  }
+
+  if (op.variadic) {
+    const ArgSpec &spec = op.args[0];
+    bool allTensors = !variadicTensors.empty();
+    for (const Value &v : variadicTensors) {
+      if (v.isUnknown())
+        ok = false;
+      else if (!v.isTensor()) {
+        diags.report(variadicRange.Start, diag::err_arg_type, spec.name,
+                     op.name, "tensors", v.describeKind())
+            .range(variadicRange);
+        ok = allTensors = false;
+        break;
+      }
+    }
+    if (variadicTensors.empty()) {
+      diags.report(call.getLoc(), diag::err_missing_arg, op.name, spec.name)
+          .range(call.getRange())
+          .note(call.getLoc(), diag::note_op_signature, op.getSignature());
+      ok = false;
+    }
+    bound[0] = BoundArg{Value::tuple(variadicTensors), variadicRange, true};
+  }
+
+  for (unsigned i = 0; i < op.args.size(); ++i) {
+    if (bound[i].given)
+      continue;
+    const ArgSpec &spec = op.args[i];
+    if (spec.isRequired()) {
+      ok = false;
+      if (reportedUnknownKeyword)
+        continue;
+      diags.report(call.getLoc(), diag::err_missing_arg, op.name, spec.name)
+          .range(call.getRange())
+          .note(call.getLoc(), diag::note_op_signature, op.getSignature());
+      continue;
+    }
+    bound[i].value = spec.defaultValue;
+  }
+  return ok;
+}
+
+std::string Elaborator::makeLayerName(llvm::StringRef opName, bool isResult) {
+  Frame &f = frame();
+  // The statement's result takes the bound name the first time; rebinds and
+  // unnamed pipe stages add the op (x_relu), then a counter (x_relu_1).
+  std::string base;
+  if (f.statementTarget.empty())
+    base = opName.str();
+  else if (isResult && !f.usedNames.count(f.statementTarget))
+    base = f.statementTarget;
+  else
+    base = f.statementTarget + "_" + opName.str();
+  std::string local = base;
+  for (unsigned n = 1; !f.usedNames.insert(local).second; ++n)
+    local = base + "_" + std::to_string(n);
+  return f.prefix.empty() ? local : f.prefix + "." + local;
+}
+
+Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
+                          std::vector<BoundArg> bound, bool isResult) {
+  if (!withinLimits(callRange, /*addsLayer=*/true))
+    return Value::unknown();
+  std::vector<TensorArgInfo> tensors;
+  std::vector<LayerId> inputs;
+  auto addTensor = [&](const Value &v, llvm::SMRange argRange) {
+    LayerId id = v.getTensor();
+    const Layer &producer = graph.layers[id];
+    tensors.push_back({&producer.type,
+                       sourceNames[id].empty() ? producer.name
+                                               : sourceNames[id],
+                       producer.range, argRange});
+    inputs.push_back(id);
+  };
+  for (unsigned i = 0; i < op.args.size(); ++i) {
+    if (op.args[i].type != ArgType::Tensor)
+      continue;
+    if (bound[i].value.isTuple()) // variadic
+      for (const Value &v : bound[i].value.getElements())
+        addTensor(v, bound[i].range);
+    else
+      addTensor(bound[i].value, bound[i].range);
+  }
+
+  OpContext ctx(op, diags, callRange, std::move(tensors), bound);
+  std::vector<TensorType> types;
+  if (op.inferOutputs) {
+    auto outs = op.inferOutputs(ctx);
+    if (!outs)
+      return Value::unknown();
+    types = std::move(*outs);
+  } else {
+    auto type = op.inferShape(ctx);
+    if (!type)
+      return Value::unknown();
+    types.push_back(std::move(*type));
+  }
+  ParamCount params;
+  if (op.countParams) {
+    auto counted = op.countParams(ctx, types.front());
+    if (!counted)
+      return Value::unknown();
+    params = *counted;
+  }
+
+  std::vector<Value> results;
+  for (size_t i = 0; i < types.size(); ++i) {
+    Layer layer;
+    layer.name = makeLayerName(op.name, isResult && types.size() == 1);
+    layer.op = &op;
+    layer.inputs = inputs;
+    for (unsigned a = 0; a < op.args.size(); ++a)
+      if (op.args[a].type != ArgType::Tensor && !bound[a].value.isUnknown())
+        layer.attributes.push_back(
+            {op.args[a].name.str(), bound[a].value, !bound[a].given});
+    if (types.size() > 1)
+      layer.attributes.push_back(
+          {"output", Value::integer(static_cast<int64_t>(i)), false});
+    layer.type = std::move(types[i]);
+    layer.params = i == 0 ? params : ParamCount();
+    layer.range = callRange;
+    layer.scope = frame().scope;
+    LayerId id = graph.layers.size();
+    graph.layers.push_back(std::move(layer));
+    sourceNames.push_back(isResult ? frame().statementTarget : op.name);
+    results.push_back(Value::tensor(id));
+  }
+  return results.size() == 1 ? results.front()
+                             : Value::tuple(std::move(results));
+}
+
+Value Elaborator::callBlock(const ast::BlockDecl &block,
+                            const ast::CallExpr &call, bool isResult) {
+  const ast::Identifier &callee = call.getCallee();
+  for (const Frame &f : frames)
+    if (f.block == &block) {
+      diags.report(callee.range.Start, diag::err_block_recursion, block.getName().name)
+          .range(call.getRange());
+      for (const auto &arg : call.getArgs())
+        evaluateArgument(*arg.value);
+      return Value::unknown();
+    }
+
+  // Bind the parameters: positional, then keyword, then defaults.
+  llvm::ArrayRef<ast::Parameter> params = block.getParams();
+  std::vector<std::optional<Binding>> bound(params.size());
+  bool ok = true;
+  unsigned nextPositional = 0;
+  auto signature = [&]() {
+    std::string s = block.getName().name + "(";
+    for (size_t i = 0; i < params.size(); ++i)
+      s += (i ? ", " : "") + params[i].name.name +
+           (params[i].defaultValue ? "=..." : "");
+    return s + ")";
+  };
+  for (const ast::Argument &arg : call.getArgs()) {
+    int index = -1;
+    if (arg.keyword) {
+      for (size_t i = 0; i < params.size(); ++i)
+        if (params[i].name.name == arg.keyword->name)
+          index = i;
+      if (index < 0) {
+        std::vector<std::string> names;
+        for (const ast::Parameter &p : params)
+          names.push_back(p.name.name);
+        llvm::SMRange r = arg.keyword->range;
+        if (auto suggestion = findClosest(arg.keyword->name, names))
+          diags.report(r.Start, diag::err_unknown_keyword_suggest,
+                       arg.keyword->name, "block '" + block.getName().name + "'",
+                       *suggestion)
+              .range(r)
+              .fixIt(r, *suggestion);
+        else
+          diags.report(r.Start, diag::err_unknown_keyword, arg.keyword->name,
+                       "block '" + block.getName().name + "'")
+              .range(r)
+              .note(block.getName().range.Start, diag::note_op_signature,
+                    signature());
+        evaluateArgument(*arg.value);
+        ok = false;
+        continue;
+      }
+    } else {
+      index = nextPositional++;
+      if (index >= static_cast<int>(params.size())) {
+        if (index == static_cast<int>(params.size()))
+          diags.report(arg.range.Start, diag::err_too_many_args,
+                       "block '" + block.getName().name + "'", params.size(),
+                       params.size() == 1 ? "" : "s",
+                       call.getArgs().size())
+              .range(arg.range)
+              .note(block.getName().range.Start, diag::note_op_signature,
+                    signature());
+        evaluateArgument(*arg.value);
+        ok = false;
+        continue;
+      }
+    }
+    if (bound[index]) {
+      diags.report(arg.range.Start, diag::err_duplicate_arg,
+                   params[index].name.name, "block '" + block.getName().name + "'")
+          .range(arg.range)
+          .note(bound[index]->range.Start, diag::note_previous_arg);
+      ok = false;
+      continue;
+    }
+    Value value = evaluateArgument(*arg.value);
+    ok &= !value.isUnknown();
+    bound[index] = Binding{value, arg.value->getRange()};
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (bound[i])
+      continue;
+    if (!params[i].defaultValue) {
+      diags.report(call.getLoc(), diag::err_missing_arg,
+                   "block '" + block.getName().name + "'", params[i].name.name)
+          .range(call.getRange())
+          .note(block.getName().range.Start, diag::note_op_signature,
+                signature());
+      ok = false;
+      continue;
+    }
+    // Defaults see only consts.
+    frames.emplace_back();
+    ++constDepth;
+    Value value = evaluate(*params[i].defaultValue, /*isResult=*/false);
+    --constDepth;
+    frames.pop_back();
+    ok &= !value.isUnknown();
+    bound[i] = Binding{value, params[i].name.range};
+  }
+  if (!ok)
+    return Value::unknown();
+
+  // The call's scope: named after the bound name, with the loop indices of
+  // the calling frame (x.0, x.1 ... as PyTorch's layer1.0).
+  Frame &caller = frame();
+  std::string base = caller.statementTarget.empty() ? block.getName().name
+                                                    : caller.statementTarget;
+  for (int64_t i : caller.loopIndices)
+    base += "." + std::to_string(i);
+  std::string local = base;
+  for (unsigned n = 1; !caller.usedNames.insert(local).second; ++n)
+    local = base + "_" + std::to_string(n);
+  BlockScope scope;
+  scope.name = caller.prefix.empty() ? local : caller.prefix + "." + local;
+  scope.block = block.getName().name;
+  scope.parent = caller.scope;
+  scope.depth = caller.scope < 0 ? 1 : graph.scopes[caller.scope].depth + 1;
+  scope.callRange = call.getRange();
+  graph.scopes.push_back(scope);
+
+  Frame callee_frame;
+  callee_frame.block = &block;
+  callee_frame.prefix = scope.name;
+  callee_frame.scope = graph.scopes.size() - 1;
+  for (size_t i = 0; i < params.size(); ++i)
+    callee_frame.locals[params[i].name.name] = *bound[i];
+  frames.push_back(std::move(callee_frame));
+  diags.pushContext(call.getLoc(), diag::note_in_block_call,
+                    block.getName().name);
+  runBody(block.getBody());
+  diags.popContext();
+  Frame finished = std::move(frames.back());
+  frames.pop_back();
+  (void)isResult;
+  if (!finished.returned) {
+    if (!limitReported)
+      diags.report(block.getName().range.Start, diag::err_block_no_return,
+                   block.getName().name)
+          .range(block.getName().range)
+          .note(call.getLoc(), diag::note_in_block_call, block.getName().name);
+    return Value::unknown();
+  }
+  return finished.returnValue;
+}

@@ -1,0 +1,373 @@
+//===- ElaborateStatements.cpp - networks, statements and warnings --------===//
+//
+// checkModule() builds the Program (the file and its imports) and runs an
+// Elaborator per network of the file. This file handles the statements
+// (input, assignment, output, return, if, for, bare expression), network
+// parameters and the end-of-network warnings.
+//
+//===----------------------------------------------------------------------===//
+#include "Elaborator.h"
+
+#include "netc/Basic/Suggest.h"
+
+#include "llvm/Support/Casting.h"
+
+using namespace netc;
+using namespace netc::check;
+
+CheckedModule netc::checkModule(const ast::Module &module,
+                                DiagnosticEngine &diags,
+                                const CheckOptions &options) {
+  CheckedModule result;
+  Program program(module, diags, options);
+  std::vector<bool> definesUsed(options.defines.size(), false);
+  for (const auto &network : module.getNetworks()) {
+    if (program.findNetwork(network->getName().name) != network.get())
+      continue; // defined twice; reported by Program
+    unsigned errorsBefore = diags.getNumErrors();
+    result.graphs.push_back(
+        Elaborator(program, *network, diags, options, definesUsed).run());
+    result.clean.push_back(diags.getNumErrors() == errorsBefore);
+  }
+  // A -D that matches no parameter is a typo worth an error.
+  for (size_t i = 0; i < options.defines.size(); ++i)
+    if (!definesUsed[i] && !module.getNetworks().empty())
+      diags.report(llvm::SMLoc(), diag::err_unknown_define,
+                   options.defines[i].first);
+  return result;
+}
+
+Graph Elaborator::run() {
+  graph.name = network.getName().name;
+  graph.range = network.getName().range;
+  frames.emplace_back();
+  bindParameters();
+  runBody(network.getBody());
+  warnUnused();
+  return std::move(graph);
+}
+
+void Elaborator::bindParameters() {
+  llvm::StringSet<> seen;
+  for (const ast::Parameter &param : network.getParams()) {
+    const ast::Identifier &name = param.name;
+    if (!seen.insert(name.name).second) {
+      diags.report(name.range.Start, diag::err_param_duplicate, name.name)
+          .range(name.range);
+      continue;
+    }
+    Value value;
+    bool defined = false;
+    for (size_t i = 0; i < options.defines.size(); ++i)
+      if (options.defines[i].first == name.name) {
+        value = options.defines[i].second;
+        definesUsed[i] = true;
+        defined = true;
+      }
+    if (!defined && param.defaultValue) {
+      ++constDepth;
+      value = evaluate(*param.defaultValue, /*isResult=*/false);
+      --constDepth;
+    } else if (!defined) {
+      diags.report(name.range.Start, diag::err_define_network_missing_param,
+                   graph.name, name.name)
+          .range(name.range);
+    }
+    frame().locals[name.name] = Binding{value, name.range};
+  }
+}
+
+void Elaborator::runBody(llvm::ArrayRef<ast::StmtPtr> body) {
+  for (const auto &stmt : body) {
+    if (frame().returned || limitReported)
+      return;
+    runStatement(*stmt);
+  }
+}
+
+void Elaborator::runStatement(const ast::Stmt &stmt) {
+  if (!withinLimits(stmt.getRange(), /*addsLayer=*/false))
+    return;
+  frame().statementTarget.clear();
+  switch (stmt.getKind()) {
+  case ast::Stmt::Kind::Input:
+    return runInput(llvm::cast<ast::InputStmt>(stmt));
+  case ast::Stmt::Kind::Output:
+    return runOutput(llvm::cast<ast::OutputStmt>(stmt));
+  case ast::Stmt::Kind::Assign:
+    return runAssign(llvm::cast<ast::AssignStmt>(stmt));
+  case ast::Stmt::Kind::If:
+    return runIf(llvm::cast<ast::IfStmt>(stmt));
+  case ast::Stmt::Kind::For:
+    return runFor(llvm::cast<ast::ForStmt>(stmt));
+  case ast::Stmt::Kind::Return: {
+    auto &ret = llvm::cast<ast::ReturnStmt>(stmt);
+    if (!frame().block) {
+      diags.report(stmt.getRange().Start, diag::err_return_outside_block)
+          .range(stmt.getRange());
+      return;
+    }
+    frame().returnValue = evaluate(ret.getValue(), /*isResult=*/true);
+    frame().returned = true;
+    return;
+  }
+  case ast::Stmt::Kind::Expr:
+    evaluate(llvm::cast<ast::ExprStmt>(stmt).getValue(), /*isResult=*/true);
+    return;
+  }
+}
+
+void Elaborator::runAssign(const ast::AssignStmt &assign) {
+  llvm::ArrayRef<ast::Identifier> targets = assign.getTargets();
+  std::string joined;
+  for (const ast::Identifier &t : targets)
+    joined += (joined.empty() ? "" : "_") + t.name;
+  frame().statementTarget = joined;
+  Value value = evaluate(assign.getValue(), /*isResult=*/true);
+  if (targets.size() == 1) {
+    frame().locals[targets[0].name] = Binding{value, targets[0].range};
+    return;
+  }
+  // a, b = expr: the value must be a tuple of as many elements.
+  if (!value.isUnknown() &&
+      (!value.isTuple() || value.getElements().size() != targets.size())) {
+    std::string what = value.isTuple() ? "a tuple of " +
+                                             std::to_string(
+                                                 value.getElements().size()) +
+                                             " values"
+                                       : value.describeKind();
+    diags.report(assign.getValue().getLoc(), diag::err_unpack_count, what,
+                 targets.size())
+        .range(assign.getValue().getRange());
+    value = Value::unknown();
+  }
+  for (size_t i = 0; i < targets.size(); ++i)
+    frame().locals[targets[i].name] =
+        Binding{value.isUnknown() ? Value::unknown() : value.getElements()[i],
+                targets[i].range};
+}
+
+void Elaborator::runIf(const ast::IfStmt &ifStmt) {
+  Value condition = evaluate(ifStmt.getCondition(), /*isResult=*/false);
+  if (condition.isUnknown())
+    return;
+  if (!condition.isBool()) {
+    diags.report(ifStmt.getCondition().getLoc(), diag::err_condition_type,
+                 condition.describeKind())
+        .range(ifStmt.getCondition().getRange());
+    return;
+  }
+  runBody(condition.getBool() ? ifStmt.getThenBody() : ifStmt.getElseBody());
+}
+
+void Elaborator::runFor(const ast::ForStmt &forStmt) {
+  Value from = evaluate(forStmt.getFrom(), /*isResult=*/false);
+  Value to = evaluate(forStmt.getTo(), /*isResult=*/false);
+  bool ok = true;
+  for (const auto &[value, expr] :
+       {std::pair<const Value &, const ast::Expr &>(from, forStmt.getFrom()),
+        std::pair<const Value &, const ast::Expr &>(to, forStmt.getTo())}) {
+    if (value.isUnknown()) {
+      ok = false;
+    } else if (!value.isInt()) {
+      diags.report(expr.getLoc(), diag::err_loop_bound, value.describeKind())
+          .range(expr.getRange());
+      ok = false;
+    }
+  }
+  if (!ok)
+    return;
+  const ast::Identifier &variable = forStmt.getVariable();
+  for (int64_t i = from.getInt(); i < to.getInt(); ++i) {
+    if (frame().returned || limitReported)
+      break;
+    frame().locals[variable.name] = Binding{Value::integer(i), variable.range};
+    frame().loopIndices.push_back(i);
+    runBody(forStmt.getBody());
+    frame().loopIndices.pop_back();
+    if (!withinLimits(forStmt.getRange(), /*addsLayer=*/false))
+      break;
+  }
+}
+
+void Elaborator::runInput(const ast::InputStmt &input) {
+  const ast::Identifier &name = input.getName();
+  if (frame().block) {
+    diags.report(input.getRange().Start, diag::err_input_outside_network,
+                 "input")
+        .range(input.getRange());
+    return;
+  }
+  hasInputs = true;
+  auto previous = frame().locals.find(name.name);
+  if (previous != frame().locals.end()) {
+    diags.report(name.range.Start, diag::err_redefined_input, name.name)
+        .range(name.range)
+        .note(previous->second.range.Start, diag::note_previous_definition,
+              name.name);
+    return;
+  }
+
+  TensorType type;
+  bool ok = true;
+  if (const auto &dtype = input.getDType()) {
+    if (auto parsed = parseDType(dtype->name)) {
+      type.dtype = *parsed;
+    } else {
+      diags.report(dtype->range.Start, diag::err_unknown_dtype, dtype->name)
+          .range(dtype->range);
+      ok = false;
+    }
+  }
+  if (input.getDims().empty()) {
+    diags.report(name.range.Start, diag::err_input_no_dims, name.name)
+        .range(input.getRange());
+    ok = false;
+  }
+  if (input.getDims().size() > MaxTensorRank) {
+    diags.report(input.getDims()[MaxTensorRank]->getLoc(),
+                 diag::err_rank_too_large, input.getDims().size(),
+                 MaxTensorRank)
+        .range(input.getRange());
+    ok = false;
+  }
+  for (unsigned i = 0; ok && i < input.getDims().size(); ++i) {
+    const ast::Expr &dim = *input.getDims()[i];
+    Value value = evaluate(dim, /*isResult=*/false);
+    if (value.isUnknown()) {
+      ok = false;
+      continue;
+    }
+    if (!value.isInt()) {
+      diags.report(dim.getLoc(), diag::err_dim_not_integer, i, name.name,
+                   value.describeKind())
+          .range(dim.getRange());
+      ok = false;
+      continue;
+    }
+    if (value.getInt() <= 0) {
+      diags.report(dim.getLoc(), diag::err_dim_nonpositive, i, name.name,
+                   value.getInt())
+          .range(dim.getRange());
+      ok = false;
+      continue;
+    }
+    type.dims.push_back(value.getInt());
+  }
+  if (ok && !type.getNumElements()) {
+    diags.report(name.range.Start, diag::err_overflow,
+                 "the element count of input '" + name.name + "' " + type.str())
+        .range(input.getRange());
+    ok = false;
+  }
+  if (!ok || !withinLimits(input.getRange(), /*addsLayer=*/true)) {
+    frame().locals[name.name] = Binding{Value::unknown(), name.range};
+    return;
+  }
+
+  Layer layer;
+  frame().usedNames.insert(name.name);
+  layer.name = name.name;
+  layer.op = &getInputOp();
+  layer.type = type;
+  layer.range = name.range;
+  LayerId id = graph.layers.size();
+  graph.layers.push_back(std::move(layer));
+  sourceNames.push_back(name.name);
+  graph.inputs.push_back(id);
+  frame().locals[name.name] = Binding{Value::tensor(id), name.range};
+}
+
+void Elaborator::runOutput(const ast::OutputStmt &output) {
+  const ast::Identifier &name = output.getName();
+  if (frame().block) {
+    diags.report(output.getRange().Start, diag::err_input_outside_network,
+                 "output")
+        .range(output.getRange());
+    return;
+  }
+  hasOutputs = true;
+  for (const NetworkOutput &existing : graph.outputs)
+    if (existing.name == name.name) {
+      diags.report(name.range.Start, diag::err_duplicate_output, name.name)
+          .range(name.range)
+          .note(existing.range.Start, diag::note_previous_definition,
+                name.name);
+      return;
+    }
+
+  Value value;
+  if (const ast::Expr *expr = output.getValue()) {
+    frame().statementTarget = name.name;
+    value = evaluate(*expr, /*isResult=*/true);
+    frame().locals[name.name] = Binding{value, name.range};
+  } else {
+    ast::NameExpr ref(name.name, name.range);
+    value = evaluateName(ref);
+  }
+  if (value.isUnknown())
+    return;
+  if (!value.isTensor()) {
+    diags.report(name.range.Start, diag::err_output_not_tensor, name.name,
+                 value.describeKind())
+        .range(output.getRange());
+    return;
+  }
+  graph.outputs.push_back({name.name, value.getTensor(), name.range});
+}
+
+bool Elaborator::withinLimits(llvm::SMRange where, bool addsLayer) {
+  if (limitReported)
+    return false;
+  if (addsLayer &&
+      static_cast<int64_t>(graph.layers.size()) >= options.maxLayers) {
+    diags.report(where.Start, diag::err_too_many_layers, graph.name,
+                 options.maxLayers)
+        .range(where);
+    limitReported = true;
+    return false;
+  }
+  if (++steps > options.maxSteps) {
+    diags.report(where.Start, diag::err_too_many_steps, graph.name,
+                 options.maxSteps)
+        .range(where);
+    limitReported = true;
+    return false;
+  }
+  return true;
+}
+
+void Elaborator::addScopeNotes(DiagnosticBuilder &builder, int scope) {
+  for (; scope >= 0; scope = graph.scopes[scope].parent)
+    builder.note(graph.scopes[scope].callRange.Start, diag::note_in_block_call,
+                 graph.scopes[scope].block);
+}
+
+void Elaborator::warnUnused() {
+  if (limitReported)
+    return;
+  if (!hasInputs)
+    diags.report(graph.range.Start, diag::warn_no_input, graph.name)
+        .range(graph.range);
+  if (!hasOutputs)
+    diags.report(graph.range.Start, diag::warn_no_output, graph.name)
+        .range(graph.range);
+  for (LayerId id = 0; id < graph.layers.size(); ++id) {
+    const Layer &layer = graph.layers[id];
+    if (layer.numUsers != 0 || graph.isOutput(id))
+      continue;
+    if (layer.op == &getInputOp()) {
+      diags.report(layer.range.Start, diag::warn_unused_input, sourceNames[id])
+          .range(layer.range);
+    } else if (hasOutputs) {
+      auto builder =
+          sourceNames[id].empty()
+              ? diags.report(layer.range.Start, diag::warn_unused_result,
+                             layer.op->name + "(...)")
+              : diags.report(layer.range.Start, diag::warn_unused_value,
+                             sourceNames[id]);
+      builder.range(layer.range);
+      addScopeNotes(builder, layer.scope);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+//===- Elaborator.h - expands and checks one network -------------*- C++ -*-===//
+//
+// Private to the check stage. Statements are in ElaborateStatements.cpp,
+// expressions and compile-time values in ElaborateExpressions.cpp, calls of
+// ops and blocks in ElaborateCalls.cpp.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "Program.h"
+
+#include "netc/AST/AST.h"
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Check/Checker.h"
+#include "netc/Graph/Graph.h"
+#include "netc/Ops/OpRegistry.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace netc::check {
+
+/// Expands one network into its graph. The algorithm:
+///   1. bind the network's parameters (defaults, or -D overrides);
+///   2. run the statements in order: `input` declares a tensor layer,
+///      assignments bind names (rebinding is allowed), `output` marks
+///      layers, `if` and `for` run their bodies at compile time in the same
+///      scope;
+///   3. evaluate each expression to a Value: numbers, booleans, strings and
+///      tuples are computed; a call of an op binds its arguments to the
+///      registry signature (positional, keyword, defaults), type-checks them,
+///      then the op's shape rule infers the output type and its parameter
+///      rule counts parameters, making a Layer; a call of a block binds its
+///      parameters in a new frame and runs the block's body, whose layers
+///      are named under the call's scope (b.y, x.0.y);
+///   4. a failed expression evaluates to Unknown, which silences everything
+///      that depends on it; an error inside a block carries the call chain
+///      as notes;
+///   5. finally, warn about unused inputs and values and missing outputs.
+class Elaborator {
+public:
+  Elaborator(Program &program, const ast::Network &network,
+             DiagnosticEngine &diags, const CheckOptions &options,
+             std::vector<bool> &definesUsed)
+      : program(program), network(network), diags(diags), options(options),
+        definesUsed(definesUsed) {}
+
+  /// Runs the expansion; returns the (possibly partial) graph.
+  Graph run();
+
+private:
+  /// A name binding.
+  struct Binding {
+    Value value;
+    llvm::SMRange range;
+  };
+  /// One active network body or block call.
+  struct Frame {
+    /// The block being run, or null for the network body (and consts).
+    const ast::BlockDecl *block = nullptr;
+    llvm::StringMap<Binding> locals;
+    /// The dotted prefix of layer names ("" for the network).
+    std::string prefix;
+    /// This call's scope in the graph, or -1.
+    int scope = -1;
+    /// Names of layers and scopes made in this frame.
+    llvm::StringSet<> usedNames;
+    /// The bound name(s) of the statement being run, joined with '_'.
+    std::string statementTarget;
+    /// Indices of the for loops running in this frame, outermost first.
+    std::vector<int64_t> loopIndices;
+    bool returned = false;
+    Value returnValue;
+  };
+
+  // ElaborateStatements.cpp
+  void runBody(llvm::ArrayRef<ast::StmtPtr> body);
+  void runStatement(const ast::Stmt &stmt);
+  void runInput(const ast::InputStmt &input);
+  void runOutput(const ast::OutputStmt &output);
+  void runAssign(const ast::AssignStmt &assign);
+  void runIf(const ast::IfStmt &ifStmt);
+  void runFor(const ast::ForStmt &forStmt);
+  void bindParameters();
+  void warnUnused();
+  /// Adds "in block ... called from here" notes for \p scope's call chain.
+  void addScopeNotes(DiagnosticBuilder &builder, int scope);
+
+  // ElaborateExpressions.cpp
+  /// Evaluates \p expr. \p isResult is true for the top expression of a
+  /// statement, whose layer takes the statement's bound name.
+  Value evaluate(const ast::Expr &expr, bool isResult);
+  Value evaluateName(const ast::NameExpr &name);
+  Value evaluateConst(ConstEntry &entry, const ast::NameExpr &use);
+  Value evaluateUnary(const ast::UnaryExpr &unary);
+  Value evaluateBinary(const ast::BinaryExpr &binary, bool isResult);
+  Value evaluateMember(const ast::MemberExpr &member);
+  Value evaluateIndex(const ast::IndexExpr &index);
+  /// min, max, channels, rank; nullopt if \p call is not a builtin.
+  std::optional<Value> evaluateBuiltin(const ast::CallExpr &call);
+  /// Evaluates a call argument and counts the tensors in it as used (even if
+  /// the call then fails, so that no "never used" warning follows an error).
+  Value evaluateArgument(const ast::Expr &expr);
+
+  // ElaborateCalls.cpp
+  Value evaluateCall(const ast::CallExpr &call, bool isResult);
+  bool bindOpArguments(const ast::CallExpr &call, const OpDef &op,
+                       std::vector<BoundArg> &bound);
+  bool checkArgument(const OpDef &op, const ArgSpec &spec, const Value &value,
+                     llvm::SMRange range, bool inPipedCall);
+  /// Makes the layer(s) of an op applied to bound arguments.
+  Value applyOp(const OpDef &op, llvm::SMRange callRange,
+                std::vector<BoundArg> bound, bool isResult);
+  Value callBlock(const ast::BlockDecl &block, const ast::CallExpr &call,
+                  bool isResult);
+  /// A layer name unique in the current frame, with the frame's prefix.
+  std::string makeLayerName(llvm::StringRef op, bool isResult);
+  /// Checks the layer and step limits; false (once reported) past them.
+  bool withinLimits(llvm::SMRange where, bool addsLayer);
+
+  Frame &frame() { return frames.back(); }
+  /// True while evaluating a const or a default outside any network body.
+  bool inConstContext() const { return constDepth > 0; }
+
+  Program &program;
+  const ast::Network &network;
+  DiagnosticEngine &diags;
+  const CheckOptions &options;
+  std::vector<bool> &definesUsed;
+  Graph graph;
+  std::vector<Frame> frames;
+  /// The name to use in "never used" warnings, per layer ("" for a bare
+  /// expression statement).
+  std::vector<std::string> sourceNames;
+  int constDepth = 0;
+  int64_t steps = 0;
+  bool limitReported = false;
+  bool hasInputs = false;
+  bool hasOutputs = false;
+};
+
+} // namespace netc::check

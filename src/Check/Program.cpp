@@ -1,0 +1,140 @@
+//===- Program.cpp - loading imports and declaring global names -----------===//
+#include "Program.h"
+
+#include "netc/Ops/OpRegistry.h"
+#include "netc/Parse/Parser.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace netc;
+using namespace netc::check;
+
+/// Names that blocks may not take, because calls resolve to them first.
+static bool isBuiltinName(llvm::StringRef name) {
+  return name == "min" || name == "max" || name == "channels" ||
+         name == "rank";
+}
+
+Program::Program(const ast::Module &main, DiagnosticEngine &diags,
+                 const CheckOptions &options)
+    : main(main), diags(diags), options(options) {
+  llvm::SourceMgr &sm = diags.getSourceMgr();
+  llvm::SmallString<256> mainPath(
+      sm.getMemoryBuffer(main.getBufferId())->getBufferIdentifier());
+  llvm::sys::fs::make_absolute(mainPath);
+  loadedFiles[mainPath] = main.getBufferId();
+  std::vector<unsigned> importStack{main.getBufferId()};
+  loadImports(main, importStack);
+  addModule(main);
+}
+
+bool Program::declare(llvm::StringRef kind, const ast::Identifier &name) {
+  auto [it, inserted] = definitions.try_emplace(name.name, name.range);
+  if (inserted)
+    return true;
+  if (it->second.Start == name.range.Start)
+    return false; // the same declaration reached twice
+  diags.report(name.range.Start, diag::err_redefinition, kind, name.name)
+      .range(name.range)
+      .note(it->second.Start, diag::note_previous_definition, name.name);
+  return false;
+}
+
+void Program::addModule(const ast::Module &module) {
+  for (const ast::ConstDecl &c : module.getConsts())
+    if (declare("const", c.name))
+      consts[c.name.name] = ConstEntry{&c};
+  for (const auto &block : module.getBlocks()) {
+    const ast::Identifier &name = block->getName();
+    if (lookupOp(name.name) || isBuiltinName(name.name)) {
+      diags.report(name.range.Start, diag::err_block_shadows_op, name.name,
+                   lookupOp(name.name) ? "layer" : "function")
+          .range(name.range);
+      continue;
+    }
+    if (declare("block", name))
+      blocks[name.name] = block.get();
+  }
+  for (const auto &network : module.getNetworks())
+    if (declare("network", network->getName()))
+      networks[network->getName().name] = network.get();
+}
+
+void Program::loadImports(const ast::Module &module,
+                          std::vector<unsigned> &importStack) {
+  llvm::SourceMgr &sm = diags.getSourceMgr();
+  llvm::StringRef importer =
+      sm.getMemoryBuffer(module.getBufferId())->getBufferIdentifier();
+  for (const ast::ImportDecl &import : module.getImports()) {
+    if (importStack.size() > options.maxImportDepth) {
+      diags.report(import.range.Start, diag::err_import_too_deep,
+                   options.maxImportDepth)
+          .range(import.range);
+      return;
+    }
+    llvm::SmallString<256> path(llvm::sys::path::parent_path(importer));
+    llvm::sys::path::append(path, import.path);
+    llvm::sys::fs::make_absolute(path);
+    llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+
+    auto loaded = loadedFiles.find(path);
+    if (loaded != loadedFiles.end()) {
+      // A cycle if the file is still being loaded further up this chain.
+      if (std::find(importStack.begin(), importStack.end(), loaded->second) !=
+          importStack.end())
+        diags.report(import.range.Start, diag::err_import_cycle, import.path)
+            .range(import.range);
+      continue;
+    }
+    if (llvm::sys::fs::is_directory(path)) {
+      diags.report(import.range.Start, diag::err_import_not_found, import.path,
+                   "it is a directory")
+          .range(import.range);
+      continue;
+    }
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/true);
+    if (!buffer) {
+      diags.report(import.range.Start, diag::err_import_not_found, import.path,
+                   buffer.getError().message())
+          .range(import.range);
+      continue;
+    }
+    unsigned id = sm.AddNewSourceBuffer(std::move(*buffer), import.range.Start);
+    loadedFiles[path] = id;
+    std::unique_ptr<ast::Module> parsed =
+        parseModule(id, diags, options.parseLimits);
+    if (!parsed)
+      continue;
+    importStack.push_back(id);
+    loadImports(*parsed, importStack);
+    importStack.pop_back();
+    addModule(*parsed);
+    imported.push_back(std::move(parsed));
+  }
+}
+
+ConstEntry *Program::findConst(llvm::StringRef name) {
+  auto it = consts.find(name);
+  return it == consts.end() ? nullptr : &it->second;
+}
+
+const ast::BlockDecl *Program::findBlock(llvm::StringRef name) const {
+  auto it = blocks.find(name);
+  return it == blocks.end() ? nullptr : it->second;
+}
+
+const ast::Network *Program::findNetwork(llvm::StringRef name) const {
+  auto it = networks.find(name);
+  return it == networks.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Program::getBlockNames() const {
+  std::vector<std::string> names;
+  for (const auto &entry : blocks)
+    names.push_back(entry.getKey().str());
+  std::sort(names.begin(), names.end());
+  return names;
+}

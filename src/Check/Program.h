@@ -1,0 +1,62 @@
+//===- Program.h - a file and its imports: the global names -----*- C++ -*-===//
+//
+// Private to the check stage. Loads the imports of a module (recursively,
+// relative to each importing file, each file once), reports missing files,
+// cycles and names defined twice, and offers the global names: consts,
+// blocks and networks.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "netc/AST/AST.h"
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Check/Checker.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+#include <vector>
+
+namespace netc::check {
+
+/// A const and, once evaluated, its value.
+struct ConstEntry {
+  const ast::ConstDecl *decl;
+  enum class State { Unevaluated, Evaluating, Done } state = State::Unevaluated;
+  Value value;
+};
+
+/// The global names visible in a file: its own and its imports'.
+class Program {
+public:
+  Program(const ast::Module &main, DiagnosticEngine &diags,
+          const CheckOptions &options);
+
+  const ast::Module &getMain() const { return main; }
+  ConstEntry *findConst(llvm::StringRef name);
+  const ast::BlockDecl *findBlock(llvm::StringRef name) const;
+  const ast::Network *findNetwork(llvm::StringRef name) const;
+  /// Every block name (for suggestions).
+  std::vector<std::string> getBlockNames() const;
+
+private:
+  void addModule(const ast::Module &module);
+  void loadImports(const ast::Module &module,
+                   std::vector<unsigned> &importStack);
+  bool declare(llvm::StringRef kind, const ast::Identifier &name);
+
+  const ast::Module &main;
+  DiagnosticEngine &diags;
+  const CheckOptions &options;
+  /// Imported modules, kept alive while the program is checked.
+  std::vector<std::unique_ptr<ast::Module>> imported;
+  /// Buffers already loaded, by full path.
+  llvm::StringMap<unsigned> loadedFiles;
+  llvm::StringMap<ConstEntry> consts;
+  llvm::StringMap<const ast::BlockDecl *> blocks;
+  llvm::StringMap<const ast::Network *> networks;
+  /// Where each global name was defined.
+  llvm::StringMap<llvm::SMRange> definitions;
+};
+
+} // namespace netc::check
