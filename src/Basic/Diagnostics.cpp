@@ -171,8 +171,14 @@ void TextDiagnosticPrinter::printExcerpt(const Diagnostic &d,
 
 void TextDiagnosticPrinter::print(const Diagnostic &d) {
   if (!d.loc.isValid()) {
-    sourceMgr.PrintMessage(os, llvm::SMLoc(), toDiagKind(d.severity),
-                           d.message, {}, {}, showColors);
+    // No place in a file: "netc: error: ...", as tool errors print.
+    bool noColors = !showColors;
+    if (d.severity == Severity::Error)
+      llvm::WithColor::error(os, "netc", noColors) << d.message << "\n";
+    else if (d.severity == Severity::Warning)
+      llvm::WithColor::warning(os, "netc", noColors) << d.message << "\n";
+    else
+      llvm::WithColor::note(os, "netc", noColors) << d.message << "\n";
     return;
   }
   llvm::StringRef line = getLineContaining(sourceMgr, d.loc);

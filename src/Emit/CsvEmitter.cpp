@@ -42,13 +42,13 @@ void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
   for (const NetworkReport &report : reports) {
     const Graph &g = *report.graph;
     const ClassicMemory &m = report.memory;
-    for (const Layer &layer : g.layers)
-      row(os, {g.name, "layer", layer.name, layer.op->name, layer.type.str(),
-               getDTypeName(layer.type.dtype).str(),
-               std::to_string(layer.params.trainable),
-               std::to_string(layer.params.buffers),
-               std::to_string(getActivationElements(layer)),
-               getStorageName(layer.op->storage).str(), "", ""});
+    for (const ReportRow &r : collectRows(g, options.depth))
+      row(os, {g.name, r.layer ? "layer" : "block", r.name, r.op,
+               r.type.str(), getDTypeName(r.type.dtype).str(),
+               std::to_string(r.trainable), std::to_string(r.buffers),
+               std::to_string(r.activations),
+               r.layer ? getStorageName(r.layer->op->storage).str() : "", "",
+               ""});
     row(os, {g.name, "total", "", "", "", getDTypeName(report.dtype).str(),
              std::to_string(m.inputs.trainableParams),
              std::to_string(m.inputs.bufferParams),

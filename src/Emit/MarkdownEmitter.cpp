@@ -31,24 +31,12 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   os << "| layer | op | output shape | params |"
      << (buffers ? " non-trainable |" : "") << " activations |\n";
   os << "|---|---|---|---:|" << (buffers ? "---:|" : "") << "---:|\n";
-  for (const Layer &layer : g.layers) {
-    os << "| " << cell(layer.name) << " | " << cell(layer.op->name) << " | "
-       << layer.type.str() << " | "
-       << formatWithSeparators(layer.params.trainable) << " |";
+  for (const ReportRow &r : collectRows(g, options.depth)) {
+    os << "| " << cell(r.name) << " | " << cell(r.op) << " | " << r.type.str()
+       << " | " << formatWithSeparators(r.trainable) << " |";
     if (buffers)
-      os << " " << formatWithSeparators(layer.params.buffers) << " |";
-    switch (layer.op->storage) {
-    case OutputStorage::InPlace:
-      os << " in place |\n";
-      break;
-    case OutputStorage::View:
-      os << " view |\n";
-      break;
-    case OutputStorage::New:
-      os << " " << formatWithSeparators(*layer.type.getNumElements())
-         << " |\n";
-      break;
-    }
+      os << " " << formatWithSeparators(r.buffers) << " |";
+    os << " " << describeActivations(r) << " |\n";
   }
   os << "| **total** | | | **" << formatWithSeparators(m.inputs.trainableParams)
      << "** |";

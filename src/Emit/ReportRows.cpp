@@ -105,6 +105,62 @@ std::string emit::describeNetworkHeader(const NetworkReport &report,
   return s;
 }
 
+std::vector<ReportRow> emit::collectRows(const Graph &graph, int depth) {
+  std::vector<ReportRow> rows;
+  // Index of the collapsed row of each scope, once made.
+  std::vector<int> rowOfScope(graph.scopes.size(), -1);
+  for (const Layer &layer : graph.layers) {
+    // The outermost scope deeper than the depth, if any, absorbs the layer.
+    int collapse = -1;
+    if (depth >= 0)
+      for (int s = layer.scope; s >= 0; s = graph.scopes[s].parent)
+        if (static_cast<int>(graph.scopes[s].depth) >= depth)
+          collapse = s;
+    if (collapse < 0) {
+      ReportRow row;
+      row.name = layer.name;
+      row.op = layer.op->name;
+      row.type = layer.type;
+      row.trainable = layer.params.trainable;
+      row.buffers = layer.params.buffers;
+      row.activations = getActivationElements(layer);
+      row.layer = &layer;
+      rows.push_back(std::move(row));
+      continue;
+    }
+    if (rowOfScope[collapse] < 0) {
+      rowOfScope[collapse] = rows.size();
+      ReportRow row;
+      row.name = graph.scopes[collapse].name;
+      row.op = graph.scopes[collapse].block;
+      rows.push_back(std::move(row));
+    }
+    ReportRow &row = rows[rowOfScope[collapse]];
+    // The block's output is its last layer's (in source order).
+    row.type = layer.type;
+    row.trainable += layer.params.trainable;
+    row.buffers += layer.params.buffers;
+    row.activations += getActivationElements(layer);
+  }
+  return rows;
+}
+
+std::string emit::describeActivations(const ReportRow &row) {
+  if (row.layer) {
+    switch (row.layer->op->storage) {
+    case OutputStorage::InPlace:
+      return "in place";
+    case OutputStorage::View:
+      return "view";
+    case OutputStorage::New:
+      if (row.layer->op->family == OpFamily::Input)
+        return formatWithSeparators(*row.layer->type.getNumElements());
+      break;
+    }
+  }
+  return formatWithSeparators(row.activations);
+}
+
 bool emit::hasBuffers(const Graph &graph) {
   for (const Layer &layer : graph.layers)
     if (layer.params.buffers)

@@ -41,6 +41,28 @@ std::string formatMiB(int64_t bytes);
 std::string describeNetworkHeader(const NetworkReport &report,
                                   const ReportOptions &options);
 
+/// One row of a layer table: a layer, or a block call collapsed by --depth.
+struct ReportRow {
+  std::string name;
+  /// The op, or the block's name for a collapsed call.
+  std::string op;
+  TensorType type;
+  int64_t trainable = 0;
+  int64_t buffers = 0;
+  /// Activation elements the row adds (the classic recipe's count).
+  int64_t activations = 0;
+  /// The layer, or null for a collapsed block call.
+  const Layer *layer = nullptr;
+};
+
+/// The rows of \p graph's table at \p depth (see ReportOptions::depth), in
+/// the order of the layers.
+std::vector<ReportRow> collectRows(const Graph &graph, int depth);
+
+/// The activations cell: a count, "in place", "view" or, for an input, its
+/// element count.
+std::string describeActivations(const ReportRow &row);
+
 /// True when any layer of the graph has non-trainable buffers.
 bool hasBuffers(const Graph &graph);
 

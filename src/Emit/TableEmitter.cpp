@@ -68,18 +68,6 @@ private:
 };
 } // namespace
 
-static std::string activationCell(const Layer &layer) {
-  switch (layer.op->storage) {
-  case OutputStorage::InPlace:
-    return "in place";
-  case OutputStorage::View:
-    return "view";
-  case OutputStorage::New:
-    break;
-  }
-  return formatWithSeparators(*layer.type.getNumElements());
-}
-
 static void addMemoryTerms(TextTable &t, const std::vector<MemoryTerm> &terms,
                            int64_t total) {
   for (const MemoryTerm &term : terms)
@@ -107,12 +95,12 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   TextTable table(aligns);
   table.addRow(header);
   table.addRule();
-  for (const Layer &layer : g.layers) {
-    std::vector<std::string> row{layer.name, layer.op->name, layer.type.str(),
-                                 formatWithSeparators(layer.params.trainable)};
+  for (const ReportRow &r : collectRows(g, options.depth)) {
+    std::vector<std::string> row{r.name, r.op, r.type.str(),
+                                 formatWithSeparators(r.trainable)};
     if (buffers)
-      row.push_back(formatWithSeparators(layer.params.buffers));
-    row.push_back(activationCell(layer));
+      row.push_back(formatWithSeparators(r.buffers));
+    row.push_back(describeActivations(r));
     table.addRow(std::move(row));
   }
   table.addRule();

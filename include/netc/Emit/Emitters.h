@@ -21,6 +21,10 @@ namespace netc {
 struct ReportOptions {
   /// Graphviz rank direction: "TB" or "LR".
   std::string rankdir = "TB";
+  /// Block calls at this nesting depth or deeper are summed into one row per
+  /// call (as torchinfo's depth: 1 shows the network's own layers and one
+  /// row per block it calls); -1 shows every layer.
+  int depth = -1;
 };
 
 /// One network to report: its graph and its memory figures.

@@ -43,6 +43,18 @@ static cl::opt<std::string>
     networkName("network", cl::desc("Report only the network named <name>"),
                 cl::value_desc("name"), cl::cat(inputCategory));
 
+static cl::list<std::string>
+    defines("D", cl::Prefix,
+            cl::desc("Set a network parameter: -D size=320 (integers, "
+                     "numbers, true or false)"),
+            cl::value_desc("name=value"), cl::cat(inputCategory));
+
+static cl::opt<long long>
+    maxLayers("max-layers",
+              cl::desc("Most layers one network may expand to (default "
+                       "1000000)"),
+              cl::init(1'000'000), cl::cat(inputCategory));
+
 enum class EmitAction { Table, Json, Csv, Markdown, Dot, AST, None };
 static cl::opt<EmitAction> emitAction(
     "emit", cl::desc("What to write:"), cl::init(EmitAction::Table),
@@ -64,6 +76,13 @@ static cl::opt<std::string> outputFile("o",
                                                 "standard output"),
                                        cl::value_desc("file"),
                                        cl::cat(outputCategory));
+
+static cl::opt<int>
+    tableDepth("depth",
+               cl::desc("Show block calls nested N deep as one row each, "
+                        "summing their layers (1: one row per block the "
+                        "network calls; default: every layer)"),
+               cl::value_desc("N"), cl::init(-1), cl::cat(outputCategory));
 
 static cl::opt<std::string>
     rankdir("rankdir", cl::desc("Graphviz layout direction: TB or LR"),
@@ -195,6 +214,44 @@ static bool validateOptions(ReportOptions &options) {
     return false;
   }
   options.rankdir = rankdir;
+  if (tableDepth < -1 || tableDepth == 0) {
+    reportToolError("--depth must be 1 or more, got " + llvm::Twine(tableDepth));
+    return false;
+  }
+  options.depth = tableDepth;
+  if (maxLayers < 1) {
+    reportToolError("--max-layers must be at least 1, got " +
+                    llvm::Twine(maxLayers));
+    return false;
+  }
+  return true;
+}
+
+/// Parses each -D name=value into the check options.
+static bool parseDefines(CheckOptions &options) {
+  for (const std::string &define : defines) {
+    auto [name, text] = llvm::StringRef(define).split('=');
+    if (name.empty() || text.empty() || define.find('=') == std::string::npos) {
+      reportToolError("-D expects name=value, got '" + define + "'");
+      return false;
+    }
+    Value value;
+    long long integer;
+    double number;
+    if (text == "true" || text == "false")
+      value = Value::boolean(text == "true");
+    else if (!text.getAsInteger(10, integer))
+      value = Value::integer(integer);
+    else if (!text.getAsDouble(number))
+      value = Value::floating(number);
+    else {
+      reportToolError("-D " + name + ": '" + text +
+                      "' is not an integer, a number, true or false");
+      return false;
+    }
+    options.defines.push_back({name.str(), value});
+  }
+  options.maxLayers = maxLayers;
   return true;
 }
 
@@ -255,7 +312,8 @@ int main(int argc, char **argv) {
     return ExitUsage;
 
   ReportOptions options;
-  if (!validateOptions(options))
+  CheckOptions checkOptions;
+  if (!validateOptions(options) || !parseDefines(checkOptions))
     return ExitUsage;
 
   // --color=always/never (see translateColorOption), else a terminal test.
@@ -285,7 +343,7 @@ int main(int argc, char **argv) {
       diags.report(llvm::SMLoc::getFromPointer(text.data()),
                    diag::warn_empty_file);
     }
-    modules.push_back(checkModule(*module, diags));
+    modules.push_back(checkModule(*module, diags, checkOptions));
     asts.push_back(std::move(module));
   }
 
