@@ -4,10 +4,13 @@
 // deterministic, one escaping helper, named style constants, nodes before
 // edges. Each layer is a node with an HTML-like label (name, op and its
 // written attributes, output shape, parameters); each edge carries the shape
-// of the tensor it moves. Inputs are ellipses, outputs have a double border.
+// of the tensor it moves. Inputs are ellipses, outputs have a double border,
+// and each block call is a dashed cluster (nested calls nest).
 //
 //===----------------------------------------------------------------------===//
 #include "ReportRows.h"
+
+#include <functional>
 
 using namespace netc;
 using namespace netc::emit;
@@ -18,6 +21,7 @@ constexpr const char *InputColor = "#d9ead3";
 constexpr const char *LayerColor = "#f3f3f3";
 constexpr const char *OutputColor = "#fce5cd";
 constexpr const char *EdgeColor = "#555555";
+constexpr const char *ClusterColor = "#999999";
 } // namespace
 
 /// Escapes text for an HTML-like Graphviz label.
@@ -83,15 +87,46 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
      << "\", fontsize=10, fillcolor=\"" << LayerColor << "\"];\n";
   os << "  edge [fontname=\"" << FontName << "\", fontsize=9, color=\""
      << EdgeColor << "\"];\n";
+  // Nodes, each inside the cluster of its block call (clusters nest).
+  std::vector<std::vector<LayerId>> layersOfScope(g.scopes.size());
+  std::vector<std::vector<unsigned>> childrenOfScope(g.scopes.size());
+  std::vector<LayerId> topLevel;
+  std::vector<unsigned> topScopes;
   for (LayerId id = 0; id < g.layers.size(); ++id) {
+    int scope = g.layers[id].scope;
+    (scope < 0 ? topLevel : layersOfScope[scope]).push_back(id);
+  }
+  for (unsigned s = 0; s < g.scopes.size(); ++s)
+    (g.scopes[s].parent < 0 ? topScopes : childrenOfScope[g.scopes[s].parent])
+        .push_back(s);
+  auto emitNode = [&](LayerId id, unsigned indent) {
     const Layer &layer = g.layers[id];
-    os << "  n" << id << " [label=" << nodeLabel(g, id);
+    os.indent(indent) << "n" << id << " [label=" << nodeLabel(g, id);
     if (layer.op->family == OpFamily::Input)
       os << ", shape=ellipse, fillcolor=\"" << InputColor << "\"";
     else if (g.isOutput(id))
       os << ", peripheries=2, fillcolor=\"" << OutputColor << "\"";
     os << "];\n";
-  }
+  };
+  std::function<void(unsigned, unsigned)> emitCluster = [&](unsigned s,
+                                                           unsigned indent) {
+    const BlockScope &scope = g.scopes[s];
+    os.indent(indent) << "subgraph cluster_" << s << " {\n";
+    os.indent(indent + 2) << "label=<" << escapeHtml(scope.name) << " <i>("
+                          << escapeHtml(scope.block) << ")</i>>;\n";
+    os.indent(indent + 2) << "style=\"rounded,dashed\"; color=\""
+                          << ClusterColor << "\"; fontname=\"" << FontName
+                          << "\"; fontsize=10;\n";
+    for (LayerId id : layersOfScope[s])
+      emitNode(id, indent + 2);
+    for (unsigned child : childrenOfScope[s])
+      emitCluster(child, indent + 2);
+    os.indent(indent) << "}\n";
+  };
+  for (LayerId id : topLevel)
+    emitNode(id, 2);
+  for (unsigned s : topScopes)
+    emitCluster(s, 2);
   for (LayerId id = 0; id < g.layers.size(); ++id)
     for (LayerId in : g.layers[id].inputs)
       os << "  n" << in << " -> n" << id << " [label=\""
