@@ -312,10 +312,18 @@ std::string Elaborator::makeLayerName(llvm::StringRef opName, bool isResult) {
     base = f.statementTarget;
   else
     base = f.statementTarget + "_" + opName.str();
-  std::string local = base;
-  for (unsigned n = 1; !f.usedNames.insert(local).second; ++n)
-    local = base + "_" + std::to_string(n);
+  std::string local = uniqueLocalName(f, base);
   return f.prefix.empty() ? local : f.prefix + "." + local;
+}
+
+std::string Elaborator::uniqueLocalName(Frame &f, const std::string &base) {
+  unsigned &next = f.nextSuffix[base];
+  std::string local =
+      next == 0 ? base : base + "_" + std::to_string(next);
+  while (!f.usedNames.insert(local).second)
+    local = base + "_" + std::to_string(++next);
+  ++next;
+  return local;
 }
 
 Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
@@ -500,9 +508,7 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
                                                     : caller.statementTarget;
   for (int64_t i : caller.loopIndices)
     base += "." + std::to_string(i);
-  std::string local = base;
-  for (unsigned n = 1; !caller.usedNames.insert(local).second; ++n)
-    local = base + "_" + std::to_string(n);
+  std::string local = uniqueLocalName(caller, base);
   BlockScope scope;
   scope.name = caller.prefix.empty() ? local : caller.prefix + "." + local;
   scope.block = block.getName().name;

@@ -65,6 +65,8 @@ private:
     int scope = -1;
     /// Names of layers and scopes made in this frame.
     llvm::StringSet<> usedNames;
+    /// The next counter to try for each base name (so naming stays linear).
+    llvm::StringMap<unsigned> nextSuffix;
     /// The bound name(s) of the statement being run, joined with '_'.
     std::string statementTarget;
     /// Indices of the for loops running in this frame, outermost first.
@@ -115,6 +117,8 @@ private:
                   bool isResult);
   /// A layer name unique in the current frame, with the frame's prefix.
   std::string makeLayerName(llvm::StringRef op, bool isResult);
+  /// \p base, or base_1, base_2, ...: the first not yet used in the frame.
+  static std::string uniqueLocalName(Frame &frame, const std::string &base);
   /// Checks the layer and step limits; false (once reported) past them.
   bool withinLimits(llvm::SMRange where, bool addsLayer);
 
