@@ -166,8 +166,9 @@ bool VerifyDiagnosticConsumer::verify(llvm::raw_ostream &os, bool showColors) {
                            {}, {}, showColors);
   }
   if (expectations.empty() && !anyNoDiagnostics && ok) {
-    os << "error: no expectations found; write 'expected-no-diagnostics' "
-          "in a file that must check clean\n";
+    os << "netc: error: --verify-diagnostics found no expectations in the "
+          "input; write '# expected-no-diagnostics' in a file that must "
+          "check clean\n";
     ok = false;
   }
   return ok;

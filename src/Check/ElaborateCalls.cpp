@@ -40,6 +40,12 @@ Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
     return applyOp(*op, call.getRange(), std::move(bound), isResult);
   }
 
+  if (program.hasBrokenImport()) {
+    // Perhaps a block of the import that failed: no second error.
+    for (const ast::Argument &arg : call.getArgs())
+      evaluateArgument(*arg.value);
+    return Value::unknown();
+  }
   std::vector<std::string> names;
   for (const OpDef &candidate : getAllOps())
     if (candidate.callable)
@@ -183,6 +189,7 @@ bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
     numPositional += !arg.keyword;
   // concat(a, b, c): every positional argument is one of the tensors.
   std::vector<Value> variadicTensors;
+  std::vector<llvm::SMRange> variadicRanges;
   llvm::SMRange variadicRange;
 
   for (const ast::Argument &arg : call.getArgs()) {
@@ -223,10 +230,14 @@ bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
       Value value = evaluateArgument(*arg.value);
       // One tuple of tensors is the list itself: concat(parts).
       if (numPositional == 1 && value.isTuple())
-        for (const Value &e : value.getElements())
+        for (const Value &e : value.getElements()) {
           variadicTensors.push_back(e);
-      else
+          variadicRanges.push_back(arg.value->getRange());
+        }
+      else {
         variadicTensors.push_back(value);
+        variadicRanges.push_back(arg.value->getRange());
+      }
       variadicRange = variadicRange.isValid()
                           ? llvm::SMRange(variadicRange.Start,
                                           arg.value->getRange().End)
@@ -263,13 +274,14 @@ bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
   if (op.variadic) {
     const ArgSpec &spec = op.args[0];
     bool allTensors = !variadicTensors.empty();
-    for (const Value &v : variadicTensors) {
+    for (size_t i = 0; i < variadicTensors.size(); ++i) {
+      const Value &v = variadicTensors[i];
       if (v.isUnknown())
         ok = false;
       else if (!v.isTensor()) {
-        diags.report(variadicRange.Start, diag::err_arg_type, spec.name,
+        diags.report(variadicRanges[i].Start, diag::err_arg_type, spec.name,
                      op.name, "tensors", v.describeKind())
-            .range(variadicRange);
+            .range(variadicRanges[i]);
         ok = allTensors = false;
         break;
       }
@@ -373,9 +385,20 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
   }
 
   std::vector<Value> results;
+  // a, b = split(x, ...): each output takes its own bound name.
+  const std::vector<std::string> &targets = frame().statementTargets;
+  bool namedOutputs = isResult && op.inferOutputs && targets.size() > 1 &&
+                      targets.size() == types.size();
   for (size_t i = 0; i < types.size(); ++i) {
     Layer layer;
-    layer.name = makeLayerName(op.name, isResult && types.size() == 1);
+    if (namedOutputs) {
+      std::string saved = frame().statementTarget;
+      frame().statementTarget = targets[i];
+      layer.name = makeLayerName(op.name, true);
+      frame().statementTarget = saved;
+    } else {
+      layer.name = makeLayerName(op.name, isResult && !op.inferOutputs);
+    }
     layer.op = &op;
     layer.inputs = inputs;
     for (unsigned a = 0; a < op.args.size(); ++a)
@@ -391,11 +414,13 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
     layer.scope = frame().scope;
     LayerId id = graph.layers.size();
     graph.layers.push_back(std::move(layer));
-    sourceNames.push_back(isResult ? frame().statementTarget : op.name);
+    sourceNames.push_back(namedOutputs ? targets[i]
+                          : isResult   ? frame().statementTarget
+                                       : op.name);
     results.push_back(Value::tensor(id));
   }
-  return results.size() == 1 ? results.front()
-                             : Value::tuple(std::move(results));
+  // Ops with several outputs always give a tuple, even of one part.
+  return op.inferOutputs ? Value::tuple(std::move(results)) : results.front();
 }
 
 Value Elaborator::callBlock(const ast::BlockDecl &block,
@@ -414,6 +439,7 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
   llvm::ArrayRef<ast::Parameter> params = block.getParams();
   std::vector<std::optional<Binding>> bound(params.size());
   bool ok = true;
+  bool reportedUnknownKeyword = false;
   unsigned nextPositional = 0;
   auto signature = [&]() {
     std::string s = block.getName().name + "(";
@@ -447,6 +473,7 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
                     signature());
         evaluateArgument(*arg.value);
         ok = false;
+        reportedUnknownKeyword = true;
         continue;
       }
     } else {
@@ -481,6 +508,9 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
     if (bound[i])
       continue;
     if (!params[i].defaultValue) {
+      ok = false;
+      if (reportedUnknownKeyword)
+        continue; // the misspelt keyword was probably this one
       diags.report(call.getLoc(), diag::err_missing_arg,
                    "block '" + block.getName().name + "'", params[i].name.name)
           .range(call.getRange())
@@ -524,20 +554,29 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
   for (size_t i = 0; i < params.size(); ++i)
     callee_frame.locals[params[i].name.name] = *bound[i];
   frames.push_back(std::move(callee_frame));
+  size_t firstLayer = graph.layers.size();
   diags.pushContext(call.getLoc(), diag::note_in_block_call,
                     block.getName().name);
   runBody(block.getBody());
   diags.popContext();
   Frame finished = std::move(frames.back());
   frames.pop_back();
-  (void)isResult;
   if (!finished.returned) {
     if (!limitReported)
       diags.report(block.getName().range.Start, diag::err_block_no_return,
                    block.getName().name)
           .range(block.getName().range)
           .note(call.getLoc(), diag::note_in_block_call, block.getName().name);
+    // Its layers are not "unused": the missing return is the mistake.
+    for (size_t id = firstLayer; id < graph.layers.size(); ++id)
+      ++graph.layers[id].numUsers;
     return Value::unknown();
   }
-  return finished.returnValue;
+  // An unused result is the caller's business: warn at the call.
+  const Value &result = finished.returnValue;
+  if (isResult && result.isTensor() && !frame().statementTarget.empty() &&
+      result.getTensor() >= firstLayer)
+    boundAtCall[result.getTensor()] = {frame().statementTarget,
+                                       call.getRange()};
+  return result;
 }

@@ -56,15 +56,16 @@ Value Elaborator::evaluate(const ast::Expr &expr, bool isResult) {
 
 Value Elaborator::evaluateArgument(const ast::Expr &expr) {
   Value value = evaluate(expr, /*isResult=*/false);
-  std::function<void(const Value &)> markUsed = [&](const Value &v) {
-    if (v.isTensor())
-      ++graph.layers[v.getTensor()].numUsers;
-    else if (v.isTuple())
-      for (const Value &e : v.getElements())
-        markUsed(e);
-  };
   markUsed(value);
   return value;
+}
+
+void Elaborator::markUsed(const Value &value) {
+  if (value.isTensor())
+    ++graph.layers[value.getTensor()].numUsers;
+  else if (value.isTuple())
+    for (const Value &e : value.getElements())
+      markUsed(e);
 }
 
 Value Elaborator::evaluateConst(ConstEntry &entry, const ast::NameExpr &use) {
@@ -103,6 +104,20 @@ Value Elaborator::evaluateName(const ast::NameExpr &name) {
         .range(name.getRange());
     return Value::unknown();
   }
+  if (program.hasBrokenImport())
+    return Value::unknown(); // perhaps defined by the import that failed
+  // Defined in a caller? Blocks do not see their callers' names.
+  if (frame().block)
+    for (auto it = frames.rbegin() + 1; it != frames.rend(); ++it) {
+      auto outer = it->locals.find(name.getName());
+      if (outer == it->locals.end())
+        continue;
+      diags.report(name.getLoc(), diag::err_undefined_name, name.getName())
+          .range(name.getRange())
+          .note(outer->second.range.Start, diag::note_block_scope,
+                name.getName());
+      return Value::unknown();
+    }
   std::vector<std::string> candidates;
   for (const auto &entry : frame().locals)
     candidates.push_back(entry.getKey().str());
@@ -138,7 +153,8 @@ Value Elaborator::evaluateUnary(const ast::UnaryExpr &unary) {
   if (operand.isInt()) {
     if (auto negated = checkedSub(0, operand.getInt()))
       return Value::integer(*negated);
-    diags.report(unary.getLoc(), diag::err_overflow, "-" + operand.str())
+    diags.report(unary.getLoc(), diag::err_overflow,
+                 "the value of -(" + operand.str() + ")")
         .range(unary.getRange());
     return Value::unknown();
   }
@@ -325,6 +341,7 @@ Value Elaborator::evaluateMember(const ast::MemberExpr &member) {
   diags.report(member.getMember().range.Start, diag::err_unknown_member,
                base.describeKind(), member.getMember().name)
       .range(member.getMember().range);
+  markUsed(base);
   return Value::unknown();
 }
 
@@ -336,20 +353,23 @@ Value Elaborator::evaluateIndex(const ast::IndexExpr &index) {
   if (!base.isTuple()) {
     diags.report(index.getLoc(), diag::err_index_type, base.describeKind())
         .range(index.getRange());
+    markUsed(base);
     return Value::unknown();
   }
   if (!position.isInt()) {
-    diags.report(index.getIndex().getLoc(), diag::err_arg_type, "index",
-                 "[]", "an integer", position.describeKind())
+    diags.report(index.getIndex().getLoc(), diag::err_index_not_integer,
+                 position.describeKind())
         .range(index.getIndex().getRange());
+    markUsed(base);
     return Value::unknown();
   }
   int64_t size = base.getElements().size();
   int64_t i = position.getInt();
   if (i < -size || i >= size) {
     diags.report(index.getIndex().getLoc(), diag::err_index_out_of_range, i,
-                 size)
+                 size, size == 1 ? "" : "s")
         .range(index.getIndex().getRange());
+    markUsed(base);
     return Value::unknown();
   }
   return base.getElements()[i < 0 ? i + size : i];
@@ -387,9 +407,7 @@ std::optional<Value> Elaborator::evaluateBuiltin(const ast::CallExpr &call) {
   // min/max of two or more numbers, or of one tuple of numbers.
   if (args.size() == 1 && args[0].isTuple())
     args = args[0].getElements();
-  bool numbers = args.size() >= 2 || (args.size() == 1 && !call.getArgs().empty() &&
-                                      call.getArgs().size() == 1 &&
-                                      !args.empty());
+  bool numbers = args.size() >= 2;
   for (const Value &v : args)
     numbers &= v.isInt() || v.isFloat();
   if (!numbers || args.empty()) {

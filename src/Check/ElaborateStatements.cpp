@@ -12,6 +12,8 @@
 
 #include "llvm/Support/Casting.h"
 
+#include <algorithm>
+
 using namespace netc;
 using namespace netc::check;
 
@@ -21,41 +23,65 @@ CheckedModule netc::checkModule(const ast::Module &module,
   CheckedModule result;
   Program program(module, diags, options);
   std::vector<bool> definesUsed(options.defines.size(), false);
+  unsigned errorsBefore = diags.getNumErrors();
+  Elaborator(program, nullptr, diags, options, definesUsed).evaluateConsts();
+  bool constsClean = diags.getNumErrors() == errorsBefore;
   for (const auto &network : module.getNetworks()) {
     if (program.findNetwork(network->getName().name) != network.get())
       continue; // defined twice; reported by Program
-    unsigned errorsBefore = diags.getNumErrors();
+    errorsBefore = diags.getNumErrors();
     result.graphs.push_back(
-        Elaborator(program, *network, diags, options, definesUsed).run());
-    result.clean.push_back(diags.getNumErrors() == errorsBefore);
+        Elaborator(program, network.get(), diags, options, definesUsed).run());
+    result.clean.push_back(constsClean &&
+                           diags.getNumErrors() == errorsBefore);
   }
   // A -D that matches no parameter is a typo worth an error.
-  for (size_t i = 0; i < options.defines.size(); ++i)
-    if (!definesUsed[i] && !module.getNetworks().empty())
-      diags.report(llvm::SMLoc(), diag::err_unknown_define,
-                   options.defines[i].first);
+  std::vector<std::string> paramNames;
+  for (const auto &network : module.getNetworks())
+    for (const ast::Parameter &param : network->getParams())
+      paramNames.push_back(param.name.name);
+  for (size_t i = 0; i < options.defines.size(); ++i) {
+    if (definesUsed[i] || module.getNetworks().empty())
+      continue;
+    const std::string &name = options.defines[i].first;
+    if (auto suggestion = findClosest(name, paramNames))
+      diags.report(llvm::SMLoc(), diag::err_unknown_define_suggest, name,
+                   *suggestion);
+    else
+      diags.report(llvm::SMLoc(), diag::err_unknown_define, name);
+  }
   return result;
 }
 
 Graph Elaborator::run() {
-  graph.name = network.getName().name;
-  graph.range = network.getName().range;
+  graph.name = network->getName().name;
+  graph.range = network->getName().range;
   frames.emplace_back();
   bindParameters();
-  runBody(network.getBody());
+  runBody(network->getBody());
   warnUnused();
   return std::move(graph);
 }
 
+void Elaborator::evaluateConsts() {
+  std::vector<std::pair<const char *, ConstEntry *>> entries;
+  for (auto &entry : program.getConsts())
+    entries.push_back(
+        {entry.second.decl->name.range.Start.getPointer(), &entry.second});
+  std::sort(entries.begin(), entries.end(),
+            [](const auto &a, const auto &b) { return a.first < b.first; });
+  frames.emplace_back();
+  for (auto &[position, entry] : entries) {
+    ast::NameExpr use(entry->decl->name.name, entry->decl->name.range);
+    evaluateConst(*entry, use);
+  }
+}
+
 void Elaborator::bindParameters() {
-  llvm::StringSet<> seen;
-  for (const ast::Parameter &param : network.getParams()) {
+  for (const ast::Parameter &param : network->getParams()) {
     const ast::Identifier &name = param.name;
-    if (!seen.insert(name.name).second) {
-      diags.report(name.range.Start, diag::err_param_duplicate, name.name)
-          .range(name.range);
-      continue;
-    }
+    if (frame().locals.count(name.name))
+      continue; // declared twice; reported by Program
     Value value;
     bool defined = false;
     for (size_t i = 0; i < options.defines.size(); ++i)
@@ -89,6 +115,7 @@ void Elaborator::runStatement(const ast::Stmt &stmt) {
   if (!withinLimits(stmt.getRange(), /*addsLayer=*/false))
     return;
   frame().statementTarget.clear();
+  frame().statementTargets.clear();
   switch (stmt.getKind()) {
   case ast::Stmt::Kind::Input:
     return runInput(llvm::cast<ast::InputStmt>(stmt));
@@ -123,6 +150,9 @@ void Elaborator::runAssign(const ast::AssignStmt &assign) {
   for (const ast::Identifier &t : targets)
     joined += (joined.empty() ? "" : "_") + t.name;
   frame().statementTarget = joined;
+  frame().statementTargets.clear();
+  for (const ast::Identifier &t : targets)
+    frame().statementTargets.push_back(t.name);
   Value value = evaluate(assign.getValue(), /*isResult=*/true);
   if (targets.size() == 1) {
     frame().locals[targets[0].name] = Binding{value, targets[0].range};
@@ -131,14 +161,15 @@ void Elaborator::runAssign(const ast::AssignStmt &assign) {
   // a, b = expr: the value must be a tuple of as many elements.
   if (!value.isUnknown() &&
       (!value.isTuple() || value.getElements().size() != targets.size())) {
-    std::string what = value.isTuple() ? "a tuple of " +
-                                             std::to_string(
-                                                 value.getElements().size()) +
-                                             " values"
-                                       : value.describeKind();
+    size_t count = value.isTuple() ? value.getElements().size() : 0;
+    std::string what = value.isTuple()
+                           ? "a tuple of " + std::to_string(count) +
+                                 (count == 1 ? " value" : " values")
+                           : value.describeKind();
     diags.report(assign.getValue().getLoc(), diag::err_unpack_count, what,
                  targets.size())
         .range(assign.getValue().getRange());
+    markUsed(value);
     value = Value::unknown();
   }
   for (size_t i = 0; i < targets.size(); ++i)
@@ -155,6 +186,7 @@ void Elaborator::runIf(const ast::IfStmt &ifStmt) {
     diags.report(ifStmt.getCondition().getLoc(), diag::err_condition_type,
                  condition.describeKind())
         .range(ifStmt.getCondition().getRange());
+    markUsed(condition);
     return;
   }
   runBody(condition.getBool() ? ifStmt.getThenBody() : ifStmt.getElseBody());
@@ -172,6 +204,7 @@ void Elaborator::runFor(const ast::ForStmt &forStmt) {
     } else if (!value.isInt()) {
       diags.report(expr.getLoc(), diag::err_loop_bound, value.describeKind())
           .range(expr.getRange());
+      markUsed(value);
       ok = false;
     }
   }
@@ -299,6 +332,7 @@ void Elaborator::runOutput(const ast::OutputStmt &output) {
   Value value;
   if (const ast::Expr *expr = output.getValue()) {
     frame().statementTarget = name.name;
+    frame().statementTargets = {name.name};
     value = evaluate(*expr, /*isResult=*/true);
     frame().locals[name.name] = Binding{value, name.range};
   } else {
@@ -360,12 +394,26 @@ void Elaborator::warnUnused() {
       diags.report(layer.range.Start, diag::warn_unused_input, sourceNames[id])
           .range(layer.range);
     } else if (hasOutputs) {
+      auto atCall = boundAtCall.find(id);
+      if (atCall != boundAtCall.end()) {
+        // A block's result that its caller bound and then never used.
+        diags.report(atCall->second.second.Start, diag::warn_unused_value,
+                     atCall->second.first)
+            .range(atCall->second.second);
+        continue;
+      }
+      const std::string &bound = sourceNames[id];
+      std::string local = llvm::StringRef(layer.name).rsplit('.').second.str();
+      if (local.empty())
+        local = layer.name;
       auto builder =
-          sourceNames[id].empty()
+          bound.empty()
               ? diags.report(layer.range.Start, diag::warn_unused_result,
                              layer.op->name + "(...)")
-              : diags.report(layer.range.Start, diag::warn_unused_value,
-                             sourceNames[id]);
+          : bound == local
+              ? diags.report(layer.range.Start, diag::warn_unused_value, bound)
+              : diags.report(layer.range.Start, diag::warn_unused_value_layer,
+                             bound, layer.name);
       builder.range(layer.range);
       addScopeNotes(builder, layer.scope);
     }

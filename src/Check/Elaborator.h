@@ -18,6 +18,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <map>
+
 namespace netc::check {
 
 /// Expands one network into its graph. The algorithm:
@@ -39,7 +41,7 @@ namespace netc::check {
 ///   5. finally, warn about unused inputs and values and missing outputs.
 class Elaborator {
 public:
-  Elaborator(Program &program, const ast::Network &network,
+  Elaborator(Program &program, const ast::Network *network,
              DiagnosticEngine &diags, const CheckOptions &options,
              std::vector<bool> &definesUsed)
       : program(program), network(network), diags(diags), options(options),
@@ -47,6 +49,9 @@ public:
 
   /// Runs the expansion; returns the (possibly partial) graph.
   Graph run();
+  /// Evaluates every const of the program (in source order), so that a
+  /// mistake in one is reported even if nothing uses it.
+  void evaluateConsts();
 
 private:
   /// A name binding.
@@ -69,6 +74,8 @@ private:
     llvm::StringMap<unsigned> nextSuffix;
     /// The bound name(s) of the statement being run, joined with '_'.
     std::string statementTarget;
+    /// The bound names of the statement being run, one per target.
+    std::vector<std::string> statementTargets;
     /// Indices of the for loops running in this frame, outermost first.
     std::vector<int64_t> loopIndices;
     bool returned = false;
@@ -103,6 +110,8 @@ private:
   /// Evaluates a call argument and counts the tensors in it as used (even if
   /// the call then fails, so that no "never used" warning follows an error).
   Value evaluateArgument(const ast::Expr &expr);
+  /// Counts the tensors in \p value as used.
+  void markUsed(const Value &value);
 
   // ElaborateCalls.cpp
   Value evaluateCall(const ast::CallExpr &call, bool isResult);
@@ -127,7 +136,7 @@ private:
   bool inConstContext() const { return constDepth > 0; }
 
   Program &program;
-  const ast::Network &network;
+  const ast::Network *network;
   DiagnosticEngine &diags;
   const CheckOptions &options;
   std::vector<bool> &definesUsed;
@@ -136,6 +145,9 @@ private:
   /// The name to use in "never used" warnings, per layer ("" for a bare
   /// expression statement).
   std::vector<std::string> sourceNames;
+  /// For a block's result bound by its caller: the caller's name and call,
+  /// where an "unused" warning belongs (keyed by layer).
+  std::map<LayerId, std::pair<std::string, llvm::SMRange>> boundAtCall;
   int constDepth = 0;
   int64_t steps = 0;
   bool limitReported = false;

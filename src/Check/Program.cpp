@@ -4,6 +4,9 @@
 #include "netc/Ops/OpRegistry.h"
 #include "netc/Parse/Parser.h"
 
+#include <functional>
+
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -42,24 +45,74 @@ bool Program::declare(llvm::StringRef kind, const ast::Identifier &name) {
   return false;
 }
 
-void Program::addModule(const ast::Module &module) {
-  for (const ast::ConstDecl &c : module.getConsts())
-    if (declare("const", c.name))
-      consts[c.name.name] = ConstEntry{&c};
-  for (const auto &block : module.getBlocks()) {
-    const ast::Identifier &name = block->getName();
-    if (lookupOp(name.name) || isBuiltinName(name.name)) {
-      diags.report(name.range.Start, diag::err_block_shadows_op, name.name,
-                   lookupOp(name.name) ? "layer" : "function")
+/// Checks a block's or network's parameter list: no name twice, and no
+/// required parameter after one with a default.
+static void checkParameters(const ast::Callable &callable,
+                            DiagnosticEngine &diags) {
+  llvm::StringMap<llvm::SMRange> seen;
+  const ast::Parameter *firstDefault = nullptr;
+  for (const ast::Parameter &param : callable.getParams()) {
+    const ast::Identifier &name = param.name;
+    auto [it, inserted] = seen.try_emplace(name.name, name.range);
+    if (!inserted)
+      diags.report(name.range.Start, diag::err_param_duplicate, name.name)
+          .range(name.range)
+          .note(it->second.Start, diag::note_previous_definition, name.name);
+    if (param.defaultValue && !firstDefault)
+      firstDefault = &param;
+    else if (!param.defaultValue && firstDefault)
+      diags.report(name.range.Start, diag::err_required_after_default,
+                   name.name)
           .range(name.range);
-      continue;
-    }
-    if (declare("block", name))
-      blocks[name.name] = block.get();
   }
+}
+
+void Program::addModule(const ast::Module &module) {
+  // Declare in source order, so that a second definition is the one
+  // reported, whatever its kind.
+  struct Decl {
+    const char *position;
+    std::function<void()> declare;
+  };
+  std::vector<Decl> decls;
+  for (const ast::ConstDecl &c : module.getConsts())
+    decls.push_back({c.name.range.Start.getPointer(), [this, &c] {
+                       if (lookupOp(c.name.name) || isBuiltinName(c.name.name))
+                         diags.report(c.name.range.Start,
+                                      diag::err_block_shadows_op,
+                                      c.name.name, "layer or function")
+                             .range(c.name.range);
+                       else if (declare("const", c.name))
+                         consts[c.name.name] = ConstEntry{&c};
+                     }});
+  for (const auto &block : module.getBlocks())
+    decls.push_back({block->getName().range.Start.getPointer(),
+                     [this, b = block.get()] {
+                       const ast::Identifier &name = b->getName();
+                       checkParameters(*b, diags);
+                       if (lookupOp(name.name) || isBuiltinName(name.name)) {
+                         diags.report(name.range.Start,
+                                      diag::err_block_shadows_op, name.name,
+                                      lookupOp(name.name) ? "layer"
+                                                          : "function")
+                             .range(name.range);
+                         return;
+                       }
+                       if (declare("block", name))
+                         blocks[name.name] = b;
+                     }});
   for (const auto &network : module.getNetworks())
-    if (declare("network", network->getName()))
-      networks[network->getName().name] = network.get();
+    decls.push_back({network->getName().range.Start.getPointer(),
+                     [this, n = network.get()] {
+                       checkParameters(*n, diags);
+                       if (declare("network", n->getName()))
+                         networks[n->getName().name] = n;
+                     }});
+  std::sort(decls.begin(), decls.end(), [](const Decl &a, const Decl &b) {
+    return a.position < b.position;
+  });
+  for (Decl &d : decls)
+    d.declare();
 }
 
 void Program::loadImports(const ast::Module &module,
@@ -97,17 +150,23 @@ void Program::loadImports(const ast::Module &module,
     auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                               /*RequiresNullTerminator=*/true);
     if (!buffer) {
+      std::string reason = buffer.getError().message();
+      if (!reason.empty())
+        reason[0] = llvm::toLower(reason[0]);
       diags.report(import.range.Start, diag::err_import_not_found, import.path,
-                   buffer.getError().message())
+                   reason)
           .range(import.range);
+      brokenImport = true;
       continue;
     }
     unsigned id = sm.AddNewSourceBuffer(std::move(*buffer), import.range.Start);
     loadedFiles[path] = id;
     std::unique_ptr<ast::Module> parsed =
         parseModule(id, diags, options.parseLimits);
-    if (!parsed)
+    if (!parsed) {
+      brokenImport = true; // its names are unknown: stay quiet about them
       continue;
+    }
     importStack.push_back(id);
     loadImports(*parsed, importStack);
     importStack.pop_back();

@@ -38,6 +38,11 @@ public:
   const ast::Network *findNetwork(llvm::StringRef name) const;
   /// Every block name (for suggestions).
   std::vector<std::string> getBlockNames() const;
+  /// True when an import could not be read or parsed: names it would have
+  /// defined are then unknown, and saying so again would only repeat it.
+  bool hasBrokenImport() const { return brokenImport; }
+  /// Every const entry (to evaluate them all).
+  llvm::StringMap<ConstEntry> &getConsts() { return consts; }
 
 private:
   void addModule(const ast::Module &module);
@@ -57,6 +62,7 @@ private:
   llvm::StringMap<const ast::Network *> networks;
   /// Where each global name was defined.
   llvm::StringMap<llvm::SMRange> definitions;
+  bool brokenImport = false;
 };
 
 } // namespace netc::check

@@ -10,9 +10,23 @@
 #include "llvm/Support/JSON.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace netc;
 using namespace netc::emit;
+
+/// Writes a double with the fewest digits that read back the same number
+/// (0.77, not 0.77000000000000002).
+static void writeNumber(llvm::json::OStream &j, double value) {
+  char buffer[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+    if (std::strtod(buffer, nullptr) == value)
+      break;
+  }
+  j.rawValue([&](llvm::raw_ostream &os) { os << buffer; });
+}
 
 static void writeValue(llvm::json::OStream &j, const Value &v) {
   switch (v.getKind()) {
@@ -20,7 +34,7 @@ static void writeValue(llvm::json::OStream &j, const Value &v) {
     j.value(v.getInt());
     return;
   case Value::Kind::Float:
-    j.value(v.getFloat());
+    writeNumber(j, v.getFloat());
     return;
   case Value::Kind::Bool:
     j.value(v.getBool());
@@ -48,12 +62,11 @@ static void writeShape(llvm::json::OStream &j, const TensorType &type) {
   j.attribute("dtype", getDTypeName(type.dtype));
 }
 
-static void writeTerms(llvm::json::OStream &j,
-                       const std::vector<MemoryTerm> &terms, int64_t total) {
-  for (const MemoryTerm &t : terms)
-    j.attribute(t.id + "_bytes", t.bytes);
+static void writeTotal(llvm::json::OStream &j, int64_t total) {
   j.attribute("total_bytes", total);
-  j.attribute("total_mib", std::round(toMiB(total) * 100) / 100);
+  j.attributeBegin("total_mib");
+  writeNumber(j, std::round(toMiB(total) * 100) / 100);
+  j.attributeEnd();
 }
 
 static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
@@ -115,11 +128,19 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
       j.attribute("dtype", getDTypeName(report.dtype));
       j.attribute("bytes_per_element", m.inputs.bytesPerElement);
       j.attribute("activation_bytes_per_sample", m.activationBytesPerSample);
+      // Every term is always present (0 when a network has no buffers).
       j.attributeObject("training", [&] {
-        writeTerms(j, getTrainingTerms(m), m.trainingTotalBytes);
+        j.attribute("parameters_bytes", m.trainingParamBytes);
+        j.attribute("buffers_bytes", m.trainingBufferBytes);
+        j.attribute("activations_bytes", m.trainingActivationBytes);
+        j.attribute("input_bytes", m.trainingInputBytes);
+        writeTotal(j, m.trainingTotalBytes);
       });
       j.attributeObject("inference", [&] {
-        writeTerms(j, getInferenceTerms(m), m.inferenceTotalBytes);
+        j.attribute("parameters_bytes", m.inferenceParamBytes);
+        j.attribute("buffers_bytes", m.inferenceBufferBytes);
+        j.attribute("activations_bytes", m.inferenceActivationBytes);
+        writeTotal(j, m.inferenceTotalBytes);
       });
     });
   });

@@ -1,8 +1,8 @@
 //===- Resize.cpp - zero padding and upsampling ---------------------------===//
 //
-// zero_pad2d(x, pad): pad is one integer (all sides), (h, w) (top and bottom
-// by h, left and right by w) or (left, right, top, bottom) as
-// torch.nn.ZeroPad2d. upsample(x, scale): nearest or bilinear, each spatial
+// zero_pad2d(x, pad): pad is one integer (all sides) or (left, right, top,
+// bottom) as torch.nn.ZeroPad2d. A pair is rejected: PyTorch pads only the
+// width with it, Keras both axes, and a silent guess would be wrong for one. upsample(x, scale): nearest or bilinear, each spatial
 // axis times its integer scale.
 //
 //===----------------------------------------------------------------------===//
@@ -21,9 +21,6 @@ static std::optional<TensorType> inferZeroPad2dShape(OpContext &ctx) {
   int64_t left, right, top, bottom;
   if (pad.isInt()) {
     left = right = top = bottom = pad.getInt();
-  } else if (pad.getElements().size() == 2) {
-    top = bottom = pad.getElements()[0].getInt();
-    left = right = pad.getElements()[1].getInt();
   } else if (pad.getElements().size() == 4) {
     left = pad.getElements()[0].getInt();
     right = pad.getElements()[1].getInt();
@@ -31,8 +28,13 @@ static std::optional<TensorType> inferZeroPad2dShape(OpContext &ctx) {
     bottom = pad.getElements()[3].getInt();
   } else {
     ctx.errorAtArg("pad", diag::err_arg_value, "pad", ctx.getOpName(),
-                   "must be one integer, (h, w) or (left, right, top, "
-                   "bottom), got " + pad.str());
+                   "must be one integer or (left, right, top, bottom) as "
+                   "torch.nn.ZeroPad2d takes it, got " +
+                       pad.str() +
+                       (pad.getElements().size() == 2
+                            ? " (a pair is ambiguous: PyTorch pads only the "
+                              "width with it, Keras height and width)"
+                            : ""));
     return std::nullopt;
   }
   auto h = checkedAdd(in.dims[1], top);

@@ -235,7 +235,9 @@ ast::ExprPtr ASTBuilder::buildFloatLiteral(antlr4::Token *token,
                  spelling.end());
   errno = 0;
   double value = std::strtod(spelling.c_str(), nullptr);
-  if (errno == ERANGE && std::isinf(value)) {
+  // Out of range either way: too large (inf) or too small to be told
+  // from zero.
+  if (errno == ERANGE && (std::isinf(value) || value == 0)) {
     diags.report(range.Start, diag::err_float_invalid,
                  abbreviate(token->getText()))
         .range(range);

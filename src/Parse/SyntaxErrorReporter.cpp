@@ -218,6 +218,9 @@ bool SyntaxErrorReporter::shouldSuppress(antlr4::Parser &parser,
                                          antlr4::Token &offending) {
   if (lastErrorToken == static_cast<size_t>(-1))
     return false;
+  // After a mistake, running out of file is almost always its echo.
+  if (offending.getType() == antlr4::Token::EOF)
+    return true;
   if (offending.getLine() == lastErrorLine)
     return true;
   antlr4::TokenStream *tokens = parser.getTokenStream();
@@ -259,6 +262,25 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
 
   antlr4::misc::IntervalSet expected = parser->getExpectedTokens();
   size_t type = offending->getType();
+
+  // `import`, `const`, `block` and `network` inside a body.
+  if ((type == NetcParser::IMPORT || type == NetcParser::CONST ||
+       type == NetcParser::BLOCK || type == NetcParser::NETWORK) &&
+      !dynamic_cast<NetcParser::FileContext *>(parser->getContext())) {
+    diags.report(range.Start, diag::err_top_level_only, offending->getText())
+        .range(range);
+    return;
+  }
+  // A header whose '{' went on the next line.
+  if (type == NetcParser::NEWLINE && has(expected, NetcParser::LBRACE)) {
+    // Right after the header's last token (before any comment).
+    size_t index = offending->getTokenIndex();
+    antlr4::Token *last =
+        index > 0 ? parser->getTokenStream()->get(index - 1) : offending;
+    llvm::SMLoc at = text.getLoc(last->getStopIndex() + 1);
+    diags.report(at, diag::err_brace_on_next_line);
+    return;
+  }
 
   // A keyword where a name belongs: `input input: [3]`.
   if (isKeyword(type) && has(expected, NetcParser::IDENT) &&

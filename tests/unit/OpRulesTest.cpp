@@ -458,7 +458,8 @@ const ShapeCase ActivationCases[] = {
 };
 const ShapeCase ResizeCases[] = {
     {"ZeroPad2dInt", "[3, 5, 6]", "zero_pad2d(x, 2)", {3, 9, 10}, 0, 0},
-    {"ZeroPad2dHW", "[3, 5, 6]", "zero_pad2d(x, (1, 3))", {3, 7, 12}, 0, 0},
+    {"ZeroPad2dSymmetricAsFour", "[3, 5, 6]", "zero_pad2d(x, (3, 3, 1, 1))",
+     {3, 7, 12}, 0, 0},
     {"ZeroPad2dLRTB", "[3, 5, 6]",
      "zero_pad2d(x, (1, 2, 3, 4))", {3, 12, 9}, 0, 0},
     {"ZeroPad2dLRTBAsym", "[3, 5, 6]",

@@ -24,6 +24,7 @@
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
 
@@ -178,11 +179,18 @@ static bool writeOutput(llvm::StringRef text) {
     llvm::outs().flush();
     return true;
   }
+  llvm::StringRef directory = llvm::sys::path::parent_path(outputFile);
+  if (!directory.empty() && !llvm::sys::fs::is_directory(directory)) {
+    reportToolError("cannot write '" + outputFile + "': the directory '" +
+                    directory + "' does not exist");
+    return false;
+  }
   llvm::Error error = llvm::writeFileAtomically(
       outputFile + ".tmp%%%%%%", outputFile, text);
   if (error) {
+    llvm::consumeError(std::move(error));
     reportToolError("cannot write '" + outputFile +
-                    "': " + llvm::toString(std::move(error)));
+                    "': no permission, or the disk is full");
     return false;
   }
   return true;
@@ -299,6 +307,14 @@ static std::vector<const char *> translateColorOption(int argc, char **argv) {
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   std::vector<const char *> args = translateColorOption(argc, argv);
+  // LLVM's own --color option: list it with netc's diagnostic options.
+  auto &registered = cl::getRegisteredOptions();
+  if (registered.count("color")) {
+    cl::Option *color = registered["color"];
+    color->addCategory(diagnosticCategory);
+    color->setDescription("Colour diagnostics: --color=auto (on a terminal, "
+                          "the default), always or never");
+  }
   cl::HideUnrelatedOptions({&inputCategory, &outputCategory, &memoryCategory,
                             &diagnosticCategory});
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
