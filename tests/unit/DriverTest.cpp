@@ -223,6 +223,51 @@ TEST_F(DriverTest, VerifyDiagnosticsPassesAndFails) {
       << r.err;
 }
 
+TEST_F(DriverTest, DefinesSetParametersAndTyposAreCaught) {
+  std::string file = write("p.net", "network N(size=8) {\n"
+                                    "  input x: [3, size, size]\n"
+                                    "  output y = relu(x)\n}\n");
+  NetcRun set = run({"-D", "size=16", file});
+  EXPECT_EQ(set.status, 0) << set.err;
+  EXPECT_NE(set.out.find("input x: [3, 16, 16]"), std::string::npos)
+      << set.out;
+  NetcRun typo = run({"-D", "sise=16", file});
+  EXPECT_EQ(typo.status, 1);
+  EXPECT_NE(typo.err.find("netc: error: -D sise: no network in the input "
+                          "has a parameter named 'sise'; did you mean "
+                          "'size'?"),
+            std::string::npos)
+      << typo.err;
+  NetcRun bad = run({"-D", "size", file});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("-D expects name=value"), std::string::npos);
+}
+
+TEST_F(DriverTest, DepthCollapsesBlockCalls) {
+  std::string file = write("b.net", "block cbr(x, c) {\n"
+                                    "  return x |> conv2d(c, kernel=3) |> "
+                                    "batchnorm |> relu\n}\n"
+                                    "network N {\n  input x: [3, 8, 8]\n"
+                                    "  a = cbr(x, 4)\n  output y = cbr(a, 8)\n}\n");
+  NetcRun full = run({file});
+  EXPECT_NE(full.out.find("a.conv2d"), std::string::npos) << full.out;
+  NetcRun collapsed = run({"--depth", "1", file});
+  EXPECT_EQ(collapsed.status, 0) << collapsed.err;
+  EXPECT_EQ(collapsed.out.find("a.conv2d"), std::string::npos);
+  // conv2d 4*3*9+4 = 112 plus batchnorm 8: one row for the call.
+  bool found = false;
+  llvm::SmallVector<llvm::StringRef, 32> lines;
+  llvm::StringRef(collapsed.out).split(lines, '\n');
+  for (llvm::StringRef line : lines) {
+    llvm::SmallVector<llvm::StringRef, 8> cells;
+    line.split(cells, ' ', -1, /*KeepEmpty=*/false);
+    // "a", "cbr", "[4,", "6,", "6]", "120", ...
+    if (cells.size() >= 6 && cells[0] == "a" && cells[1] == "cbr")
+      found = cells[5] == "120";
+  }
+  EXPECT_TRUE(found) << collapsed.out;
+}
+
 TEST_F(DriverTest, VersionAndHelp) {
   NetcRun v = run({"--version"});
   EXPECT_EQ(v.status, 0);

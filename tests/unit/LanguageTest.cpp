@@ -305,4 +305,21 @@ TEST_F(ImportTest, CyclesAndMissingFilesAreErrors) {
       << c->diagnostics;
 }
 
+TEST_F(ImportTest, ImportDepthIsLimited) {
+  // f0 imports f1 imports ... f69: deeper than the limit of 64.
+  for (int i = 0; i < 70; ++i)
+    write("f" + std::to_string(i) + ".net",
+          "import \"f" + std::to_string(i + 1) + ".net\"\n");
+  write("f70.net", "const END = 1\n");
+  std::string main = write("main.net", "import \"f0.net\"\n"
+                                       "network N {\n  input x: [3]\n"
+                                       "  output o = relu(x)\n}\n");
+  auto buffer = llvm::MemoryBuffer::getFile(main);
+  auto c = check((*buffer)->getBuffer(), main);
+  EXPECT_EQ(c->errors, 1u) << c->diagnostics.substr(0, 2000);
+  EXPECT_NE(c->diagnostics.find("imports are nested more than 64 levels "
+                                "deep"),
+            std::string::npos);
+}
+
 } // namespace
