@@ -83,7 +83,7 @@ void Program::addModule(const ast::Module &module) {
                                       c.name.name, "layer or function")
                              .range(c.name.range);
                        else if (declare("const", c.name))
-                         consts[c.name.name] = ConstEntry{&c};
+                         consts[c.name.name] = ConstEntry{&c, ConstEntry::State::Unevaluated, Value()};
                      }});
   for (const auto &block : module.getBlocks())
     decls.push_back({block->getName().range.Start.getPointer(),
