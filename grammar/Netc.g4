@@ -41,7 +41,7 @@ statement
     : INPUT name=IDENT COLON dtype=IDENT? LBRACK exprList? RBRACK    # inputStatement
     | OUTPUT name=IDENT (ASSIGN expr)?                              # outputStatement
     | IDENT (COMMA IDENT)* ASSIGN expr                              # assignStatement
-    | RETURN expr                                                   # returnStatement
+    | RETURN expr (COMMA expr)*                                     # returnStatement
     | ifStatement                                                   # ifStmt
     | FOR var=IDENT IN from=expr DOTDOT to=expr LBRACE body RBRACE  # forStatement
     | expr                                                          # exprStatement

@@ -396,6 +396,13 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
       frame().statementTarget = targets[i];
       layer.name = makeLayerName(op.name, true);
       frame().statementTarget = saved;
+    } else if (isResult && op.inferOutputs &&
+               !frame().statementTarget.empty()) {
+      // parts = chunk(x, 4): parts_0, parts_1, ...
+      std::string saved = frame().statementTarget;
+      frame().statementTarget = saved + "_" + std::to_string(i);
+      layer.name = makeLayerName(op.name, true);
+      frame().statementTarget = saved;
     } else {
       layer.name = makeLayerName(op.name, isResult && !op.inferOutputs);
     }
@@ -414,6 +421,8 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
     layer.scope = frame().scope;
     LayerId id = graph.layers.size();
     graph.layers.push_back(std::move(layer));
+    if (op.inferOutputs && !namedOutputs)
+      firstPartOf[id] = id - i;
     sourceNames.push_back(namedOutputs ? targets[i]
                           : isResult   ? frame().statementTarget
                                        : op.name);

@@ -148,6 +148,7 @@ Value Elaborator::evaluateUnary(const ast::UnaryExpr &unary) {
     diags.report(unary.getOpRange().Start, diag::err_unary_operand, "not",
                  operand.describeKind())
         .range(unary.getRange());
+    markUsed(operand);
     return Value::unknown();
   }
   if (operand.isInt()) {
@@ -163,6 +164,7 @@ Value Elaborator::evaluateUnary(const ast::UnaryExpr &unary) {
   diags.report(unary.getOpRange().Start, diag::err_unary_operand, "-",
                operand.describeKind())
       .range(unary.getRange());
+  markUsed(operand);
   return Value::unknown();
 }
 

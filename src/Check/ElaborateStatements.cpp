@@ -132,6 +132,9 @@ void Elaborator::runStatement(const ast::Stmt &stmt) {
     if (!frame().block) {
       diags.report(stmt.getRange().Start, diag::err_return_outside_block)
           .range(stmt.getRange());
+      // Its value is what the network meant to output: no more warnings.
+      markUsed(evaluate(ret.getValue(), /*isResult=*/false));
+      hasOutputs = true;
       return;
     }
     frame().returnValue = evaluate(ret.getValue(), /*isResult=*/true);
@@ -229,6 +232,7 @@ void Elaborator::runInput(const ast::InputStmt &input) {
     diags.report(input.getRange().Start, diag::err_input_outside_network,
                  "input")
         .range(input.getRange());
+    frame().locals[name.name] = Binding{Value::unknown(), name.range};
     return;
   }
   hasInputs = true;
@@ -317,6 +321,12 @@ void Elaborator::runOutput(const ast::OutputStmt &output) {
     diags.report(output.getRange().Start, diag::err_input_outside_network,
                  "output")
         .range(output.getRange());
+    // Bind the name anyway, so that the block's later use of it is quiet.
+    Value value;
+    if (const ast::Expr *expr = output.getValue())
+      value = evaluate(*expr, /*isResult=*/false);
+    markUsed(value);
+    frame().locals[name.name] = Binding{Value::unknown(), name.range};
     return;
   }
   hasOutputs = true;
@@ -390,6 +400,20 @@ void Elaborator::warnUnused() {
     const Layer &layer = graph.layers[id];
     if (layer.numUsers != 0 || graph.isOutput(id))
       continue;
+    auto part = firstPartOf.find(id);
+    if (part != firstPartOf.end()) {
+      // One warning for the whole tuple, only if no part of it is used.
+      bool anyUsed = false;
+      LayerId first = part->second;
+      for (LayerId p = first; p < graph.layers.size(); ++p) {
+        auto it = firstPartOf.find(p);
+        if (it == firstPartOf.end() || it->second != first)
+          break;
+        anyUsed |= graph.layers[p].numUsers != 0 || graph.isOutput(p);
+      }
+      if (anyUsed || id != first)
+        continue;
+    }
     if (layer.op == &getInputOp()) {
       diags.report(layer.range.Start, diag::warn_unused_input, sourceNames[id])
           .range(layer.range);

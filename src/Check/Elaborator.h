@@ -148,6 +148,9 @@ private:
   /// For a block's result bound by its caller: the caller's name and call,
   /// where an "unused" warning belongs (keyed by layer).
   std::map<LayerId, std::pair<std::string, llvm::SMRange>> boundAtCall;
+  /// The parts of `parts = chunk(x, 4)`: one value, so no part is "unused"
+  /// while another is used (keyed by layer: the first part's id).
+  std::map<LayerId, LayerId> firstPartOf;
   int constDepth = 0;
   int64_t steps = 0;
   bool limitReported = false;

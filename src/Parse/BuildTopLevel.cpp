@@ -133,8 +133,20 @@ ast::StmtPtr ASTBuilder::buildStatement(NetcParser::StatementContext &ctx) {
     return std::make_unique<ast::AssignStmt>(
         std::move(targets), buildExpr(*assign->expr()), range);
   }
-  if (auto *ret = dynamic_cast<NetcParser::ReturnStatementContext *>(&ctx))
-    return std::make_unique<ast::ReturnStmt>(buildExpr(*ret->expr()), range);
+  if (auto *ret = dynamic_cast<NetcParser::ReturnStatementContext *>(&ctx)) {
+    // `return a, b` returns the tuple (a, b).
+    std::vector<NetcParser::ExprContext *> values = ret->expr();
+    if (values.size() == 1)
+      return std::make_unique<ast::ReturnStmt>(buildExpr(*values[0]), range);
+    std::vector<ast::ExprPtr> elements;
+    for (NetcParser::ExprContext *value : values)
+      elements.push_back(buildExpr(*value));
+    llvm::SMRange tupleRange(elements.front()->getRange().Start,
+                             elements.back()->getRange().End);
+    return std::make_unique<ast::ReturnStmt>(
+        std::make_unique<ast::TupleExpr>(std::move(elements), tupleRange),
+        range);
+  }
   if (auto *ifStmt = dynamic_cast<NetcParser::IfStmtContext *>(&ctx))
     return buildIfStatement(*ifStmt->ifStatement());
   if (auto *forStmt = dynamic_cast<NetcParser::ForStatementContext *>(&ctx))
