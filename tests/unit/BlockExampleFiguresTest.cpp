@@ -15,6 +15,8 @@
 //                 built in PyTorch 1.13 and worked out by hand below
 //
 //===----------------------------------------------------------------------===//
+#include "ExampleLoader.h"
+
 #include "netc/Check/Checker.h"
 #include "netc/Ops/OpRegistry.h"
 #include "netc/Parse/Parser.h"
@@ -28,91 +30,9 @@
 #include <vector>
 
 using namespace netc;
+using namespace netc::testing;
 
 namespace {
-
-/// Records every diagnostic as "file:line:col: severity: message".
-class BlockRecordingConsumer : public DiagnosticConsumer {
-public:
-  explicit BlockRecordingConsumer(llvm::SourceMgr &sourceMgr)
-      : sourceMgr(sourceMgr) {}
-
-  void handle(const Diagnostic &d) override {
-    std::string where = "<no location>";
-    if (d.loc.isValid()) {
-      unsigned buffer = sourceMgr.FindBufferContainingLoc(d.loc);
-      auto [line, column] = sourceMgr.getLineAndColumn(d.loc, buffer);
-      where = sourceMgr.getMemoryBuffer(buffer)->getBufferIdentifier().str() +
-              ":" + std::to_string(line) + ":" + std::to_string(column);
-    }
-    static const char *const severities[] = {"note", "warning", "error"};
-    messages.push_back(where + ": " +
-                       severities[static_cast<int>(d.severity)] + ": " +
-                       d.message);
-    for (const Diagnostic &note : d.notes)
-      messages.push_back("  note: " + note.message);
-  }
-
-  std::vector<std::string> messages;
-
-private:
-  llvm::SourceMgr &sourceMgr;
-};
-
-/// Parses and checks examples/<name>.net (with the files it imports), which
-/// must define exactly one network. Every diagnostic, and any failure to
-/// load, parse or check, is a test failure (callers stop with
-/// ASSERT_FALSE(HasFailure())). The tests read only shapes, ops and counts,
-/// never the source ranges into the freed buffers.
-Graph loadBlockExample(const std::string &name) {
-  std::string path =
-      std::string(NETC_SOURCE_DIR) + "/examples/" + name + ".net";
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer) {
-    ADD_FAILURE() << "cannot read " << path << ": "
-                  << buffer.getError().message();
-    return Graph();
-  }
-  llvm::SourceMgr sourceMgr;
-  unsigned bufferId =
-      sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  BlockRecordingConsumer consumer(sourceMgr);
-  DiagnosticEngine diags(sourceMgr, consumer);
-
-  Graph graph;
-  std::unique_ptr<ast::Module> module = parseModule(bufferId, diags);
-  if (!module) {
-    ADD_FAILURE() << path << " does not parse";
-  } else {
-    CheckedModule checked = checkModule(*module, diags);
-    if (checked.graphs.size() != 1)
-      ADD_FAILURE() << path << " defines " << checked.graphs.size()
-                    << " networks, expected 1";
-    else if (!checked.clean[0])
-      ADD_FAILURE() << path << " does not check clean";
-    else
-      graph = std::move(checked.graphs[0]);
-  }
-  EXPECT_EQ(diags.getNumErrors(), 0u) << path;
-  EXPECT_EQ(diags.getNumWarnings(), 0u) << path;
-  for (const std::string &message : consumer.messages)
-    ADD_FAILURE() << "unexpected diagnostic: " << message;
-  return graph;
-}
-
-int64_t sumTrainable(const Graph &graph) {
-  int64_t total = 0;
-  for (const Layer &layer : graph.layers)
-    total += layer.params.trainable;
-  return total;
-}
-
-int64_t sumBuffers(const Graph &graph) {
-  int64_t total = 0;
-  for (const Layer &layer : graph.layers)
-    total += layer.params.buffers;
-  return total;
-}
 
 size_t countOp(const Graph &graph, const std::string &op) {
   size_t n = 0;
@@ -194,11 +114,11 @@ const std::vector<TorchvisionLayer> TorchvisionResNet18 = {
 };
 
 TEST(BlockExampleFigures, ResNet18) {
-  Graph g = loadBlockExample("resnet18");
+  Graph g = loadExample("resnet18");
   ASSERT_FALSE(HasFailure());
   EXPECT_EQ(g.name, "ResNet18");
-  EXPECT_EQ(sumTrainable(g), 11'689'512);
-  EXPECT_EQ(sumBuffers(g), 9'600);
+  EXPECT_EQ(totalTrainable(g), 11'689'512);
+  EXPECT_EQ(totalBuffers(g), 9'600);
   EXPECT_EQ(outputShape(g), (std::vector<int64_t>{1000}));
   expectTorchvisionLayers(g, TorchvisionResNet18);
   // 20 BatchNorm2d, one per convolution; one residual add per BasicBlock.
@@ -207,11 +127,11 @@ TEST(BlockExampleFigures, ResNet18) {
 }
 
 TEST(BlockExampleFigures, ResNet50) {
-  Graph g = loadBlockExample("resnet50");
+  Graph g = loadExample("resnet50");
   ASSERT_FALSE(HasFailure());
   EXPECT_EQ(g.name, "ResNet50");
-  EXPECT_EQ(sumTrainable(g), 25'557'032);
-  EXPECT_EQ(sumBuffers(g), 53'120);
+  EXPECT_EQ(totalTrainable(g), 25'557'032);
+  EXPECT_EQ(totalBuffers(g), 53'120);
   EXPECT_EQ(outputShape(g), (std::vector<int64_t>{1000}));
   // torchvision: 53 Conv2d (49 in the path, 4 downsample projections) and
   // 53 BatchNorm2d; 16 Bottlenecks, each ending in a residual add.
@@ -295,11 +215,11 @@ const std::vector<TorchvisionLayer> TorchvisionMobileNetV2 = {
 };
 
 TEST(BlockExampleFigures, MobileNetV2) {
-  Graph g = loadBlockExample("mobilenet_v2");
+  Graph g = loadExample("mobilenet_v2");
   ASSERT_FALSE(HasFailure());
   EXPECT_EQ(g.name, "MobileNetV2");
-  EXPECT_EQ(sumTrainable(g), 3'504'872);
-  EXPECT_EQ(sumBuffers(g), 34'112);
+  EXPECT_EQ(totalTrainable(g), 3'504'872);
+  EXPECT_EQ(totalBuffers(g), 34'112);
   EXPECT_EQ(outputShape(g), (std::vector<int64_t>{1000}));
   expectTorchvisionLayers(g, TorchvisionMobileNetV2);
   EXPECT_EQ(countOp(g, "batchnorm"), 52u);
@@ -310,7 +230,7 @@ TEST(BlockExampleFigures, MobileNetV2) {
 }
 
 TEST(BlockExampleFigures, UNet) {
-  Graph g = loadBlockExample("unet");
+  Graph g = loadExample("unet");
   ASSERT_FALSE(HasFailure());
   EXPECT_EQ(g.name, "UNet");
   // By hand, with torch.nn's formulas:
@@ -343,8 +263,8 @@ TEST(BlockExampleFigures, UNet) {
   // The same U-Net built in PyTorch 1.13 (nn.Conv2d, nn.ConvTranspose2d,
   // crop by slicing, torch.cat) has sum(p.numel()) = 31,030,658 and maps a
   // 1x1x572x572 tensor to 1x2x388x388.
-  EXPECT_EQ(sumTrainable(g), 31'030'658);
-  EXPECT_EQ(sumBuffers(g), 0);
+  EXPECT_EQ(totalTrainable(g), 31'030'658);
+  EXPECT_EQ(totalBuffers(g), 0);
   EXPECT_EQ(outputShape(g), (std::vector<int64_t>{2, 388, 388}));
   EXPECT_EQ(countOp(g, "conv2d"), 19u);
   EXPECT_EQ(countOp(g, "conv_transpose2d"), 4u);

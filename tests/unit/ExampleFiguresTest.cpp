@@ -12,6 +12,8 @@
 //   captcha  4,464,564, worked out by hand below with PyTorch's formulas
 //
 //===----------------------------------------------------------------------===//
+#include "ExampleLoader.h"
+
 #include "netc/Check/Checker.h"
 #include "netc/Memory/ClassicMemory.h"
 #include "netc/Ops/OpRegistry.h"
@@ -27,90 +29,9 @@
 #include <vector>
 
 using namespace netc;
+using namespace netc::testing;
 
 namespace {
-
-/// Records every diagnostic as "file:line:col: severity: message".
-class RecordingConsumer : public DiagnosticConsumer {
-public:
-  explicit RecordingConsumer(llvm::SourceMgr &sourceMgr)
-      : sourceMgr(sourceMgr) {}
-
-  void handle(const Diagnostic &d) override {
-    std::string where = "<no location>";
-    if (d.loc.isValid()) {
-      unsigned buffer = sourceMgr.FindBufferContainingLoc(d.loc);
-      auto [line, column] = sourceMgr.getLineAndColumn(d.loc, buffer);
-      where = sourceMgr.getMemoryBuffer(buffer)->getBufferIdentifier().str() +
-              ":" + std::to_string(line) + ":" + std::to_string(column);
-    }
-    static const char *const severities[] = {"note", "warning", "error"};
-    messages.push_back(where + ": " +
-                       severities[static_cast<int>(d.severity)] + ": " +
-                       d.message);
-    for (const Diagnostic &note : d.notes)
-      messages.push_back("  note: " + note.message);
-  }
-
-  std::vector<std::string> messages;
-
-private:
-  llvm::SourceMgr &sourceMgr;
-};
-
-/// Parses and checks examples/<name>.net, which must hold exactly one
-/// network. Every diagnostic, and any failure to load, parse or check, is a
-/// test failure (callers stop with ASSERT_FALSE(HasFailure())). The graph's
-/// source ranges point into a buffer freed on return; the tests below read
-/// only shapes, ops and counts.
-Graph loadExample(const std::string &name) {
-  std::string path = std::string(NETC_SOURCE_DIR) + "/examples/" + name + ".net";
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer) {
-    ADD_FAILURE() << "cannot read " << path << ": "
-                  << buffer.getError().message();
-    return Graph();
-  }
-  llvm::SourceMgr sourceMgr;
-  unsigned bufferId =
-      sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  RecordingConsumer consumer(sourceMgr);
-  DiagnosticEngine diags(sourceMgr, consumer);
-
-  Graph graph;
-  std::unique_ptr<ast::Module> module = parseModule(bufferId, diags);
-  if (!module) {
-    ADD_FAILURE() << path << " does not parse";
-  } else {
-    CheckedModule checked = checkModule(*module, diags);
-    if (checked.graphs.size() != 1)
-      ADD_FAILURE() << path << " defines " << checked.graphs.size()
-                    << " networks, expected 1";
-    else if (!checked.clean[0])
-      ADD_FAILURE() << path << " does not check clean";
-    else
-      graph = std::move(checked.graphs[0]);
-  }
-  EXPECT_EQ(diags.getNumErrors(), 0u) << path;
-  EXPECT_EQ(diags.getNumWarnings(), 0u) << path;
-  for (const std::string &message : consumer.messages)
-    ADD_FAILURE() << "unexpected diagnostic: " << message;
-  return graph;
-}
-
-int64_t totalTrainable(const Graph &graph) {
-  int64_t total = 0;
-  for (const Layer &layer : graph.layers)
-    total += layer.params.trainable;
-  return total;
-}
-
-int64_t totalBuffers(const Graph &graph) {
-  int64_t total = 0;
-  for (const Layer &layer : graph.layers)
-    total += layer.params.buffers;
-  return total;
-}
 
 std::vector<int64_t> outputDims(const Graph &graph) {
   if (graph.outputs.size() != 1)
