@@ -128,9 +128,27 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
       j.attribute("dtype", getDTypeName(report.dtype));
       j.attribute("bytes_per_element", m.inputs.bytesPerElement);
       j.attribute("activation_bytes_per_sample", m.activationBytesPerSample);
+      const ModelStateConfig &states = m.inputs.states;
+      j.attribute("optimizer", getOptimizerName(states.optimizer));
+      j.attribute("precision", states.mixedPrecision ? "mixed" : "single");
+      j.attribute("devices", states.devices);
+      j.attribute("zero_stage", static_cast<int64_t>(states.zeroStage));
+      j.attribute("fixed_bytes", m.fixedBytes);
+      j.attribute("per_sample_bytes", m.perSampleBytes);
+      if (options.fitBudgetBytes > 0)
+        j.attributeObject("fit", [&] {
+          BatchFit fit = fitBatch(m.fixedBytes, m.perSampleBytes,
+                                  options.fitBudgetBytes);
+          j.attribute("budget_bytes", options.fitBudgetBytes);
+          j.attribute("largest_batch", fit.largestBatch);
+          j.attribute("shortfall_bytes", fit.shortfallBytes);
+        });
       // Every term is always present (0 when a network has no buffers).
       j.attributeObject("training", [&] {
         j.attribute("parameters_bytes", m.trainingParamBytes);
+        j.attribute("weights_bytes", m.modelStates.weights);
+        j.attribute("gradients_bytes", m.modelStates.gradients);
+        j.attribute("optimizer_bytes", m.modelStates.optimizer);
         j.attribute("buffers_bytes", m.trainingBufferBytes);
         j.attribute("activations_bytes", m.trainingActivationBytes);
         j.attribute("input_bytes", m.trainingInputBytes);

@@ -47,40 +47,78 @@ static std::string bytesSuffix(int64_t bytes) {
   return " x " + std::to_string(bytes) + " B";
 }
 
+/// " / 64" when the kind of state is sharded over the devices.
+static std::string shardSuffix(const ModelStateConfig &s, unsigned fromStage) {
+  if (s.zeroStage >= fromStage && s.devices > 1)
+    return " / " + std::to_string(s.devices);
+  return "";
+}
+
 std::vector<MemoryTerm> emit::getTrainingTerms(const ClassicMemory &m) {
   const RecipeInputs &in = m.inputs;
   std::string b = bytesSuffix(in.bytesPerElement);
+  std::string ab = bytesSuffix(m.activationBytesPerElement);
   std::string batch = std::to_string(in.batch);
+  std::string params = formatWithSeparators(in.trainableParams);
   std::vector<MemoryTerm> terms;
-  terms.push_back({"parameters", "parameters",
-                   formatWithSeparators(in.trainableParams) + " x 3" + b,
-                   m.trainingParamBytes, "weights, gradients, momentum"});
+  const ModelStateConfig &s = in.states;
+  if (s.isClassic()) {
+    terms.push_back({"parameters", "parameters", params + " x 3" + b,
+                     m.trainingParamBytes, "weights, gradients, momentum"});
+  } else {
+    int64_t wb = s.mixedPrecision ? 2 : in.bytesPerElement;
+    unsigned states = getOptimizerStateCount(s.optimizer);
+    int64_t ob = s.mixedPrecision ? 4 + 4 * states : states * in.bytesPerElement;
+    terms.push_back({"weights", "weights",
+                     params + " x " + std::to_string(wb) + " B" +
+                         shardSuffix(s, 3),
+                     m.modelStates.weights,
+                     s.mixedPrecision ? "16-bit" : ""});
+    terms.push_back({"gradients", "gradients",
+                     params + " x " + std::to_string(wb) + " B" +
+                         shardSuffix(s, 2),
+                     m.modelStates.gradients,
+                     s.mixedPrecision ? "16-bit" : ""});
+    std::string what = std::to_string(states) + " " +
+                       getOptimizerName(s.optimizer).str() + " state" +
+                       (states == 1 ? "" : "s");
+    if (s.mixedPrecision)
+      what = "f32 master weights and " + what;
+    terms.push_back({"optimizer", "optimizer",
+                     params + " x " + std::to_string(ob) + " B" +
+                         shardSuffix(s, 1),
+                     m.modelStates.optimizer, what});
+  }
   if (in.bufferParams)
     terms.push_back({"buffers", "buffers",
-                     formatWithSeparators(in.bufferParams) + b,
+                     formatWithSeparators(in.bufferParams) +
+                         bytesSuffix(s.mixedPrecision ? 4 : in.bytesPerElement),
                      m.trainingBufferBytes, "non-trainable (running statistics)"});
   terms.push_back({"activations", "activations",
                    formatWithSeparators(in.activations) + " x 2 x " + batch +
-                       b,
+                       ab,
                    m.trainingActivationBytes,
                    "values and errors; " + formatMiB(m.activationBytesPerSample) +
                        " MiB per sample"});
   terms.push_back({"input", "input (misc)",
-                   formatWithSeparators(in.inputElements) + " x " + batch + b,
+                   formatWithSeparators(in.inputElements) + " x " + batch + ab,
                    m.trainingInputBytes, "the input batch"});
   return terms;
 }
 
 std::vector<MemoryTerm> emit::getInferenceTerms(const ClassicMemory &m) {
   const RecipeInputs &in = m.inputs;
-  std::string b = bytesSuffix(in.bytesPerElement);
+  std::string b = bytesSuffix(m.activationBytesPerElement);
   std::vector<MemoryTerm> terms;
   terms.push_back({"parameters", "parameters",
                    formatWithSeparators(in.trainableParams) + b,
                    m.inferenceParamBytes, "weights"});
   if (in.bufferParams)
     terms.push_back({"buffers", "buffers",
-                     formatWithSeparators(in.bufferParams) + b,
+                     formatWithSeparators(in.bufferParams) +
+                         bytesSuffix(in.states.mixedPrecision
+                                         ? 4
+                                         : in.bytesPerElement),
                      m.inferenceBufferBytes, "non-trainable (running statistics)"});
   terms.push_back({"activations", "activations",
                    formatWithSeparators(in.activations) + b,
@@ -102,6 +140,15 @@ std::string emit::describeNetworkHeader(const NetworkReport &report,
   s += ", " + getDTypeName(report.dtype).str() + " (" +
        std::to_string(getByteWidth(report.dtype)) + " bytes)";
   s += ", memory model: classic";
+  const ModelStateConfig &states = report.memory.inputs.states;
+  if (!states.isClassic()) {
+    s += ", optimizer " + getOptimizerName(states.optimizer).str();
+    if (states.mixedPrecision)
+      s += ", mixed precision";
+    if (states.devices > 1 || states.zeroStage > 0)
+      s += ", " + std::to_string(states.devices) + " devices, ZeRO stage " +
+           std::to_string(states.zeroStage);
+  }
   return s;
 }
 

@@ -124,9 +124,36 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   TextTable memory({Align::Left, Align::Left, Align::Right, Align::Right,
                     Align::Left});
   memory.addHeading("");
+  const ModelStateConfig &states = m.inputs.states;
+  std::string recipe = "classic recipe";
+  if (!states.isClassic())
+    recipe += " with " + getOptimizerName(states.optimizer).str() +
+              (states.mixedPrecision ? ", mixed precision" : "") +
+              (states.devices > 1 || states.zeroStage
+                   ? ", per device of " + std::to_string(states.devices) +
+                         " with ZeRO stage " +
+                         std::to_string(states.zeroStage)
+                   : "");
   memory.addHeading("training memory, batch " + std::to_string(m.inputs.batch) +
-                    " (classic recipe)");
+                    " (" + recipe + ")");
   addMemoryTerms(memory, getTrainingTerms(m), m.trainingTotalBytes);
+  if (options.fitBudgetBytes > 0) {
+    memory.addRow({"as a batch", formatWithSeparators(m.fixedBytes) + " B + " +
+                                     formatWithSeparators(m.perSampleBytes) +
+                                     " B x batch",
+                   "", "", "fixed + per sample"});
+    BatchFit fit =
+        fitBatch(m.fixedBytes, m.perSampleBytes, options.fitBudgetBytes);
+    if (fit.largestBatch > 0)
+      memory.addHeading("  largest batch within " + options.fitBudgetText +
+                        " (" + formatWithSeparators(options.fitBudgetBytes) +
+                        " B): " + formatWithSeparators(fit.largestBatch));
+    else
+      memory.addHeading("  not even batch 1 fits within " +
+                        options.fitBudgetText + ": it needs " +
+                        formatWithSeparators(fit.shortfallBytes) + " B (" +
+                        formatMiB(fit.shortfallBytes) + " MiB) more");
+  }
   memory.addHeading("");
   memory.addHeading("inference memory, one sample");
   addMemoryTerms(memory, getInferenceTerms(m), m.inferenceTotalBytes);

@@ -44,17 +44,31 @@ std::optional<ClassicMemory> netc::applyClassicRecipe(const RecipeInputs &in) {
   m.inputs = in;
   m.activationsWithInput = c.add({in.activations, in.inputElements});
   int64_t bytes = in.bytesPerElement;
-  m.trainingParamBytes = c.mul({in.trainableParams, 3, bytes});
-  m.trainingBufferBytes = c.mul({in.bufferParams, bytes});
-  m.activationBytesPerSample = c.mul({in.activations, 2, bytes});
-  m.trainingActivationBytes = c.mul({in.activations, 2, in.batch, bytes});
-  m.trainingInputBytes = c.mul({in.inputElements, in.batch, bytes});
+  ModelStateConfig states = in.states;
+  states.bytesPerElement = bytes;
+  auto modelStates = computeModelStates(in.trainableParams, states);
+  if (!modelStates)
+    return std::nullopt;
+  m.modelStates = *modelStates;
+  // Mixed precision: 16-bit activations and weights for the forward pass,
+  // f32 running statistics.
+  int64_t act = states.mixedPrecision ? 2 : bytes;
+  int64_t buffer = states.mixedPrecision ? 4 : bytes;
+  m.activationBytesPerElement = act;
+  m.trainingParamBytes = modelStates->total;
+  m.trainingBufferBytes = c.mul({in.bufferParams, buffer});
+  m.activationBytesPerSample = c.mul({in.activations, 2, act});
+  m.trainingActivationBytes = c.mul({in.activations, 2, in.batch, act});
+  m.trainingInputBytes = c.mul({in.inputElements, in.batch, act});
   m.trainingTotalBytes =
       c.add({m.trainingParamBytes, m.trainingBufferBytes,
              m.trainingActivationBytes, m.trainingInputBytes});
-  m.inferenceParamBytes = c.mul({in.trainableParams, bytes});
-  m.inferenceBufferBytes = c.mul({in.bufferParams, bytes});
-  m.inferenceActivationBytes = c.mul({in.activations, bytes});
+  m.fixedBytes = c.add({m.trainingParamBytes, m.trainingBufferBytes});
+  m.perSampleBytes = c.add({m.activationBytesPerSample,
+                            c.mul({in.inputElements, act})});
+  m.inferenceParamBytes = c.mul({in.trainableParams, act});
+  m.inferenceBufferBytes = c.mul({in.bufferParams, buffer});
+  m.inferenceActivationBytes = c.mul({in.activations, act});
   m.inferenceTotalBytes = c.add({m.inferenceParamBytes, m.inferenceBufferBytes,
                                  m.inferenceActivationBytes});
   if (c.overflow)
@@ -91,8 +105,11 @@ std::optional<RecipeInputs> netc::collectRecipeInputs(const Graph &graph,
 
 std::optional<ClassicMemory>
 netc::computeClassicMemory(const Graph &graph, int64_t batch,
-                           int64_t bytesPerElement, DiagnosticEngine &diags) {
+                           int64_t bytesPerElement, DiagnosticEngine &diags,
+                           const ModelStateConfig &states) {
   auto inputs = collectRecipeInputs(graph, batch, bytesPerElement);
+  if (inputs)
+    inputs->states = states;
   std::optional<ClassicMemory> memory;
   if (inputs)
     memory = applyClassicRecipe(*inputs);

@@ -268,6 +268,32 @@ TEST_F(DriverTest, DepthCollapsesBlockCalls) {
   EXPECT_TRUE(found) << collapsed.out;
 }
 
+TEST_F(DriverTest, OptimizerPrecisionShardingAndFit) {
+  std::string resnet50 = std::string(NETC_SOURCE_DIR) + "/examples/resnet50.net";
+  NetcRun r = run({resnet50, "--optimizer", "adam", "--precision", "mixed",
+                   "--fit", "80GiB"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  // 25,557,032 parameters x 16 B of mixed-precision Adam states, plus the
+  // f32 running statistics: the fixed part.
+  EXPECT_NE(r.out.find("optimizer     25,557,032 x 12 B"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("409,124,992 B + 112,105,376 B x batch"),
+            std::string::npos)
+      << r.out;
+  // floor((80 GiB - 409,124,992) / 112,105,376) = 762.
+  EXPECT_NE(r.out.find("largest batch within 80GiB (85,899,345,920 B): 762"),
+            std::string::npos)
+      << r.out;
+  NetcRun small = run({resnet50, "--fit", "100MiB"});
+  EXPECT_NE(small.out.find("not even batch 1 fits within 100MiB"),
+            std::string::npos)
+      << small.out;
+  EXPECT_EQ(run({resnet50, "--optimizer", "adamm"}).status, 2);
+  EXPECT_EQ(run({resnet50, "--zero", "4"}).status, 2);
+  EXPECT_EQ(run({resnet50, "--fit", "lots"}).status, 2);
+  EXPECT_EQ(run({resnet50, "--precision", "half"}).status, 2);
+}
+
 TEST_F(DriverTest, VersionAndHelp) {
   NetcRun v = run({"--version"});
   EXPECT_EQ(v.status, 0);

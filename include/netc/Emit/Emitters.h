@@ -25,6 +25,10 @@ struct ReportOptions {
   /// call (as torchinfo's depth: 1 shows the network's own layers and one
   /// row per block it calls); -1 shows every layer.
   int depth = -1;
+  /// --fit: report the largest batch within this many bytes (0: do not).
+  int64_t fitBudgetBytes = 0;
+  /// The budget as the user wrote it ("24GiB").
+  std::string fitBudgetText;
 };
 
 /// One network to report: its graph and its memory figures.

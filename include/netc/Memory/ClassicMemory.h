@@ -2,7 +2,9 @@
 //
 // The recipe of Stanford CS231n and the well-known Data Science Stack
 // Exchange answer on mini-batch memory, exactly:
-//   training  = trainable params x 3 (weights, gradients, momentum)
+//   training  = trainable params x 3 (weights, gradients, momentum; or the
+//               states of another optimizer, precision and sharding, see
+//               ModelStates.h)
 //             + activations x 2 (values and errors) x batch
 //             + input elements x batch ("miscellaneous")
 //             (+ non-trainable buffers x 1, only when a network has them)
@@ -17,6 +19,7 @@
 
 #include "netc/Basic/Diagnostics.h"
 #include "netc/Graph/Graph.h"
+#include "netc/Memory/ModelStates.h"
 
 #include <cstdint>
 #include <optional>
@@ -33,6 +36,9 @@ struct RecipeInputs {
   int64_t inputElements = 0;
   int64_t batch = 1;
   int64_t bytesPerElement = 4;
+  /// Optimizer, precision and sharding of the model states; the default is
+  /// the classic recipe's parameters x 3.
+  ModelStateConfig states;
 };
 
 /// Every term of the recipe, in bytes.
@@ -40,12 +46,20 @@ struct ClassicMemory {
   RecipeInputs inputs;
   /// Activations plus input elements, per sample (CS231n's table total).
   int64_t activationsWithInput = 0;
-  int64_t trainingParamBytes = 0;      ///< params x 3 x bytes
+  /// Weights, gradients and optimizer states per device (the classic
+  /// recipe's params x 3 x bytes by default).
+  ModelStateBytes modelStates;
+  /// Bytes of one activation or input element (2 in mixed precision).
+  int64_t activationBytesPerElement = 4;
+  int64_t trainingParamBytes = 0;      ///< modelStates.total
   int64_t trainingBufferBytes = 0;     ///< buffers x bytes
   int64_t activationBytesPerSample = 0; ///< activations x 2 x bytes
   int64_t trainingActivationBytes = 0; ///< activations x 2 x batch x bytes
   int64_t trainingInputBytes = 0;      ///< input x batch x bytes
   int64_t trainingTotalBytes = 0;
+  /// Training memory as fixed + perSample x batch.
+  int64_t fixedBytes = 0;
+  int64_t perSampleBytes = 0;
   int64_t inferenceParamBytes = 0;      ///< params x bytes
   int64_t inferenceBufferBytes = 0;     ///< buffers x bytes
   int64_t inferenceActivationBytes = 0; ///< activations x bytes
@@ -65,10 +79,10 @@ std::optional<RecipeInputs> collectRecipeInputs(const Graph &graph,
                                                 int64_t bytesPerElement);
 
 /// Collects and applies; reports an overflow at the network's name.
-std::optional<ClassicMemory> computeClassicMemory(const Graph &graph,
-                                                  int64_t batch,
-                                                  int64_t bytesPerElement,
-                                                  DiagnosticEngine &diags);
+std::optional<ClassicMemory>
+computeClassicMemory(const Graph &graph, int64_t batch, int64_t bytesPerElement,
+                     DiagnosticEngine &diags,
+                     const ModelStateConfig &states = ModelStateConfig());
 
 /// Bytes in MiB (1024^2).
 double toMiB(int64_t bytes);

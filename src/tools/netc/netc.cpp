@@ -17,6 +17,7 @@
 #include "netc/Check/Checker.h"
 #include "netc/Emit/Emitters.h"
 #include "netc/Memory/ClassicMemory.h"
+#include "netc/Memory/ModelStates.h"
 #include "netc/Parse/Parser.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -99,6 +100,35 @@ static cl::opt<std::string>
               cl::desc("Element type for memory: f32 (default), f16, bf16, "
                        "f64"),
               cl::value_desc("type"), cl::cat(memoryCategory));
+
+static cl::opt<std::string> optimizerName(
+    "optimizer",
+    cl::desc("Optimizer whose states training keeps: sgd, momentum (the "
+             "classic recipe's default), adam, adamw, rmsprop, adagrad"),
+    cl::value_desc("name"), cl::cat(memoryCategory));
+
+static cl::opt<std::string> precisionName(
+    "precision",
+    cl::desc("mixed: 16-bit weights, gradients and activations with f32 "
+             "master weights and optimizer states"),
+    cl::value_desc("mode"), cl::cat(memoryCategory));
+
+static cl::opt<long long> devices(
+    "gpus", cl::desc("Data-parallel devices the model states are sharded "
+                     "over with --zero (default 1)"),
+    cl::init(1), cl::cat(memoryCategory));
+
+static cl::opt<int> zeroStage(
+    "zero",
+    cl::desc("ZeRO stage: 0 none, 1 shards optimizer states, 2 also "
+             "gradients, 3 also weights"),
+    cl::init(0), cl::cat(memoryCategory));
+
+static cl::opt<std::string>
+    fitBudget("fit",
+              cl::desc("Print the largest batch whose training memory fits "
+                       "<size>, such as 24GiB or 80GB"),
+              cl::value_desc("size"), cl::cat(memoryCategory));
 
 static cl::opt<bool> warningsAsErrors("Werror",
                                       cl::desc("Treat warnings as errors"),
@@ -227,11 +257,53 @@ static bool validateOptions(ReportOptions &options) {
     return false;
   }
   options.depth = tableDepth;
+  if (!fitBudget.empty()) {
+    auto bytes = parseByteSize(fitBudget);
+    if (!bytes || *bytes <= 0) {
+      reportToolError("--fit expects a size such as 24GiB, 80GB or 512MiB, "
+                      "got '" + fitBudget + "'");
+      return false;
+    }
+    options.fitBudgetBytes = *bytes;
+    options.fitBudgetText = fitBudget;
+  }
   if (maxLayers < 1) {
     reportToolError("--max-layers must be at least 1, got " +
                     llvm::Twine(maxLayers));
     return false;
   }
+  return true;
+}
+
+/// The optimizer, precision and sharding options; false after reporting a
+/// bad value.
+static bool parseModelStates(ModelStateConfig &states) {
+  if (!optimizerName.empty()) {
+    auto optimizer = parseOptimizer(optimizerName);
+    if (!optimizer) {
+      reportToolError("--optimizer must be sgd, momentum, adam, adamw, "
+                      "rmsprop or adagrad, got '" + optimizerName + "'");
+      return false;
+    }
+    states.optimizer = *optimizer;
+  }
+  if (!precisionName.empty() && precisionName != "mixed") {
+    reportToolError("--precision must be mixed (use --dtype for one element "
+                    "type everywhere), got '" + precisionName + "'");
+    return false;
+  }
+  states.mixedPrecision = precisionName == "mixed";
+  if (devices < 1) {
+    reportToolError("--gpus must be at least 1, got " + llvm::Twine(devices));
+    return false;
+  }
+  if (zeroStage < 0 || zeroStage > 3) {
+    reportToolError("--zero must be 0, 1, 2 or 3, got " +
+                    llvm::Twine(zeroStage));
+    return false;
+  }
+  states.devices = devices;
+  states.zeroStage = zeroStage;
   return true;
 }
 
@@ -329,7 +401,9 @@ int main(int argc, char **argv) {
 
   ReportOptions options;
   CheckOptions checkOptions;
-  if (!validateOptions(options) || !parseDefines(checkOptions))
+  ModelStateConfig modelStates;
+  if (!validateOptions(options) || !parseDefines(checkOptions) ||
+      !parseModelStates(modelStates))
     return ExitUsage;
 
   // --color=always/never (see translateColorOption), else a terminal test.
@@ -375,8 +449,8 @@ int main(int argc, char **argv) {
       if (!module.clean[i])
         continue;
       DType dtype = memoryDType(graph);
-      auto memory = computeClassicMemory(
-          graph, batchSize, getByteWidth(dtype), diags);
+      auto memory = computeClassicMemory(graph, batchSize, getByteWidth(dtype),
+                                         diags, modelStates);
       if (memory)
         reports.push_back({&graph, *memory, dtype});
     }

@@ -1,0 +1,83 @@
+//===- ModelStates.h - optimizers, precision, sharding, batch fit -*- C++ -*-===//
+//
+// The memory of a model's states during training (weights, gradients and
+// optimizer states) for a choice of optimizer, precision and data-parallel
+// sharding, after the ZeRO paper (Rajbhandari et al. 2020, sections 3.1 and
+// 5): with Ψ parameters, mixed-precision Adam keeps 2Ψ bytes of 16-bit
+// weights, 2Ψ of 16-bit gradients and 12Ψ of f32 master weights, momentum
+// and variance; ZeRO stage 1 shards the optimizer states over N devices,
+// stage 2 the gradients too, stage 3 the weights too. Also: the largest
+// batch that fits a memory budget, given fixed + per-sample bytes.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace netc {
+
+/// A training optimizer, by the states it keeps per parameter.
+enum class Optimizer { SGD, Momentum, Adam, AdamW, RMSprop, Adagrad };
+
+/// Parses "sgd", "momentum", "adam", "adamw", "rmsprop" or "adagrad".
+std::optional<Optimizer> parseOptimizer(llvm::StringRef name);
+llvm::StringRef getOptimizerName(Optimizer optimizer);
+/// States kept per parameter: 0, 1, 2, 2, 1, 1.
+unsigned getOptimizerStateCount(Optimizer optimizer);
+
+/// How the model states are kept.
+struct ModelStateConfig {
+  /// The classic recipe's x 3 is momentum SGD: weights, gradients, momentum.
+  Optimizer optimizer = Optimizer::Momentum;
+  /// 16-bit weights and gradients with f32 master weights and f32 states.
+  bool mixedPrecision = false;
+  /// Bytes of weights, gradients and states when not mixed.
+  int64_t bytesPerElement = 4;
+  /// Data-parallel devices the states are sharded over (ZeRO).
+  int64_t devices = 1;
+  /// ZeRO stage: 0 none, 1 optimizer states, 2 + gradients, 3 + weights.
+  unsigned zeroStage = 0;
+
+  /// True for the classic recipe's parameters x 3 on one device.
+  bool isClassic() const {
+    return optimizer == Optimizer::Momentum && !mixedPrecision &&
+           devices == 1 && zeroStage == 0;
+  }
+};
+
+/// Per-device bytes of each kind of model state.
+struct ModelStateBytes {
+  int64_t weights = 0;
+  int64_t gradients = 0;
+  /// Optimizer states, with the f32 master weights of mixed precision.
+  int64_t optimizer = 0;
+  int64_t total = 0;
+};
+
+/// The per-device model-state bytes of \p params parameters; nullopt if a
+/// figure overflows 64 bits. Sharded figures round up to whole bytes.
+std::optional<ModelStateBytes> computeModelStates(int64_t params,
+                                                  const ModelStateConfig &config);
+
+/// The answer to "which batch fits?".
+struct BatchFit {
+  /// The largest batch that fits, or 0 when not even batch 1 does.
+  int64_t largestBatch = 0;
+  /// When batch 1 does not fit: how many bytes it lacks.
+  int64_t shortfallBytes = 0;
+};
+
+/// The largest batch b >= 1 with fixed + b * perSample <= budget, in exact
+/// integer arithmetic (perSample > 0).
+BatchFit fitBatch(int64_t fixedBytes, int64_t perSampleBytes,
+                  int64_t budgetBytes);
+
+/// Parses a size such as "24GiB", "80 GB", "512MiB" or "1000000" (bytes):
+/// KB, MB, GB, TB are powers of 1000; KiB, MiB, GiB, TiB of 1024.
+std::optional<int64_t> parseByteSize(llvm::StringRef text);
+
+} // namespace netc

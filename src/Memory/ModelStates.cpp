@@ -1,0 +1,134 @@
+//===- ModelStates.cpp - model states by optimizer, precision and ZeRO ----===//
+#include "netc/Memory/ModelStates.h"
+
+#include "netc/Basic/CheckedMath.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cmath>
+
+using namespace netc;
+
+std::optional<Optimizer> netc::parseOptimizer(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<Optimizer>>(name)
+      .Case("sgd", Optimizer::SGD)
+      .Case("momentum", Optimizer::Momentum)
+      .Case("adam", Optimizer::Adam)
+      .Case("adamw", Optimizer::AdamW)
+      .Case("rmsprop", Optimizer::RMSprop)
+      .Case("adagrad", Optimizer::Adagrad)
+      .Default(std::nullopt);
+}
+
+llvm::StringRef netc::getOptimizerName(Optimizer optimizer) {
+  switch (optimizer) {
+  case Optimizer::SGD:
+    return "sgd";
+  case Optimizer::Momentum:
+    return "momentum";
+  case Optimizer::Adam:
+    return "adam";
+  case Optimizer::AdamW:
+    return "adamw";
+  case Optimizer::RMSprop:
+    return "rmsprop";
+  case Optimizer::Adagrad:
+    return "adagrad";
+  }
+  return "momentum";
+}
+
+unsigned netc::getOptimizerStateCount(Optimizer optimizer) {
+  switch (optimizer) {
+  case Optimizer::SGD:
+    return 0;
+  case Optimizer::Momentum:
+  case Optimizer::RMSprop:
+  case Optimizer::Adagrad:
+    return 1;
+  case Optimizer::Adam:
+  case Optimizer::AdamW:
+    return 2;
+  }
+  return 1;
+}
+
+std::optional<ModelStateBytes>
+netc::computeModelStates(int64_t params, const ModelStateConfig &config) {
+  int64_t states = getOptimizerStateCount(config.optimizer);
+  // Bytes per parameter of each kind (the ZeRO paper's 2 + 2 + K).
+  int64_t weightBytes = config.mixedPrecision ? 2 : config.bytesPerElement;
+  int64_t gradientBytes = weightBytes;
+  int64_t optimizerBytes = config.mixedPrecision
+                               ? 4 + 4 * states // f32 master + f32 states
+                               : states * config.bytesPerElement;
+  auto shard = [&](int64_t perParam,
+                   unsigned fromStage) -> std::optional<int64_t> {
+    auto bytes = checkedMul(params, perParam);
+    if (!bytes)
+      return std::nullopt;
+    if (config.zeroStage >= fromStage && config.devices > 1)
+      return ceilDiv(*bytes, config.devices);
+    return *bytes;
+  };
+  auto weights = shard(weightBytes, 3);
+  auto gradients = shard(gradientBytes, 2);
+  auto optimizer = shard(optimizerBytes, 1);
+  if (!weights || !gradients || !optimizer)
+    return std::nullopt;
+  auto total = checkedAdd(*weights, *gradients);
+  if (total)
+    total = checkedAdd(*total, *optimizer);
+  if (!total)
+    return std::nullopt;
+  return ModelStateBytes{*weights, *gradients, *optimizer, *total};
+}
+
+BatchFit netc::fitBatch(int64_t fixedBytes, int64_t perSampleBytes,
+                        int64_t budgetBytes) {
+  BatchFit fit;
+  if (perSampleBytes <= 0)
+    return fit;
+  if (budgetBytes < fixedBytes ||
+      budgetBytes - fixedBytes < perSampleBytes) {
+    // Not even one sample: fixed + perSample - budget, without overflow.
+    __int128 need = static_cast<__int128>(fixedBytes) + perSampleBytes -
+                    budgetBytes;
+    fit.shortfallBytes =
+        need > INT64_MAX ? INT64_MAX : static_cast<int64_t>(need);
+    return fit;
+  }
+  fit.largestBatch = (budgetBytes - fixedBytes) / perSampleBytes;
+  return fit;
+}
+
+std::optional<int64_t> netc::parseByteSize(llvm::StringRef text) {
+  text = text.trim();
+  size_t digits = 0;
+  while (digits < text.size() &&
+         (llvm::isDigit(text[digits]) || text[digits] == '.'))
+    ++digits;
+  llvm::StringRef number = text.take_front(digits);
+  llvm::StringRef unit = text.drop_front(digits).trim();
+  double value;
+  if (number.empty() || number.getAsDouble(value) || value < 0)
+    return std::nullopt;
+  auto scale = llvm::StringSwitch<std::optional<double>>(unit)
+                   .Cases("", "B", 1.0)
+                   .Case("KB", 1e3)
+                   .Case("MB", 1e6)
+                   .Case("GB", 1e9)
+                   .Case("TB", 1e12)
+                   .Case("KiB", 1024.0)
+                   .Case("MiB", 1024.0 * 1024)
+                   .Case("GiB", 1024.0 * 1024 * 1024)
+                   .Case("TiB", 1024.0 * 1024 * 1024 * 1024)
+                   .Default(std::nullopt);
+  if (!scale)
+    return std::nullopt;
+  double bytes = std::floor(value * *scale);
+  if (bytes >= 9.2e18)
+    return std::nullopt;
+  return static_cast<int64_t>(bytes);
+}
