@@ -174,6 +174,23 @@ bool Elaborator::checkArgument(const OpDef &op, const ArgSpec &spec,
   return true;
 }
 
+void Elaborator::reportUnknownKeyword(const ast::Identifier &keyword,
+                                      llvm::StringRef callee,
+                                      llvm::ArrayRef<std::string> known,
+                                      llvm::SMLoc signatureLoc,
+                                      llvm::StringRef signature) {
+  llvm::SMRange r = keyword.range;
+  if (auto suggestion = findClosest(keyword.name, known))
+    diags.report(r.Start, diag::err_unknown_keyword_suggest, keyword.name,
+                 callee, *suggestion)
+        .range(r)
+        .fixIt(r, *suggestion);
+  else
+    diags.report(r.Start, diag::err_unknown_keyword, keyword.name, callee)
+        .range(r)
+        .note(signatureLoc, diag::note_op_signature, signature);
+}
+
 bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
                                  std::vector<BoundArg> &bound) {
   bool ok = true;
@@ -201,17 +218,8 @@ bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
         for (const ArgSpec &spec : op.args)
           if (spec.type != ArgType::Tensor)
             names.push_back(spec.name.str());
-        llvm::SMRange r = arg.keyword->range;
-        if (auto suggestion = findClosest(arg.keyword->name, names))
-          diags.report(r.Start, diag::err_unknown_keyword_suggest,
-                       arg.keyword->name, op.name, *suggestion)
-              .range(r)
-              .fixIt(r, *suggestion);
-        else
-          diags.report(r.Start, diag::err_unknown_keyword, arg.keyword->name,
-                       op.name)
-              .range(r)
-              .note(call.getLoc(), diag::note_op_signature, op.getSignature());
+        reportUnknownKeyword(*arg.keyword, op.name, names, call.getLoc(),
+                             op.getSignature());
         evaluateArgument(*arg.value);
         ok = false;
         reportedUnknownKeyword = true;
@@ -313,17 +321,18 @@ bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
   return ok;
 }
 
-std::string Elaborator::makeLayerName(llvm::StringRef opName, bool isResult) {
+std::string Elaborator::makeLayerName(llvm::StringRef opName, bool isResult,
+                                      llvm::StringRef target) {
   Frame &f = frame();
   // The statement's result takes the bound name the first time; rebinds and
   // unnamed pipe stages add the op (x_relu), then a counter (x_relu_1).
   std::string base;
-  if (f.statementTarget.empty())
+  if (target.empty())
     base = opName.str();
-  else if (isResult && !f.usedNames.count(f.statementTarget))
-    base = f.statementTarget;
+  else if (isResult && !f.usedNames.count(target))
+    base = target.str();
   else
-    base = f.statementTarget + "_" + opName.str();
+    base = target.str() + "_" + opName.str();
   std::string local = uniqueLocalName(f, base);
   return f.prefix.empty() ? local : f.prefix + "." + local;
 }
@@ -391,21 +400,15 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
                       targets.size() == types.size();
   for (size_t i = 0; i < types.size(); ++i) {
     Layer layer;
-    if (namedOutputs) {
-      std::string saved = frame().statementTarget;
-      frame().statementTarget = targets[i];
-      layer.name = makeLayerName(op.name, true);
-      frame().statementTarget = saved;
-    } else if (isResult && op.inferOutputs &&
-               !frame().statementTarget.empty()) {
+    const std::string &target = frame().statementTarget;
+    if (namedOutputs)
+      layer.name = makeLayerName(op.name, true, targets[i]);
+    else if (isResult && op.inferOutputs && !target.empty())
       // parts = chunk(x, 4): parts_0, parts_1, ...
-      std::string saved = frame().statementTarget;
-      frame().statementTarget = saved + "_" + std::to_string(i);
-      layer.name = makeLayerName(op.name, true);
-      frame().statementTarget = saved;
-    } else {
-      layer.name = makeLayerName(op.name, isResult && !op.inferOutputs);
-    }
+      layer.name = makeLayerName(op.name, true,
+                                 target + "_" + std::to_string(i));
+    else
+      layer.name = makeLayerName(op.name, isResult && !op.inferOutputs, target);
     layer.op = &op;
     layer.inputs = inputs;
     for (unsigned a = 0; a < op.args.size(); ++a)
@@ -467,19 +470,8 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
         std::vector<std::string> names;
         for (const ast::Parameter &p : params)
           names.push_back(p.name.name);
-        llvm::SMRange r = arg.keyword->range;
-        if (auto suggestion = findClosest(arg.keyword->name, names))
-          diags.report(r.Start, diag::err_unknown_keyword_suggest,
-                       arg.keyword->name, "block '" + block.getName().name + "'",
-                       *suggestion)
-              .range(r)
-              .fixIt(r, *suggestion);
-        else
-          diags.report(r.Start, diag::err_unknown_keyword, arg.keyword->name,
-                       "block '" + block.getName().name + "'")
-              .range(r)
-              .note(block.getName().range.Start, diag::note_op_signature,
-                    signature());
+        reportUnknownKeyword(*arg.keyword, "block '" + block.getName().name + "'",
+                             names, block.getName().range.Start, signature());
         evaluateArgument(*arg.value);
         ok = false;
         reportedUnknownKeyword = true;
@@ -529,11 +521,8 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
       continue;
     }
     // Defaults see only consts.
-    frames.emplace_back();
-    ++constDepth;
-    Value value = evaluate(*params[i].defaultValue, /*isResult=*/false);
-    --constDepth;
-    frames.pop_back();
+    Value value = evaluateCompileTime(*params[i].defaultValue,
+                                      /*consts only=*/true);
     ok &= !value.isUnknown();
     bound[i] = Binding{value, params[i].name.range};
   }

@@ -68,6 +68,18 @@ void Elaborator::markUsed(const Value &value) {
       markUsed(e);
 }
 
+Value Elaborator::evaluateCompileTime(const ast::Expr &expr,
+                                      bool constsOnly) {
+  if (constsOnly)
+    frames.emplace_back(); // an empty scope: only consts resolve
+  ++constDepth;
+  Value value = evaluate(expr, /*isResult=*/false);
+  --constDepth;
+  if (constsOnly)
+    frames.pop_back();
+  return value;
+}
+
 Value Elaborator::evaluateConst(ConstEntry &entry, const ast::NameExpr &use) {
   if (entry.state == ConstEntry::State::Done)
     return entry.value;
@@ -77,12 +89,8 @@ Value Elaborator::evaluateConst(ConstEntry &entry, const ast::NameExpr &use) {
     return Value::unknown();
   }
   entry.state = ConstEntry::State::Evaluating;
-  // A const sees only other consts: evaluate it in an empty frame.
-  frames.emplace_back();
-  ++constDepth;
-  Value value = evaluate(*entry.decl->value, /*isResult=*/false);
-  --constDepth;
-  frames.pop_back();
+  // A const sees only other consts.
+  Value value = evaluateCompileTime(*entry.decl->value, /*consts only=*/true);
   entry.value = value;
   entry.state = ConstEntry::State::Done;
   return value;
@@ -379,10 +387,9 @@ Value Elaborator::evaluateIndex(const ast::IndexExpr &index) {
 
 std::optional<Value> Elaborator::evaluateBuiltin(const ast::CallExpr &call) {
   llvm::StringRef name = call.getCallee().name;
-  bool minMax = name == "min" || name == "max";
-  bool tensorQuery = name == "channels" || name == "rank";
-  if (!minMax && !tensorQuery)
+  if (!isBuiltinName(name))
     return std::nullopt;
+  bool tensorQuery = name == "channels" || name == "rank";
   llvm::SMRange range = call.getRange();
   std::vector<Value> args;
   for (const ast::Argument &arg : call.getArgs()) {

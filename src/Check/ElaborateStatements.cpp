@@ -91,9 +91,8 @@ void Elaborator::bindParameters() {
         defined = true;
       }
     if (!defined && param.defaultValue) {
-      ++constDepth;
-      value = evaluate(*param.defaultValue, /*isResult=*/false);
-      --constDepth;
+      // A network default may use the parameters before it.
+      value = evaluateCompileTime(*param.defaultValue, /*consts only=*/false);
     } else if (!defined) {
       diags.report(name.range.Start, diag::err_define_network_missing_param,
                    graph.name, name.name)

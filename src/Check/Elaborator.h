@@ -101,6 +101,10 @@ private:
   Value evaluate(const ast::Expr &expr, bool isResult);
   Value evaluateName(const ast::NameExpr &name);
   Value evaluateConst(ConstEntry &entry, const ast::NameExpr &use);
+  /// Evaluates a const, a parameter default or another value where layers
+  /// cannot be called; with \p constsOnly, in a scope where only consts
+  /// resolve.
+  Value evaluateCompileTime(const ast::Expr &expr, bool constsOnly);
   Value evaluateUnary(const ast::UnaryExpr &unary);
   Value evaluateBinary(const ast::BinaryExpr &binary, bool isResult);
   Value evaluateMember(const ast::MemberExpr &member);
@@ -117,6 +121,12 @@ private:
   Value evaluateCall(const ast::CallExpr &call, bool isResult);
   bool bindOpArguments(const ast::CallExpr &call, const OpDef &op,
                        std::vector<BoundArg> &bound);
+  /// "unknown keyword argument 'k' for CALLEE", with "did you mean" and a
+  /// fix-it when one of \p known is close, else a note with the signature.
+  void reportUnknownKeyword(const ast::Identifier &keyword,
+                            llvm::StringRef callee,
+                            llvm::ArrayRef<std::string> known,
+                            llvm::SMLoc signatureLoc, llvm::StringRef signature);
   bool checkArgument(const OpDef &op, const ArgSpec &spec, const Value &value,
                      llvm::SMRange range, bool inPipedCall);
   /// Makes the layer(s) of an op applied to bound arguments.
@@ -124,8 +134,10 @@ private:
                 std::vector<BoundArg> bound, bool isResult);
   Value callBlock(const ast::BlockDecl &block, const ast::CallExpr &call,
                   bool isResult);
-  /// A layer name unique in the current frame, with the frame's prefix.
-  std::string makeLayerName(llvm::StringRef op, bool isResult);
+  /// A layer name unique in the current frame, with the frame's prefix,
+  /// for a layer of \p op in a statement bound to \p target ("" if none).
+  std::string makeLayerName(llvm::StringRef op, bool isResult,
+                            llvm::StringRef target);
   /// \p base, or base_1, base_2, ...: the first not yet used in the frame.
   static std::string uniqueLocalName(Frame &frame, const std::string &base);
   /// Checks the layer and step limits; false (once reported) past them.

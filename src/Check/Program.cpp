@@ -14,8 +14,7 @@
 using namespace netc;
 using namespace netc::check;
 
-/// Names that blocks may not take, because calls resolve to them first.
-static bool isBuiltinName(llvm::StringRef name) {
+bool check::isBuiltinName(llvm::StringRef name) {
   return name == "min" || name == "max" || name == "channels" ||
          name == "rank";
 }

@@ -19,6 +19,11 @@
 
 namespace netc::check {
 
+/// True for the builtin functions min, max, channels and rank (evaluated in
+/// ElaborateExpressions.cpp). Calls resolve to them first, so no block or
+/// const may take their names.
+bool isBuiltinName(llvm::StringRef name);
+
 /// A const and, once evaluated, its value.
 struct ConstEntry {
   const ast::ConstDecl *decl;

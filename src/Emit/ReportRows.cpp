@@ -66,9 +66,9 @@ std::vector<MemoryTerm> emit::getTrainingTerms(const ClassicMemory &m) {
     terms.push_back({"parameters", "parameters", params + " x 3" + b,
                      m.trainingParamBytes, "weights, gradients, momentum"});
   } else {
-    int64_t wb = s.mixedPrecision ? 2 : in.bytesPerElement;
+    int64_t wb = s.getWeightBytes();
     unsigned states = getOptimizerStateCount(s.optimizer);
-    int64_t ob = s.mixedPrecision ? 4 + 4 * states : states * in.bytesPerElement;
+    int64_t ob = s.getOptimizerBytes();
     terms.push_back({"weights", "weights",
                      params + " x " + std::to_string(wb) + " B" +
                          shardSuffix(s, 3),
@@ -92,7 +92,7 @@ std::vector<MemoryTerm> emit::getTrainingTerms(const ClassicMemory &m) {
   if (in.bufferParams)
     terms.push_back({"buffers", "buffers",
                      formatWithSeparators(in.bufferParams) +
-                         bytesSuffix(s.mixedPrecision ? 4 : in.bytesPerElement),
+                         bytesSuffix(s.getBufferBytes()),
                      m.trainingBufferBytes, "non-trainable (running statistics)"});
   terms.push_back({"activations", "activations",
                    formatWithSeparators(in.activations) + " x 2 x " + batch +
@@ -116,9 +116,7 @@ std::vector<MemoryTerm> emit::getInferenceTerms(const ClassicMemory &m) {
   if (in.bufferParams)
     terms.push_back({"buffers", "buffers",
                      formatWithSeparators(in.bufferParams) +
-                         bytesSuffix(in.states.mixedPrecision
-                                         ? 4
-                                         : in.bytesPerElement),
+                         bytesSuffix(in.states.getBufferBytes()),
                      m.inferenceBufferBytes, "non-trainable (running statistics)"});
   terms.push_back({"activations", "activations",
                    formatWithSeparators(in.activations) + b,

@@ -43,17 +43,15 @@ std::optional<ClassicMemory> netc::applyClassicRecipe(const RecipeInputs &in) {
   ClassicMemory m;
   m.inputs = in;
   m.activationsWithInput = c.add({in.activations, in.inputElements});
-  int64_t bytes = in.bytesPerElement;
-  ModelStateConfig states = in.states;
-  states.bytesPerElement = bytes;
+  // The states' element size is the recipe's.
+  m.inputs.states.bytesPerElement = in.bytesPerElement;
+  const ModelStateConfig &states = m.inputs.states;
   auto modelStates = computeModelStates(in.trainableParams, states);
   if (!modelStates)
     return std::nullopt;
   m.modelStates = *modelStates;
-  // Mixed precision: 16-bit activations and weights for the forward pass,
-  // f32 running statistics.
-  int64_t act = states.mixedPrecision ? 2 : bytes;
-  int64_t buffer = states.mixedPrecision ? 4 : bytes;
+  int64_t act = states.getWeightBytes();
+  int64_t buffer = states.getBufferBytes();
   m.activationBytesPerElement = act;
   m.trainingParamBytes = modelStates->total;
   m.trainingBufferBytes = c.mul({in.bufferParams, buffer});

@@ -54,15 +54,18 @@ unsigned netc::getOptimizerStateCount(Optimizer optimizer) {
   return 1;
 }
 
+int64_t ModelStateConfig::getOptimizerBytes() const {
+  int64_t states = getOptimizerStateCount(optimizer);
+  return mixedPrecision ? 4 + 4 * states // f32 master + f32 states
+                        : states * bytesPerElement;
+}
+
 std::optional<ModelStateBytes>
 netc::computeModelStates(int64_t params, const ModelStateConfig &config) {
-  int64_t states = getOptimizerStateCount(config.optimizer);
   // Bytes per parameter of each kind (the ZeRO paper's 2 + 2 + K).
-  int64_t weightBytes = config.mixedPrecision ? 2 : config.bytesPerElement;
+  int64_t weightBytes = config.getWeightBytes();
   int64_t gradientBytes = weightBytes;
-  int64_t optimizerBytes = config.mixedPrecision
-                               ? 4 + 4 * states // f32 master + f32 states
-                               : states * config.bytesPerElement;
+  int64_t optimizerBytes = config.getOptimizerBytes();
   auto shard = [&](int64_t perParam,
                    unsigned fromStage) -> std::optional<int64_t> {
     auto bytes = checkedMul(params, perParam);

@@ -42,6 +42,19 @@ struct ModelStateConfig {
   /// ZeRO stage: 0 none, 1 optimizer states, 2 + gradients, 3 + weights.
   unsigned zeroStage = 0;
 
+  /// Bytes per parameter of the weights, and of the gradients: 16-bit in
+  /// mixed precision. Activations and the input use the same width.
+  int64_t getWeightBytes() const {
+    return mixedPrecision ? 2 : bytesPerElement;
+  }
+  /// Bytes per parameter of the optimizer: its states, plus f32 master
+  /// weights in mixed precision (the ZeRO paper's K: 12 for Adam).
+  int64_t getOptimizerBytes() const;
+  /// Bytes of a running-statistics element: f32 in mixed precision.
+  int64_t getBufferBytes() const {
+    return mixedPrecision ? 4 : bytesPerElement;
+  }
+
   /// True for the classic recipe's parameters x 3 on one device.
   bool isClassic() const {
     return optimizer == Optimizer::Momentum && !mixedPrecision &&

@@ -217,11 +217,7 @@ public:
     builder.range(callRange);
     if (t.argRange.isValid() && t.argRange.Start != callRange.Start)
       builder.range(t.argRange);
-    if (t.producerRange.isValid())
-      builder
-          .note(t.producerRange.Start, diag::note_value_defined_here,
-                t.producerName, t.type->str())
-          .noteRange(t.producerRange);
+    addProducerNote(builder, t);
     return builder;
   }
 
@@ -233,11 +229,7 @@ public:
         diags.report(callRange.Start, kind, std::forward<Ts>(a)...);
     builder.range(callRange);
     for (const TensorArgInfo &t : tensors)
-      if (t.producerRange.isValid())
-        builder
-            .note(t.producerRange.Start, diag::note_value_defined_here,
-                  t.producerName, t.type->str())
-            .noteRange(t.producerRange);
+      addProducerNote(builder, t);
     return builder;
   }
 
@@ -249,6 +241,16 @@ public:
   std::optional<TensorType> makeType(llvm::ArrayRef<int64_t> dims);
 
 private:
+  /// Adds "'x' ([shape]) is defined here" at the producer of \p t.
+  static void addProducerNote(DiagnosticBuilder &builder,
+                              const TensorArgInfo &t) {
+    if (t.producerRange.isValid())
+      builder
+          .note(t.producerRange.Start, diag::note_value_defined_here,
+                t.producerName, t.type->str())
+          .noteRange(t.producerRange);
+  }
+
   const OpDef &op;
   DiagnosticEngine &diags;
   llvm::SMRange callRange;
