@@ -418,6 +418,7 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
     if (types.size() > 1)
       layer.attributes.push_back(
           {"output", Value::integer(static_cast<int64_t>(i)), false});
+    layer.storage = op.resolveStorage(layer.attributes);
     layer.type = std::move(types[i]);
     layer.params = i == 0 ? params : ParamCount();
     layer.range = callRange;

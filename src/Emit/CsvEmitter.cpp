@@ -38,34 +38,59 @@ void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
                    const ReportOptions &options, llvm::raw_ostream &os) {
   row(os, {"network", "kind", "name", "op", "output_shape", "dtype",
            "trainable_params", "non_trainable_params", "activations",
-           "storage", "formula", "bytes"});
+           "storage", "saved_bytes", "formula", "bytes"});
   for (const NetworkReport &report : reports) {
     const Graph &g = *report.graph;
     const ClassicMemory &m = report.memory;
-    for (const ReportRow &r : collectRows(g, options.depth))
+    for (const ReportRow &r : collectRows(report, options.depth))
       row(os, {g.name, r.layer ? "layer" : "block", r.name, r.op,
                r.type.str(), getDTypeName(r.type.dtype).str(),
                std::to_string(r.trainable), std::to_string(r.buffers),
                std::to_string(r.activations),
-               r.layer ? getStorageName(r.layer->op->storage).str() : "", "",
-               ""});
+               r.layer ? getStorageName(r.layer->storage).str() : "",
+               std::to_string(r.savedBytes), "", ""});
     row(os, {g.name, "total", "", "", "", getDTypeName(report.dtype).str(),
              std::to_string(m.inputs.trainableParams),
              std::to_string(m.inputs.bufferParams),
-             std::to_string(m.inputs.activations), "", "", ""});
+             std::to_string(m.inputs.activations), "",
+             std::to_string(report.saved.bytes), "", ""});
     row(os, {g.name, "total_with_input", "", "", "",
              getDTypeName(report.dtype).str(), "", "",
-             std::to_string(m.activationsWithInput), "", "", ""});
+             std::to_string(m.activationsWithInput), "", "", "", ""});
     auto terms = [&](const char *kind, const std::vector<MemoryTerm> &list,
                      int64_t total) {
       for (const MemoryTerm &t : list)
         row(os, {g.name, kind, t.id, "", "", getDTypeName(report.dtype).str(),
-                 "", "", "", "", t.formula, std::to_string(t.bytes)});
+                 "", "", "", "", "", t.formula, std::to_string(t.bytes)});
       row(os, {g.name, kind, "total", "", "",
-               getDTypeName(report.dtype).str(), "", "", "", "", "",
+               getDTypeName(report.dtype).str(), "", "", "", "", "", "",
                std::to_string(total)});
     };
-    terms("training", getTrainingTerms(m), m.trainingTotalBytes);
-    terms("inference", getInferenceTerms(m), m.inferenceTotalBytes);
+    const MemoryEstimate &e = report.estimate;
+    terms("training", e.training, e.trainingTotal);
+    auto figure = [&](const char *name, const std::string &formula,
+                      int64_t bytes) {
+      row(os, {g.name, "training_batch", name, "", "",
+               getDTypeName(report.dtype).str(), "", "", "", "", "", formula,
+               std::to_string(bytes)});
+    };
+    figure("fixed", "", e.fixedBytes);
+    figure("per_sample", "", e.perSampleBytes);
+    if (options.fitBudgetBytes > 0) {
+      BatchFit fit =
+          fitBatch(e.fixedBytes, e.perSampleBytes, options.fitBudgetBytes);
+      figure("fit_budget", options.fitBudgetText, options.fitBudgetBytes);
+      // The largest batch is a count, not bytes; it goes in the last column
+      // all the same, so that one column holds every figure.
+      figure("fit_largest_batch", "", fit.largestBatch);
+      figure("fit_shortfall", "", fit.shortfallBytes);
+    }
+    terms("inference", e.inference, e.inferenceTotal);
+    std::string peakAt = report.peak.layer < g.layers.size()
+                             ? g.layers[report.peak.layer].name
+                             : "";
+    row(os, {g.name, "inference_peak", peakAt, "", "",
+             getDTypeName(report.dtype).str(), "", "", "", "", "", "",
+             std::to_string(report.peak.bytes)});
   }
 }

@@ -69,10 +69,24 @@ static void writeTotal(llvm::json::OStream &j, int64_t total) {
   j.attributeEnd();
 }
 
+static void writeTerms(llvm::json::OStream &j,
+                       const std::vector<MemoryTerm> &terms) {
+  j.attributeArray("terms", [&] {
+    for (const MemoryTerm &t : terms)
+      j.object([&] {
+        j.attribute("id", t.id);
+        j.attribute("formula", t.formula);
+        j.attribute("bytes", t.bytes);
+      });
+  });
+}
+
 static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
                          const ReportOptions &options) {
   const Graph &g = *report.graph;
   const ClassicMemory &m = report.memory;
+  const MemoryEstimate &e = report.estimate;
+  std::vector<int64_t> saved = getSavedBytesPerLayer(report);
   j.object([&] {
     j.attribute("name", g.name);
     j.attributeArray("inputs", [&] {
@@ -112,7 +126,8 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
           j.attribute("non_trainable_params", layer.params.buffers);
           j.attribute("output_elements", *layer.type.getNumElements());
           j.attribute("activations", getActivationElements(layer));
-          j.attribute("storage", getStorageName(layer.op->storage));
+          j.attribute("storage", getStorageName(layer.storage));
+          j.attribute("saved_bytes", saved[&layer - g.layers.data()]);
         });
     });
     j.attributeObject("totals", [&] {
@@ -123,7 +138,7 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
       j.attribute("activations_with_input", m.activationsWithInput);
     });
     j.attributeObject("memory", [&] {
-      j.attribute("model", "classic");
+      j.attribute("model", getMemoryModelName(e.model));
       j.attribute("batch", m.inputs.batch);
       j.attribute("dtype", getDTypeName(report.dtype));
       j.attribute("bytes_per_element", m.inputs.bytesPerElement);
@@ -133,18 +148,28 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
       j.attribute("precision", states.mixedPrecision ? "mixed" : "single");
       j.attribute("devices", states.devices);
       j.attribute("zero_stage", static_cast<int64_t>(states.zeroStage));
-      j.attribute("fixed_bytes", m.fixedBytes);
-      j.attribute("per_sample_bytes", m.perSampleBytes);
+      j.attribute("fixed_bytes", e.fixedBytes);
+      j.attribute("per_sample_bytes", e.perSampleBytes);
       if (options.fitBudgetBytes > 0)
         j.attributeObject("fit", [&] {
-          BatchFit fit = fitBatch(m.fixedBytes, m.perSampleBytes,
+          BatchFit fit = fitBatch(e.fixedBytes, e.perSampleBytes,
                                   options.fitBudgetBytes);
           j.attribute("budget_bytes", options.fitBudgetBytes);
           j.attribute("largest_batch", fit.largestBatch);
           j.attribute("shortfall_bytes", fit.shortfallBytes);
         });
-      // Every term is always present (0 when a network has no buffers).
+      // The selected model's terms, in the order the table prints them.
       j.attributeObject("training", [&] {
+        writeTerms(j, e.training);
+        writeTotal(j, e.trainingTotal);
+      });
+      j.attributeObject("inference", [&] {
+        writeTerms(j, e.inference);
+        writeTotal(j, e.inferenceTotal);
+      });
+      // Both models' own figures, whichever is selected; every field is
+      // always present (0 when a network has no buffers).
+      j.attributeObject("classic", [&] {
         j.attribute("parameters_bytes", m.trainingParamBytes);
         j.attribute("weights_bytes", m.modelStates.weights);
         j.attribute("gradients_bytes", m.modelStates.gradients);
@@ -152,13 +177,28 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
         j.attribute("buffers_bytes", m.trainingBufferBytes);
         j.attribute("activations_bytes", m.trainingActivationBytes);
         j.attribute("input_bytes", m.trainingInputBytes);
-        writeTotal(j, m.trainingTotalBytes);
+        j.attribute("training_bytes", m.trainingTotalBytes);
+        j.attribute("inference_bytes", m.inferenceTotalBytes);
       });
-      j.attributeObject("inference", [&] {
-        j.attribute("parameters_bytes", m.inferenceParamBytes);
-        j.attribute("buffers_bytes", m.inferenceBufferBytes);
-        j.attribute("activations_bytes", m.inferenceActivationBytes);
-        writeTotal(j, m.inferenceTotalBytes);
+      j.attributeObject("pytorch", [&] {
+        const SavedForBackward &s = report.saved;
+        j.attribute("saved_tensors", s.tensorCount);
+        j.attribute("saved_tensor_bytes_per_sample", s.tensorBytes);
+        j.attribute("saved_extra_bytes_per_sample", s.extraBytes);
+        j.attribute("saved_bytes_per_sample", s.bytes);
+        j.attribute("unsaved_input_bytes_per_sample", s.unsavedInputBytes);
+      });
+      j.attributeObject("inference_peak", [&] {
+        const InferencePeak &p = report.peak;
+        j.attribute("bytes", p.bytes);
+        if (p.layer < g.layers.size())
+          j.attribute("layer", g.layers[p.layer].name);
+        else
+          j.attribute("layer", nullptr);
+        j.attributeArray("live", [&] {
+          for (LayerId id : p.live)
+            j.value(g.layers[id].name);
+        });
       });
     });
   });

@@ -31,7 +31,7 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   os << "| layer | op | output shape | params |"
      << (buffers ? " non-trainable |" : "") << " activations |\n";
   os << "|---|---|---|---:|" << (buffers ? "---:|" : "") << "---:|\n";
-  for (const ReportRow &r : collectRows(g, options.depth)) {
+  for (const ReportRow &r : collectRows(report, options.depth)) {
     os << "| " << cell(r.name) << " | " << cell(r.op) << " | " << r.type.str()
        << " | " << formatWithSeparators(r.trainable) << " |";
     if (buffers)
@@ -46,20 +46,35 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   os << "| total with the input | | | |" << (buffers ? " |" : "") << " "
      << formatWithSeparators(m.activationsWithInput) << " |\n\n";
 
+  const MemoryEstimate &e = report.estimate;
   auto terms = [&](llvm::StringRef title, const std::vector<MemoryTerm> &list,
                    int64_t total) {
-    os << "| " << title << " | formula | bytes | MiB | what |\n"
+    SizeUnit unit = resolveSizeUnit(options.units, total);
+    os << "| " << title << " | formula | bytes | " << getSizeUnitName(unit)
+       << " | what |\n"
        << "|---|---|---:|---:|---|\n";
     for (const MemoryTerm &t : list)
       os << "| " << cell(t.label) << " | " << t.formula << " | "
-         << formatWithSeparators(t.bytes) << " | " << formatMiB(t.bytes)
-         << " | " << cell(t.note) << " |\n";
+         << formatWithSeparators(t.bytes) << " | "
+         << cell(formatSize(t.bytes, unit)) << " | " << cell(t.note) << " |\n";
     os << "| **total** | | **" << formatWithSeparators(total) << "** | **"
-       << formatMiB(total) << "** | |\n\n";
+       << formatSize(total, unit) << "** | |\n\n";
   };
-  terms("training, batch " + std::to_string(m.inputs.batch),
-        getTrainingTerms(m), m.trainingTotalBytes);
-  terms("inference, one sample", getInferenceTerms(m), m.inferenceTotalBytes);
+  terms("training, batch " + std::to_string(e.batch) + " (" +
+            describeMemoryModel(report) + ")",
+        e.training, e.trainingTotal);
+  os << "Training memory as a batch: " << formatWithSeparators(e.fixedBytes)
+     << " B + " << formatWithSeparators(e.perSampleBytes)
+     << " B x batch (fixed + per sample).";
+  if (options.fitBudgetBytes > 0)
+    os << " " << cell(describeFit(e, options)) << ".";
+  os << "\n\n";
+  terms("inference, one sample", e.inference, e.inferenceTotal);
+  if (report.peak.layer < g.layers.size())
+    os << "Inference peak by liveness: " << formatWithSeparators(report.peak.bytes)
+       << " B (" << formatSize(report.peak.bytes, options.units)
+       << ") live at once while `" << cell(g.layers[report.peak.layer].name)
+       << "` runs.\n\n";
 }
 
 void netc::emitMarkdown(llvm::ArrayRef<NetworkReport> reports,

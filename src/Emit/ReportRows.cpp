@@ -7,6 +7,35 @@
 using namespace netc;
 using namespace netc::emit;
 
+std::optional<NetworkReport>
+netc::buildNetworkReport(const Graph &graph, DType dtype, int64_t batch,
+                         const ModelStateConfig &states, MemoryModel model,
+                         DiagnosticEngine &diags) {
+  auto memory =
+      computeClassicMemory(graph, batch, getByteWidth(dtype), diags, states);
+  if (!memory)
+    return std::nullopt;
+  NetworkReport report{&graph, *memory, dtype};
+  SavedWidths widths{memory->activationBytesPerElement,
+                     memory->inputs.states.getBufferBytes()};
+  auto saved = computeSavedForBackward(graph, widths);
+  auto peak = computeInferencePeak(graph, memory->activationBytesPerElement);
+  std::optional<MemoryEstimate> estimate = estimateClassicMemory(*memory);
+  if (saved && peak && model == MemoryModel::PyTorch)
+    estimate = estimatePyTorchMemory(graph, *memory, *saved, *peak);
+  if (!saved || !peak || !estimate) {
+    diags.report(graph.range.Start, diag::err_overflow,
+                 "the memory of network '" + graph.name + "' at batch " +
+                     std::to_string(batch))
+        .range(graph.range);
+    return std::nullopt;
+  }
+  report.saved = std::move(*saved);
+  report.peak = std::move(*peak);
+  report.estimate = std::move(*estimate);
+  return report;
+}
+
 llvm::StringRef emit::getStorageName(OutputStorage storage) {
   switch (storage) {
   case OutputStorage::New:
@@ -33,95 +62,32 @@ std::string emit::describeAttributes(const Layer &layer) {
   return s;
 }
 
-std::string emit::formatMiB(int64_t bytes) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << llvm::format("%.2f", toMiB(bytes));
-  os.flush();
-  // Thousands separators on the integer part: 16,390.35.
-  size_t dot = s.find('.');
-  return formatWithSeparators(std::stoll(s.substr(0, dot))) + s.substr(dot);
+std::string emit::describeMemoryModel(const NetworkReport &report) {
+  const ModelStateConfig &states = report.memory.inputs.states;
+  std::string s = report.estimate.model == MemoryModel::PyTorch
+                      ? "pytorch model: what autograd keeps"
+                      : "classic recipe";
+  if (!states.isClassic())
+    s += std::string(" with ") + getOptimizerName(states.optimizer).str() +
+         (states.mixedPrecision ? ", mixed precision" : "") +
+         (states.devices > 1 || states.zeroStage
+              ? ", per device of " + std::to_string(states.devices) +
+                    " with ZeRO stage " + std::to_string(states.zeroStage)
+              : "");
+  return s;
 }
 
-static std::string bytesSuffix(int64_t bytes) {
-  return " x " + std::to_string(bytes) + " B";
-}
-
-/// " / 64" when the kind of state is sharded over the devices.
-static std::string shardSuffix(const ModelStateConfig &s, unsigned fromStage) {
-  if (s.zeroStage >= fromStage && s.devices > 1)
-    return " / " + std::to_string(s.devices);
-  return "";
-}
-
-std::vector<MemoryTerm> emit::getTrainingTerms(const ClassicMemory &m) {
-  const RecipeInputs &in = m.inputs;
-  std::string b = bytesSuffix(in.bytesPerElement);
-  std::string ab = bytesSuffix(m.activationBytesPerElement);
-  std::string batch = std::to_string(in.batch);
-  std::string params = formatWithSeparators(in.trainableParams);
-  std::vector<MemoryTerm> terms;
-  const ModelStateConfig &s = in.states;
-  if (s.isClassic()) {
-    terms.push_back({"parameters", "parameters", params + " x 3" + b,
-                     m.trainingParamBytes, "weights, gradients, momentum"});
-  } else {
-    int64_t wb = s.getWeightBytes();
-    unsigned states = getOptimizerStateCount(s.optimizer);
-    int64_t ob = s.getOptimizerBytes();
-    terms.push_back({"weights", "weights",
-                     params + " x " + std::to_string(wb) + " B" +
-                         shardSuffix(s, 3),
-                     m.modelStates.weights,
-                     s.mixedPrecision ? "16-bit" : ""});
-    terms.push_back({"gradients", "gradients",
-                     params + " x " + std::to_string(wb) + " B" +
-                         shardSuffix(s, 2),
-                     m.modelStates.gradients,
-                     s.mixedPrecision ? "16-bit" : ""});
-    std::string what = std::to_string(states) + " " +
-                       getOptimizerName(s.optimizer).str() + " state" +
-                       (states == 1 ? "" : "s");
-    if (s.mixedPrecision)
-      what = "f32 master weights and " + what;
-    terms.push_back({"optimizer", "optimizer",
-                     params + " x " + std::to_string(ob) + " B" +
-                         shardSuffix(s, 1),
-                     m.modelStates.optimizer, what});
-  }
-  if (in.bufferParams)
-    terms.push_back({"buffers", "buffers",
-                     formatWithSeparators(in.bufferParams) +
-                         bytesSuffix(s.getBufferBytes()),
-                     m.trainingBufferBytes, "non-trainable (running statistics)"});
-  terms.push_back({"activations", "activations",
-                   formatWithSeparators(in.activations) + " x 2 x " + batch +
-                       ab,
-                   m.trainingActivationBytes,
-                   "values and errors; " + formatMiB(m.activationBytesPerSample) +
-                       " MiB per sample"});
-  terms.push_back({"input", "input (misc)",
-                   formatWithSeparators(in.inputElements) + " x " + batch + ab,
-                   m.trainingInputBytes, "the input batch"});
-  return terms;
-}
-
-std::vector<MemoryTerm> emit::getInferenceTerms(const ClassicMemory &m) {
-  const RecipeInputs &in = m.inputs;
-  std::string b = bytesSuffix(m.activationBytesPerElement);
-  std::vector<MemoryTerm> terms;
-  terms.push_back({"parameters", "parameters",
-                   formatWithSeparators(in.trainableParams) + b,
-                   m.inferenceParamBytes, "weights"});
-  if (in.bufferParams)
-    terms.push_back({"buffers", "buffers",
-                     formatWithSeparators(in.bufferParams) +
-                         bytesSuffix(in.states.getBufferBytes()),
-                     m.inferenceBufferBytes, "non-trainable (running statistics)"});
-  terms.push_back({"activations", "activations",
-                   formatWithSeparators(in.activations) + b,
-                   m.inferenceActivationBytes, "values of one sample"});
-  return terms;
+std::string emit::describeFit(const MemoryEstimate &e,
+                              const ReportOptions &options) {
+  BatchFit fit = fitBatch(e.fixedBytes, e.perSampleBytes,
+                          options.fitBudgetBytes);
+  if (fit.largestBatch > 0)
+    return "largest batch within " + options.fitBudgetText + " (" +
+           formatWithSeparators(options.fitBudgetBytes) +
+           " B): " + formatWithSeparators(fit.largestBatch);
+  return "not even batch 1 fits within " + options.fitBudgetText +
+         ": it needs " + formatWithSeparators(fit.shortfallBytes) + " B (" +
+         formatSize(fit.shortfallBytes, options.units) + ") more";
 }
 
 std::string emit::describeNetworkHeader(const NetworkReport &report,
@@ -137,7 +103,7 @@ std::string emit::describeNetworkHeader(const NetworkReport &report,
   s += ", batch " + std::to_string(report.memory.inputs.batch);
   s += ", " + getDTypeName(report.dtype).str() + " (" +
        std::to_string(getByteWidth(report.dtype)) + " bytes)";
-  s += ", memory model: classic";
+  s += ", memory model: " + getMemoryModelName(report.estimate.model).str();
   const ModelStateConfig &states = report.memory.inputs.states;
   if (!states.isClassic()) {
     s += ", optimizer " + getOptimizerName(states.optimizer).str();
@@ -150,7 +116,17 @@ std::string emit::describeNetworkHeader(const NetworkReport &report,
   return s;
 }
 
-std::vector<ReportRow> emit::collectRows(const Graph &graph, int depth) {
+std::vector<int64_t> emit::getSavedBytesPerLayer(const NetworkReport &report) {
+  std::vector<int64_t> bytes(report.graph->layers.size(), 0);
+  for (const LayerSaves &l : report.saved.layers)
+    bytes[l.layer] = l.newTensorBytes + l.extraBytes; // parts of a checked sum
+  return bytes;
+}
+
+std::vector<ReportRow> emit::collectRows(const NetworkReport &report,
+                                         int depth) {
+  const Graph &graph = *report.graph;
+  std::vector<int64_t> saved = getSavedBytesPerLayer(report);
   std::vector<ReportRow> rows;
   // Index of the collapsed row of each scope, once made.
   std::vector<int> rowOfScope(graph.scopes.size(), -1);
@@ -169,6 +145,7 @@ std::vector<ReportRow> emit::collectRows(const Graph &graph, int depth) {
       row.trainable = layer.params.trainable;
       row.buffers = layer.params.buffers;
       row.activations = getActivationElements(layer);
+      row.savedBytes = saved[&layer - graph.layers.data()];
       row.layer = &layer;
       rows.push_back(std::move(row));
       continue;
@@ -186,13 +163,14 @@ std::vector<ReportRow> emit::collectRows(const Graph &graph, int depth) {
     row.trainable += layer.params.trainable;
     row.buffers += layer.params.buffers;
     row.activations += getActivationElements(layer);
+    row.savedBytes += saved[&layer - graph.layers.data()];
   }
   return rows;
 }
 
 std::string emit::describeActivations(const ReportRow &row) {
   if (row.layer) {
-    switch (row.layer->op->storage) {
+    switch (row.layer->storage) {
     case OutputStorage::InPlace:
       return "in place";
     case OutputStorage::View:

@@ -20,26 +20,22 @@ llvm::StringRef getStorageName(OutputStorage storage);
 /// The key attributes of a layer as written: "6, kernel=5".
 std::string describeAttributes(const Layer &layer);
 
-/// One term of a memory formula, for every backend.
-struct MemoryTerm {
-  std::string id;      ///< machine name, e.g. "parameters"
-  std::string label;   ///< "parameters"
-  std::string formula; ///< "61,706 x 3 x 4 B"
-  int64_t bytes;
-  std::string note; ///< what the term stands for
-};
-
-/// The training terms (parameters, buffers if any, activations, input).
-std::vector<MemoryTerm> getTrainingTerms(const ClassicMemory &memory);
-/// The inference terms (parameters, buffers if any, activations).
-std::vector<MemoryTerm> getInferenceTerms(const ClassicMemory &memory);
-
-/// "0.71" (MiB with two decimals).
-std::string formatMiB(int64_t bytes);
 
 /// A one-line header: network, inputs, batch, dtype, memory model.
 std::string describeNetworkHeader(const NetworkReport &report,
                                   const ReportOptions &options);
+
+/// "classic recipe", "pytorch model (what autograd keeps)", with the
+/// optimizer, precision and sharding when they are not the recipe's.
+std::string describeMemoryModel(const NetworkReport &report);
+
+/// "largest batch within 80GiB (85,899,345,920 B): 371" or why none fits.
+std::string describeFit(const MemoryEstimate &estimate,
+                        const ReportOptions &options);
+
+/// --explain: every figure of the report derived step by step.
+void emitExplanation(const NetworkReport &report, const ReportOptions &options,
+                     llvm::raw_ostream &os);
 
 /// One row of a layer table: a layer, or a block call collapsed by --depth.
 struct ReportRow {
@@ -51,13 +47,19 @@ struct ReportRow {
   int64_t buffers = 0;
   /// Activation elements the row adds (the classic recipe's count).
   int64_t activations = 0;
+  /// Bytes per sample the row's layers are first to keep for backward,
+  /// statistics and masks included (the pytorch model).
+  int64_t savedBytes = 0;
   /// The layer, or null for a collapsed block call.
   const Layer *layer = nullptr;
 };
 
-/// The rows of \p graph's table at \p depth (see ReportOptions::depth), in
-/// the order of the layers.
-std::vector<ReportRow> collectRows(const Graph &graph, int depth);
+/// The rows of the report's table at \p depth (see ReportOptions::depth),
+/// in the order of the layers.
+std::vector<ReportRow> collectRows(const NetworkReport &report, int depth);
+
+/// Per layer, the bytes per sample it is first to keep for backward.
+std::vector<int64_t> getSavedBytesPerLayer(const NetworkReport &report);
 
 /// The activations cell: a count, "in place", "view" or, for an input, its
 /// element count.

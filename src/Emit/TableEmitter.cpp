@@ -69,12 +69,14 @@ private:
 } // namespace
 
 static void addMemoryTerms(TextTable &t, const std::vector<MemoryTerm> &terms,
-                           int64_t total) {
+                           int64_t total, SizeUnit units) {
+  // One unit per section, chosen by its total, so the column reads down.
+  SizeUnit unit = resolveSizeUnit(units, total);
   for (const MemoryTerm &term : terms)
     t.addRow({term.label, term.formula, formatWithSeparators(term.bytes) + " B",
-              formatMiB(term.bytes) + " MiB", term.note});
+              formatSize(term.bytes, unit), term.note});
   t.addRow({"total", "", formatWithSeparators(total) + " B",
-            formatMiB(total) + " MiB", ""});
+            formatSize(total, unit), ""});
 }
 
 static void emitOne(const NetworkReport &report, const ReportOptions &options,
@@ -95,7 +97,7 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   TextTable table(aligns);
   table.addRow(header);
   table.addRule();
-  for (const ReportRow &r : collectRows(g, options.depth)) {
+  for (const ReportRow &r : collectRows(report, options.depth)) {
     std::vector<std::string> row{r.name, r.op, r.type.str(),
                                  formatWithSeparators(r.trainable)};
     if (buffers)
@@ -124,40 +126,38 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   TextTable memory({Align::Left, Align::Left, Align::Right, Align::Right,
                     Align::Left});
   memory.addHeading("");
-  const ModelStateConfig &states = m.inputs.states;
-  std::string recipe = "classic recipe";
-  if (!states.isClassic())
-    recipe += " with " + getOptimizerName(states.optimizer).str() +
-              (states.mixedPrecision ? ", mixed precision" : "") +
-              (states.devices > 1 || states.zeroStage
-                   ? ", per device of " + std::to_string(states.devices) +
-                         " with ZeRO stage " +
-                         std::to_string(states.zeroStage)
-                   : "");
-  memory.addHeading("training memory, batch " + std::to_string(m.inputs.batch) +
-                    " (" + recipe + ")");
-  addMemoryTerms(memory, getTrainingTerms(m), m.trainingTotalBytes);
-  if (options.fitBudgetBytes > 0) {
-    memory.addRow({"as a batch", formatWithSeparators(m.fixedBytes) + " B + " +
-                                     formatWithSeparators(m.perSampleBytes) +
-                                     " B x batch",
-                   "", "", "fixed + per sample"});
-    BatchFit fit =
-        fitBatch(m.fixedBytes, m.perSampleBytes, options.fitBudgetBytes);
-    if (fit.largestBatch > 0)
-      memory.addHeading("  largest batch within " + options.fitBudgetText +
-                        " (" + formatWithSeparators(options.fitBudgetBytes) +
-                        " B): " + formatWithSeparators(fit.largestBatch));
-    else
-      memory.addHeading("  not even batch 1 fits within " +
-                        options.fitBudgetText + ": it needs " +
-                        formatWithSeparators(fit.shortfallBytes) + " B (" +
-                        formatMiB(fit.shortfallBytes) + " MiB) more");
-  }
+  const MemoryEstimate &e = report.estimate;
+  memory.addHeading("training memory, batch " + std::to_string(e.batch) +
+                    " (" + describeMemoryModel(report) + ")");
+  addMemoryTerms(memory, e.training, e.trainingTotal, options.units);
+  memory.addRow({"as a batch", formatWithSeparators(e.fixedBytes) + " B + " +
+                                   formatWithSeparators(e.perSampleBytes) +
+                                   " B x batch",
+                 "", "", "fixed + per sample"});
+  if (options.fitBudgetBytes > 0)
+    memory.addHeading("  " + describeFit(e, options));
   memory.addHeading("");
   memory.addHeading("inference memory, one sample");
-  addMemoryTerms(memory, getInferenceTerms(m), m.inferenceTotalBytes);
+  addMemoryTerms(memory, e.inference, e.inferenceTotal, options.units);
+  if (e.model == MemoryModel::Classic) {
+    const InferencePeak &peak = report.peak;
+    std::string at = peak.layer < g.layers.size()
+                         ? "live at once while '" +
+                               g.layers[peak.layer].name + "' runs"
+                         : "";
+    memory.addRow({"peak by liveness",
+                   formatWithSeparators(peak.bytes /
+                                        m.activationBytesPerElement) +
+                       " x " + std::to_string(m.activationBytesPerElement) +
+                       " B",
+                   formatWithSeparators(peak.bytes) + " B",
+                   formatSize(peak.bytes, resolveSizeUnit(options.units,
+                                                          e.inferenceTotal)),
+                   at});
+  }
   memory.print(os, 2);
+  if (options.explain)
+    emitExplanation(report, options, os);
 }
 
 void netc::emitTable(llvm::ArrayRef<NetworkReport> reports,

@@ -76,7 +76,7 @@ std::optional<ClassicMemory> netc::applyClassicRecipe(const RecipeInputs &in) {
 
 int64_t netc::getActivationElements(const Layer &layer) {
   if (layer.op->family == OpFamily::Input ||
-      layer.op->storage != OutputStorage::New)
+      layer.storage != OutputStorage::New)
     return 0;
   return *layer.type.getNumElements();
 }

@@ -2,8 +2,10 @@
 //
 // Element-wise activations keep the shape, have no parameters and are
 // applied in place (as Caffe and the CS231n tables count them: listed, but no
-// activation memory of their own). softmax normalises along an axis; it is
-// not element-wise, so its output is a new tensor.
+// activation memory of their own) unless called with inplace=false. softmax
+// normalises along an axis; it is not element-wise, so its output is a new
+// tensor. What each keeps for backward was measured on torch 1.13 with
+// saved_tensors_hooks (docs/memory.md).
 //
 //===----------------------------------------------------------------------===//
 #include "Families.h"
@@ -27,45 +29,52 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
   struct Simple {
     const char *name;
     const char *doc;
+    SavedTensors saves;
   };
   static const Simple simple[] = {
-      {"relu", "max(x, 0)"},
-      {"relu6", "min(max(x, 0), 6)"},
-      {"gelu", "Gaussian error linear unit"},
-      {"sigmoid", "1 / (1 + exp(-x))"},
-      {"tanh", "hyperbolic tangent"},
-      {"silu", "x * sigmoid(x) (also called swish)"},
-      {"hardswish", "x * relu6(x + 3) / 6"},
-      {"hardsigmoid", "relu6(x + 3) / 6"},
+      {"relu", "max(x, 0)", SavedTensors::Output},
+      {"relu6", "min(max(x, 0), 6)", SavedTensors::InputOrCopyInPlace},
+      {"gelu", "Gaussian error linear unit", SavedTensors::InputOrCopyInPlace},
+      {"sigmoid", "1 / (1 + exp(-x))", SavedTensors::Output},
+      {"tanh", "hyperbolic tangent", SavedTensors::Output},
+      {"silu", "x * sigmoid(x) (also called swish)", SavedTensors::InputOrCopyInPlace},
+      {"hardswish", "x * relu6(x + 3) / 6", SavedTensors::InputOrCopyInPlace},
+      {"hardsigmoid", "relu6(x + 3) / 6", SavedTensors::InputOrCopyInPlace},
   };
   for (const Simple &s : simple)
     ops.push_back(OpDef{s.name,
                         OpFamily::Activation,
                         std::string("element-wise ") + s.doc +
-                            "; applied in place",
-                        {tensor("x")},
+                            "; in place unless inplace=false",
+                        {tensor("x"), inplaceFlag()},
                         0,
                         OutputStorage::InPlace,
                         sameShape,
                         nullptr});
+  for (size_t i = 0; i < std::size(simple); ++i)
+    ops[ops.size() - std::size(simple) + i].saves = {simple[i].saves};
   ops.push_back(OpDef{
       "leaky_relu",
       OpFamily::Activation,
-      "element-wise x if x > 0 else slope * x; applied in place",
-      {tensor("x"), withDefault("slope", ArgType::Number, Value::floating(0.01))},
+      "element-wise x if x > 0 else slope * x; in place unless inplace=false",
+      {tensor("x"), withDefault("slope", ArgType::Number, Value::floating(0.01)),
+       inplaceFlag()},
       0,
       OutputStorage::InPlace,
       sameShape,
       nullptr});
+  ops.back().saves = {SavedTensors::InputOrOutputInPlace};
   ops.push_back(OpDef{
       "elu",
       OpFamily::Activation,
-      "element-wise x if x > 0 else alpha * (exp(x) - 1); applied in place",
-      {tensor("x"), withDefault("alpha", ArgType::Number, Value::floating(1.0))},
+      "element-wise x if x > 0 else alpha * (exp(x) - 1); in place unless inplace=false",
+      {tensor("x"), withDefault("alpha", ArgType::Number, Value::floating(1.0)),
+       inplaceFlag()},
       0,
       OutputStorage::InPlace,
       sameShape,
       nullptr});
+  ops.back().saves = {SavedTensors::InputOrOutputInPlace};
   ops.push_back(OpDef{
       "softmax",
       OpFamily::Activation,
@@ -75,4 +84,5 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferSoftmaxShape,
       nullptr});
+  ops.back().saves = {SavedTensors::Output};
 }

@@ -198,6 +198,7 @@ void ops::addConvolutionOps(std::vector<OpDef> &ops) {
         OutputStorage::New,
         inferConvShape,
         countConvParams});
+    ops.back().saves = {SavedTensors::Input};
     ops.push_back(OpDef{
         "conv_transpose" + d,
         OpFamily::Convolution,
@@ -216,5 +217,6 @@ void ops::addConvolutionOps(std::vector<OpDef> &ops) {
         OutputStorage::New,
         inferConvTransposeShape,
         countConvParams});
+    ops.back().saves = {SavedTensors::Input};
   }
 }

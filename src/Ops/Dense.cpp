@@ -51,4 +51,5 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferDenseShape,
       countDenseParams});
+  ops.back().saves = {SavedTensors::InputAsMatrix};
 }

@@ -51,6 +51,16 @@ slidingWindowSizes(OpContext &ctx, llvm::ArrayRef<int64_t> kernel,
                    llvm::ArrayRef<AxisPadding> pads,
                    llvm::ArrayRef<int64_t> dilation, bool ceilMode);
 
+/// Backward-pass rules (BackwardSaves::extra) shared by the family files.
+/// \p bytes per output element, kept besides the tensors: int64 pooling
+/// indices (8), a dropout mask (1).
+SavedExtraRule savedBytesPerOutputElement(int64_t bytes);
+/// \p count(layer) statistics of SavedWidths::statistics bytes each:
+/// batchnorm's running and batch means and variances (4C), layernorm's and
+/// groupnorm's means and reciprocal deviations.
+SavedExtraRule
+savedStatistics(std::function<std::optional<int64_t>(const Layer &)> count);
+
 /// "height" for axis 0 of 2 spatial axes, and so on.
 llvm::StringRef getSpatialAxisName(unsigned spatialRank, unsigned axis);
 

@@ -168,6 +168,9 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
                         OutputStorage::New,
                         inferBroadcastShape,
                         nullptr});
+    // The product's backward needs both factors; the sum's needs neither.
+    if (!isAdd)
+      ops.back().saves = {SavedTensors::Inputs};
   }
   OpDef concat{"concat",
                OpFamily::Merge,

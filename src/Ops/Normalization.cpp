@@ -5,10 +5,14 @@
 // (the num_batches_tracked counter is not counted, as torchvision's figures
 // do not). layernorm: scale and shift over the normalised trailing axes.
 // groupnorm: 2C, channels divisible by groups. dropout: no parameters,
-// applied in place.
+// in place unless inplace=false.
 //
 //===----------------------------------------------------------------------===//
 #include "Families.h"
+
+#include "netc/Basic/CheckedMath.h"
+
+#include <algorithm>
 
 using namespace netc;
 using namespace netc::ops;
@@ -97,6 +101,12 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferChannelwiseShape,
       countBatchNormParams});
+  // Running mean and variance, batch mean and inverse deviation.
+  ops.back().saves = {SavedTensors::Input,
+                      savedStatistics([](const Layer &l) {
+                        return checkedMul(l.type.dims[0], 4);
+                      }),
+                      "4C statistics"};
   ops.push_back(OpDef{
       "layernorm",
       OpFamily::Normalization,
@@ -111,6 +121,20 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferLayerNormShape,
       countLayerNormParams});
+  // A mean and a reciprocal deviation per normalised slice.
+  ops.back().saves = {
+      SavedTensors::Input,
+      savedStatistics([](const Layer &l) -> std::optional<int64_t> {
+        const Attribute *dims = l.getAttribute("dims");
+        size_t kept = l.type.dims.size() -
+                      std::min<size_t>(l.type.dims.size(),
+                                       dims ? dims->value.getInt() : 1);
+        int64_t slices = 1;
+        for (size_t i = 0; i < kept; ++i)
+          slices *= l.type.dims[i]; // a factor of the element count
+        return checkedMul(slices, 2);
+      }),
+      "2 statistics per normalised slice"};
   ops.push_back(OpDef{
       "groupnorm",
       OpFamily::Normalization,
@@ -124,14 +148,27 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferGroupNormShape,
       countTwoPerChannel});
+  ops.back().saves = {SavedTensors::Input,
+                      savedStatistics([](const Layer &l) {
+                        const Attribute *g = l.getAttribute("groups");
+                        return checkedMul(g ? g->value.getInt() : 1, 2);
+                      }),
+                      "2 statistics per group"};
   ops.push_back(OpDef{
       "dropout",
       OpFamily::Regularization,
-      "randomly zeroes elements with probability p; applied in place",
-      {tensor("x"), withDefault("p", ArgType::Number, Value::floating(0.5),
-                                ArgConstraint::Probability)},
+      "randomly zeroes elements with probability p; in place unless "
+      "inplace=false",
+      {tensor("x"),
+       withDefault("p", ArgType::Number, Value::floating(0.5),
+                   ArgConstraint::Probability),
+       inplaceFlag()},
       0,
       OutputStorage::InPlace,
       sameShape,
       nullptr});
+  // The one-byte mask of CUDA's fused dropout (native_dropout); on the CPU
+  // torch 1.13 keeps the mask in the input's float type instead.
+  ops.back().saves = {SavedTensors::None, savedBytesPerOutputElement(1),
+                      "a one-byte mask per element"};
 }

@@ -112,6 +112,16 @@ std::string OpDef::getSignature() const {
   return s + ")";
 }
 
+OutputStorage
+OpDef::resolveStorage(llvm::ArrayRef<Attribute> attributes) const {
+  if (storage == OutputStorage::InPlace)
+    for (const Attribute &a : attributes)
+      if (a.name == "inplace" && a.value.getKind() == Value::Kind::Bool &&
+          !a.value.getBool())
+        return OutputStorage::New;
+  return storage;
+}
+
 //===----------------------------------------------------------------------===//
 // OpContext
 //===----------------------------------------------------------------------===//
@@ -214,6 +224,27 @@ bool ops::requireMinRank(OpContext &ctx, unsigned minRank,
   ctx.errorAtInput(0, diag::err_input_rank, ctx.getOpName(), what,
                    ctx.getInput().str());
   return false;
+}
+
+SavedExtraRule ops::savedBytesPerOutputElement(int64_t bytes) {
+  return [bytes](const Layer &layer,
+                 const SavedWidths &) -> std::optional<int64_t> {
+    auto elements = layer.type.getNumElements();
+    if (!elements)
+      return std::nullopt;
+    return checkedMul(*elements, bytes);
+  };
+}
+
+SavedExtraRule ops::savedStatistics(
+    std::function<std::optional<int64_t>(const Layer &)> count) {
+  return [count](const Layer &layer,
+                 const SavedWidths &widths) -> std::optional<int64_t> {
+    auto n = count(layer);
+    if (!n)
+      return std::nullopt;
+    return checkedMul(*n, widths.statistics);
+  };
 }
 
 std::string ops::joinDims(llvm::ArrayRef<int64_t> dims) {

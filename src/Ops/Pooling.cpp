@@ -92,6 +92,8 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
         OutputStorage::New,
         inferPoolShape,
         nullptr});
+    ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
+                        "int64 indices per output element"};
     ops.push_back(OpDef{
         "avgpool" + d,
         OpFamily::Pooling,
@@ -105,6 +107,7 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
         OutputStorage::New,
         inferPoolShape,
         nullptr});
+    ops.back().saves = {SavedTensors::Input};
   }
   ops.push_back(OpDef{
       "global_avgpool",
@@ -116,6 +119,8 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferGlobalPoolShape,
       nullptr});
+  // torch.nn.AdaptiveAvgPool2d(1) and x.mean((2, 3)) both keep the input.
+  ops.back().saves = {SavedTensors::Input};
   ops.push_back(OpDef{
       "global_maxpool",
       OpFamily::Pooling,
@@ -126,6 +131,9 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferGlobalPoolShape,
       nullptr});
+  // As torch.nn.AdaptiveMaxPool2d(1).
+  ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
+                      "int64 indices per output element"};
   ops.push_back(OpDef{
       "adaptive_avgpool2d",
       OpFamily::Pooling,
@@ -136,6 +144,7 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferAdaptivePoolShape,
       nullptr});
+  ops.back().saves = {SavedTensors::Input};
   ops.push_back(OpDef{
       "adaptive_maxpool2d",
       OpFamily::Pooling,
@@ -145,4 +154,6 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferAdaptivePoolShape,
       nullptr});
+  ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
+                      "int64 indices per output element"};
 }

@@ -1,8 +1,10 @@
-# Runs `netc --emit=FORMAT INPUT` and compares the output with GOLDEN.
+# Runs `netc --emit=FORMAT [ARGS...] INPUT` and compares the output with
+# GOLDEN. ARGS is an optional comma-separated list of further options.
 # With the environment variable NETC_UPDATE_GOLDEN=1 the golden file is
 # rewritten instead (the only way golden files change).
+string(REPLACE "," ";" ARGS "${ARGS}")
 execute_process(
-  COMMAND ${NETC} --emit=${FORMAT} --color=never ${INPUT}
+  COMMAND ${NETC} --emit=${FORMAT} --color=never ${ARGS} ${INPUT}
   OUTPUT_VARIABLE actual
   ERROR_VARIABLE errors
   RESULT_VARIABLE status)

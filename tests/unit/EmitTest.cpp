@@ -42,9 +42,11 @@ std::unique_ptr<Compiled> compile(llvm::StringRef source, int64_t batch = 1) {
   c->module = checkModule(*ast, diags);
   EXPECT_EQ(diags.getNumErrors(), 0u) << os.str();
   for (const Graph &g : c->module.graphs) {
-    auto memory = computeClassicMemory(g, batch, 4, diags);
-    EXPECT_TRUE(memory);
-    c->reports.push_back({&g, *memory, DType::F32});
+    auto report = buildNetworkReport(g, DType::F32, batch, ModelStateConfig(),
+                                     MemoryModel::Classic, diags);
+    EXPECT_TRUE(report);
+    if (report)
+      c->reports.push_back(std::move(*report));
   }
   return c;
 }
@@ -97,7 +99,7 @@ TEST(Emit, CsvRowsAndTotals) {
   std::string text = render(*c, emitCsv);
   EXPECT_EQ(text.substr(0, text.find("\r\n")),
             "network,kind,name,op,output_shape,dtype,trainable_params,"
-            "non_trainable_params,activations,storage,formula,bytes");
+            "non_trainable_params,activations,storage,saved_bytes,formula,bytes");
   // Shapes contain commas, so they are quoted.
   EXPECT_NE(text.find("Small,layer,y_conv2d,conv2d,\"[4, 6, 6]\",f32,112,0,144,new"),
             std::string::npos)

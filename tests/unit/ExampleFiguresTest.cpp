@@ -120,7 +120,7 @@ TEST(ExampleFigures, Vgg16MatchesTheCs231nTable) {
       rows.push_back(&layer);
       continue;
     }
-    EXPECT_NE(layer.op->storage, OutputStorage::New) << layer.name;
+    EXPECT_NE(layer.storage, OutputStorage::New) << layer.name;
     EXPECT_EQ(layer.params.trainable, 0) << layer.name;
   }
 

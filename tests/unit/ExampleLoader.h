@@ -1,8 +1,8 @@
 //===- ExampleLoader.h - load an example for the figure tests ---*- C++ -*-===//
 //
-// Shared by the example figure tests: parses and checks examples/<name>.net
-// (with what it imports), failing the test on any diagnostic, and sums a
-// graph's parameters.
+// Shared by the figure tests: parses and checks examples/<name>.net (with
+// what it imports) or a program given as text, failing the test on any
+// diagnostic, and sums a graph's parameters.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -101,6 +101,43 @@ inline int64_t totalBuffers(const Graph &graph) {
   for (const Layer &layer : graph.layers)
     total += layer.params.buffers;
   return total;
+}
+
+/// Parses and checks \p source, which must hold one network and check
+/// clean; any diagnostic but one containing \p allowed (and its notes) is a
+/// test failure.
+/// As with loadExample, the graph's source ranges dangle; only shapes, ops
+/// and storage are read.
+inline Graph compileSource(const std::string &source,
+                           const std::string &allowed = "") {
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, "test.net"),
+      llvm::SMLoc());
+  netc::testing::RecordingConsumer consumer(sourceMgr);
+  DiagnosticEngine diags(sourceMgr, consumer);
+  Graph graph;
+  std::unique_ptr<ast::Module> module = parseModule(1, diags);
+  if (module) {
+    CheckedModule checked = checkModule(*module, diags);
+    if (checked.graphs.size() == 1 && checked.clean[0])
+      graph = std::move(checked.graphs[0]);
+    else
+      ADD_FAILURE() << "expected one clean network in:\n" << source;
+  } else {
+    ADD_FAILURE() << "does not parse:\n" << source;
+  }
+  // An allowed diagnostic's notes are allowed with it.
+  bool allowedNotes = false;
+  for (const std::string &message : consumer.messages) {
+    bool isNote = message.rfind("  note: ", 0) == 0;
+    if (!isNote)
+      allowedNotes =
+          !allowed.empty() && message.find(allowed) != std::string::npos;
+    if (!allowedNotes)
+      ADD_FAILURE() << "unexpected diagnostic: " << message;
+  }
+  return graph;
 }
 
 } // namespace netc::testing

@@ -9,10 +9,12 @@
 
 #include "netc/Graph/Graph.h"
 #include "netc/Memory/ClassicMemory.h"
+#include "netc/Memory/MemoryEstimate.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 
 namespace netc {
@@ -29,18 +31,37 @@ struct ReportOptions {
   int64_t fitBudgetBytes = 0;
   /// The budget as the user wrote it ("24GiB").
   std::string fitBudgetText;
+  /// The unit of the size columns (--units).
+  SizeUnit units = SizeUnit::Auto;
+  /// --explain: the table is followed by every figure's derivation.
+  bool explain = false;
 };
 
 /// One network to report: its graph and its memory figures.
 struct NetworkReport {
   const Graph *graph;
+  /// The classic recipe's figures (its counts are every model's counts).
   ClassicMemory memory;
   /// The element type the memory figures count in.
   DType dtype = DType::F32;
+  /// What autograd keeps (the pytorch model), per sample.
+  SavedForBackward saved;
+  /// The inference peak by liveness, per sample.
+  InferencePeak peak;
+  /// The selected model's terms (--memory-model).
+  MemoryEstimate estimate;
 };
 
+/// Computes every memory figure of \p graph, counted in \p dtype at \p batch
+/// with the model states \p states, the estimate by \p model; nullopt after
+/// reporting an overflow.
+std::optional<NetworkReport>
+buildNetworkReport(const Graph &graph, DType dtype, int64_t batch,
+                   const ModelStateConfig &states, MemoryModel model,
+                   DiagnosticEngine &diags);
+
 /// The version of the JSON output's schema (docs/output-formats.md).
-constexpr int JsonSchemaVersion = 1;
+constexpr int JsonSchemaVersion = 2;
 
 /// The per-network table with the memory recipe, term by term.
 void emitTable(llvm::ArrayRef<NetworkReport> reports,

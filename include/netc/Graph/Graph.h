@@ -21,6 +21,13 @@ namespace netc {
 
 struct OpDef; // netc/Ops/OpRegistry.h
 
+/// How a layer's output occupies memory.
+enum class OutputStorage {
+  New,     ///< a new tensor (counted as activations)
+  InPlace, ///< overwrites its input (element-wise activations, dropout)
+  View,    ///< aliases its input (flatten, reshape)
+};
+
 /// One bound argument of a layer (everything but its tensor inputs).
 struct Attribute {
   std::string name;
@@ -47,6 +54,9 @@ struct Layer {
   std::vector<Attribute> attributes;
   /// The per-sample output type.
   TensorType type;
+  /// How the output is stored: the op's storage, or New when an op that
+  /// runs in place is called with inplace=false.
+  OutputStorage storage = OutputStorage::New;
   ParamCount params;
   /// The call (or input declaration) the layer came from.
   llvm::SMRange range;

@@ -77,14 +77,45 @@ struct ArgSpec {
   bool isRequired() const { return defaultValue.isUnknown() && !optional; }
 };
 
-/// How a layer's output occupies memory.
-enum class OutputStorage {
-  New,     ///< a new tensor (counted as activations)
-  InPlace, ///< overwrites its input (element-wise activations, dropout)
-  View,    ///< aliases its input (flatten, reshape)
+class OpContext;
+
+/// The tensors torch.autograd keeps of a layer for its backward pass, as
+/// torch 1.13 does (the pytorch memory model, docs/memory.md); parameters
+/// are model states and never counted here.
+enum class SavedTensors {
+  None,   ///< nothing (add, concat, padding, resizing, views)
+  Input,  ///< input 0 (convolution, pooling, normalisation)
+  Inputs, ///< every tensor input (mul)
+  /// Input 0 seen as a matrix: the same tensor when it has one axis per
+  /// sample, else a reshaped view that counts on its own (dense).
+  InputAsMatrix,
+  Output, ///< the output (relu, sigmoid, tanh, softmax)
+  /// Input 0 when out of place, the output when in place (leaky_relu, elu).
+  InputOrOutputInPlace,
+  /// Input 0 when out of place, a copy of it when in place (relu6, silu).
+  InputOrCopyInPlace,
 };
 
-class OpContext;
+/// Bytes of element types the pytorch model counts in.
+struct SavedWidths {
+  int64_t activation = 4; ///< activations (2 in mixed precision)
+  int64_t statistics = 4; ///< normalisation statistics (f32, or f64)
+};
+
+/// Per-sample bytes an op keeps besides tensors of the network: batchnorm
+/// statistics, pooling indices, dropout masks. Returns nullopt on overflow.
+using SavedExtraRule =
+    std::function<std::optional<int64_t>(const Layer &, const SavedWidths &)>;
+
+/// What an op keeps for backward.
+struct BackwardSaves {
+  SavedTensors tensors = SavedTensors::None;
+  /// Null when the op keeps nothing else.
+  SavedExtraRule extra;
+  /// What `extra` keeps, in words, for docs and --explain ("4C
+  /// statistics").
+  std::string doc;
+};
 
 /// Infers the output type; returns nullopt after reporting an error.
 using ShapeRule = std::function<std::optional<TensorType>(OpContext &)>;
@@ -105,6 +136,9 @@ struct OpDef {
   std::vector<ArgSpec> args;
   /// Spatial axes the op works on (2 for conv2d); 0 if not spatial.
   unsigned spatialRank = 0;
+  /// How the output is stored. Ops stored InPlace take an `inplace`
+  /// argument (default true); inplace=false makes a new tensor, as
+  /// torch.nn.ReLU() does without inplace=True.
   OutputStorage storage = OutputStorage::New;
   ShapeRule inferShape;
   /// Null for ops without parameters.
@@ -117,6 +151,8 @@ struct OpDef {
   /// Set instead of inferShape for ops with several outputs; each output
   /// becomes a layer.
   MultiShapeRule inferOutputs = nullptr;
+  /// What autograd keeps for the backward pass (the pytorch memory model).
+  BackwardSaves saves;
 
   /// The argument named \p argName, or null.
   const ArgSpec *findArg(llvm::StringRef argName) const;
@@ -126,6 +162,9 @@ struct OpDef {
   unsigned getNumTensorArgs() const;
   /// "conv2d(x, out_channels, kernel, stride=1, ...)".
   std::string getSignature() const;
+  /// The storage of a layer of this op with \p attributes (inplace=false
+  /// turns InPlace into New).
+  OutputStorage resolveStorage(llvm::ArrayRef<Attribute> attributes) const;
 };
 
 /// Returns the op named \p name, or null.
@@ -279,6 +318,10 @@ inline ArgSpec choice(llvm::StringLiteral name, llvm::StringLiteral def,
                       std::vector<llvm::StringLiteral> choices) {
   return {name, ArgType::String, ArgConstraint::None, Value::string(def),
           false, std::move(choices)};
+}
+/// `inplace=true`: the flag of every op stored InPlace.
+inline ArgSpec inplaceFlag() {
+  return withDefault("inplace", ArgType::Bool, Value::boolean(true));
 }
 } // namespace sig
 

@@ -17,6 +17,7 @@
 #include "netc/Check/Checker.h"
 #include "netc/Emit/Emitters.h"
 #include "netc/Memory/ClassicMemory.h"
+#include "netc/Memory/MemoryEstimate.h"
 #include "netc/Memory/ModelStates.h"
 #include "netc/Parse/Parser.h"
 
@@ -129,6 +130,24 @@ static cl::opt<std::string>
               cl::desc("Print the largest batch whose training memory fits "
                        "<size>, such as 24GiB or 80GB"),
               cl::value_desc("size"), cl::cat(memoryCategory));
+
+static cl::opt<std::string> memoryModelName(
+    "memory-model",
+    cl::desc("Memory model of the training and inference figures: classic "
+             "(the recipe, default) or pytorch (what autograd keeps, and the "
+             "inference peak by liveness)"),
+    cl::value_desc("model"), cl::init("classic"), cl::cat(memoryCategory));
+
+static cl::opt<std::string> unitsName(
+    "units",
+    cl::desc("Unit of the size columns: auto (binary units sized to the "
+             "figures, default), B, KiB, MiB, GiB, KB, MB, GB"),
+    cl::value_desc("unit"), cl::init("auto"), cl::cat(memoryCategory));
+
+static cl::opt<bool> explainFigures(
+    "explain",
+    cl::desc("After the table, derive every memory figure step by step"),
+    cl::cat(memoryCategory));
 
 static cl::opt<bool> warningsAsErrors("Werror",
                                       cl::desc("Treat warnings as errors"),
@@ -267,6 +286,24 @@ static bool validateOptions(ReportOptions &options) {
     options.fitBudgetBytes = *bytes;
     options.fitBudgetText = fitBudget;
   }
+  auto units = parseSizeUnit(unitsName);
+  if (!units) {
+    reportToolError("--units must be auto, B, KiB, MiB, GiB, KB, MB or GB, "
+                    "got '" + unitsName + "'");
+    return false;
+  }
+  options.units = *units;
+  if (!parseMemoryModel(memoryModelName)) {
+    reportToolError("--memory-model must be classic or pytorch, got '" +
+                    memoryModelName + "'");
+    return false;
+  }
+  if (explainFigures && emitAction != EmitAction::Table) {
+    reportToolError("--explain adds to the table; it cannot be used with "
+                    "--emit other than table");
+    return false;
+  }
+  options.explain = explainFigures;
   if (maxLayers < 1) {
     reportToolError("--max-layers must be at least 1, got " +
                     llvm::Twine(maxLayers));
@@ -448,11 +485,10 @@ int main(int argc, char **argv) {
       foundNetwork = true;
       if (!module.clean[i])
         continue;
-      DType dtype = memoryDType(graph);
-      auto memory = computeClassicMemory(graph, batchSize, getByteWidth(dtype),
-                                         diags, modelStates);
-      if (memory)
-        reports.push_back({&graph, *memory, dtype});
+      if (auto report = buildNetworkReport(
+              graph, memoryDType(graph), batchSize, modelStates,
+              *parseMemoryModel(memoryModelName), diags))
+        reports.push_back(std::move(*report));
     }
 
   if (verifyDiagnostics)

@@ -1,0 +1,57 @@
+//===- PyTorchMemory.h - what torch.autograd keeps for backward -*- C++ -*-===//
+//
+// The pytorch memory model: the bytes autograd saves in one training-mode
+// forward pass, op by op as each OpDef's BackwardSaves says (convolution and
+// dense keep their input, batchnorm its input and statistics, ReLU its
+// output, max pooling its input and indices, ...), each tensor counted once
+// however many layers keep it. Tensors are identified as torch does, by
+// storage, offset and shape: in-place layers share their input's tensor,
+// views of the same shape are the same tensor, other views are their own.
+// docs/memory.md compares the figures with torch 1.13.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "netc/Graph/Graph.h"
+#include "netc/Ops/OpRegistry.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace netc {
+
+/// What one layer keeps, per sample.
+struct LayerSaves {
+  LayerId layer = -1;
+  /// Tensors this layer is the first to keep.
+  int64_t newTensorBytes = 0;
+  /// Tensors an earlier layer already keeps (counted there).
+  int64_t sharedTensorBytes = 0;
+  /// Statistics, indices and masks.
+  int64_t extraBytes = 0;
+  /// The layers whose outputs it keeps (a copy when `copy`), in order.
+  std::vector<LayerId> tensors;
+  bool copy = false;
+};
+
+/// The saved-for-backward bytes of a network, per sample.
+struct SavedForBackward {
+  /// Distinct tensors kept, and their bytes.
+  int64_t tensorCount = 0;
+  int64_t tensorBytes = 0;
+  /// Statistics, indices and masks.
+  int64_t extraBytes = 0;
+  /// tensorBytes + extraBytes.
+  int64_t bytes = 0;
+  /// Bytes of network inputs no layer keeps (still held for the batch).
+  int64_t unsavedInputBytes = 0;
+  /// Every layer that keeps something, in graph order.
+  std::vector<LayerSaves> layers;
+};
+
+/// Computes what autograd keeps for \p graph; nullopt if a sum overflows.
+std::optional<SavedForBackward>
+computeSavedForBackward(const Graph &graph, const SavedWidths &widths);
+
+} // namespace netc

@@ -1,0 +1,156 @@
+//===- PyTorchMemory.cpp - saved-for-backward bytes, op by op -------------===//
+#include "netc/Memory/PyTorchMemory.h"
+
+#include "netc/Basic/CheckedMath.h"
+
+#include <unordered_set>
+
+using namespace netc;
+
+namespace {
+/// How a kept tensor relates to the layer output it comes from.
+enum class Alias : uint64_t {
+  Same = 0,   ///< the output itself
+  Matrix = 1, ///< a reshaped view of it (dense on more than one axis)
+  Copy = 2,   ///< a copy made by the keeping layer
+};
+
+/// Identifies kept tensors as torch does, and adds up their bytes.
+class SavedTensorSet {
+public:
+  SavedTensorSet(const Graph &graph, int64_t width)
+      : graph(graph), width(width), tensorOf(graph.layers.size()) {
+    for (LayerId id = 0; id < static_cast<LayerId>(graph.layers.size()); ++id)
+      tensorOf[id] = findTensor(id);
+  }
+
+  /// The layer whose output holds \p id's tensor: in-place layers and
+  /// same-shape views share their input's; everything else is its own.
+  LayerId getTensor(LayerId id) const { return tensorOf[id]; }
+
+  /// Keeps \p tensor for \p saves; false on overflow.
+  bool keep(LayerSaves &saves, LayerId tensor, Alias alias) {
+    // A copy belongs to the keeping layer; a view or the tensor to its
+    // producer.
+    LayerId owner = alias == Alias::Copy ? saves.layer : tensor;
+    uint64_t key = static_cast<uint64_t>(owner) * 4 +
+                   static_cast<uint64_t>(alias);
+    auto bytes =
+        checkedMul(*graph.layers[tensor].type.getNumElements(), width);
+    if (!bytes)
+      return false;
+    saves.tensors.push_back(tensor);
+    saves.copy = alias == Alias::Copy;
+    if (!seen.insert(key).second) {
+      saves.sharedTensorBytes += *bytes;
+      return true;
+    }
+    saves.newTensorBytes += *bytes;
+    ++count;
+    return true;
+  }
+
+  bool isKept(LayerId tensor) const {
+    return seen.count(static_cast<uint64_t>(tensor) * 4);
+  }
+  int64_t getCount() const { return count; }
+
+private:
+  LayerId findTensor(LayerId id) const {
+    const Layer &layer = graph.layers[id];
+    if (layer.inputs.empty())
+      return id;
+    LayerId input = tensorOf[layer.inputs[0]];
+    switch (layer.storage) {
+    case OutputStorage::InPlace:
+      return input;
+    case OutputStorage::View:
+      return graph.layers[input].type.dims == layer.type.dims ? input : id;
+    case OutputStorage::New:
+      return id;
+    }
+    return id;
+  }
+
+  const Graph &graph;
+  int64_t width;
+  std::vector<LayerId> tensorOf;
+  std::unordered_set<uint64_t> seen;
+  int64_t count = 0;
+};
+} // namespace
+
+std::optional<SavedForBackward>
+netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths) {
+  SavedForBackward result;
+  SavedTensorSet set(graph, widths.activation);
+  for (LayerId id = 0; id < static_cast<LayerId>(graph.layers.size()); ++id) {
+    const Layer &layer = graph.layers[id];
+    const BackwardSaves &rule = layer.op->saves;
+    LayerSaves saves;
+    saves.layer = id;
+    bool inPlace = layer.storage == OutputStorage::InPlace;
+    bool ok = true;
+    auto input = [&](unsigned i) { return set.getTensor(layer.inputs[i]); };
+    switch (rule.tensors) {
+    case SavedTensors::None:
+      break;
+    case SavedTensors::Input:
+      ok = set.keep(saves, input(0), Alias::Same);
+      break;
+    case SavedTensors::Inputs:
+      for (unsigned i = 0; ok && i < layer.inputs.size(); ++i)
+        ok = set.keep(saves, input(i), Alias::Same);
+      break;
+    case SavedTensors::InputAsMatrix: {
+      bool oneAxis = graph.layers[layer.inputs[0]].type.getRank() == 1;
+      ok = set.keep(saves, input(0), oneAxis ? Alias::Same : Alias::Matrix);
+      break;
+    }
+    case SavedTensors::Output:
+      ok = set.keep(saves, set.getTensor(id), Alias::Same);
+      break;
+    case SavedTensors::InputOrOutputInPlace:
+      ok = set.keep(saves, inPlace ? set.getTensor(id) : input(0),
+                    Alias::Same);
+      break;
+    case SavedTensors::InputOrCopyInPlace:
+      ok = set.keep(saves, input(0), inPlace ? Alias::Copy : Alias::Same);
+      break;
+    }
+    if (ok && rule.extra) {
+      auto extra = rule.extra(layer, widths);
+      ok = extra.has_value();
+      if (extra)
+        saves.extraBytes = *extra;
+    }
+    if (!ok)
+      return std::nullopt;
+    if (saves.tensors.empty() && saves.extraBytes == 0)
+      continue;
+    auto tensors = checkedAdd(result.tensorBytes, saves.newTensorBytes);
+    auto extra = checkedAdd(result.extraBytes, saves.extraBytes);
+    if (!tensors || !extra)
+      return std::nullopt;
+    result.tensorBytes = *tensors;
+    result.extraBytes = *extra;
+    result.layers.push_back(std::move(saves));
+  }
+  result.tensorCount = set.getCount();
+  for (LayerId input : graph.inputs) {
+    if (set.isKept(input))
+      continue;
+    auto bytes =
+        checkedMul(*graph.layers[input].type.getNumElements(), widths.activation);
+    auto sum = bytes ? checkedAdd(result.unsavedInputBytes, *bytes)
+                     : std::nullopt;
+    if (!sum)
+      return std::nullopt;
+    result.unsavedInputBytes = *sum;
+  }
+  auto total = checkedAdd(result.tensorBytes, result.extraBytes);
+  if (!total)
+    return std::nullopt;
+  result.bytes = *total;
+  return result;
+}

@@ -1,0 +1,209 @@
+//===- PyTorchMemoryTest.cpp - saved-for-backward bytes against torch -----===//
+//
+// Each case is a small network written twice: in netc below, and in PyTorch
+// in the comment above it. The expected bytes were measured on torch 1.13
+// (CPU, f32, batch 1, train mode) with saved_tensors_hooks, each tensor
+// counted once by storage, offset and shape, parameters left out: the same
+// method as tools/torch_reference.py. Every network starts with a 3x3
+// convolution `c` (4 to 4 channels, padding 1) on x: [4, 8, 8], so that
+// what follows has a gradient to carry. Dropout is not among them: torch
+// keeps a one-byte mask on CUDA but a float mask on the CPU, and netc models
+// the CUDA mask (docs/memory.md).
+//
+//===----------------------------------------------------------------------===//
+#include "netc/Memory/MemoryEstimate.h"
+#include "netc/Memory/PyTorchMemory.h"
+
+#include "ExampleLoader.h"
+
+#include "gtest/gtest.h"
+
+using namespace netc;
+using netc::testing::compileSource;
+
+namespace {
+
+struct TorchCase {
+  const char *name;
+  /// The network body after `input x: [4, 8, 8]` and `a = conv2d(x, 4,
+  /// kernel=3, padding=1)`.
+  const char *body;
+  int64_t measuredBytes;
+};
+
+// PyTorch twins, with c1, c2 = Conv2d(4, 4, 3, padding=1) and a = c1(x):
+const TorchCase Cases[] = {
+    // c2(F.relu(a, inplace=True)): x, relu's output (c2 keeps the same).
+    {"relu_inplace", "output y = a |> relu |> conv2d(4, kernel=3, padding=1)",
+     2048},
+    // c2(F.relu(a)): relu keeps its output, which c2 keeps too.
+    {"relu", "output y = a |> relu(inplace=false) |> conv2d(4, kernel=3, padding=1)",
+     2048},
+    // c2(F.relu6(a, inplace=True)): hardtanh_ keeps a copy of its input.
+    {"relu6_inplace", "output y = a |> relu6 |> conv2d(4, kernel=3, padding=1)",
+     3072},
+    // c2(F.relu6(a)): hardtanh keeps its input; c2 the new output.
+    {"relu6", "output y = a |> relu6(inplace=false) |> conv2d(4, kernel=3, padding=1)",
+     3072},
+    {"silu_inplace", "output y = a |> silu |> conv2d(4, kernel=3, padding=1)",
+     3072},
+    {"silu", "output y = a |> silu(inplace=false) |> conv2d(4, kernel=3, padding=1)",
+     3072},
+    {"gelu", "output y = a |> gelu(inplace=false) |> conv2d(4, kernel=3, padding=1)",
+     3072},
+    // leaky_relu_ keeps its result, the tensor c2 keeps.
+    {"leaky_relu_inplace",
+     "output y = a |> leaky_relu |> conv2d(4, kernel=3, padding=1)", 2048},
+    {"elu", "output y = a |> elu(inplace=false) |> conv2d(4, kernel=3, padding=1)",
+     3072},
+    {"sigmoid_inplace", "output y = a |> sigmoid |> conv2d(4, kernel=3, padding=1)",
+     2048},
+    {"tanh", "output y = a |> tanh(inplace=false) |> conv2d(4, kernel=3, padding=1)",
+     2048},
+    // F.softmax(a, dim=-1) keeps its output.
+    {"softmax", "output y = a |> softmax |> conv2d(4, kernel=3, padding=1)",
+     2048},
+    // Linear(64, 10)(flatten(max_pool2d(F.relu(BatchNorm2d(4)(a), True), 2))):
+    // x, a, bn's output, 4 x 4 statistics, int64 indices, the flattened
+    // pool output.
+    {"bn_relu_pool_dense",
+     "output y = a |> batchnorm |> relu |> maxpool2d(2) |> flatten |> dense(10)",
+     3904},
+    // c2(LayerNorm([8])(a)): x, a, mean and rstd of 4 x 8 slices, the output.
+    {"layernorm", "output y = a |> layernorm |> conv2d(4, kernel=3, padding=1)",
+     3328},
+    // c2(GroupNorm(2, 4)(a)): x, a, mean and rstd of 2 groups, the output.
+    {"groupnorm",
+     "output y = a |> groupnorm(2) |> conv2d(4, kernel=3, padding=1)", 3088},
+    // c3(a * c2(a)): the product keeps both factors.
+    {"mul",
+     "b = conv2d(a, 4, kernel=3, padding=1)\n"
+     "  output y = conv2d(a * b, 4, kernel=3, padding=1)",
+     4096},
+    // c3(cat([a, a + c2(a)], 1)): the sum and the join keep nothing.
+    {"add_concat",
+     "b = a + conv2d(a, 4, kernel=3, padding=1)\n"
+     "  output y = conv2d(concat(a, b), 4, kernel=3, padding=1)",
+     4096},
+    // Linear(4, 3)(flatten(F.adaptive_avg_pool2d(a, 1), 1)).
+    {"global_avgpool", "output y = a |> global_avgpool |> dense(3)", 2064},
+    // Linear(4, 3)(flatten(F.adaptive_max_pool2d(a, 1), 1)): + 4 indices.
+    {"global_maxpool", "output y = a |> global_maxpool |> dense(3)", 2096},
+    {"avgpool", "output y = a |> avgpool2d(2) |> conv2d(4, kernel=3, padding=1)",
+     2304},
+    // p = chunk(a, 2, 1); Conv2d(2, 2, 1)(p[0]) + Conv2d(2, 2, 1)(p[1]):
+    // each part is a view of its own.
+    {"chunk",
+     "p, q = chunk(a, 2)\n"
+     "  output y = conv2d(p, 2, kernel=1) + conv2d(q, 2, kernel=1)",
+     2048},
+    // c2(F.pad(F.interpolate(a, scale_factor=2), (1, 1, 1, 1))): x and the
+    // padded [4, 18, 18].
+    {"upsample_pad",
+     "output y = a |> upsample(2) |> zero_pad2d(1) |> conv2d(4, kernel=3, padding=1)",
+     6208},
+    {"conv_transpose",
+     "output y = a |> conv_transpose2d(2, kernel=2, stride=2)", 2048},
+};
+
+TEST(PyTorchMemory, SmallNetworksMatchTorch) {
+  for (const TorchCase &c : Cases) {
+    Graph graph = compileSource(std::string("network N {\n  input x: [4, 8, 8]\n"
+                                            "  a = conv2d(x, 4, kernel=3, "
+                                            "padding=1)\n  ") +
+                                c.body + "\n}\n");
+    ASSERT_FALSE(::testing::Test::HasFailure()) << c.name;
+    auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+    ASSERT_TRUE(saved) << c.name;
+    EXPECT_EQ(saved->bytes, c.measuredBytes) << c.name;
+  }
+}
+
+// Linear(8, 5)(F.relu(Linear(8, 8)(x), inplace=True)) on x: [4, 8]: each
+// linear keeps its input reshaped to [4, 8], a tensor apart from relu's
+// [1, 4, 8] output: 3 x 32 floats.
+TEST(PyTorchMemory, DenseOnSeveralAxesKeepsAReshapedView) {
+  Graph graph = compileSource("network N {\n  input x: [4, 8]\n"
+                              "  output y = x |> dense(8) |> relu |> dense(5)\n}\n",
+                              "[-Wdense-rank]");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 384);
+  EXPECT_EQ(saved->tensorCount, 3);
+}
+
+// CUDA's fused dropout keeps one byte per element, and nothing else.
+TEST(PyTorchMemory, DropoutKeepsAOneByteMask) {
+  Graph graph = compileSource("network N {\n  input x: [100]\n"
+                              "  output y = x |> dense(50) |> dropout(0.5)\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->extraBytes, 50);
+  EXPECT_EQ(saved->tensorBytes, 400); // dense keeps x
+}
+
+// In mixed precision tensors are 2 bytes and batchnorm statistics 4.
+TEST(PyTorchMemory, WidthsApplyToTensorsAndStatistics) {
+  Graph graph = compileSource("network N {\n  input x: [3, 8, 8]\n"
+                              "  output y = x |> conv2d(8, kernel=1) |> batchnorm\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{2, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->tensorBytes, (3 * 64 + 8 * 64) * 2);
+  EXPECT_EQ(saved->extraBytes, 4 * 8 * 4);
+}
+
+// A network whose input no layer keeps still holds the input batch.
+TEST(PyTorchMemory, UnsavedInputIsCounted) {
+  Graph graph = compileSource("network N {\n  input x: [3, 8, 8]\n"
+                              "  output y = x |> upsample(2)\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 0);
+  EXPECT_EQ(saved->unsavedInputBytes, 3 * 64 * 4);
+}
+
+// The estimate: fixed + per sample x batch, the fit's answer fits and one
+// more sample does not, and the inference total uses the peak.
+TEST(PyTorchMemory, EstimateIsFixedPlusPerSampleTimesBatch) {
+  Graph graph = netc::testing::loadExample("resnet18");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  for (int64_t batch : {1, 7, 256}) {
+    auto memory = applyClassicRecipe(*collectRecipeInputs(graph, batch, 4));
+    ASSERT_TRUE(memory);
+    auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+    auto peak = computeInferencePeak(graph, 4);
+    ASSERT_TRUE(saved && peak);
+    auto e = estimatePyTorchMemory(graph, *memory, *saved, *peak);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->perSampleBytes, 22256640); // the input is kept by conv1
+    EXPECT_EQ(e->fixedBytes, 11689512LL * 3 * 4 + 9600 * 4);
+    EXPECT_EQ(e->trainingTotal, e->fixedBytes + e->perSampleBytes * batch);
+    int64_t sum = 0;
+    for (const MemoryTerm &t : e->training)
+      sum += t.bytes;
+    EXPECT_EQ(sum, e->trainingTotal);
+    EXPECT_EQ(e->inferenceTotal,
+              11689512LL * 4 + 9600 * 4 + peak->bytes);
+  }
+}
+
+TEST(PyTorchMemory, InplaceFalseMakesANewTensor) {
+  Graph graph = compileSource("network N {\n  input x: [4, 8, 8]\n"
+                              "  a = relu(x)\n  b = relu(a, inplace=false)\n"
+                              "  output y = dropout(b, inplace=false)\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  ASSERT_EQ(graph.layers.size(), 4u);
+  EXPECT_EQ(graph.layers[1].storage, OutputStorage::InPlace);
+  EXPECT_EQ(graph.layers[2].storage, OutputStorage::New);
+  EXPECT_EQ(graph.layers[3].storage, OutputStorage::New);
+  // The classic recipe counts new tensors only: b and y.
+  EXPECT_EQ(getActivationElements(graph.layers[1]), 0);
+  EXPECT_EQ(getActivationElements(graph.layers[2]), 256);
+  EXPECT_EQ(getActivationElements(graph.layers[3]), 256);
+}
+
+} // namespace
