@@ -40,3 +40,21 @@ if(NOT NETC_ANTLR_TOOL OR NOT Java_FOUND)
     "The ANTLR tool or a Java runtime was not found. Install them with: "
     "apt-get install antlr4 default-jre-headless")
 endif()
+
+# Graphviz's C library (cgraph and gvc, 2.42 on Debian 12): --emit=svg|png|pdf
+# lay out and render in-process, so no `dot` program is needed at run time.
+# The svg, png and pdf renderers are plugins from libgvc6, a dependency of
+# libgraphviz-dev.
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+  message(FATAL_ERROR
+    "pkg-config was not found (netc finds Graphviz's C library with it). "
+    "Install it with: apt-get install pkg-config")
+endif()
+pkg_check_modules(NETC_GRAPHVIZ QUIET IMPORTED_TARGET libgvc libcgraph)
+if(NOT NETC_GRAPHVIZ_FOUND)
+  message(FATAL_ERROR
+    "Graphviz's C library (libgvc, libcgraph) was not found. Install it "
+    "with: apt-get install libgraphviz-dev")
+endif()
+message(STATUS "netc: Graphviz ${NETC_GRAPHVIZ_libgvc_VERSION} (libgvc, libcgraph)")

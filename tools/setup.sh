@@ -5,11 +5,14 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++       # build tools
+  pkg-config                  # finds Graphviz's C library
   antlr4 default-jre-headless # the ANTLR tool (4.7.2) and the JRE it runs on
   libantlr4-runtime-dev       # the ANTLR C++ runtime (4.9)
   llvm-14-dev                 # LLVM's Support library
   libgtest-dev                # GoogleTest
   graphviz                    # `dot`, to check that diagrams render
+  libgraphviz-dev             # Graphviz's C library: --emit=svg|png|pdf
+  python3-jsonschema          # validates the JSON reports against the schema
 )
 
 missing=()

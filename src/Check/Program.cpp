@@ -126,8 +126,13 @@ void Program::loadImports(const ast::Module &module,
           .range(import.range);
       return;
     }
-    llvm::SmallString<256> path(llvm::sys::path::parent_path(importer));
-    llvm::sys::path::append(path, import.path);
+    // The file is named in diagnostics as reached from the importer's name
+    // (relative when the user wrote a relative path), and known by its
+    // absolute path, so that two spellings of one file load it once.
+    llvm::SmallString<256> displayPath(llvm::sys::path::parent_path(importer));
+    llvm::sys::path::append(displayPath, import.path);
+    llvm::sys::path::remove_dots(displayPath, /*remove_dot_dot=*/true);
+    llvm::SmallString<256> path(displayPath);
     llvm::sys::fs::make_absolute(path);
     llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
 
@@ -146,7 +151,7 @@ void Program::loadImports(const ast::Module &module,
           .range(import.range);
       continue;
     }
-    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+    auto buffer = llvm::MemoryBuffer::getFile(displayPath, /*IsText=*/false,
                                               /*RequiresNullTerminator=*/true);
     if (!buffer) {
       std::string reason = buffer.getError().message();

@@ -2,7 +2,9 @@
 //
 // RFC 4180 CSV with one header. Every row names its network and its kind:
 // `layer` rows (one per layer), a `total` row, and `training` and
-// `inference` rows (one per memory term, then `total`) with the bytes.
+// `inference` rows (one per memory term, then `total`) with the bytes. The
+// last two columns, `macs` and `flops`, hold the layer, block and total
+// rows' MACs and other FLOPs per sample (docs/macs.md).
 //
 //===----------------------------------------------------------------------===//
 #include "ReportRows.h"
@@ -38,33 +40,37 @@ void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
                    const ReportOptions &options, llvm::raw_ostream &os) {
   row(os, {"network", "kind", "name", "op", "output_shape", "dtype",
            "trainable_params", "non_trainable_params", "activations",
-           "storage", "saved_bytes", "formula", "bytes"});
+           "storage", "saved_bytes", "formula", "bytes", "macs", "flops"});
   for (const NetworkReport &report : reports) {
     const Graph &g = *report.graph;
     const ClassicMemory &m = report.memory;
+    OpCost cost = getTotalCost(report);
     for (const ReportRow &r : collectRows(report, options.depth))
       row(os, {g.name, r.layer ? "layer" : "block", r.name, r.op,
                r.type.str(), getDTypeName(r.type.dtype).str(),
                std::to_string(r.trainable), std::to_string(r.buffers),
                std::to_string(r.activations),
                r.layer ? getStorageName(r.layer->storage).str() : "",
-               std::to_string(r.savedBytes), "", ""});
+               std::to_string(r.savedBytes), "", "", std::to_string(r.macs),
+               std::to_string(r.flops)});
     row(os, {g.name, "total", "", "", "", getDTypeName(report.dtype).str(),
              std::to_string(m.inputs.trainableParams),
              std::to_string(m.inputs.bufferParams),
              std::to_string(m.inputs.activations), "",
-             std::to_string(report.saved.bytes), "", ""});
+             std::to_string(report.saved.bytes), "", "",
+             std::to_string(cost.macs), std::to_string(cost.flops)});
     row(os, {g.name, "total_with_input", "", "", "",
              getDTypeName(report.dtype).str(), "", "",
-             std::to_string(m.activationsWithInput), "", "", "", ""});
+             std::to_string(m.activationsWithInput), "", "", "", "", "", ""});
     auto terms = [&](const char *kind, const std::vector<MemoryTerm> &list,
                      int64_t total) {
       for (const MemoryTerm &t : list)
         row(os, {g.name, kind, t.id, "", "", getDTypeName(report.dtype).str(),
-                 "", "", "", "", "", t.formula, std::to_string(t.bytes)});
+                 "", "", "", "", "", t.formula, std::to_string(t.bytes), "",
+                 ""});
       row(os, {g.name, kind, "total", "", "",
                getDTypeName(report.dtype).str(), "", "", "", "", "", "",
-               std::to_string(total)});
+               std::to_string(total), "", ""});
     };
     const MemoryEstimate &e = report.estimate;
     terms("training", e.training, e.trainingTotal);
@@ -72,7 +78,7 @@ void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
                       int64_t bytes) {
       row(os, {g.name, "training_batch", name, "", "",
                getDTypeName(report.dtype).str(), "", "", "", "", "", formula,
-               std::to_string(bytes)});
+               std::to_string(bytes), "", ""});
     };
     figure("fixed", "", e.fixedBytes);
     figure("per_sample", "", e.perSampleBytes);
@@ -91,6 +97,6 @@ void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
                              : "";
     row(os, {g.name, "inference_peak", peakAt, "", "",
              getDTypeName(report.dtype).str(), "", "", "", "", "", "",
-             std::to_string(report.peak.bytes)});
+             std::to_string(report.peak.bytes), "", ""});
   }
 }

@@ -1,27 +1,74 @@
 //===- DotEmitter.cpp - Graphviz diagrams ---------------------------------===//
 //
-// After MLIR's ViewOpGraph: counter ids (never pointers) so output is
-// deterministic, one escaping helper, named style constants, nodes before
-// edges. Each layer is a node with an HTML-like label (name, op and its
-// written attributes, output shape, parameters); each edge carries the shape
-// of the tensor it moves. Inputs are ellipses, outputs have a double border,
-// and each block call is a dashed cluster (nested calls nest).
+// Diagrams meant for papers and READMEs. After MLIR's ViewOpGraph: counter
+// ids (never pointers) so the same input gives byte-identical output, one
+// escaping helper, named style constants, nodes before edges.
+//
+// Each layer is a box filled with its family's colour, labelled with its
+// name, its op in short (`conv2d 3x3/2, 64`), its output shape and its
+// parameters; each edge carries the shape of the tensor it moves. Inputs
+// have a bold border, outputs a double one. Each block call is a cluster (nested
+// calls nest); with --depth N every call at depth N or deeper is one node
+// with the block's summed figures. A legend lists the families drawn.
 //
 //===----------------------------------------------------------------------===//
 #include "ReportRows.h"
 
 #include <functional>
+#include <map>
+#include <set>
 
 using namespace netc;
 using namespace netc::emit;
 
 namespace {
 constexpr const char *FontName = "Helvetica";
-constexpr const char *InputColor = "#d9ead3";
-constexpr const char *LayerColor = "#f3f3f3";
-constexpr const char *OutputColor = "#fce5cd";
-constexpr const char *EdgeColor = "#555555";
-constexpr const char *ClusterColor = "#999999";
+constexpr const char *EdgeColor = "#666666";
+constexpr const char *ClusterColor = "#888888";
+constexpr const char *ClusterFill = "#fafafa";
+constexpr const char *DimTextColor = "#555555";
+constexpr const char *BlockColor = "#e8e8f4";
+
+/// The fill colour of a family, from a pastel palette that prints well in
+/// greyscale too (each a different lightness).
+const char *getFamilyColor(OpFamily family) {
+  switch (family) {
+  case OpFamily::Input:
+    return "#ffffff";
+  case OpFamily::Convolution:
+    return "#c9daf8";
+  case OpFamily::Pooling:
+    return "#d9d2e9";
+  case OpFamily::Dense:
+    return "#f9cb9c";
+  case OpFamily::Normalization:
+    return "#fff2cc";
+  case OpFamily::Activation:
+    return "#d9ead3";
+  case OpFamily::Merge:
+    return "#f4cccc";
+  case OpFamily::Regularization:
+  case OpFamily::Reshape:
+  case OpFamily::Resize:
+    return "#eeeeee";
+  }
+  return "#eeeeee";
+}
+
+/// The legend's name for a family; reshaping, resizing and dropout share
+/// one colour and one entry.
+llvm::StringRef getLegendName(OpFamily family) {
+  switch (family) {
+  case OpFamily::Regularization:
+  case OpFamily::Reshape:
+  case OpFamily::Resize:
+    return "reshape, resize, dropout";
+  case OpFamily::Normalization:
+    return "normalisation";
+  default:
+    return getFamilyName(family);
+  }
+}
 } // namespace
 
 /// Escapes text for an HTML-like Graphviz label.
@@ -59,83 +106,313 @@ static std::string escapeQuoted(llvm::StringRef text) {
   return out;
 }
 
-static std::string nodeLabel(const Graph &g, LayerId id) {
-  const Layer &layer = g.layers[id];
-  std::string opLine = layer.op->name;
-  std::string attrs = describeAttributes(layer);
-  if (!attrs.empty())
-    opLine += "(" + attrs + ")";
-  std::string label = "<<b>" + escapeHtml(layer.name) + "</b><br/>" +
-                      escapeHtml(opLine) + "<br/>" +
-                      escapeHtml(layer.type.str());
-  if (layer.type.dtype != DType::F32)
-    label += " " + escapeHtml(getDTypeName(layer.type.dtype));
-  if (layer.params.trainable || layer.params.buffers) {
-    label += "<br/>" + formatWithSeparators(layer.params.trainable) + " params";
-    if (layer.params.buffers)
-      label += " + " + formatWithSeparators(layer.params.buffers) + " buffers";
+/// A per-axis attribute as "3x3" (an integer repeats over \p rank axes).
+static std::string describeWindow(const Attribute *a, unsigned rank) {
+  if (!a)
+    return "";
+  std::vector<int64_t> values;
+  if (a->value.getKind() == Value::Kind::Int)
+    values.assign(std::max(1u, rank), a->value.getInt());
+  else if (a->value.getKind() == Value::Kind::Tuple)
+    for (const Value &v : a->value.getElements())
+      values.push_back(v.getKind() == Value::Kind::Int ? v.getInt() : 0);
+  std::string s;
+  for (size_t i = 0; i < values.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(values[i]);
+  return s;
+}
+
+/// True when a per-axis attribute is 1 on every axis (or absent).
+static bool isAllOnes(const Attribute *a) {
+  if (!a)
+    return true;
+  if (a->value.getKind() == Value::Kind::Int)
+    return a->value.getInt() == 1;
+  if (a->value.getKind() == Value::Kind::Tuple)
+    for (const Value &v : a->value.getElements())
+      if (v.getKind() != Value::Kind::Int || v.getInt() != 1)
+        return false;
+  return true;
+}
+
+/// The op in short, the way papers write it: "conv2d 3x3/2, 64",
+/// "maxpool2d 3x3/2", "dense 1000", "dropout p=0.5".
+static std::string describeOpShort(const Layer &layer) {
+  const OpDef &op = *layer.op;
+  std::string s = op.name;
+  auto window = [&](llvm::StringRef kernelName) {
+    std::string w = describeWindow(layer.getAttribute(kernelName),
+                                   op.spatialRank);
+    // A stride is one number when it is the same on every axis: 3x3/2.
+    const Attribute *stride = layer.getAttribute("stride");
+    if (stride && !isAllOnes(stride))
+      w += "/" + describeWindow(stride, stride->value.getKind() ==
+                                                Value::Kind::Int
+                                            ? 1
+                                            : op.spatialRank);
+    return w;
+  };
+  std::vector<std::string> parts;
+  switch (op.family) {
+  case OpFamily::Convolution: {
+    parts.push_back(window("kernel"));
+    if (const Attribute *out = layer.getAttribute("out_channels"))
+      parts.back() += ", " + out->value.str();
+    if (const Attribute *g = layer.getAttribute("groups"))
+      if (g->value.getInt() != 1)
+        parts.push_back("groups " + g->value.str());
+    if (!isAllOnes(layer.getAttribute("dilation")))
+      parts.push_back("dilation " +
+                      describeWindow(layer.getAttribute("dilation"),
+                                     op.spatialRank));
+    break;
   }
+  case OpFamily::Pooling:
+    if (layer.getAttribute("kernel"))
+      parts.push_back(window("kernel"));
+    else if (const Attribute *size = layer.getAttribute("output_size"))
+      parts.push_back("to " + describeWindow(size, op.spatialRank));
+    break;
+  case OpFamily::Dense:
+    if (const Attribute *units = layer.getAttribute("units"))
+      parts.push_back(units->value.str());
+    break;
+  default:
+    // Written attributes, as in the source; inplace=false shows as "not in
+    // place".
+    for (const Attribute &a : layer.attributes) {
+      if (a.isDefault || a.name == "output")
+        continue;
+      if (a.name == "inplace")
+        parts.push_back("not in place");
+      else
+        parts.push_back(a.name + "=" + a.value.str());
+    }
+  }
+  for (size_t i = 0; i < parts.size(); ++i)
+    s += (i ? ", " : " ") + parts[i];
+  return s;
+}
+
+/// "9,408 params" (+ buffers), or "" for none.
+static std::string describeParams(int64_t trainable, int64_t buffers) {
+  if (!trainable && !buffers)
+    return "";
+  std::string s = formatWithSeparators(trainable) + " params";
+  if (buffers)
+    s += " + " + formatWithSeparators(buffers) + " buffers";
+  return s;
+}
+
+/// An HTML-like label: a bold first line, then dimmer lines.
+static std::string makeLabel(llvm::StringRef title,
+                             llvm::ArrayRef<std::string> lines) {
+  std::string label = "<<b>" + escapeHtml(title) + "</b>";
+  for (const std::string &line : lines)
+    if (!line.empty())
+      label += "<br/><font color=\"" + std::string(DimTextColor) +
+               "\" point-size=\"9\">" + escapeHtml(line) + "</font>";
   return label + ">";
 }
 
-static void emitOne(const NetworkReport &report, const ReportOptions &options,
-                    llvm::raw_ostream &os) {
-  const Graph &g = *report.graph;
-  os << "digraph \"" << escapeQuoted(g.name) << "\" {\n";
-  os << "  rankdir=" << options.rankdir << ";\n";
-  os << "  node [shape=box, style=\"rounded,filled\", fontname=\"" << FontName
-     << "\", fontsize=10, fillcolor=\"" << LayerColor << "\"];\n";
-  os << "  edge [fontname=\"" << FontName << "\", fontsize=9, color=\""
-     << EdgeColor << "\"];\n";
-  // Nodes, each inside the cluster of its block call (clusters nest).
-  std::vector<std::vector<LayerId>> layersOfScope(g.scopes.size());
-  std::vector<std::vector<unsigned>> childrenOfScope(g.scopes.size());
+static std::string layerLabel(const Layer &layer) {
+  std::string shape = layer.type.str();
+  if (layer.type.dtype != DType::F32)
+    shape += " " + getDTypeName(layer.type.dtype).str();
+  std::string params = describeParams(layer.params.trainable,
+                                      layer.params.buffers);
+  if (layer.op->family == OpFamily::Input)
+    return makeLabel(layer.name, {"input " + shape});
+  return makeLabel(layer.name,
+                   {describeOpShort(layer),
+                    params.empty() ? shape : shape + " \u00b7 " + params});
+}
+
+namespace {
+/// Writes one network's digraph.
+class DotWriter {
+public:
+  DotWriter(const NetworkReport &report, const ReportOptions &options,
+            llvm::raw_ostream &os)
+      : g(*report.graph), report(report), options(options), os(os),
+        layersOfScope(g.scopes.size()), childrenOfScope(g.scopes.size()),
+        collapsedInto(g.layers.size(), -1) {}
+
+  void write() {
+    os << "digraph \"" << escapeQuoted(g.name) << "\" {\n";
+    os << "  rankdir=" << options.rankdir
+       << "; newrank=true; nodesep=0.25; ranksep=0.35;\n";
+    os << "  fontname=\"" << FontName << "\"; labelloc=t; label="
+       << makeLabel(g.name, {formatWithSeparators(
+                                 report.memory.inputs.trainableParams) +
+                             " parameters"})
+       << ";\n";
+    os << "  node [shape=box, style=\"rounded,filled\", fontname=\""
+       << FontName << "\", fontsize=10, margin=\"0.12,0.04\"];\n";
+    os << "  edge [fontname=\"" << FontName << "\", fontsize=8, color=\""
+       << EdgeColor << "\", fontcolor=\"" << DimTextColor
+       << "\", arrowsize=0.6];\n";
+    placeLayers();
+    for (LayerId id : topLevel)
+      writeLayer(id, 2);
+    for (unsigned s : topScopes)
+      writeScope(s, 2);
+    writeEdges();
+    writeLegend();
+    os << "}\n";
+  }
+
+private:
+  /// Sorts layers into their scopes and finds the calls collapsed by depth.
+  void placeLayers() {
+    for (LayerId id = 0; id < g.layers.size(); ++id) {
+      int collapse = findCollapsedScope(g, g.layers[id], options.depth);
+      collapsedInto[id] = collapse;
+      if (collapse >= 0) {
+        collapsedSums[collapse].trainable += g.layers[id].params.trainable;
+        collapsedSums[collapse].buffers += g.layers[id].params.buffers;
+        // The block's output is its last layer's (in source order).
+        collapsedOutput[collapse] = id;
+        continue;
+      }
+      int scope = g.layers[id].scope;
+      (scope < 0 ? topLevel : layersOfScope[scope]).push_back(id);
+    }
+    // Scopes with a layer somewhere below them (identity shortcuts have
+    // none), not inside a collapsed call.
+    std::vector<bool> hasLayers(g.scopes.size(), false);
+    for (const Layer &layer : g.layers)
+      for (int s = layer.scope; s >= 0 && !hasLayers[s]; s = g.scopes[s].parent)
+        hasLayers[s] = true;
+    for (unsigned s = 0; s < g.scopes.size(); ++s) {
+      int parent = g.scopes[s].parent;
+      if (!hasLayers[s] || isCollapsedBelow(parent))
+        continue;
+      (parent < 0 ? topScopes : childrenOfScope[parent]).push_back(s);
+    }
+  }
+
+  /// True when scope \p s (or an enclosing one) is a collapsed call.
+  bool isCollapsedBelow(int s) const {
+    for (; s >= 0; s = g.scopes[s].parent)
+      if (collapsedSums.count(s))
+        return true;
+    return false;
+  }
+
+  void writeLayer(LayerId id, unsigned indent) {
+    const Layer &layer = g.layers[id];
+    families.insert(layer.op->family);
+    os.indent(indent) << "n" << id << " [label=" << layerLabel(layer)
+                      << ", fillcolor=\"" << getFamilyColor(layer.op->family)
+                      << "\"";
+    if (layer.op->family == OpFamily::Input)
+      os << ", style=\"rounded,filled,bold\"";
+    else if (g.isOutput(id))
+      os << ", peripheries=2";
+    os << "];\n";
+  }
+
+  void writeScope(unsigned s, unsigned indent) {
+    const BlockScope &scope = g.scopes[s];
+    if (collapsedSums.count(s)) {
+      const ParamCount &sum = collapsedSums[s];
+      LayerId out = collapsedOutput[s];
+      std::string shape = g.layers[out].type.str();
+      std::string params = describeParams(sum.trainable, sum.buffers);
+      os.indent(indent) << "b" << s << " [label="
+                        << makeLabel(scope.name,
+                                     {"block " + scope.block,
+                                      params.empty() ? shape
+                                                     : shape + " \u00b7 " +
+                                                           params})
+                        << ", shape=box3d, style=filled, fillcolor=\""
+                        << BlockColor << "\"";
+      if (g.isOutput(out))
+        os << ", peripheries=2";
+      os << "];\n";
+      drewBlocks = true;
+      return;
+    }
+    os.indent(indent) << "subgraph cluster_" << s << " {\n";
+    os.indent(indent + 2) << "label=<" << escapeHtml(scope.name)
+                          << " <font color=\"" << DimTextColor << "\"><i>"
+                          << escapeHtml(scope.block) << "</i></font>>;\n";
+    os.indent(indent + 2) << "style=\"rounded,filled\"; color=\""
+                          << ClusterColor << "\"; fillcolor=\"" << ClusterFill
+                          << "\"; fontname=\"" << FontName
+                          << "\"; fontsize=10; labeljust=l;\n";
+    for (LayerId id : layersOfScope[s])
+      writeLayer(id, indent + 2);
+    for (unsigned child : childrenOfScope[s])
+      writeScope(child, indent + 2);
+    os.indent(indent) << "}\n";
+  }
+
+  /// The node that stands for layer \p id: itself or its collapsed call.
+  std::string nodeOf(LayerId id) const {
+    int s = collapsedInto[id];
+    return s < 0 ? "n" + std::to_string(id) : "b" + std::to_string(s);
+  }
+
+  void writeEdges() {
+    // Each drawn edge once (a collapsed call may read a tensor twice).
+    std::set<std::pair<std::string, std::string>> drawn;
+    for (LayerId id = 0; id < g.layers.size(); ++id)
+      for (LayerId in : g.layers[id].inputs) {
+        std::string from = nodeOf(in), to = nodeOf(id);
+        if (from == to || !drawn.insert({from, to}).second)
+          continue;
+        os << "  " << from << " -> " << to << " [label=\" "
+           << escapeQuoted(g.layers[in].type.strCompact()) << "\"];\n";
+      }
+  }
+
+  /// One node listing the families drawn, in family order.
+  void writeLegend() {
+    std::vector<std::pair<std::string, const char *>> entries;
+    std::set<std::string> seen;
+    for (OpFamily f : families) {
+      if (f == OpFamily::Input)
+        continue;
+      std::string name = getLegendName(f).str();
+      if (seen.insert(name).second)
+        entries.push_back({name, getFamilyColor(f)});
+    }
+    if (drewBlocks)
+      entries.push_back({"block call (collapsed)", BlockColor});
+    if (entries.empty())
+      return;
+    os << "  legend [shape=plaintext, style=\"\", label=<<table border=\"0\" "
+          "cellborder=\"1\" cellspacing=\"2\" cellpadding=\"3\" color=\""
+       << ClusterColor << "\">";
+    for (const auto &[name, color] : entries)
+      os << "<tr><td bgcolor=\"" << color << "\" width=\"14\"></td><td "
+         << "border=\"0\" align=\"left\"><font point-size=\"9\">"
+         << escapeHtml(name) << "</font></td></tr>";
+    os << "</table>>];\n";
+  }
+
+  const Graph &g;
+  const NetworkReport &report;
+  const ReportOptions &options;
+  llvm::raw_ostream &os;
+  std::vector<std::vector<LayerId>> layersOfScope;
+  std::vector<std::vector<unsigned>> childrenOfScope;
   std::vector<LayerId> topLevel;
   std::vector<unsigned> topScopes;
-  for (LayerId id = 0; id < g.layers.size(); ++id) {
-    int scope = g.layers[id].scope;
-    (scope < 0 ? topLevel : layersOfScope[scope]).push_back(id);
-  }
-  for (unsigned s = 0; s < g.scopes.size(); ++s)
-    (g.scopes[s].parent < 0 ? topScopes : childrenOfScope[g.scopes[s].parent])
-        .push_back(s);
-  auto emitNode = [&](LayerId id, unsigned indent) {
-    const Layer &layer = g.layers[id];
-    os.indent(indent) << "n" << id << " [label=" << nodeLabel(g, id);
-    if (layer.op->family == OpFamily::Input)
-      os << ", shape=ellipse, fillcolor=\"" << InputColor << "\"";
-    else if (g.isOutput(id))
-      os << ", peripheries=2, fillcolor=\"" << OutputColor << "\"";
-    os << "];\n";
-  };
-  std::function<void(unsigned, unsigned)> emitCluster = [&](unsigned s,
-                                                           unsigned indent) {
-    const BlockScope &scope = g.scopes[s];
-    os.indent(indent) << "subgraph cluster_" << s << " {\n";
-    os.indent(indent + 2) << "label=<" << escapeHtml(scope.name) << " <i>("
-                          << escapeHtml(scope.block) << ")</i>>;\n";
-    os.indent(indent + 2) << "style=\"rounded,dashed\"; color=\""
-                          << ClusterColor << "\"; fontname=\"" << FontName
-                          << "\"; fontsize=10;\n";
-    for (LayerId id : layersOfScope[s])
-      emitNode(id, indent + 2);
-    for (unsigned child : childrenOfScope[s])
-      emitCluster(child, indent + 2);
-    os.indent(indent) << "}\n";
-  };
-  for (LayerId id : topLevel)
-    emitNode(id, 2);
-  for (unsigned s : topScopes)
-    emitCluster(s, 2);
-  for (LayerId id = 0; id < g.layers.size(); ++id)
-    for (LayerId in : g.layers[id].inputs)
-      os << "  n" << in << " -> n" << id << " [label=\""
-         << escapeQuoted(g.layers[in].type.strCompact()) << "\"];\n";
-  os << "}\n";
-}
+  /// Per layer, the collapsed call it belongs to, or -1.
+  std::vector<int> collapsedInto;
+  /// Per collapsed call, its summed parameters and its output layer.
+  std::map<int, ParamCount> collapsedSums;
+  std::map<int, LayerId> collapsedOutput;
+  std::set<OpFamily> families;
+  bool drewBlocks = false;
+};
+} // namespace
 
 void netc::emitDot(llvm::ArrayRef<NetworkReport> reports,
                    const ReportOptions &options, llvm::raw_ostream &os) {
   for (const NetworkReport &report : reports)
-    emitOne(report, options, os);
+    DotWriter(report, options, os).write();
 }

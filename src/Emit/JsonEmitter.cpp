@@ -87,6 +87,8 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
   const ClassicMemory &m = report.memory;
   const MemoryEstimate &e = report.estimate;
   std::vector<int64_t> saved = getSavedBytesPerLayer(report);
+  std::vector<OpCost> costs = getCostPerLayer(report);
+  OpCost totalCost = getTotalCost(report);
   j.object([&] {
     j.attribute("name", g.name);
     j.attributeArray("inputs", [&] {
@@ -128,6 +130,8 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
           j.attribute("activations", getActivationElements(layer));
           j.attribute("storage", getStorageName(layer.storage));
           j.attribute("saved_bytes", saved[&layer - g.layers.data()]);
+          j.attribute("macs", costs[&layer - g.layers.data()].macs);
+          j.attribute("flops", costs[&layer - g.layers.data()].flops);
         });
     });
     j.attributeObject("totals", [&] {
@@ -136,6 +140,8 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
       j.attribute("activations", m.inputs.activations);
       j.attribute("input_elements", m.inputs.inputElements);
       j.attribute("activations_with_input", m.activationsWithInput);
+      j.attribute("macs", totalCost.macs);
+      j.attribute("flops", totalCost.flops);
     });
     j.attributeObject("memory", [&] {
       j.attribute("model", getMemoryModelName(e.model));

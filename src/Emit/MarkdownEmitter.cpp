@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "ReportRows.h"
 
+#include <cctype>
+
 using namespace netc;
 using namespace netc::emit;
 
@@ -24,34 +26,46 @@ static std::string cell(llvm::StringRef text) {
 static void emitOne(const NetworkReport &report, const ReportOptions &options,
                     llvm::raw_ostream &os) {
   const Graph &g = *report.graph;
-  const ClassicMemory &m = report.memory;
-  bool buffers = hasBuffers(g);
   os << "### " << cell(g.name) << "\n\n"
      << cell(describeNetworkHeader(report, options)) << "\n\n";
-  os << "| layer | op | output shape | params |"
-     << (buffers ? " non-trainable |" : "") << " activations |\n";
-  os << "|---|---|---|---:|" << (buffers ? "---:|" : "") << "---:|\n";
+  std::vector<Column> columns = getColumns(g, options);
+  os << "| layer |";
+  for (Column c : columns)
+    os << " " << getColumnHeading(c) << " |";
+  os << "\n|---|";
+  for (Column c : columns)
+    os << (isNumericColumn(c) ? "---:|" : "---|");
+  os << "\n";
   for (const ReportRow &r : collectRows(report, options.depth)) {
-    os << "| " << cell(r.name) << " | " << cell(r.op) << " | " << r.type.str()
-       << " | " << formatWithSeparators(r.trainable) << " |";
-    if (buffers)
-      os << " " << formatWithSeparators(r.buffers) << " |";
-    os << " " << describeActivations(r) << " |\n";
+    os << "| " << cell(r.name) << " |";
+    for (Column c : columns)
+      os << " " << cell(describeCell(r, c)) << " |";
+    os << "\n";
   }
-  os << "| **total** | | | **" << formatWithSeparators(m.inputs.trainableParams)
-     << "** |";
-  if (buffers)
-    os << " **" << formatWithSeparators(m.inputs.bufferParams) << "** |";
-  os << " **" << formatWithSeparators(m.inputs.activations) << "** |\n";
-  os << "| total with the input | | | |" << (buffers ? " |" : "") << " "
-     << formatWithSeparators(m.activationsWithInput) << " |\n\n";
+  os << "| **total** |";
+  for (Column c : columns) {
+    std::string total = describeTotalCell(report, c);
+    os << (total.empty() ? " |" : " **" + total + "** |");
+  }
+  os << "\n";
+  bool anyWithInput = false;
+  for (Column c : columns)
+    anyWithInput |= !describeTotalWithInputCell(report, c).empty();
+  if (anyWithInput) {
+    os << "| total with the input |";
+    for (Column c : columns) {
+      std::string cellText = describeTotalWithInputCell(report, c);
+      os << (cellText.empty() ? " |" : " " + cellText + " |");
+    }
+    os << "\n";
+  }
+  os << "\n" << describeCompute(report) << ".\n\n";
 
   const MemoryEstimate &e = report.estimate;
   auto terms = [&](llvm::StringRef title, const std::vector<MemoryTerm> &list,
                    int64_t total) {
     SizeUnit unit = resolveSizeUnit(options.units, total);
-    os << "| " << title << " | formula | bytes | " << getSizeUnitName(unit)
-       << " | what |\n"
+    os << "| " << title << " | formula | bytes | size | what |\n"
        << "|---|---|---:|---:|---|\n";
     for (const MemoryTerm &t : list)
       os << "| " << cell(t.label) << " | " << t.formula << " | "
@@ -66,13 +80,17 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   os << "Training memory as a batch: " << formatWithSeparators(e.fixedBytes)
      << " B + " << formatWithSeparators(e.perSampleBytes)
      << " B x batch (fixed + per sample).";
-  if (options.fitBudgetBytes > 0)
-    os << " " << cell(describeFit(e, options)) << ".";
+  if (options.fitBudgetBytes > 0) {
+    std::string fit = describeFit(e, options);
+    fit[0] = std::toupper(static_cast<unsigned char>(fit[0]));
+    os << " " << cell(fit) << ".";
+  }
   os << "\n\n";
   terms("inference, one sample", e.inference, e.inferenceTotal);
   if (report.peak.layer < g.layers.size())
     os << "Inference peak by liveness: " << formatWithSeparators(report.peak.bytes)
-       << " B (" << formatSize(report.peak.bytes, options.units)
+       << " B (" << formatSize(report.peak.bytes,
+                               resolveSizeUnit(options.units, e.inferenceTotal))
        << ") live at once while `" << cell(g.layers[report.peak.layer].name)
        << "` runs.\n\n";
 }

@@ -1,6 +1,8 @@
 //===- ReportRows.cpp - shared rows and memory terms of the reports -------===//
 #include "ReportRows.h"
 
+#include "netc/Basic/CheckedMath.h"
+
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -29,6 +31,23 @@ netc::buildNetworkReport(const Graph &graph, DType dtype, int64_t batch,
                      std::to_string(batch))
         .range(graph.range);
     return std::nullopt;
+  }
+  // MACs and FLOPs: every layer's, and their sums, must fit in 64 bits.
+  OpCost total;
+  for (LayerId id = 0; id < graph.layers.size(); ++id) {
+    auto cost = computeLayerCost(graph, id);
+    std::optional<int64_t> macs, flops;
+    if (cost) {
+      macs = checkedAdd(total.macs, cost->macs);
+      flops = checkedAdd(total.flops, cost->flops);
+    }
+    if (!macs || !flops) {
+      diags.report(graph.range.Start, diag::err_overflow,
+                   "the MAC and FLOP count of network '" + graph.name + "'")
+          .range(graph.range);
+      return std::nullopt;
+    }
+    total = {*macs, *flops};
   }
   report.saved = std::move(*saved);
   report.peak = std::move(*peak);
@@ -65,10 +84,10 @@ std::string emit::describeAttributes(const Layer &layer) {
 std::string emit::describeMemoryModel(const NetworkReport &report) {
   const ModelStateConfig &states = report.memory.inputs.states;
   std::string s = report.estimate.model == MemoryModel::PyTorch
-                      ? "pytorch model: what autograd keeps"
+                      ? "pytorch model (what autograd keeps)"
                       : "classic recipe";
   if (!states.isClassic())
-    s += std::string(" with ") + getOptimizerName(states.optimizer).str() +
+    s += std::string(", with ") + getOptimizerName(states.optimizer).str() +
          (states.mixedPrecision ? ", mixed precision" : "") +
          (states.devices > 1 || states.zeroStage
               ? ", per device of " + std::to_string(states.devices) +
@@ -116,6 +135,33 @@ std::string emit::describeNetworkHeader(const NetworkReport &report,
   return s;
 }
 
+std::vector<OpCost> emit::getCostPerLayer(const NetworkReport &report) {
+  const Graph &graph = *report.graph;
+  std::vector<OpCost> costs;
+  for (LayerId id = 0; id < graph.layers.size(); ++id)
+    costs.push_back(computeLayerCost(graph, id).value_or(OpCost{}));
+  return costs;
+}
+
+OpCost emit::getTotalCost(const NetworkReport &report) {
+  OpCost total;
+  for (const OpCost &c : getCostPerLayer(report)) {
+    total.macs += c.macs; // checked by buildNetworkReport
+    total.flops += c.flops;
+  }
+  return total;
+}
+
+std::string emit::formatCountUnit(int64_t count) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (count >= 5'000'000)
+    os << llvm::format(" (%.2f G)", static_cast<double>(count) / 1e9);
+  else if (count >= 5'000)
+    os << llvm::format(" (%.2f M)", static_cast<double>(count) / 1e6);
+  return os.str();
+}
+
 std::vector<int64_t> emit::getSavedBytesPerLayer(const NetworkReport &report) {
   std::vector<int64_t> bytes(report.graph->layers.size(), 0);
   for (const LayerSaves &l : report.saved.layers)
@@ -123,20 +169,26 @@ std::vector<int64_t> emit::getSavedBytesPerLayer(const NetworkReport &report) {
   return bytes;
 }
 
+int emit::findCollapsedScope(const Graph &graph, const Layer &layer,
+                             int depth) {
+  int collapse = -1;
+  if (depth >= 0)
+    for (int s = layer.scope; s >= 0; s = graph.scopes[s].parent)
+      if (static_cast<int>(graph.scopes[s].depth) >= depth)
+        collapse = s;
+  return collapse;
+}
+
 std::vector<ReportRow> emit::collectRows(const NetworkReport &report,
                                          int depth) {
   const Graph &graph = *report.graph;
   std::vector<int64_t> saved = getSavedBytesPerLayer(report);
+  std::vector<OpCost> costs = getCostPerLayer(report);
   std::vector<ReportRow> rows;
   // Index of the collapsed row of each scope, once made.
   std::vector<int> rowOfScope(graph.scopes.size(), -1);
   for (const Layer &layer : graph.layers) {
-    // The outermost scope deeper than the depth, if any, absorbs the layer.
-    int collapse = -1;
-    if (depth >= 0)
-      for (int s = layer.scope; s >= 0; s = graph.scopes[s].parent)
-        if (static_cast<int>(graph.scopes[s].depth) >= depth)
-          collapse = s;
+    int collapse = findCollapsedScope(graph, layer, depth);
     if (collapse < 0) {
       ReportRow row;
       row.name = layer.name;
@@ -146,6 +198,8 @@ std::vector<ReportRow> emit::collectRows(const NetworkReport &report,
       row.buffers = layer.params.buffers;
       row.activations = getActivationElements(layer);
       row.savedBytes = saved[&layer - graph.layers.data()];
+      row.macs = costs[&layer - graph.layers.data()].macs;
+      row.flops = costs[&layer - graph.layers.data()].flops;
       row.layer = &layer;
       rows.push_back(std::move(row));
       continue;
@@ -164,6 +218,8 @@ std::vector<ReportRow> emit::collectRows(const NetworkReport &report,
     row.buffers += layer.params.buffers;
     row.activations += getActivationElements(layer);
     row.savedBytes += saved[&layer - graph.layers.data()];
+    row.macs += costs[&layer - graph.layers.data()].macs;
+    row.flops += costs[&layer - graph.layers.data()].flops;
   }
   return rows;
 }
@@ -182,6 +238,124 @@ std::string emit::describeActivations(const ReportRow &row) {
     }
   }
   return formatWithSeparators(row.activations);
+}
+
+const std::vector<std::string> &ReportOptions::getColumnNames() {
+  static const std::vector<std::string> names = {
+      "layer",       "op",   "shape", "params", "buffers",
+      "activations", "macs", "flops", "saved"};
+  return names;
+}
+
+std::vector<Column> emit::getColumns(const Graph &graph,
+                                     const ReportOptions &options) {
+  if (options.columns.empty()) {
+    std::vector<Column> columns{Column::Op, Column::Shape, Column::Params};
+    if (hasBuffers(graph))
+      columns.push_back(Column::Buffers);
+    columns.push_back(Column::Activations);
+    columns.push_back(Column::Macs);
+    return columns;
+  }
+  std::vector<Column> columns;
+  for (const std::string &name : options.columns) {
+    // Names in getColumnNames() order, after "layer".
+    static const Column byIndex[] = {Column::Op,     Column::Shape,
+                                     Column::Params, Column::Buffers,
+                                     Column::Activations, Column::Macs,
+                                     Column::Flops,  Column::Saved};
+    const std::vector<std::string> &names = ReportOptions::getColumnNames();
+    for (size_t i = 1; i < names.size(); ++i)
+      if (names[i] == name)
+        columns.push_back(byIndex[i - 1]);
+  }
+  return columns;
+}
+
+llvm::StringRef emit::getColumnHeading(Column column) {
+  switch (column) {
+  case Column::Op:
+    return "op";
+  case Column::Shape:
+    return "output shape";
+  case Column::Params:
+    return "params";
+  case Column::Buffers:
+    return "non-trainable";
+  case Column::Activations:
+    return "activations";
+  case Column::Macs:
+    return "MACs";
+  case Column::Flops:
+    return "FLOPs";
+  case Column::Saved:
+    return "saved bytes";
+  }
+  return "";
+}
+
+bool emit::isNumericColumn(Column column) {
+  return column != Column::Op && column != Column::Shape;
+}
+
+std::string emit::describeCell(const ReportRow &row, Column column) {
+  switch (column) {
+  case Column::Op:
+    return row.op;
+  case Column::Shape:
+    return row.type.str();
+  case Column::Params:
+    return formatWithSeparators(row.trainable);
+  case Column::Buffers:
+    return formatWithSeparators(row.buffers);
+  case Column::Activations:
+    return describeActivations(row);
+  case Column::Macs:
+    return formatWithSeparators(row.macs);
+  case Column::Flops:
+    return formatWithSeparators(row.flops);
+  case Column::Saved:
+    return formatWithSeparators(row.savedBytes);
+  }
+  return "";
+}
+
+std::string emit::describeTotalCell(const NetworkReport &report,
+                                    Column column) {
+  const ClassicMemory &m = report.memory;
+  switch (column) {
+  case Column::Op:
+  case Column::Shape:
+    return "";
+  case Column::Params:
+    return formatWithSeparators(m.inputs.trainableParams);
+  case Column::Buffers:
+    return formatWithSeparators(m.inputs.bufferParams);
+  case Column::Activations:
+    return formatWithSeparators(m.inputs.activations);
+  case Column::Macs:
+    return formatWithSeparators(getTotalCost(report).macs);
+  case Column::Flops:
+    return formatWithSeparators(getTotalCost(report).flops);
+  case Column::Saved:
+    return formatWithSeparators(report.saved.bytes);
+  }
+  return "";
+}
+
+std::string emit::describeTotalWithInputCell(const NetworkReport &report,
+                                             Column column) {
+  return column == Column::Activations
+             ? formatWithSeparators(report.memory.activationsWithInput)
+             : "";
+}
+
+std::string emit::describeCompute(const NetworkReport &report) {
+  OpCost total = getTotalCost(report);
+  return "MACs per sample: " + formatWithSeparators(total.macs) +
+         formatCountUnit(total.macs) +
+         "; other FLOPs: " + formatWithSeparators(total.flops) +
+         formatCountUnit(total.flops);
 }
 
 bool emit::hasBuffers(const Graph &graph) {

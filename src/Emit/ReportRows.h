@@ -50,13 +50,32 @@ struct ReportRow {
   /// Bytes per sample the row's layers are first to keep for backward,
   /// statistics and masks included (the pytorch model).
   int64_t savedBytes = 0;
+  /// Multiply-accumulates and other FLOPs per sample (docs/macs.md).
+  int64_t macs = 0;
+  int64_t flops = 0;
   /// The layer, or null for a collapsed block call.
   const Layer *layer = nullptr;
 };
 
+/// The block call that absorbs \p layer at \p depth (see
+/// ReportOptions::depth): the outermost call at that depth or deeper, or -1.
+int findCollapsedScope(const Graph &graph, const Layer &layer, int depth);
+
 /// The rows of the report's table at \p depth (see ReportOptions::depth),
 /// in the order of the layers.
 std::vector<ReportRow> collectRows(const NetworkReport &report, int depth);
+
+/// Per layer, its MACs and other FLOPs per sample (buildNetworkReport has
+/// checked that they and their totals do not overflow).
+std::vector<OpCost> getCostPerLayer(const NetworkReport &report);
+
+/// The network's MACs and other FLOPs per sample, summed over its layers.
+OpCost getTotalCost(const NetworkReport &report);
+
+/// " (1.81 G)": \p count in units of 10^9 with two decimals, as torchvision
+/// publishes GFLOPS; " (0.42 M)" (10^6) below 0.01 G, and nothing below
+/// 0.01 M, where the count itself is short.
+std::string formatCountUnit(int64_t count);
 
 /// Per layer, the bytes per sample it is first to keep for backward.
 std::vector<int64_t> getSavedBytesPerLayer(const NetworkReport &report);
@@ -67,5 +86,35 @@ std::string describeActivations(const ReportRow &row);
 
 /// True when any layer of the graph has non-trainable buffers.
 bool hasBuffers(const Graph &graph);
+
+/// A column of the text table and the Markdown layer table after the layer
+/// name (--columns).
+enum class Column { Op, Shape, Params, Buffers, Activations, Macs, Flops, Saved };
+
+/// The columns to print: ReportOptions::columns, or by default op, output
+/// shape, params, non-trainable (when the graph has buffers), activations
+/// and MACs.
+std::vector<Column> getColumns(const Graph &graph,
+                               const ReportOptions &options);
+
+/// The column's heading ("output shape", "MACs").
+llvm::StringRef getColumnHeading(Column column);
+
+/// True for the columns of counts, printed right-aligned.
+bool isNumericColumn(Column column);
+
+/// The cell of \p row in \p column, numbers with thousands separators.
+std::string describeCell(const ReportRow &row, Column column);
+
+/// The cell of the `total` row in \p column ("" for op and shape).
+std::string describeTotalCell(const NetworkReport &report, Column column);
+
+/// The cell of the `total with the input` row (activations only).
+std::string describeTotalWithInputCell(const NetworkReport &report,
+                                       Column column);
+
+/// "MACs per sample: 1,814,073,344 (1.81 G); other FLOPs: 9,659,880
+/// (0.01 G)".
+std::string describeCompute(const NetworkReport &report);
 
 } // namespace netc::emit

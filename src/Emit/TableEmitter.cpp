@@ -2,8 +2,9 @@
 //
 // One table per network, columns sized to their content in two passes (as
 // llvm-size does): layer, op, output shape, parameters (and non-trainable
-// buffers when there are any), activations. Then the classic memory recipe,
-// each term with its formula, its bytes and MiB.
+// buffers when there are any), activations and MACs by default, or the
+// columns --columns chooses. Then the MACs and FLOPs per sample, and the
+// classic memory recipe, each term with its formula, its bytes and MiB.
 //
 //===----------------------------------------------------------------------===//
 #include "ReportRows.h"
@@ -83,46 +84,42 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
                     llvm::raw_ostream &os) {
   const Graph &g = *report.graph;
   const ClassicMemory &m = report.memory;
-  bool buffers = hasBuffers(g);
   os << describeNetworkHeader(report, options) << "\n\n";
 
-  std::vector<Align> aligns{Align::Left, Align::Left, Align::Left, Align::Right};
-  std::vector<std::string> header{"layer", "op", "output shape", "params"};
-  if (buffers) {
-    aligns.push_back(Align::Right);
-    header.push_back("non-trainable");
+  std::vector<Column> columns = getColumns(g, options);
+  std::vector<Align> aligns{Align::Left};
+  std::vector<std::string> header{"layer"};
+  for (Column c : columns) {
+    aligns.push_back(isNumericColumn(c) ? Align::Right : Align::Left);
+    header.push_back(getColumnHeading(c).str());
   }
-  aligns.push_back(Align::Right);
-  header.push_back("activations");
   TextTable table(aligns);
   table.addRow(header);
   table.addRule();
   for (const ReportRow &r : collectRows(report, options.depth)) {
-    std::vector<std::string> row{r.name, r.op, r.type.str(),
-                                 formatWithSeparators(r.trainable)};
-    if (buffers)
-      row.push_back(formatWithSeparators(r.buffers));
-    row.push_back(describeActivations(r));
+    std::vector<std::string> row{r.name};
+    for (Column c : columns)
+      row.push_back(describeCell(r, c));
     table.addRow(std::move(row));
   }
   table.addRule();
-  std::vector<std::string> total{"total", "", "",
-                                 formatWithSeparators(m.inputs.trainableParams)};
-  if (buffers)
-    total.push_back(formatWithSeparators(m.inputs.bufferParams));
-  total.push_back(formatWithSeparators(m.inputs.activations));
+  std::vector<std::string> total{"total"};
+  std::vector<std::string> withInput{"total with the input"};
+  bool anyWithInput = false;
+  for (Column c : columns) {
+    total.push_back(describeTotalCell(report, c));
+    withInput.push_back(describeTotalWithInputCell(report, c));
+    anyWithInput |= !withInput.back().empty();
+  }
   table.addRow(total);
-  std::vector<std::string> withInput{"total with the input", "", "", ""};
-  if (buffers)
-    withInput.push_back("");
-  withInput.push_back(
-      formatWithSeparators(m.activationsWithInput));
-  table.addRow(withInput);
+  if (anyWithInput)
+    table.addRow(withInput);
   table.print(os, 0);
 
   os << "\nparameters: " << formatWithSeparators(m.inputs.trainableParams)
      << " trainable, " << formatWithSeparators(m.inputs.bufferParams)
      << " non-trainable\n";
+  os << describeCompute(report) << "\n";
   TextTable memory({Align::Left, Align::Left, Align::Right, Align::Right,
                     Align::Left});
   memory.addHeading("");

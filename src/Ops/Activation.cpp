@@ -51,8 +51,13 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
                         OutputStorage::InPlace,
                         sameShape,
                         nullptr});
-  for (size_t i = 0; i < std::size(simple); ++i)
+  // One FLOP per element for every element-wise activation, however many
+  // operations its formula spells (docs/macs.md).
+  for (size_t i = 0; i < std::size(simple); ++i) {
     ops[ops.size() - std::size(simple) + i].saves = {simple[i].saves};
+    ops[ops.size() - std::size(simple) + i].countCost =
+        flopsPerOutputElement(1);
+  }
   ops.push_back(OpDef{
       "leaky_relu",
       OpFamily::Activation,
@@ -64,6 +69,7 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
       sameShape,
       nullptr});
   ops.back().saves = {SavedTensors::InputOrOutputInPlace};
+  ops.back().countCost = flopsPerOutputElement(1);
   ops.push_back(OpDef{
       "elu",
       OpFamily::Activation,
@@ -75,6 +81,7 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
       sameShape,
       nullptr});
   ops.back().saves = {SavedTensors::InputOrOutputInPlace};
+  ops.back().countCost = flopsPerOutputElement(1);
   ops.push_back(OpDef{
       "softmax",
       OpFamily::Activation,
@@ -85,4 +92,7 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
       inferSoftmaxShape,
       nullptr});
   ops.back().saves = {SavedTensors::Output};
+  // Maximum, subtraction, exponential, sum and division: 5 per element, as
+  // TensorFlow's profiler and fvcore count softmax.
+  ops.back().countCost = flopsPerOutputElement(5);
 }

@@ -175,6 +175,44 @@ static std::optional<ParamCount> countConvParams(OpContext &ctx,
   return count;
 }
 
+/// Cost of a convolution in either direction (fvcore's and torchvision's
+/// convention, docs/macs.md): each output element of a convolution takes
+/// in/groups * prod(kernel) MACs; each input element of a transposed
+/// convolution is spread over out/groups * prod(kernel) outputs, one MAC
+/// each. Stride, padding and dilation count only through the sizes. The
+/// bias adds one FLOP per output element.
+static std::optional<OpCost>
+countConvCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs,
+              bool transposed) {
+  unsigned n = layer.op->spatialRank;
+  const Attribute *groups = layer.getAttribute("groups");
+  const Attribute *bias = layer.getAttribute("bias");
+  auto kernel = getPerAxisAttribute(layer, "kernel", n);
+  if (!groups || !kernel || inputs.empty())
+    return std::nullopt;
+  const TensorType &in = *inputs[0];
+  auto inElements = in.getNumElements();
+  auto outElements = layer.type.getNumElements();
+  auto window = checkedProduct(*kernel);
+  if (!inElements || !outElements || !window)
+    return std::nullopt;
+  // Per output element of a convolution, per input element of a transposed
+  // one: the channels of one group times the kernel window.
+  int64_t groupChannels =
+      (transposed ? layer.type.dims[0] : in.dims[0]) / groups->value.getInt();
+  auto perElement = checkedMul(groupChannels, *window);
+  std::optional<int64_t> macs;
+  if (perElement)
+    macs = checkedMul(transposed ? *inElements : *outElements, *perElement);
+  if (!macs)
+    return std::nullopt;
+  OpCost cost;
+  cost.macs = *macs;
+  if (!bias || bias->value.getBool())
+    cost.flops = *outElements;
+  return cost;
+}
+
 void ops::addConvolutionOps(std::vector<OpDef> &ops) {
   using namespace sig;
   const ArgConstraint Pos = ArgConstraint::Positive;
@@ -199,6 +237,10 @@ void ops::addConvolutionOps(std::vector<OpDef> &ops) {
         inferConvShape,
         countConvParams});
     ops.back().saves = {SavedTensors::Input};
+    ops.back().countCost = [](const Layer &l,
+                              llvm::ArrayRef<const TensorType *> in) {
+      return countConvCost(l, in, /*transposed=*/false);
+    };
     ops.push_back(OpDef{
         "conv_transpose" + d,
         OpFamily::Convolution,
@@ -218,5 +260,9 @@ void ops::addConvolutionOps(std::vector<OpDef> &ops) {
         inferConvTransposeShape,
         countConvParams});
     ops.back().saves = {SavedTensors::Input};
+    ops.back().countCost = [](const Layer &l,
+                              llvm::ArrayRef<const TensorType *> in) {
+      return countConvCost(l, in, /*transposed=*/true);
+    };
   }
 }

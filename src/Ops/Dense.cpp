@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "Families.h"
 
+#include "netc/Basic/CheckedMath.h"
+
 using namespace netc;
 using namespace netc::ops;
 
@@ -39,6 +41,28 @@ static std::optional<ParamCount> countDenseParams(OpContext &ctx,
   return count;
 }
 
+/// Cost of a dense layer on any rank: every output element is a dot
+/// product over the input's last axis, in_features MACs
+/// (torch.nn.Linear: output.numel() * in_features); the bias adds one FLOP
+/// per output element.
+static std::optional<OpCost>
+countDenseCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
+  if (inputs.empty() || inputs[0]->dims.empty())
+    return std::nullopt;
+  auto outElements = layer.type.getNumElements();
+  if (!outElements)
+    return std::nullopt;
+  auto macs = checkedMul(*outElements, inputs[0]->dims.back());
+  if (!macs)
+    return std::nullopt;
+  OpCost cost;
+  cost.macs = *macs;
+  const Attribute *bias = layer.getAttribute("bias");
+  if (!bias || bias->value.getBool())
+    cost.flops = *outElements;
+  return cost;
+}
+
 void ops::addDenseOps(std::vector<OpDef> &ops) {
   using namespace sig;
   ops.push_back(OpDef{
@@ -52,4 +76,5 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
       inferDenseShape,
       countDenseParams});
   ops.back().saves = {SavedTensors::InputAsMatrix};
+  ops.back().countCost = countDenseCost;
 }

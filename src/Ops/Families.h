@@ -61,6 +61,16 @@ SavedExtraRule savedBytesPerOutputElement(int64_t bytes);
 SavedExtraRule
 savedStatistics(std::function<std::optional<int64_t>(const Layer &)> count);
 
+/// Cost rules (OpDef::countCost) shared by the family files.
+/// \p flops per output element, no MACs (activations, add, mul).
+CostRule flopsPerOutputElement(int64_t flops);
+/// An int-or-tuple attribute of a checked layer as one value per spatial
+/// axis (\p count of them); nullopt if absent or of another length.
+std::optional<llvm::SmallVector<int64_t, 4>>
+getPerAxisAttribute(const Layer &layer, llvm::StringRef name, unsigned count);
+/// The product of \p values, or nullopt on overflow.
+std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> values);
+
 /// "height" for axis 0 of 2 spatial axes, and so on.
 llvm::StringRef getSpatialAxisName(unsigned spatialRank, unsigned axis);
 

@@ -171,6 +171,8 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
     // The product's backward needs both factors; the sum's needs neither.
     if (!isAdd)
       ops.back().saves = {SavedTensors::Inputs};
+    // One addition or multiplication per (broadcast) output element.
+    ops.back().countCost = flopsPerOutputElement(1);
   }
   OpDef concat{"concat",
                OpFamily::Merge,

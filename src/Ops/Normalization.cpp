@@ -107,6 +107,9 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
                         return checkedMul(l.type.dims[0], 4);
                       }),
                       "4C statistics"};
+  // Inference: the running statistics fold into one scale and one shift per
+  // channel, a multiply and an add per element (fvcore's count).
+  ops.back().countCost = flopsPerOutputElement(2);
   ops.push_back(OpDef{
       "layernorm",
       OpFamily::Normalization,
@@ -135,6 +138,15 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
         return checkedMul(slices, 2);
       }),
       "2 statistics per normalised slice"};
+  // Mean, variance and normalisation, 4 per element, and 1 more for the
+  // affine scale and shift (fvcore's count).
+  ops.back().countCost =
+      [](const Layer &l,
+         llvm::ArrayRef<const TensorType *> in) -> std::optional<OpCost> {
+    const Attribute *affine = l.getAttribute("affine");
+    return flopsPerOutputElement(!affine || affine->value.getBool() ? 5 : 4)(
+        l, in);
+  };
   ops.push_back(OpDef{
       "groupnorm",
       OpFamily::Normalization,
@@ -154,6 +166,8 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
                         return checkedMul(g ? g->value.getInt() : 1, 2);
                       }),
                       "2 statistics per group"};
+  // As layernorm with its scale and shift (torch.nn.GroupNorm is affine).
+  ops.back().countCost = flopsPerOutputElement(5);
   ops.push_back(OpDef{
       "dropout",
       OpFamily::Regularization,

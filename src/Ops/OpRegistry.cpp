@@ -247,6 +247,55 @@ SavedExtraRule ops::savedStatistics(
   };
 }
 
+CostRule ops::flopsPerOutputElement(int64_t flops) {
+  return [flops](const Layer &layer, llvm::ArrayRef<const TensorType *>)
+             -> std::optional<OpCost> {
+    auto elements = layer.type.getNumElements();
+    if (!elements)
+      return std::nullopt;
+    auto total = checkedMul(*elements, flops);
+    if (!total)
+      return std::nullopt;
+    return OpCost{0, *total};
+  };
+}
+
+std::optional<llvm::SmallVector<int64_t, 4>>
+ops::getPerAxisAttribute(const Layer &layer, llvm::StringRef name,
+                         unsigned count) {
+  const Attribute *a = layer.getAttribute(name);
+  if (!a)
+    return std::nullopt;
+  llvm::SmallVector<int64_t, 4> values;
+  if (a->value.isInt()) {
+    values.assign(count, a->value.getInt());
+    return values;
+  }
+  if (!a->value.isTuple() || a->value.getElements().size() != count)
+    return std::nullopt;
+  for (const Value &e : a->value.getElements())
+    values.push_back(e.getInt());
+  return values;
+}
+
+std::optional<int64_t> ops::checkedProduct(llvm::ArrayRef<int64_t> values) {
+  std::optional<int64_t> product = 1;
+  for (int64_t v : values)
+    if (product)
+      product = checkedMul(*product, v);
+  return product;
+}
+
+std::optional<OpCost> netc::computeLayerCost(const Graph &graph, LayerId id) {
+  const Layer &layer = graph.layers[id];
+  if (!layer.op || !layer.op->countCost)
+    return OpCost{};
+  llvm::SmallVector<const TensorType *, 4> inputs;
+  for (LayerId in : layer.inputs)
+    inputs.push_back(&graph.layers[in].type);
+  return layer.op->countCost(layer, inputs);
+}
+
 std::string ops::joinDims(llvm::ArrayRef<int64_t> dims) {
   std::string s;
   for (size_t i = 0; i < dims.size(); ++i) {

@@ -10,6 +10,8 @@
 
 #include "netc/Basic/CheckedMath.h"
 
+#include <numeric>
+
 using namespace netc;
 using namespace netc::ops;
 
@@ -72,6 +74,68 @@ static std::optional<TensorType> inferAdaptivePoolShape(OpContext &ctx) {
   return ctx.makeType({ctx.getInput().dims[0], (*size)[0], (*size)[1]});
 }
 
+/// Cost of windowed pooling: per output element, a max takes prod(kernel)
+/// - 1 comparisons and an average prod(kernel) - 1 additions and one
+/// division (prod(kernel)); every window counts whole, padding included.
+static CostRule windowPoolCost(bool isMax) {
+  return [isMax](const Layer &layer, llvm::ArrayRef<const TensorType *>)
+             -> std::optional<OpCost> {
+    auto kernel =
+        getPerAxisAttribute(layer, "kernel", layer.op->spatialRank);
+    auto outElements = layer.type.getNumElements();
+    if (!kernel || !outElements)
+      return std::nullopt;
+    auto window = checkedProduct(*kernel);
+    if (!window)
+      return std::nullopt;
+    auto flops = checkedMul(*outElements, isMax ? *window - 1 : *window);
+    if (!flops)
+      return std::nullopt;
+    return OpCost{0, *flops};
+  };
+}
+
+/// Cost of global pooling: an average adds every input element and divides
+/// once per channel (the input's element count); a maximum compares all but
+/// one element per channel.
+static CostRule globalPoolCost(bool isMax) {
+  return [isMax](const Layer &layer, llvm::ArrayRef<const TensorType *> inputs)
+             -> std::optional<OpCost> {
+    if (inputs.empty())
+      return std::nullopt;
+    auto inElements = inputs[0]->getNumElements();
+    if (!inElements)
+      return std::nullopt;
+    return OpCost{0, isMax ? *inElements - layer.type.dims[0] : *inElements};
+  };
+}
+
+/// Cost of adaptive pooling: the windows of torch's AdaptiveAvgPool2d and
+/// AdaptiveMaxPool2d (output i of n over an axis of length L covers
+/// [floor(i*L/n), ceil((i+1)*L/n))), counted as windowed pooling counts
+/// them: all their elements for an average, one fewer for a maximum. The
+/// window lengths along an axis sum to L + n - gcd(L, n).
+static CostRule adaptivePoolCost(bool isMax) {
+  return [isMax](const Layer &layer, llvm::ArrayRef<const TensorType *> inputs)
+             -> std::optional<OpCost> {
+    if (inputs.empty() || inputs[0]->getRank() != 3 ||
+        layer.type.getRank() != 3)
+      return std::nullopt;
+    // Elements under all windows: C * (sum over rows) * (sum over columns).
+    std::optional<int64_t> covered = layer.type.dims[0];
+    for (unsigned axis = 1; axis <= 2 && covered; ++axis) {
+      int64_t length = inputs[0]->dims[axis], outs = layer.type.dims[axis];
+      auto sum = checkedAdd(length, outs);
+      covered = sum ? checkedMul(*covered, *sum - std::gcd(length, outs))
+                    : std::nullopt;
+    }
+    auto outElements = layer.type.getNumElements();
+    if (!covered || !outElements)
+      return std::nullopt;
+    return OpCost{0, isMax ? *covered - *outElements : *covered};
+  };
+}
+
 void ops::addPoolingOps(std::vector<OpDef> &ops) {
   using namespace sig;
   const ArgConstraint Pos = ArgConstraint::Positive;
@@ -94,6 +158,7 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
         nullptr});
     ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
                         "int64 indices per output element"};
+    ops.back().countCost = windowPoolCost(/*isMax=*/true);
     ops.push_back(OpDef{
         "avgpool" + d,
         OpFamily::Pooling,
@@ -108,6 +173,7 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
         inferPoolShape,
         nullptr});
     ops.back().saves = {SavedTensors::Input};
+    ops.back().countCost = windowPoolCost(/*isMax=*/false);
   }
   ops.push_back(OpDef{
       "global_avgpool",
@@ -121,6 +187,7 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
       nullptr});
   // torch.nn.AdaptiveAvgPool2d(1) and x.mean((2, 3)) both keep the input.
   ops.back().saves = {SavedTensors::Input};
+  ops.back().countCost = globalPoolCost(/*isMax=*/false);
   ops.push_back(OpDef{
       "global_maxpool",
       OpFamily::Pooling,
@@ -134,6 +201,7 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
   // As torch.nn.AdaptiveMaxPool2d(1).
   ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
                       "int64 indices per output element"};
+  ops.back().countCost = globalPoolCost(/*isMax=*/true);
   ops.push_back(OpDef{
       "adaptive_avgpool2d",
       OpFamily::Pooling,
@@ -145,6 +213,7 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
       inferAdaptivePoolShape,
       nullptr});
   ops.back().saves = {SavedTensors::Input};
+  ops.back().countCost = adaptivePoolCost(/*isMax=*/false);
   ops.push_back(OpDef{
       "adaptive_maxpool2d",
       OpFamily::Pooling,
@@ -156,4 +225,5 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
       nullptr});
   ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
                       "int64 indices per output element"};
+  ops.back().countCost = adaptivePoolCost(/*isMax=*/true);
 }

@@ -99,4 +99,14 @@ void ops::addResizeOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferUpsampleShape,
       nullptr});
+  // Nearest copies; bilinear interpolation takes 11 FLOPs per output element,
+  // as THOP (pytorch-OpCounter) counts it.
+  ops.back().countCost =
+      [](const Layer &l,
+         llvm::ArrayRef<const TensorType *> in) -> std::optional<OpCost> {
+    const Attribute *mode = l.getAttribute("mode");
+    bool bilinear = mode && mode->value.isString() &&
+                    mode->value.getString() == "bilinear";
+    return flopsPerOutputElement(bilinear ? 11 : 0)(l, in);
+  };
 }

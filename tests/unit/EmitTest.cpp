@@ -99,7 +99,8 @@ TEST(Emit, CsvRowsAndTotals) {
   std::string text = render(*c, emitCsv);
   EXPECT_EQ(text.substr(0, text.find("\r\n")),
             "network,kind,name,op,output_shape,dtype,trainable_params,"
-            "non_trainable_params,activations,storage,saved_bytes,formula,bytes");
+            "non_trainable_params,activations,storage,saved_bytes,formula,bytes,"
+            "macs,flops");
   // Shapes contain commas, so they are quoted.
   EXPECT_NE(text.find("Small,layer,y_conv2d,conv2d,\"[4, 6, 6]\",f32,112,0,144,new"),
             std::string::npos)
@@ -155,7 +156,7 @@ TEST(Emit, DotNodesEdgesAndEscaping) {
       << text;
   EXPECT_NE(text.find("<b>in&lt;&amp;&gt;</b>"), std::string::npos) << text;
   EXPECT_NE(text.find("<b>r&quot;\\</b>"), std::string::npos) << text;
-  EXPECT_NE(text.find("n0 -> n1 [label=\"3\"];"), std::string::npos) << text;
+  EXPECT_NE(text.find("n0 -> n1 [label=\" 3\"];"), std::string::npos) << text;
   EXPECT_NE(text.find("peripheries=2"), std::string::npos) << text;
 }
 
@@ -167,6 +168,57 @@ TEST(Emit, DotRankdir) {
   llvm::raw_string_ostream os(text);
   emitDot(c->reports, options, os);
   EXPECT_NE(os.str().find("rankdir=LR;"), std::string::npos);
+}
+
+const char *const TwoBlocks = R"(
+block cbr(x, c) {
+  return x |> conv2d(c, kernel=3, stride=2, padding=1, groups=1) |> batchnorm |> relu
+}
+block pair(x, c) {
+  y = cbr(x, c)
+  return cbr(y, c)
+}
+network Blocks {
+  input x: [3, 32, 32]
+  a = pair(x, 8)
+  output y = a |> global_avgpool |> dense(10)
+}
+)";
+
+TEST(Emit, DotClustersColoursAndLegend) {
+  auto c = compile(TwoBlocks);
+  std::string text = render(*c, emitDot);
+  // Nested calls nest; each layer is filled with its family's colour; the
+  // op is written in short; the legend lists only the families drawn.
+  EXPECT_NE(text.find("subgraph cluster_0 {"), std::string::npos) << text;
+  EXPECT_NE(text.find("  subgraph cluster_1 {"), std::string::npos) << text;
+  EXPECT_NE(text.find("conv2d 3x3/2, 8"), std::string::npos) << text;
+  EXPECT_NE(text.find("dense 10"), std::string::npos) << text;
+  EXPECT_NE(text.find("legend [shape=plaintext"), std::string::npos);
+  EXPECT_NE(text.find(">convolution<"), std::string::npos);
+  EXPECT_NE(text.find(">normalisation<"), std::string::npos);
+  EXPECT_EQ(text.find(">merge<"), std::string::npos);
+  // The same input gives the same bytes.
+  EXPECT_EQ(text, render(*c, emitDot));
+}
+
+TEST(Emit, DotDepthCollapsesCallsIntoOneNode) {
+  auto c = compile(TwoBlocks);
+  ReportOptions options;
+  options.depth = 2;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  emitDot(c->reports, options, os);
+  os.flush();
+  // Depth 2: the outer call stays a cluster, each inner call is one node
+  // with its summed figures (conv 8*3*9 + 8 = 224, batchnorm 16 + 16 buffers).
+  EXPECT_NE(text.find("subgraph cluster_0 {"), std::string::npos) << text;
+  EXPECT_EQ(text.find("subgraph cluster_1 {"), std::string::npos) << text;
+  EXPECT_NE(text.find("b1 [label=<<b>a.y</b>"), std::string::npos) << text;
+  EXPECT_NE(text.find("240 params + 16 buffers"), std::string::npos) << text;
+  EXPECT_NE(text.find("b1 -> b2"), std::string::npos) << text;
+  EXPECT_EQ(text.find("_conv2d"), std::string::npos) << text;
+  EXPECT_NE(text.find("block call (collapsed)"), std::string::npos);
 }
 
 } // namespace

@@ -2,7 +2,8 @@
 //
 // Each backend reads checked graphs and their memory figures and writes one
 // format: the text table, JSON, CSV, Markdown or Graphviz DOT. All carry the
-// same figures; docs/output-formats.md describes them.
+// same figures; docs/output-formats.md describes them. renderGraphviz turns
+// the DOT into SVG, PNG or PDF (docs/rendering.md).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -16,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace netc {
 
@@ -35,6 +37,13 @@ struct ReportOptions {
   SizeUnit units = SizeUnit::Auto;
   /// --explain: the table is followed by every figure's derivation.
   bool explain = false;
+  /// --columns: the columns of the text table and the Markdown layer table
+  /// after the layer name, in order, by their names in getColumnNames()
+  /// ("layer" excluded); empty for the default set (docs/macs.md).
+  std::vector<std::string> columns;
+
+  /// Every column name --columns accepts, "layer" first.
+  static const std::vector<std::string> &getColumnNames();
 };
 
 /// One network to report: its graph and its memory figures.
@@ -45,11 +54,11 @@ struct NetworkReport {
   /// The element type the memory figures count in.
   DType dtype = DType::F32;
   /// What autograd keeps (the pytorch model), per sample.
-  SavedForBackward saved;
+  SavedForBackward saved = {};
   /// The inference peak by liveness, per sample.
-  InferencePeak peak;
+  InferencePeak peak = {};
   /// The selected model's terms (--memory-model).
-  MemoryEstimate estimate;
+  MemoryEstimate estimate = {};
 };
 
 /// Computes every memory figure of \p graph, counted in \p dtype at \p batch
@@ -78,5 +87,22 @@ void emitMarkdown(llvm::ArrayRef<NetworkReport> reports,
 /// Graphviz DOT: one digraph per network.
 void emitDot(llvm::ArrayRef<NetworkReport> reports,
              const ReportOptions &options, llvm::raw_ostream &os);
+
+/// True for the image formats renderGraphviz writes: svg, png and pdf.
+bool isGraphvizImageFormat(llvm::StringRef format);
+
+/// Renders the first graph of \p dot (DOT text, such as emitDot writes) as
+/// \p format (svg, png or pdf) in-process through Graphviz's C library:
+/// parsed in memory, laid out by the dot engine, rendered by the core (svg)
+/// or cairo (png, pdf) plugin. Returns true with the image in \p out, or
+/// false with a one-line reason in \p error (what failed, Graphviz's own
+/// messages, and for a missing plugin the package to reinstall). Graphviz's
+/// warnings, and anything its libraries print to standard error while it
+/// runs, are appended to \p warnings (when given) as "Graphviz: ..." lines
+/// instead of reaching the terminal. Renderings are serialised.
+/// docs/rendering.md describes it.
+bool renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
+                    std::string &out, std::string &error,
+                    std::vector<std::string> *warnings = nullptr);
 
 } // namespace netc

@@ -2,9 +2,11 @@
 //
 // A layer kind is one OpDef: its name, family, one-line doc, signature
 // (positional and keyword arguments with types, constraints and defaults),
-// how its output is stored, its shape rule and its parameter rule. Adding a
-// layer kind means adding one entry in the family file under src/Ops/ and
-// its tests; the checker, the memory model and every backend read the entry.
+// how its output is stored, its shape rule, its parameter rule, what it keeps
+// for backward and its cost rule (MACs and other FLOPs, docs/macs.md).
+// Adding a layer kind means adding one entry in the family file under
+// src/Ops/ and its tests; the checker, the memory model and every backend
+// read the entry.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -111,11 +113,28 @@ using SavedExtraRule =
 struct BackwardSaves {
   SavedTensors tensors = SavedTensors::None;
   /// Null when the op keeps nothing else.
-  SavedExtraRule extra;
+  SavedExtraRule extra = nullptr;
   /// What `extra` keeps, in words, for docs and --explain ("4C
   /// statistics").
-  std::string doc;
+  std::string doc = {};
 };
+
+/// The arithmetic of one layer in one forward pass of one sample, in
+/// inference mode (docs/macs.md gives every op's convention).
+struct OpCost {
+  /// Multiply-accumulates of convolutions, transposed convolutions and
+  /// dense layers: the figure torchvision publishes as GFLOPS.
+  int64_t macs = 0;
+  /// Every other floating-point operation, counted apart from the MACs:
+  /// bias additions, pooling, normalisation, activations, element-wise add
+  /// and mul, softmax, interpolation.
+  int64_t flops = 0;
+};
+
+/// Counts a layer's cost from its attributes, its output type and the types
+/// of its tensor inputs (in argument order); nullopt on overflow.
+using CostRule = std::function<std::optional<OpCost>(
+    const Layer &, llvm::ArrayRef<const TensorType *>)>;
 
 /// Infers the output type; returns nullopt after reporting an error.
 using ShapeRule = std::function<std::optional<TensorType>(OpContext &)>;
@@ -152,7 +171,10 @@ struct OpDef {
   /// becomes a layer.
   MultiShapeRule inferOutputs = nullptr;
   /// What autograd keeps for the backward pass (the pytorch memory model).
-  BackwardSaves saves;
+  BackwardSaves saves = {};
+  /// MACs and other FLOPs; null for ops that do no arithmetic (inputs,
+  /// views, concat, padding).
+  CostRule countCost = nullptr;
 
   /// The argument named \p argName, or null.
   const ArgSpec *findArg(llvm::StringRef argName) const;
@@ -173,6 +195,10 @@ const OpDef *lookupOp(llvm::StringRef name);
 llvm::ArrayRef<OpDef> getAllOps();
 /// The pseudo-op of network inputs.
 const OpDef &getInputOp();
+
+/// The cost of layer \p id of \p graph by its op's CostRule (zero without
+/// one); nullopt on overflow.
+std::optional<OpCost> computeLayerCost(const Graph &graph, LayerId id);
 
 /// What the checker knows about one tensor argument of a call.
 struct TensorArgInfo {

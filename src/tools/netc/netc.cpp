@@ -13,6 +13,7 @@
 
 #include "netc/AST/AST.h"
 #include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/Suggest.h"
 #include "netc/Basic/Verify.h"
 #include "netc/Check/Checker.h"
 #include "netc/Emit/Emitters.h"
@@ -58,7 +59,18 @@ static cl::opt<long long>
                        "1000000)"),
               cl::init(1'000'000), cl::cat(inputCategory));
 
-enum class EmitAction { Table, Json, Csv, Markdown, Dot, AST, None };
+enum class EmitAction {
+  Table,
+  Json,
+  Csv,
+  Markdown,
+  Dot,
+  Svg,
+  Png,
+  Pdf,
+  AST,
+  None
+};
 static cl::opt<EmitAction> emitAction(
     "emit", cl::desc("What to write:"), cl::init(EmitAction::Table),
     cl::values(
@@ -69,6 +81,12 @@ static cl::opt<EmitAction> emitAction(
         clEnumValN(EmitAction::Markdown, "markdown",
                    "the same figures as Markdown tables"),
         clEnumValN(EmitAction::Dot, "dot", "a Graphviz DOT diagram"),
+        clEnumValN(EmitAction::Svg, "svg",
+                   "the diagram as SVG (rendered by Graphviz's library)"),
+        clEnumValN(EmitAction::Png, "png", "the diagram as PNG (needs -o or "
+                                           "a pipe)"),
+        clEnumValN(EmitAction::Pdf, "pdf", "the diagram as PDF (needs -o or "
+                                           "a pipe)"),
         clEnumValN(EmitAction::AST, "ast", "the parsed syntax tree (debug)"),
         clEnumValN(EmitAction::None, "none", "nothing; only check")),
     cl::cat(outputCategory));
@@ -86,6 +104,14 @@ static cl::opt<int>
                         "summing their layers (1: one row per block the "
                         "network calls; default: every layer)"),
                cl::value_desc("N"), cl::init(-1), cl::cat(outputCategory));
+
+static cl::opt<std::string> tableColumns(
+    "columns",
+    cl::desc("Columns of the table and of Markdown, in order, after the "
+             "layer name: op, shape, params, buffers, activations, macs, "
+             "flops, saved (default: op,shape,params,buffers,activations,"
+             "macs; buffers only when the network has any)"),
+    cl::value_desc("list"), cl::cat(outputCategory));
 
 static cl::opt<std::string>
     rankdir("rankdir", cl::desc("Graphviz layout direction: TB or LR"),
@@ -214,6 +240,9 @@ static void emitReports(llvm::ArrayRef<NetworkReport> reports,
   case EmitAction::Markdown:
     return emitMarkdown(reports, options, os);
   case EmitAction::Dot:
+  case EmitAction::Svg: // rendered from the DOT by renderImage
+  case EmitAction::Png:
+  case EmitAction::Pdf:
     return emitDot(reports, options, os);
   case EmitAction::AST:
   case EmitAction::None:
@@ -243,6 +272,131 @@ static bool writeOutput(llvm::StringRef text) {
     return false;
   }
   return true;
+}
+
+/// Parses --columns into options.columns: known names, each once, "layer"
+/// (always shown) only first; false after reporting a bad list.
+static bool parseColumns(ReportOptions &options) {
+  if (emitAction != EmitAction::Table && emitAction != EmitAction::Markdown &&
+      emitAction != EmitAction::None) {
+    reportToolError("--columns chooses the columns of the table and of "
+                    "Markdown; it cannot be used with --emit other than table "
+                    "or markdown (JSON and CSV always carry every figure)");
+    return false;
+  }
+  const std::vector<std::string> &names = ReportOptions::getColumnNames();
+  std::string choices = llvm::join(names, ", ");
+  llvm::SmallVector<llvm::StringRef, 8> items;
+  llvm::StringRef(tableColumns).split(items, ',');
+  for (size_t i = 0; i < items.size(); ++i) {
+    llvm::StringRef item = items[i].trim();
+    if (item.empty()) {
+      reportToolError("--columns expects a comma-separated list of columns "
+                      "(" + choices + "), got '" + tableColumns + "'");
+      return false;
+    }
+    if (!llvm::is_contained(names, item)) {
+      std::string message =
+          "--columns: unknown column '" + item.str() + "'";
+      if (auto closest = findClosest(item, names))
+        message += "; did you mean '" + *closest + "'?";
+      reportToolError(message + " (choose from " + choices + ")");
+      return false;
+    }
+    if (item == "layer") {
+      // The layer name is always the first column; naming it is allowed.
+      if (i != 0) {
+        reportToolError("--columns: 'layer' is always the first column; "
+                        "list it first or leave it out");
+        return false;
+      }
+      continue;
+    }
+    if (llvm::is_contained(options.columns, item)) {
+      reportToolError("--columns: column '" + item + "' is listed twice");
+      return false;
+    }
+    options.columns.push_back(item.str());
+  }
+  if (options.columns.empty()) {
+    reportToolError("--columns needs at least one column besides 'layer' (" +
+                    choices + ")");
+    return false;
+  }
+  return true;
+}
+
+/// The image format of --emit=svg|png|pdf, or "" for the other actions.
+static llvm::StringRef imageFormat() {
+  switch (emitAction) {
+  case EmitAction::Svg:
+    return "svg";
+  case EmitAction::Png:
+    return "png";
+  case EmitAction::Pdf:
+    return "pdf";
+  default:
+    return "";
+  }
+}
+
+/// PNG and PDF go to -o FILE or to a pipe or file, never to a terminal.
+static bool checkImageOutput() {
+  llvm::StringRef format = imageFormat();
+  if (format.empty() || format == "svg")
+    return true;
+  if ((outputFile.empty() || outputFile == "-") &&
+      llvm::sys::Process::StandardOutIsDisplayed()) {
+    reportToolError("--emit=" + format + " writes binary data; it will not "
+                    "be written to a terminal. Use -o FILE." + format +
+                    ", or redirect standard output");
+    return false;
+  }
+  return true;
+}
+
+/// An image shows one network: with several in the input, --network must
+/// choose one.
+static bool checkImageNetworks(llvm::ArrayRef<NetworkReport> reports) {
+  if (reports.size() == 1)
+    return true;
+  llvm::StringRef format = imageFormat();
+  if (reports.empty()) {
+    reportToolError("--emit=" + format + " draws one network, and the input "
+                    "has none");
+    return false;
+  }
+  std::string names;
+  for (const NetworkReport &report : reports)
+    names += (names.empty() ? "" : ", ") + report.graph->name;
+  reportToolError("--emit=" + format + " draws one network, and the input "
+                  "has " + llvm::Twine(reports.size()) + " (" + names +
+                  "); choose one with --network NAME");
+  return false;
+}
+
+/// Replaces the DOT in \p text with the image Graphviz renders from it;
+/// reports Graphviz's errors and warnings as netc's own. Returns the exit
+/// status, ExitClean when the image is ready.
+static int renderImage(std::string &text) {
+  std::string image, error;
+  std::vector<std::string> warnings;
+  bool rendered = renderGraphviz(text, imageFormat(), image, error, &warnings);
+  if (!suppressWarnings)
+    for (const std::string &warning : warnings) {
+      if (warningsAsErrors)
+        reportToolError(warning);
+      else
+        llvm::WithColor::warning(llvm::errs(), "netc") << warning << "\n";
+    }
+  if (!rendered) {
+    reportToolError(error);
+    return ExitUsage;
+  }
+  if (warningsAsErrors && !suppressWarnings && !warnings.empty())
+    return ExitInputErrors;
+  text = std::move(image);
+  return ExitClean;
 }
 
 /// Validates option values that llvm::cl cannot check itself.
@@ -304,6 +458,8 @@ static bool validateOptions(ReportOptions &options) {
     return false;
   }
   options.explain = explainFigures;
+  if (tableColumns.getNumOccurrences() && !parseColumns(options))
+    return false;
   if (maxLayers < 1) {
     reportToolError("--max-layers must be at least 1, got " +
                     llvm::Twine(maxLayers));
@@ -442,6 +598,8 @@ int main(int argc, char **argv) {
   if (!validateOptions(options) || !parseDefines(checkOptions) ||
       !parseModelStates(modelStates))
     return ExitUsage;
+  if (!checkImageOutput())
+    return ExitUsage;
 
   // --color=always/never (see translateColorOption), else a terminal test.
   bool showColors = llvm::WithColor(llvm::errs()).colorsEnabled();
@@ -500,6 +658,8 @@ int main(int argc, char **argv) {
     reportToolError("no network named '" + networkName + "' in the input");
     return ExitUsage;
   }
+  if (!imageFormat().empty() && !checkImageNetworks(reports))
+    return ExitUsage;
 
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -510,5 +670,8 @@ int main(int argc, char **argv) {
     emitReports(reports, options, os);
   }
   os.flush();
+  if (!imageFormat().empty())
+    if (int status = renderImage(text))
+      return status;
   return writeOutput(text) ? ExitClean : ExitUsage;
 }

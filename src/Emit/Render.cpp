@@ -1,0 +1,328 @@
+//===- Render.cpp - DOT to SVG, PNG or PDF through Graphviz's C library ---===//
+//
+// --emit=svg|png|pdf: the DOT text emitDot writes is parsed in memory
+// (agmemread), laid out by the dot engine (gvLayout) and rendered
+// (gvRenderData) in-process, so no `dot` program is needed at run time.
+//
+// Graphviz reports problems through agerr, which prints to standard error.
+// While a rendering runs, agerr's messages go to a handler instead
+// (agseterrf), and whatever Graphviz's own libraries (fontconfig, pango,
+// cairo) write straight to file descriptor 2 goes to a temporary file, so
+// the caller reports both itself and nothing reaches the terminal. Graphviz
+// keeps that handler, its error counts and its plugin state in globals, so
+// one rendering runs at a time.
+//
+//===----------------------------------------------------------------------===//
+#include "netc/Emit/Emitters.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+#include <unistd.h>
+
+using namespace netc;
+
+namespace {
+
+/// An image format, the Graphviz output it asks for and the plugin that
+/// provides it (all from Debian's libgvc6, a dependency of libgraphviz-dev).
+struct ImageFormat {
+  const char *name;
+  /// format[:renderer[:plugin]], as `dot -T` takes it. png and pdf name the
+  /// cairo renderer: Graphviz could otherwise fall back to the lower-quality
+  /// gd renderer for png, and would then draw differently.
+  const char *graphvizFormat;
+  const char *plugin;
+  const char *library;
+};
+
+constexpr ImageFormat ImageFormats[] = {
+    {"svg", "svg:svg:core", "core", "libgvplugin_core.so.6"},
+    {"png", "png:cairo:cairo", "cairo", "libgvplugin_pango.so.6"},
+    {"pdf", "pdf:cairo:cairo", "cairo", "libgvplugin_pango.so.6"},
+};
+
+const ImageFormat *findImageFormat(llvm::StringRef name) {
+  for (const ImageFormat &format : ImageFormats)
+    if (name == format.name)
+      return &format;
+  return nullptr;
+}
+
+/// Serialises renderings: Graphviz's error handler and counts are global.
+std::mutex graphvizMutex;
+
+/// One message agerr reported.
+struct GraphvizMessage {
+  bool isError;
+  std::string text;
+};
+
+/// The messages of the rendering in progress (guarded by graphvizMutex).
+struct MessageCapture {
+  std::vector<GraphvizMessage> messages;
+  /// agerr hands the handler "Error" or "Warning", then ": ", then the
+  /// message; a continuation (AGPREV) comes without the two prefixes.
+  enum { None, Warning, Error } pendingLevel = None;
+};
+MessageCapture *activeCapture = nullptr;
+
+int captureGraphvizMessage(char *piece) {
+  if (!activeCapture || !piece)
+    return 0;
+  MessageCapture &capture = *activeCapture;
+  llvm::StringRef text(piece);
+  if (capture.pendingLevel == MessageCapture::None &&
+      (text == "Error" || text == "Warning")) {
+    capture.pendingLevel =
+        text == "Error" ? MessageCapture::Error : MessageCapture::Warning;
+    return 0;
+  }
+  if (capture.pendingLevel != MessageCapture::None) {
+    bool isError = capture.pendingLevel == MessageCapture::Error;
+    capture.pendingLevel = MessageCapture::None;
+    capture.messages.push_back({isError, ""});
+    if (text == ": ")
+      return 0;
+  }
+  if (capture.messages.empty())
+    capture.messages.push_back({false, ""});
+  capture.messages.back().text += text.str();
+  return 0;
+}
+
+/// Routes agerr's messages to captureGraphvizMessage while it lives, and
+/// restores the previous handler and level afterwards.
+class AgerrCapture {
+public:
+  explicit AgerrCapture(MessageCapture &capture) {
+    activeCapture = &capture;
+    previousHandler = agseterrf(captureGraphvizMessage);
+    // Messages below this level would go to a temporary file instead of the
+    // handler: hand over warnings and errors both.
+    previousLevel = agseterr(AGWARN);
+    agreseterrors();
+  }
+  ~AgerrCapture() {
+    agseterr(previousLevel);
+    agseterrf(previousHandler);
+    activeCapture = nullptr;
+  }
+  AgerrCapture(const AgerrCapture &) = delete;
+  AgerrCapture &operator=(const AgerrCapture &) = delete;
+
+private:
+  agusererrf previousHandler;
+  agerrlevel_t previousLevel;
+};
+
+/// Sends file descriptor 2 to an unnamed temporary file while it lives, so
+/// what Graphviz's libraries print directly (fontconfig's "Cannot load
+/// default config file", pango's warnings) can be reported instead. When
+/// no temporary file can be made, standard error is left alone.
+class StderrCapture {
+public:
+  StderrCapture() {
+    std::fflush(stderr);
+    file = std::tmpfile();
+    if (!file)
+      return;
+    savedFd = ::dup(STDERR_FILENO);
+    if (savedFd < 0 || ::dup2(::fileno(file), STDERR_FILENO) < 0) {
+      if (savedFd >= 0)
+        ::close(savedFd);
+      savedFd = -1;
+      std::fclose(file);
+      file = nullptr;
+    }
+  }
+  ~StderrCapture() { finish(); }
+  StderrCapture(const StderrCapture &) = delete;
+  StderrCapture &operator=(const StderrCapture &) = delete;
+
+  /// Restores standard error and returns what was written to it.
+  std::string finish() {
+    std::string text;
+    if (!file)
+      return text;
+    std::fflush(stderr);
+    ::dup2(savedFd, STDERR_FILENO);
+    ::close(savedFd);
+    int fd = ::fileno(file);
+    if (::lseek(fd, 0, SEEK_SET) == 0) {
+      char buffer[4096];
+      ssize_t n;
+      while ((n = ::read(fd, buffer, sizeof(buffer))) > 0)
+        text.append(buffer, size_t(n));
+    }
+    std::fclose(file);
+    file = nullptr;
+    return text;
+  }
+
+private:
+  FILE *file = nullptr;
+  int savedFd = -1;
+};
+
+/// A message on one line: newlines become spaces, ends trimmed, and an
+/// empty list of alternatives ("... not recognized. Use one of:") dropped.
+std::string oneLine(llvm::StringRef text) {
+  text = text.trim();
+  if (text.consume_back("Use one of:"))
+    text = text.rtrim();
+  std::string line;
+  for (char c : text)
+    line += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  return line;
+}
+
+/// Joins the error messages with "; ".
+std::string joinErrors(const std::vector<GraphvizMessage> &messages) {
+  std::string joined;
+  for (const GraphvizMessage &message : messages) {
+    if (!message.isError)
+      continue;
+    if (!joined.empty())
+      joined += "; ";
+    joined += oneLine(message.text);
+  }
+  return joined;
+}
+
+bool mentionsMissingPlugin(const std::vector<GraphvizMessage> &messages) {
+  return llvm::any_of(messages, [](const GraphvizMessage &message) {
+    llvm::StringRef text = message.text;
+    return text.contains("unavailable") || text.contains("not recognized") ||
+           text.contains("Could not load");
+  });
+}
+
+/// How to get a missing plugin back: every one is in libgvc6, whose
+/// post-install step registers them (`dot -c` does the same).
+std::string pluginHint(llvm::StringRef what, llvm::StringRef plugin,
+                       llvm::StringRef library) {
+  return (what + " needs Graphviz's " + plugin + " plugin (" + library +
+          ", Debian package libgvc6), which is missing or not registered; "
+          "reinstall it with: apt-get install --reinstall libgvc6")
+      .str();
+}
+
+/// What went wrong: the step that failed and, when a plugin is missing, how
+/// to get it back.
+struct Failure {
+  std::string step;
+  std::string hint;
+};
+
+/// The rendering itself; every Graphviz object it makes is freed before it
+/// returns.
+bool renderWithGraphviz(const std::string &dot, const ImageFormat &format,
+                        MessageCapture &capture, std::string &out,
+                        Failure &error) {
+  GVC_t *context = gvContext();
+  if (!context) {
+    error.step = "Graphviz could not start (gvContext failed)";
+    return false;
+  }
+  bool ok = false;
+  if (Agraph_t *graph = agmemread(dot.c_str())) {
+    if (gvLayout(context, graph, "dot") != 0) {
+      error.step = "Graphviz could not lay out the diagram";
+      if (mentionsMissingPlugin(capture.messages))
+        error.hint = pluginHint("the dot layout", "dot_layout",
+                                "libgvplugin_dot_layout.so.6");
+    } else {
+      char *data = nullptr;
+      unsigned int length = 0;
+      if (gvRenderData(context, graph, format.graphvizFormat, &data, &length) !=
+          0) {
+        error.step =
+            (llvm::Twine("Graphviz could not write ") + format.name).str();
+        if (mentionsMissingPlugin(capture.messages))
+          error.hint = pluginHint(format.name, format.plugin, format.library);
+      } else {
+        out.assign(data ? data : "", data ? length : 0);
+        ok = true;
+      }
+      gvFreeRenderData(data);
+      gvFreeLayout(context, graph);
+    }
+    agclose(graph);
+  } else if (!llvm::any_of(capture.messages, [](const GraphvizMessage &m) {
+               return m.isError;
+             })) {
+    error.step = "Graphviz found no graph in the DOT text";
+  } else {
+    error.step = "Graphviz could not read the DOT text";
+  }
+  gvFreeContext(context);
+  return ok;
+}
+
+} // namespace
+
+bool netc::isGraphvizImageFormat(llvm::StringRef format) {
+  return findImageFormat(format) != nullptr;
+}
+
+bool netc::renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
+                          std::string &out, std::string &error,
+                          std::vector<std::string> *warnings) {
+  out.clear();
+  error.clear();
+  const ImageFormat *image = findImageFormat(format);
+  if (!image) {
+    error = ("cannot render '" + format +
+             "': the image formats are svg, "
+             "png and pdf")
+                .str();
+    return false;
+  }
+
+  std::lock_guard<std::mutex> lock(graphvizMutex);
+  MessageCapture capture;
+  std::string printed;
+  Failure failure;
+  bool ok;
+  {
+    StderrCapture stderrCapture;
+    AgerrCapture agerrCapture(capture);
+    ok = renderWithGraphviz(dot.str(), *image, capture, out, failure);
+    printed = stderrCapture.finish();
+  }
+
+  // Errors: what failed, then what Graphviz said. An error message without
+  // a failed step still means the picture cannot be trusted.
+  std::string graphvizErrors = joinErrors(capture.messages);
+  if (!ok || !graphvizErrors.empty()) {
+    out.clear();
+    if (failure.step.empty())
+      failure.step =
+          (llvm::Twine("Graphviz could not write ") + image->name).str();
+    error = failure.step;
+    if (!graphvizErrors.empty())
+      error += ": " + graphvizErrors;
+    if (!failure.hint.empty())
+      error += "; " + failure.hint;
+  }
+
+  if (warnings) {
+    for (const GraphvizMessage &message : capture.messages)
+      if (!message.isError)
+        warnings->push_back("Graphviz: " + oneLine(message.text));
+    llvm::SmallVector<llvm::StringRef, 4> lines;
+    llvm::StringRef(printed).split(lines, '\n', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef line : lines)
+      if (!line.trim().empty())
+        warnings->push_back("Graphviz: " + oneLine(line));
+  }
+  return error.empty();
+}

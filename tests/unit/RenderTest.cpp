@@ -1,0 +1,330 @@
+//===- RenderTest.cpp - --emit=svg|png|pdf through Graphviz's library -----===//
+//
+// renderGraphviz in-process: each format's signature, byte-identical SVG,
+// DOT problems as errors, warnings captured instead of printed. Then the
+// driver as a process: every example renders to SVG without a message, PNG
+// and PDF to -o and to a pipe, the one-network rule, a missing plugin named,
+// and nothing Graphviz's libraries print reaching standard error unwrapped.
+// Kept fast: every example as SVG, PNG and PDF (cairo) for small ones only.
+//
+//===----------------------------------------------------------------------===//
+#include "netc/Emit/Emitters.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include "gtest/gtest.h"
+
+#include <fstream>
+
+extern char **environ;
+
+using namespace netc;
+
+namespace {
+
+const char *const SmallDot = "digraph Small {\n"
+                             "  node [shape=box, fontname=\"Helvetica\"];\n"
+                             "  a [label=\"input\"];\n"
+                             "  b [label=\"conv2d 3x3, 64\"];\n"
+                             "  a -> b [label=\"[3, 8, 8]\"];\n"
+                             "}\n";
+
+bool startsWith(const std::string &text, llvm::StringRef prefix) {
+  return llvm::StringRef(text).startswith(prefix);
+}
+
+const llvm::StringRef PngMagic("\x89PNG\r\n\x1a\n", 8);
+
+std::string joined(const std::vector<std::string> &lines) {
+  std::string text;
+  for (const std::string &line : lines)
+    text += line + "\n";
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// renderGraphviz, in-process
+//===----------------------------------------------------------------------===//
+
+TEST(Render, EachFormatHasItsSignatureAndNoWarnings) {
+  for (llvm::StringRef format : {"svg", "png", "pdf"}) {
+    std::string out, error;
+    std::vector<std::string> warnings;
+    ASSERT_TRUE(renderGraphviz(SmallDot, format, out, error, &warnings))
+        << format.str() << ": " << error;
+    EXPECT_EQ(error, "");
+    EXPECT_EQ(joined(warnings), "") << format.str();
+    if (format == "svg") {
+      EXPECT_TRUE(startsWith(out, "<?xml")) << out.substr(0, 80);
+      EXPECT_NE(out.find("<svg"), std::string::npos);
+      EXPECT_NE(out.find("conv2d 3x3, 64"), std::string::npos);
+    } else if (format == "png") {
+      EXPECT_TRUE(startsWith(out, PngMagic));
+    } else {
+      EXPECT_TRUE(startsWith(out, "%PDF-"));
+    }
+  }
+}
+
+TEST(Render, SvgIsByteIdentical) {
+  std::string first, second, error;
+  ASSERT_TRUE(renderGraphviz(SmallDot, "svg", first, error)) << error;
+  ASSERT_TRUE(renderGraphviz(SmallDot, "svg", second, error)) << error;
+  EXPECT_EQ(first, second);
+}
+
+TEST(Render, DotSyntaxErrorIsAnError) {
+  std::string out = "stale", error;
+  std::vector<std::string> warnings;
+  EXPECT_FALSE(renderGraphviz("digraph Broken {\n  a -> ;\n}\n", "svg", out,
+                              error, &warnings));
+  EXPECT_EQ(out, "");
+  EXPECT_NE(error.find("Graphviz could not read the DOT text"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("syntax error in line 2"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << "one line: " << error;
+  // The next rendering starts clean.
+  EXPECT_TRUE(renderGraphviz(SmallDot, "svg", out, error)) << error;
+}
+
+TEST(Render, NoGraphIsAnError) {
+  std::string out, error;
+  EXPECT_FALSE(renderGraphviz("", "svg", out, error));
+  EXPECT_NE(error.find("no graph"), std::string::npos) << error;
+}
+
+TEST(Render, UnknownFormatIsAnError) {
+  std::string out, error;
+  EXPECT_FALSE(renderGraphviz(SmallDot, "gif", out, error));
+  EXPECT_NE(error.find("svg, png and pdf"), std::string::npos) << error;
+  EXPECT_TRUE(isGraphvizImageFormat("png"));
+  EXPECT_FALSE(isGraphvizImageFormat("dot"));
+}
+
+TEST(Render, WarningsAreCapturedNotPrinted) {
+  std::string out, error;
+  std::vector<std::string> warnings;
+  ::testing::internal::CaptureStderr();
+  bool ok = renderGraphviz("digraph W { a [shape=nosuchshape]; }", "svg", out,
+                           error, &warnings);
+  std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(ok) << error;
+  EXPECT_EQ(printed, "");
+  ASSERT_EQ(warnings.size(), 1u) << joined(warnings);
+  EXPECT_EQ(warnings[0], "Graphviz: using box for unknown shape nosuchshape");
+}
+
+//===----------------------------------------------------------------------===//
+// The driver, as a process
+//===----------------------------------------------------------------------===//
+
+struct NetcRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string readFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  return buffer ? (*buffer)->getBuffer().str() : std::string();
+}
+
+std::string example(llvm::StringRef name) {
+  return (llvm::Twine(NETC_SOURCE_DIR) + "/examples/" + name + ".net").str();
+}
+
+class RenderDriver : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("netc-render", dir));
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
+
+  std::string path(llvm::StringRef name) {
+    llvm::SmallString<128> p(dir);
+    llvm::sys::path::append(p, name);
+    return std::string(p);
+  }
+  std::string write(llvm::StringRef name, llvm::StringRef text) {
+    std::string p = path(name);
+    std::ofstream(p, std::ios::binary) << text.str();
+    return p;
+  }
+  /// Runs netc with \p args; \p env adds NAME=VALUE entries to the
+  /// environment.
+  NetcRun run(std::vector<std::string> args,
+              std::vector<std::string> env = {}) {
+    std::string out = path("stdout.bin"), err = path("stderr.txt");
+    llvm::sys::fs::remove(out);
+    llvm::sys::fs::remove(err);
+    std::vector<llvm::StringRef> argv{NETC_BINARY, "--color=never"};
+    for (const std::string &a : args)
+      argv.push_back(a);
+    std::vector<llvm::StringRef> environment;
+    for (char **e = environ; *e; ++e)
+      environment.push_back(*e);
+    for (const std::string &e : env)
+      environment.push_back(e);
+    llvm::Optional<llvm::StringRef> redirects[] = {
+        llvm::StringRef(""), llvm::StringRef(out), llvm::StringRef(err)};
+    int status = llvm::sys::ExecuteAndWait(
+        NETC_BINARY, argv,
+        env.empty()
+            ? llvm::None
+            : llvm::Optional<llvm::ArrayRef<llvm::StringRef>>(environment),
+        redirects, /*SecondsToWait=*/60);
+    return {status, readFile(out), readFile(err)};
+  }
+
+  llvm::SmallString<128> dir;
+};
+
+class RenderExample : public RenderDriver,
+                      public ::testing::WithParamInterface<const char *> {};
+
+// Every example, as SVG on standard output: no message at all.
+TEST_P(RenderExample, SvgWithoutWarnings) {
+  NetcRun r = run({"--emit=svg", example(GetParam())});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(startsWith(r.out, "<?xml")) << r.out.substr(0, 80);
+  EXPECT_NE(r.out.find("<svg"), std::string::npos);
+  EXPECT_TRUE(llvm::StringRef(r.out).endswith("</svg>\n"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, RenderExample,
+                         ::testing::Values("lenet5", "alexnet", "vgg16",
+                                           "captcha", "resnet18", "resnet50",
+                                           "mobilenet_v2", "unet"),
+                         [](const auto &info) {
+                           return std::string(info.param);
+                         });
+
+// PNG and PDF to -o (written atomically), and PNG to a pipe, for LeNet-5;
+// PDF for ResNet-18 too (block clusters). cairo makes large PNGs slow
+// (ResNet-50: 0.75 s), so the big examples are drawn as SVG only.
+TEST_F(RenderDriver, PngAndPdf) {
+  std::string png = path("out.png"), pdf = path("out.pdf");
+  NetcRun r = run({"--emit=png", "-o", png, example("lenet5")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(startsWith(readFile(png), PngMagic));
+
+  for (const char *name : {"lenet5", "resnet18"}) {
+    llvm::sys::fs::remove(pdf);
+    r = run({"--emit=pdf", "-o", pdf, example(name)});
+    EXPECT_EQ(r.status, 0) << name << ": " << r.err;
+    EXPECT_EQ(r.err, "") << name;
+    EXPECT_TRUE(startsWith(readFile(pdf), "%PDF-")) << name;
+  }
+
+  // Standard output is a file here, not a terminal: allowed.
+  r = run({"--emit=png", example("lenet5")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(startsWith(r.out, PngMagic));
+}
+
+const char *const TwoNetworks = "network First {\n"
+                                "  input x: [3, 8, 8]\n"
+                                "  output y = x |> conv2d(4, kernel=3)\n"
+                                "}\n"
+                                "network Second {\n"
+                                "  input x: [16]\n"
+                                "  output y = dense(x, 4)\n"
+                                "}\n";
+
+TEST_F(RenderDriver, SeveralNetworksNeedNetwork) {
+  std::string file = write("two.net", TwoNetworks);
+  std::string png = path("two.png");
+  NetcRun r = run({"--emit=png", "-o", png, file});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "netc: error: --emit=png draws one network, and the "
+                   "input has 2 (First, Second); choose one with --network "
+                   "NAME\n");
+  EXPECT_FALSE(llvm::sys::fs::exists(png));
+
+  r = run({"--emit=svg", "--network", "Second", file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("<title>Second</title>"), std::string::npos);
+}
+
+TEST_F(RenderDriver, FileWithoutNetworksIsAnError) {
+  std::string file = write("blocks.net", "const width = 4\n");
+  NetcRun r = run({"--emit=svg", file});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("the input has none"), std::string::npos) << r.err;
+}
+
+// Graphviz with its core and dot layout plugins only (a GVBINDIR of our
+// own): SVG renders, PNG names the missing cairo plugin and its package.
+TEST_F(RenderDriver, MissingPluginIsNamed) {
+  std::string plugins = NETC_GRAPHVIZ_PLUGIN_DIR;
+  if (!llvm::sys::fs::exists(plugins + "/libgvplugin_core.so.6"))
+    GTEST_SKIP() << "no Graphviz 2.x plugins in " << plugins;
+  write("config6a", plugins +
+                        "/libgvplugin_core.so.6 core {\n"
+                        "\trender {\n\t\tsvg 1\n\t}\n"
+                        "\tdevice {\n\t\tsvg:svg 1\n\t}\n"
+                        "}\n" +
+                        plugins +
+                        "/libgvplugin_dot_layout.so.6 dot_layout {\n"
+                        "\tlayout {\n\t\tdot 0\n\t}\n"
+                        "}\n");
+  std::string gvbindir = "GVBINDIR=" + std::string(dir);
+  std::string png = path("lenet5.png");
+  NetcRun r = run({"--emit=png", "-o", png, example("lenet5")}, {gvbindir});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(startsWith(r.err, "netc: error: Graphviz could not write png: "))
+      << r.err;
+  EXPECT_NE(r.err.find("cairo plugin (libgvplugin_pango.so.6, Debian "
+                       "package libgvc6)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(png));
+
+  r = run({"--emit=svg", example("lenet5")}, {gvbindir});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(startsWith(r.out, "<?xml"));
+
+  // Without the dot layout plugin: the layout step fails, named.
+  write("config6a", "");
+  r = run({"--emit=svg", example("lenet5")}, {gvbindir});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("Graphviz could not lay out the diagram"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("dot_layout plugin"), std::string::npos) << r.err;
+}
+
+// What Graphviz's libraries print directly (here fontconfig, without its
+// configuration) comes out as netc's own warning; -Werror makes it an error
+// and writes nothing.
+TEST_F(RenderDriver, LibraryMessagesBecomeNetcMessages) {
+  std::string nofont = "FONTCONFIG_FILE=" + path("no-such-fonts.conf");
+  std::string png = path("lenet5.png");
+  NetcRun r = run({"--emit=png", "-o", png, example("lenet5")}, {nofont});
+  EXPECT_EQ(r.status, 0) << r.err;
+  llvm::SmallVector<llvm::StringRef, 4> lines;
+  llvm::StringRef(r.err).split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines)
+    EXPECT_TRUE(line.startswith("netc: warning: Graphviz: ")) << line.str();
+  if (lines.empty())
+    GTEST_SKIP() << "fontconfig printed nothing without its configuration";
+
+  r = run({"-Werror", "--emit=png", "-o", png + "2", example("lenet5")},
+          {nofont});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_TRUE(startsWith(r.err, "netc: error: Graphviz: ")) << r.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(png + "2"));
+}
+
+} // namespace
