@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/WarningOptions.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -45,14 +46,16 @@ void DiagnosticEngine::emit(Diagnostic diagnostic) {
     diagnostic.notes.push_back(std::move(note));
   }
   if (diagnostic.severity == Severity::Warning) {
-    if (options.suppressWarnings)
+    // -w, -Werror and the per-group -W options (WarningOptions.h).
+    WarningTreatment treatment = classifyWarning(options, info.group);
+    if (treatment == WarningTreatment::Ignore)
       return;
-    if (options.warningsAsErrors) {
+    bool asError = treatment == WarningTreatment::Error;
+    if (asError)
       diagnostic.severity = Severity::Error;
-      diagnostic.message += (" [-Werror,-W" + info.group + "]").str();
-    } else if (!info.group.empty()) {
-      diagnostic.message += (" [-W" + info.group + "]").str();
-    }
+    diagnostic.flag = getWarningFlag(info.group, asError);
+    if (!diagnostic.flag.empty())
+      diagnostic.message += " [" + diagnostic.flag + "]";
   }
   if (diagnostic.severity == Severity::Error)
     ++numErrors;

@@ -16,8 +16,14 @@ static std::optional<TensorType> inferDenseShape(OpContext &ctx) {
   if (!requireMinRank(ctx, 1, "an input with at least one axis"))
     return std::nullopt;
   const TensorType &in = ctx.getInput();
-  if (in.getRank() > 1)
-    ctx.errorAtInput(0, diag::warn_dense_rank, in.getRank(), in.str());
+  if (in.getRank() > 1) {
+    DiagnosticBuilder warning =
+        ctx.errorAtInput(0, diag::warn_dense_rank, in.getRank(), in.str());
+    // A feature map ([C, H, W] and up) almost surely wanted flattening; a
+    // rank-2 input may be a sequence that dense treats per step on purpose.
+    if (in.getRank() > 2)
+      ctx.suggestWrappingInput(warning, 0, "flatten");
+  }
   llvm::SmallVector<int64_t, 4> dims(in.dims.begin(), in.dims.end());
   dims.back() = ctx.getInt("units");
   return ctx.makeType(dims);

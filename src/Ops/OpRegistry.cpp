@@ -126,6 +126,21 @@ OpDef::resolveStorage(llvm::ArrayRef<Attribute> attributes) const {
 // OpContext
 //===----------------------------------------------------------------------===//
 
+void OpContext::suggestWrappingInput(DiagnosticBuilder &builder, unsigned i,
+                                     llvm::StringRef function) const {
+  llvm::SMRange arg = tensors[i].argRange;
+  if (!arg.isValid())
+    return;
+  if (arg.Start.getPointer() < callRange.Start.getPointer()) {
+    // `x |> dense(10)`: the piped value is outside the call.
+    llvm::SMLoc at = callRange.Start;
+    builder.fixIt(llvm::SMRange(at, at), (function + " |> ").str());
+    return;
+  }
+  builder.fixIt(llvm::SMRange(arg.Start, arg.Start), (function + "(").str());
+  builder.fixIt(llvm::SMRange(arg.End, arg.End), ")");
+}
+
 const Value &OpContext::get(llvm::StringRef name) const {
   static const Value none;
   int i = op.findArgIndex(name);

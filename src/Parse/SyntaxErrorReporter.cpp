@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "SyntaxErrorReporter.h"
 
+#include "netc/Basic/Suggest.h"
+
 #include "NetcParser.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -238,6 +240,41 @@ bool SyntaxErrorReporter::shouldSuppress(antlr4::Parser &parser,
   return false;
 }
 
+antlr4::Token *
+SyntaxErrorReporter::getStatementStartBefore(NetcParser &parser,
+                                             const antlr4::Token &offending) {
+  size_t index = offending.getTokenIndex();
+  if (index == 0)
+    return nullptr;
+  antlr4::TokenStream *tokens = parser.getTokenStream();
+  antlr4::Token *previous = tokens->get(index - 1);
+  if (previous->getType() != NetcParser::IDENT)
+    return nullptr;
+  if (index >= 2) {
+    size_t before = tokens->get(index - 2)->getType();
+    if (before != NetcParser::NEWLINE && before != NetcParser::SEMI &&
+        before != NetcParser::LBRACE)
+      return nullptr;
+  }
+  return previous;
+}
+
+bool SyntaxErrorReporter::reportMisspeltKeyword(
+    const antlr4::Token &token, llvm::ArrayRef<std::string> keywords,
+    llvm::StringRef expectedWhat) {
+  std::string word = token.getText();
+  std::optional<std::string> keyword = findClosest(word, keywords);
+  if (!keyword)
+    return false;
+  llvm::SMRange range =
+      text.getRange(token.getStartIndex(), token.getStopIndex());
+  diags.report(range.Start, diag::err_misspelt_keyword, expectedWhat, word,
+               *keyword)
+      .range(range)
+      .fixIt(range, *keyword);
+  return true;
+}
+
 void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
                                       antlr4::Token *offending, size_t line,
                                       size_t, const std::string &,
@@ -294,6 +331,12 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
 
   if (has(expected, NetcParser::NETWORK) &&
       dynamic_cast<NetcParser::FileContext *>(parser->getContext())) {
+    // `netwrok N {`: a misspelt declaration keyword.
+    if (type == NetcParser::IDENT &&
+        reportMisspeltKeyword(*offending,
+                              {"network", "block", "const", "import"},
+                              "'network', 'block', 'const' or 'import'"))
+      return;
     diags.report(range.Start, diag::err_expected_network, found).range(range);
     return;
   }
@@ -309,6 +352,12 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
         dynamic_cast<NetcParser::ForStatementContext *>(ctx)));
   if (atStatementEnd && type != NetcParser::NEWLINE &&
       type != antlr4::Token::EOF && type != NetcParser::RBRACE) {
+    // `inptu x: [3]`, `ouput y = ...`: a statement that starts with a
+    // misspelt keyword reads as a name followed by another name.
+    if (antlr4::Token *first = getStatementStartBefore(*parser, *offending))
+      if (reportMisspeltKeyword(*first, {"input", "output", "return", "for", "if"},
+                                "a statement"))
+        return;
     diags.report(range.Start, diag::err_expected_statement_end, found)
         .range(range);
     return;

@@ -15,6 +15,12 @@
 
 #include "antlr4-runtime.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
+namespace netc_grammar {
+class NetcParser;
+}
+
 namespace netc::parse {
 
 /// An ANTLR error listener that reports through the DiagnosticEngine.
@@ -32,6 +38,16 @@ public:
 private:
   std::string describe(const antlr4::Token &token) const;
   std::string describeExpected(const antlr4::misc::IntervalSet &expected) const;
+  /// The name that starts the statement \p offending follows directly
+  /// (`inptu` in `inptu x: [3]`), or null.
+  static antlr4::Token *
+  getStatementStartBefore(netc_grammar::NetcParser &parser,
+                          const antlr4::Token &offending);
+  /// If \p token is close to one of \p keywords, reports it as a misspelt
+  /// keyword with a fix-it and returns true.
+  bool reportMisspeltKeyword(const antlr4::Token &token,
+                             llvm::ArrayRef<std::string> keywords,
+                             llvm::StringRef expectedWhat);
 
   const SourceText &text;
   const TokenFilter &filter;

@@ -64,9 +64,18 @@ void TokenFilter::reportUnclosed(const OpenBracket &bracket, llvm::SMLoc where) 
                                                     : '{';
   if (bracket.firstLineEnd.isValid())
     where = bracket.firstLineEnd;
-  diags.report(where, diag::err_expected_closing,
-               std::string(1, closerFor(bracket.type)), bracket.construct)
-      .note(bracket.loc, diag::note_opening_bracket, std::string(1, opener));
+  std::string closer(1, closerFor(bracket.type));
+  DiagnosticBuilder builder =
+      diags.report(where, diag::err_expected_closing, closer, bracket.construct);
+  // Closing at the end of the line is certain when the line ends a complete
+  // item, not a ',', an opener or an operator that asks for more.
+  llvm::StringRef before = llvm::StringRef(
+      text.getText().data(),
+      where.getPointer() - text.getText().data()).rtrim(" \t\r");
+  if (bracket.firstLineEnd.isValid() && !before.empty() &&
+      !llvm::StringRef(",([{|+-*/=<>!").contains(before.back()))
+    builder.fixIt(llvm::SMRange(where, where), closer);
+  builder.note(bracket.loc, diag::note_opening_bracket, std::string(1, opener));
   structuralError = true;
 }
 

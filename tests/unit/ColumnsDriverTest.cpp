@@ -7,66 +7,36 @@
 // did-you-mean suggestion when one is close.
 //
 //===----------------------------------------------------------------------===//
-#include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringRef.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
+#include "NetcProcess.h"
 
 #include "gtest/gtest.h"
 
-#include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
 
-struct ColumnsRun {
-  int status;
-  std::string out;
-  std::string err;
-};
+using netc::testing::NetcRun;
 
-std::string readWholeFile(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  return buffer ? (*buffer)->getBuffer().str() : std::string();
-}
-
-/// Runs netc in a scratch directory removed at the end of each test.
-class ColumnsDriverTest : public ::testing::Test {
+/// Runs netc on one small network in a scratch directory.
+class ColumnsDriverTest : public netc::testing::NetcProcessTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("netc-columns", dir));
-    tiny = path("tiny.net");
-    std::ofstream(tiny, std::ios::binary)
-        << "network Tiny {\n"
-           "  input x: [3, 8, 8]\n"
-           "  y = x |> conv2d(4, kernel=3) |> batchnorm |> relu\n"
-           "  output z = y |> flatten |> dense(10)\n"
-           "}\n";
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
+  ColumnsDriverTest() : NetcProcessTest("netc-columns") {}
 
-  std::string path(llvm::StringRef name) {
-    llvm::SmallString<128> p(dir);
-    llvm::sys::path::append(p, name);
-    return std::string(p);
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(NetcProcessTest::SetUp());
+    tiny = write("tiny.net",
+                 "network Tiny {\n"
+                 "  input x: [3, 8, 8]\n"
+                 "  y = x |> conv2d(4, kernel=3) |> batchnorm |> relu\n"
+                 "  output z = y |> flatten |> dense(10)\n"
+                 "}\n");
   }
-  ColumnsRun run(std::vector<std::string> args) {
-    std::string out = path("stdout.txt"), err = path("stderr.txt");
-    llvm::sys::fs::remove(out);
-    llvm::sys::fs::remove(err);
-    std::vector<llvm::StringRef> argv{NETC_BINARY, "--color=never"};
-    for (const std::string &a : args)
-      argv.push_back(a);
-    argv.push_back(tiny);
-    llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
-                                                   llvm::StringRef(out),
-                                                   llvm::StringRef(err)};
-    int status = llvm::sys::ExecuteAndWait(NETC_BINARY, argv, llvm::None,
-                                           redirects, /*SecondsToWait=*/60);
-    return {status, readWholeFile(out), readWholeFile(err)};
+  /// Runs `netc --color=never ARGS... tiny.net`.
+  NetcRun run(std::vector<std::string> args) {
+    args.push_back(tiny);
+    return NetcProcessTest::run(std::move(args));
   }
 
   /// The heading line of the layer table (the third line of the table).
@@ -78,13 +48,12 @@ protected:
     return out.substr(start, out.find('\n', start) - start);
   }
 
-  llvm::SmallString<128> dir;
   /// The network every run reads.
   std::string tiny;
 };
 
 TEST_F(ColumnsDriverTest, DefaultIsTheMemoryColumnsPlusMacs) {
-  ColumnsRun r = run({});
+  NetcRun r = run({});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(headingLine(r.out),
             "layer                 op         output shape  params  "
@@ -105,7 +74,7 @@ TEST_F(ColumnsDriverTest, DefaultIsTheMemoryColumnsPlusMacs) {
 }
 
 TEST_F(ColumnsDriverTest, ChosenColumnsInTheOrderGiven) {
-  ColumnsRun r = run({"--columns=flops,macs,op,saved"});
+  NetcRun r = run({"--columns=flops,macs,op,saved"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(headingLine(r.out),
             "layer        FLOPs   MACs  op         saved bytes");
@@ -119,13 +88,13 @@ TEST_F(ColumnsDriverTest, ChosenColumnsInTheOrderGiven) {
 }
 
 TEST_F(ColumnsDriverTest, LayerMayBeNamedFirstAndBuffersAlwaysShowWhenChosen) {
-  ColumnsRun r = run({"--columns", "layer, buffers ,shape"});
+  NetcRun r = run({"--columns", "layer, buffers ,shape"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(headingLine(r.out), "layer        non-trainable  output shape");
 }
 
 TEST_F(ColumnsDriverTest, MarkdownFollowsTheColumns) {
-  ColumnsRun r = run({"--emit=markdown", "--columns=macs,activations"});
+  NetcRun r = run({"--emit=markdown", "--columns=macs,activations"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("| layer | MACs | activations |\n|---|---:|---:|\n"),
             std::string::npos)
@@ -139,7 +108,7 @@ TEST_F(ColumnsDriverTest, MarkdownFollowsTheColumns) {
 }
 
 TEST_F(ColumnsDriverTest, UnknownColumnSuggestsTheClosest) {
-  ColumnsRun r = run({"--columns=op,mac"});
+  NetcRun r = run({"--columns=op,mac"});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("netc: error: --columns: unknown column 'mac'; did you "
@@ -156,7 +125,7 @@ TEST_F(ColumnsDriverTest, UnknownColumnSuggestsTheClosest) {
 }
 
 TEST_F(ColumnsDriverTest, BadListsAreUsageErrors) {
-  ColumnsRun r = run({"--columns=op,layer"});
+  NetcRun r = run({"--columns=op,layer"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("'layer' is always the first column"),
             std::string::npos)
@@ -181,7 +150,7 @@ TEST_F(ColumnsDriverTest, BadListsAreUsageErrors) {
 
 TEST_F(ColumnsDriverTest, JsonAndCsvCarryEveryFigureAndRejectColumns) {
   for (const char *emit : {"--emit=json", "--emit=csv", "--emit=dot"}) {
-    ColumnsRun r = run({emit, "--columns=macs"});
+    NetcRun r = run({emit, "--columns=macs"});
     EXPECT_EQ(r.status, 2) << emit;
     EXPECT_NE(r.err.find("--columns chooses the columns of the table and of "
                          "Markdown"),

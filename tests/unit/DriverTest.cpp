@@ -5,66 +5,24 @@
 // --verify-diagnostics, through the real binary.
 //
 //===----------------------------------------------------------------------===//
-#include "llvm/ADT/SmallString.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
-#include "llvm/Support/raw_ostream.h"
+#include "NetcProcess.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 
 #include "gtest/gtest.h"
 
 #include <fstream>
+#include <string>
 
 namespace {
 
-/// What one run of netc printed and returned.
-struct NetcRun {
-  int status;
-  std::string out;
-  std::string err;
-};
+using netc::testing::NetcRun;
+using netc::testing::readFile;
 
-std::string readFile(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  return buffer ? (*buffer)->getBuffer().str() : std::string();
-}
-
-/// A scratch directory removed at the end of each test.
-class DriverTest : public ::testing::Test {
+class DriverTest : public netc::testing::NetcProcessTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("netc-driver", dir));
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
-
-  std::string path(llvm::StringRef name) {
-    llvm::SmallString<128> p(dir);
-    llvm::sys::path::append(p, name);
-    return std::string(p);
-  }
-  std::string write(llvm::StringRef name, llvm::StringRef text) {
-    std::string p = path(name);
-    std::ofstream(p, std::ios::binary) << text.str();
-    return p;
-  }
-  NetcRun run(std::vector<std::string> args) {
-    std::string out = path("stdout.txt"), err = path("stderr.txt");
-    // ExecuteAndWait's redirections do not truncate.
-    llvm::sys::fs::remove(out);
-    llvm::sys::fs::remove(err);
-    std::vector<llvm::StringRef> argv{NETC_BINARY, "--color=never"};
-    for (const std::string &a : args)
-      argv.push_back(a);
-    llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
-                                                   llvm::StringRef(out),
-                                                   llvm::StringRef(err)};
-    int status = llvm::sys::ExecuteAndWait(NETC_BINARY, argv, llvm::None,
-                                           redirects, /*SecondsToWait=*/60);
-    return {status, readFile(out), readFile(err)};
-  }
-
-  llvm::SmallString<128> dir;
+  DriverTest() : NetcProcessTest("netc-driver") {}
 };
 
 const char *const CleanNetwork = "network Tiny {\n"

@@ -160,6 +160,7 @@ TEST(Parser, MissingCloseParenPointsAtTheLineAndTheOpener) {
             "test.net:3:28: error: expected ')' to close this call\n"
             "  y = conv2d(x, 6, kernel=3\n"
             "                           ^\n"
+            "                           )\n"
             "test.net:3:13: note: to match this '('\n"
             "  y = conv2d(x, 6, kernel=3\n"
             "            ^\n");

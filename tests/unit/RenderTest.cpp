@@ -10,18 +10,17 @@
 //===----------------------------------------------------------------------===//
 #include "netc/Emit/Emitters.h"
 
-#include "llvm/ADT/SmallString.h"
+#include "NetcProcess.h"
+
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 
 #include "gtest/gtest.h"
 
-#include <fstream>
-
-extern char **environ;
+#include <string>
+#include <vector>
 
 using namespace netc;
 
@@ -124,66 +123,16 @@ TEST(Render, WarningsAreCapturedNotPrinted) {
 // The driver, as a process
 //===----------------------------------------------------------------------===//
 
-struct NetcRun {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-std::string readFile(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  return buffer ? (*buffer)->getBuffer().str() : std::string();
-}
+using netc::testing::NetcRun;
+using netc::testing::readFile;
 
 std::string example(llvm::StringRef name) {
   return (llvm::Twine(NETC_SOURCE_DIR) + "/examples/" + name + ".net").str();
 }
 
-class RenderDriver : public ::testing::Test {
+class RenderDriver : public netc::testing::NetcProcessTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("netc-render", dir));
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
-
-  std::string path(llvm::StringRef name) {
-    llvm::SmallString<128> p(dir);
-    llvm::sys::path::append(p, name);
-    return std::string(p);
-  }
-  std::string write(llvm::StringRef name, llvm::StringRef text) {
-    std::string p = path(name);
-    std::ofstream(p, std::ios::binary) << text.str();
-    return p;
-  }
-  /// Runs netc with \p args; \p env adds NAME=VALUE entries to the
-  /// environment.
-  NetcRun run(std::vector<std::string> args,
-              std::vector<std::string> env = {}) {
-    std::string out = path("stdout.bin"), err = path("stderr.txt");
-    llvm::sys::fs::remove(out);
-    llvm::sys::fs::remove(err);
-    std::vector<llvm::StringRef> argv{NETC_BINARY, "--color=never"};
-    for (const std::string &a : args)
-      argv.push_back(a);
-    std::vector<llvm::StringRef> environment;
-    for (char **e = environ; *e; ++e)
-      environment.push_back(*e);
-    for (const std::string &e : env)
-      environment.push_back(e);
-    llvm::Optional<llvm::StringRef> redirects[] = {
-        llvm::StringRef(""), llvm::StringRef(out), llvm::StringRef(err)};
-    int status = llvm::sys::ExecuteAndWait(
-        NETC_BINARY, argv,
-        env.empty()
-            ? llvm::None
-            : llvm::Optional<llvm::ArrayRef<llvm::StringRef>>(environment),
-        redirects, /*SecondsToWait=*/60);
-    return {status, readFile(out), readFile(err)};
-  }
-
-  llvm::SmallString<128> dir;
+  RenderDriver() : NetcProcessTest("netc-render") {}
 };
 
 class RenderExample : public RenderDriver,

@@ -18,6 +18,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -64,6 +65,18 @@ struct Diagnostic {
   std::vector<Diagnostic> notes;
   /// False when the source line is not worth showing (binary bytes).
   bool showSourceLine = true;
+  /// The warning option that \c message ends with in brackets, as clang
+  /// prints it: "-WGROUP" for a warning, "-Werror,-WGROUP" for a warning
+  /// made an error (WarningOptions.h); empty for errors and notes.
+  std::string flag;
+
+  /// The message without the trailing " [flag]".
+  llvm::StringRef getMessageWithoutFlag() const {
+    llvm::StringRef text(message);
+    if (!flag.empty())
+      text.consume_back(" [" + flag + "]");
+    return text;
+  }
 };
 
 /// Receives each finished diagnostic.
@@ -155,6 +168,12 @@ private:
 struct DiagnosticOptions {
   bool warningsAsErrors = false; ///< -Werror
   bool suppressWarnings = false; ///< -w
+  /// Per warning group, the last of -WGROUP (true) and -Wno-GROUP (false);
+  /// a group not listed is enabled. See WarningOptions.h.
+  std::map<std::string, bool, std::less<>> groupEnabled;
+  /// Per warning group, the last of -Werror=GROUP (true) and
+  /// -Wno-error=GROUP (false); a group not listed follows -Werror.
+  std::map<std::string, bool, std::less<>> groupAsError;
 };
 
 /// Creates diagnostics, applies the warning options, counts errors and hands

@@ -298,6 +298,12 @@ public:
     return builder;
   }
 
+  /// Adds a fix-it to \p builder that passes tensor input \p i through
+  /// \p function first: `x |> fn |> op(...)` in pipe form, `op(fn(x), ...)`
+  /// otherwise.
+  void suggestWrappingInput(DiagnosticBuilder &builder, unsigned i,
+                            llvm::StringRef function) const;
+
   /// Checked arithmetic: on overflow, reports that \p what overflows.
   std::optional<int64_t> mul(int64_t a, int64_t b, llvm::StringRef what);
   std::optional<int64_t> add(int64_t a, int64_t b, llvm::StringRef what);

@@ -13,8 +13,11 @@
 
 #include "netc/AST/AST.h"
 #include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/FixIts.h"
+#include "netc/Basic/StructuredDiagnostics.h"
 #include "netc/Basic/Suggest.h"
 #include "netc/Basic/Verify.h"
+#include "netc/Basic/WarningOptions.h"
 #include "netc/Check/Checker.h"
 #include "netc/Emit/Emitters.h"
 #include "netc/Memory/ClassicMemory.h"
@@ -58,6 +61,22 @@ static cl::opt<long long>
               cl::desc("Most layers one network may expand to (default "
                        "1000000)"),
               cl::init(1'000'000), cl::cat(inputCategory));
+
+static cl::opt<long long>
+    maxSteps("max-steps",
+             cl::desc("Most statements one network may run while it expands "
+                      "(default 50000000)"),
+             cl::init(50'000'000), cl::cat(inputCategory));
+
+static cl::opt<unsigned>
+    maxImportDepth("max-import-depth",
+                   cl::desc("Deepest chain of imports (default 64)"),
+                   cl::init(64), cl::cat(inputCategory));
+
+static cl::opt<unsigned>
+    maxFileMiB("max-file-size",
+               cl::desc("Largest input file, in MiB (default 256)"),
+               cl::value_desc("MiB"), cl::init(256), cl::cat(inputCategory));
 
 enum class EmitAction {
   Table,
@@ -175,11 +194,33 @@ static cl::opt<bool> explainFigures(
     cl::desc("After the table, derive every memory figure step by step"),
     cl::cat(memoryCategory));
 
-static cl::opt<bool> warningsAsErrors("Werror",
-                                      cl::desc("Treat warnings as errors"),
-                                      cl::cat(diagnosticCategory));
+// -Werror, -Wno-error, -WGROUP, -Wno-GROUP, -Werror=GROUP, -Wno-error=GROUP:
+// one prefix option, applied in order by parseWarningOptions.
+static cl::list<std::string> warningOptions(
+    "W", cl::AlwaysPrefix,
+    cl::desc("Warnings: -Werror (all as errors), -Wno-GROUP (silence a "
+             "group), -WGROUP, -Werror=GROUP, -Wno-error=GROUP"),
+    cl::value_desc("option"), cl::cat(diagnosticCategory));
+/// -Werror, as left by the -W options (Graphviz's warnings follow it too).
+static bool warningsAsErrors = false;
 static cl::opt<bool> suppressWarnings("w", cl::desc("Suppress all warnings"),
                                       cl::cat(diagnosticCategory));
+static cl::opt<DiagnosticFormat> diagnosticsFormat(
+    "diagnostics-format",
+    cl::desc("How diagnostics are written to standard error:"),
+    cl::init(DiagnosticFormat::Text),
+    cl::values(
+        clEnumValN(DiagnosticFormat::Text, "text",
+                   "clang-style text (default)"),
+        clEnumValN(DiagnosticFormat::Json, "json",
+                   "one JSON document (docs/diagnostics.schema.json)"),
+        clEnumValN(DiagnosticFormat::Sarif, "sarif", "one SARIF 2.1.0 log")),
+    cl::cat(diagnosticCategory));
+static cl::opt<bool> applyFixItsOption(
+    "fixit",
+    cl::desc("Apply the fix-its of errors and warnings to the input files "
+             "(each file rewritten atomically)"),
+    cl::cat(diagnosticCategory));
 static cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check that the diagnostics match the expected-error/warning/"
@@ -190,11 +231,59 @@ static cl::opt<bool> verifyDiagnostics(
 enum ExitCode { ExitClean = 0, ExitInputErrors = 1, ExitUsage = 2 };
 
 /// The largest source file netc reads.
-constexpr uint64_t MaxFileSize = 256ull << 20;
+
+/// With --diagnostics-format=json|sarif, the printer whose document also
+/// takes the driver's own errors and warnings.
+static StructuredDiagnosticPrinter *structuredPrinter = nullptr;
 
 /// Prints an error without a source location: "netc: error: ...".
 static void reportToolError(const llvm::Twine &message) {
+  if (structuredPrinter)
+    return structuredPrinter->handleToolMessage(Severity::Error, message.str());
   llvm::WithColor::error(llvm::errs(), "netc") << message << "\n";
+}
+
+/// Prints a warning without a source location: "netc: warning: ...".
+static void reportToolWarning(const llvm::Twine &message) {
+  if (structuredPrinter)
+    return structuredPrinter->handleToolMessage(Severity::Warning,
+                                                message.str());
+  llvm::WithColor::warning(llvm::errs(), "netc") << message << "\n";
+}
+
+/// Prints a note without a source location: "netc: note: ...".
+static void reportToolNote(const llvm::Twine &message) {
+  if (structuredPrinter)
+    return structuredPrinter->handleToolMessage(Severity::Note, message.str());
+  llvm::WithColor::note(llvm::errs(), "netc") << message << "\n";
+}
+
+/// Applies -w and the -W options, in order, to \p options. An unknown group
+/// is reported as clang does ("unknown warning option '-Wfoo'; did you mean
+/// '-Wbar'?"): a warning, or under -Werror an error that ends the run
+/// (returns false); -w silences it.
+static bool parseWarningOptions(DiagnosticOptions &options) {
+  options.suppressWarnings = suppressWarnings;
+  std::vector<std::string> unknown;
+  for (const std::string &value : warningOptions) {
+    std::optional<std::string> suggestion;
+    if (applyWarningOption(options, value, suggestion))
+      continue;
+    std::string message = "unknown warning option '-W" + value + "'";
+    if (suggestion)
+      message += "; did you mean '" + *suggestion + "'?";
+    unknown.push_back(message);
+  }
+  warningsAsErrors = options.warningsAsErrors;
+  if (options.suppressWarnings)
+    return true;
+  for (const std::string &message : unknown) {
+    if (warningsAsErrors)
+      reportToolError(message);
+    else
+      reportToolWarning(message);
+  }
+  return unknown.empty() || !warningsAsErrors;
 }
 
 /// Reads \p path into the source manager; reports and returns false when it
@@ -210,10 +299,12 @@ static bool loadFile(llvm::SourceMgr &sourceMgr, const std::string &path) {
       reportToolError("'" + path + "' is a directory, not a .net file");
       return false;
     }
-    if (status.getSize() > MaxFileSize) {
+    uint64_t limit = uint64_t(maxFileMiB) << 20;
+    if (status.getSize() > limit) {
       reportToolError("'" + path + "' is " + llvm::Twine(status.getSize()) +
-                      " bytes; the limit is " + llvm::Twine(MaxFileSize) +
-                      " bytes");
+                      " bytes; the file size limit is " + llvm::Twine(limit) +
+                      " bytes (" + llvm::Twine(maxFileMiB) +
+                      " MiB); raise it with --max-file-size");
       return false;
     }
   }
@@ -270,6 +361,35 @@ static bool writeOutput(llvm::StringRef text) {
     reportToolError("cannot write '" + outputFile +
                     "': no permission, or the disk is full");
     return false;
+  }
+  return true;
+}
+
+/// --fixit: rewrites every input and imported file that has fix-its,
+/// atomically, and says how many it applied; false if a file cannot be
+/// written.
+static bool writeFixIts(const llvm::SourceMgr &sourceMgr,
+                        llvm::ArrayRef<FixIt> fixIts) {
+  for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id) {
+    FixedBuffer fixed = applyFixIts(sourceMgr, id, fixIts);
+    if (!fixed.applied)
+      continue;
+    std::string path =
+        sourceMgr.getMemoryBuffer(id)->getBufferIdentifier().str();
+    if (llvm::Error error = llvm::writeFileAtomically(
+            path + ".tmp%%%%%%", path, fixed.text)) {
+      llvm::consumeError(std::move(error));
+      reportToolError("cannot write the fixed '" + path + "'");
+      return false;
+    }
+    std::string message = "applied " + std::to_string(fixed.applied) +
+                          " fix-it" + (fixed.applied == 1 ? "" : "s") +
+                          " to '" + path + "'";
+    if (fixed.skipped)
+      message += "; " + std::to_string(fixed.skipped) +
+                 " overlapping one" + (fixed.skipped == 1 ? " was" : "s were") +
+                 " left out";
+    reportToolNote(message);
   }
   return true;
 }
@@ -387,7 +507,7 @@ static int renderImage(std::string &text) {
       if (warningsAsErrors)
         reportToolError(warning);
       else
-        llvm::WithColor::warning(llvm::errs(), "netc") << warning << "\n";
+        reportToolWarning(warning);
     }
   if (!rendered) {
     reportToolError(error);
@@ -460,6 +580,11 @@ static bool validateOptions(ReportOptions &options) {
   options.explain = explainFigures;
   if (tableColumns.getNumOccurrences() && !parseColumns(options))
     return false;
+  if (maxSteps < 1) {
+    reportToolError("--max-steps must be at least 1, got " +
+                    llvm::Twine(maxSteps));
+    return false;
+  }
   if (maxLayers < 1) {
     reportToolError("--max-layers must be at least 1, got " +
                     llvm::Twine(maxLayers));
@@ -525,6 +650,8 @@ static bool parseDefines(CheckOptions &options) {
     options.defines.push_back({name.str(), value});
   }
   options.maxLayers = maxLayers;
+  options.maxSteps = maxSteps;
+  options.maxImportDepth = maxImportDepth;
   return true;
 }
 
@@ -592,6 +719,24 @@ int main(int argc, char **argv) {
           &llvm::errs()))
     return ExitUsage;
 
+  // --diagnostics-format=json|sarif: one document on standard error, written
+  // when main returns; from here on the driver's own errors go into it too.
+  if (verifyDiagnostics && diagnosticsFormat != DiagnosticFormat::Text) {
+    reportToolError("--verify-diagnostics checks the diagnostics instead of "
+                    "writing them; it cannot be used with "
+                    "--diagnostics-format");
+    return ExitUsage;
+  }
+  llvm::SourceMgr sourceMgr;
+  std::unique_ptr<StructuredDiagnosticPrinter> structured =
+      createStructuredDiagnosticPrinter(diagnosticsFormat, sourceMgr,
+                                        llvm::errs(),
+                                        {"netc", NETC_VERSION, ""});
+  structuredPrinter = structured.get();
+  DiagnosticOptions diagnosticOptions;
+  if (!parseWarningOptions(diagnosticOptions))
+    return ExitUsage;
+
   ReportOptions options;
   CheckOptions checkOptions;
   ModelStateConfig modelStates;
@@ -604,13 +749,18 @@ int main(int argc, char **argv) {
   // --color=always/never (see translateColorOption), else a terminal test.
   bool showColors = llvm::WithColor(llvm::errs()).colorsEnabled();
 
-  llvm::SourceMgr sourceMgr;
   TextDiagnosticPrinter printer(sourceMgr, llvm::errs(), showColors);
   VerifyDiagnosticConsumer verifier(sourceMgr);
   DiagnosticConsumer &consumer =
-      verifyDiagnostics ? static_cast<DiagnosticConsumer &>(verifier) : printer;
-  DiagnosticEngine diags(sourceMgr, consumer,
-                         {warningsAsErrors, suppressWarnings});
+      verifyDiagnostics ? static_cast<DiagnosticConsumer &>(verifier)
+      : structured      ? static_cast<DiagnosticConsumer &>(*structured)
+                        : printer;
+  FixItCollector fixItCollector(consumer);
+  DiagnosticEngine diags(
+      sourceMgr,
+      applyFixItsOption ? static_cast<DiagnosticConsumer &>(fixItCollector)
+                        : consumer,
+      diagnosticOptions);
 
   // Parse and check every file; keep the graphs alive for the reports.
   std::vector<CheckedModule> modules;
@@ -631,6 +781,9 @@ int main(int argc, char **argv) {
     modules.push_back(checkModule(*module, diags, checkOptions));
     asts.push_back(std::move(module));
   }
+
+  if (applyFixItsOption && !writeFixIts(sourceMgr, fixItCollector.getFixIts()))
+    return ExitUsage;
 
   // Memory figures for every clean network selected.
   std::vector<NetworkReport> reports;

@@ -1,0 +1,245 @@
+//===- NetcFuzzer.cpp - libFuzzer target over the whole netc pipeline -----===//
+//
+// One input is one .net source file. It is parsed, checked, and for every
+// network that checks clean the memory figures are built and every text
+// backend runs (table with --explain, JSON, CSV, Markdown, DOT, and the AST
+// dump), under two report configurations, into strings that are thrown
+// away. Diagnostics are printed clang-style into a string too, and checked
+// by the --verify-diagnostics consumer, so their formatting is exercised.
+//
+// Deterministic: no state survives an input, nothing depends on the time or
+// the environment, and imports cannot reach a real file (see
+// importsStayInSandbox). Graphviz rendering (--emit=svg|png|pdf) is left
+// out: it is slow, uninstrumented, and redirects standard error while it
+// runs. fuzz/README.md describes the target, tools/fuzz.sh runs it.
+//
+// Oracles besides the sanitizers and assertions: the JSON backend's output
+// must parse as JSON.
+//
+// Built two ways: with -fsanitize=fuzzer as netc-fuzzer (NETC_FUZZ=ON), and
+// with ReplayMain.cpp as netc-fuzz-replay, which runs files through the same
+// function in the ordinary build (the tests/fuzz-regressions/ cases).
+//
+//===----------------------------------------------------------------------===//
+#include "netc/AST/AST.h"
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/Verify.h"
+#include "netc/Check/Checker.h"
+#include "netc/Emit/Emitters.h"
+#include "netc/Memory/MemoryEstimate.h"
+#include "netc/Memory/ModelStates.h"
+#include "netc/Parse/Parser.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+using namespace netc;
+
+namespace {
+
+/// The directory the input pretends to live in. It must not exist, so that
+/// every relative import is "not found" whatever the working directory.
+constexpr llvm::StringLiteral SandboxDir = "/nonexistent-netc-fuzz";
+/// The input's buffer name (absolute: make_absolute ignores the cwd).
+constexpr llvm::StringLiteral InputName = "/nonexistent-netc-fuzz/fuzz.net";
+
+/// Hands each diagnostic to the text printer and to the verifier.
+class TeeConsumer : public DiagnosticConsumer {
+public:
+  TeeConsumer(DiagnosticConsumer &first, DiagnosticConsumer &second)
+      : first(first), second(second) {}
+  void handle(const Diagnostic &diagnostic) override {
+    first.handle(diagnostic);
+    second.handle(diagnostic);
+  }
+
+private:
+  DiagnosticConsumer &first;
+  DiagnosticConsumer &second;
+};
+
+/// True when every import of \p module resolves (as check/Program.cpp
+/// resolves it: the importer's directory, the path appended, dots removed)
+/// inside SandboxDir. `import "../../etc/passwd"` would escape it and read
+/// a real file, which makes the run depend on the machine; such inputs are
+/// parsed but not checked.
+bool importsStayInSandbox(const ast::Module &module) {
+  for (const ast::ImportDecl &import : module.getImports()) {
+    llvm::SmallString<256> path(SandboxDir);
+    llvm::sys::path::append(path, import.path);
+    llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+    llvm::StringRef resolved = path;
+    if (resolved != SandboxDir &&
+        !resolved.startswith((SandboxDir + "/").str()))
+      return false;
+  }
+  return true;
+}
+
+/// Stops the run with a message: a finding of one of the target's oracles.
+[[noreturn]] void oracleFailure(const char *what, llvm::StringRef output) {
+  fprintf(stderr, "netc-fuzzer: %s\n--- output ---\n%.*s\n--- end ---\n",
+          what, static_cast<int>(std::min<size_t>(output.size(), 4000)),
+          output.data());
+  abort();
+}
+
+/// One report configuration: the memory options and the report options.
+struct ReportConfig {
+  MemoryModel model;
+  int64_t batch;
+  /// Count in this element type; nullopt: as the driver does without
+  /// --dtype (the first input's float type, else f32).
+  std::optional<DType> dtype;
+  ModelStateConfig states;
+  ReportOptions options;
+};
+
+/// The element type the driver counts in without --dtype.
+DType defaultDType(const Graph &graph) {
+  if (graph.inputs.empty())
+    return DType::F32;
+  DType inputType = graph.layers[graph.inputs.front()].type.dtype;
+  switch (inputType) {
+  case DType::F16:
+  case DType::BF16:
+  case DType::F64:
+    return inputType;
+  default:
+    return DType::F32;
+  }
+}
+
+/// The two configurations every clean network is reported in: the
+/// defaults (classic recipe, every layer), and everything changed (pytorch
+/// model, Adam in mixed precision sharded ZeRO-3 over 8 devices, batch 32,
+/// --fit, --depth 1, every column, MiB, LR).
+std::vector<ReportConfig> makeConfigs() {
+  std::vector<ReportConfig> configs;
+  ReportConfig plain{MemoryModel::Classic, 1, std::nullopt, {}, {}};
+  plain.options.explain = true;
+  configs.push_back(plain);
+
+  ReportConfig changed{MemoryModel::PyTorch, 32, DType::F16, {}, {}};
+  changed.states.optimizer = Optimizer::Adam;
+  changed.states.mixedPrecision = true;
+  changed.states.devices = 8;
+  changed.states.zeroStage = 3;
+  changed.options.explain = true;
+  changed.options.depth = 1;
+  changed.options.rankdir = "LR";
+  changed.options.units = SizeUnit::MiB;
+  changed.options.fitBudgetBytes = 24ll << 30;
+  changed.options.fitBudgetText = "24GiB";
+  const std::vector<std::string> &names = ReportOptions::getColumnNames();
+  changed.options.columns.assign(names.begin() + 1, names.end());
+  configs.push_back(changed);
+  return configs;
+}
+
+/// Every text backend over \p reports.
+void emitAll(llvm::ArrayRef<NetworkReport> reports,
+             const ReportOptions &options) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  emitTable(reports, options, os);
+  // The driver refuses --explain with other formats; the backends ignore
+  // the flag, so run them as the driver would.
+  ReportOptions plain = options;
+  plain.explain = false;
+  emitMarkdown(reports, plain, os);
+  emitDot(reports, plain, os);
+  // JSON and CSV always carry every figure: the driver refuses --columns.
+  plain.columns.clear();
+  emitCsv(reports, plain, os);
+  os.flush();
+
+  std::string json;
+  llvm::raw_string_ostream jsonStream(json);
+  emitJson(reports, plain, jsonStream);
+  jsonStream.flush();
+  if (llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(json);
+      !parsed) {
+    llvm::consumeError(parsed.takeError());
+    oracleFailure("emitJson wrote text that is not JSON", json);
+  }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+  if (llvm::sys::fs::exists(SandboxDir)) {
+    fprintf(stderr,
+            "netc-fuzzer: %s exists; imports in fuzz inputs must not find "
+            "files. Remove it.\n",
+            SandboxDir.data());
+    abort();
+  }
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static const std::vector<ReportConfig> configs = makeConfigs();
+
+  llvm::SourceMgr sourceMgr;
+  std::string diagnosticText;
+  llvm::raw_string_ostream diagnosticStream(diagnosticText);
+  TextDiagnosticPrinter printer(sourceMgr, diagnosticStream,
+                                /*showColors=*/false);
+  VerifyDiagnosticConsumer verifier(sourceMgr);
+  TeeConsumer tee(printer, verifier);
+  DiagnosticEngine diags(sourceMgr, tee);
+
+  llvm::StringRef source(reinterpret_cast<const char *>(data), size);
+  unsigned bufferId = sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, InputName), llvm::SMLoc());
+
+  // Limits low enough that one input stays well under the fuzzer's
+  // -timeout=10 under ASan on a busy machine. Measured there: a network at
+  // 20,000 layers took 34 s through every backend twice (1.7 ms a layer),
+  // 1,000,000 loop steps took 10 s; at these limits 3.5 s and 2 s.
+  CheckOptions checkOptions;
+  checkOptions.maxLayers = 2'000;
+  checkOptions.maxSteps = 200'000;
+
+  std::unique_ptr<ast::Module> module = parseModule(bufferId, diags);
+  if (module) {
+    std::string dump;
+    llvm::raw_string_ostream dumpStream(dump);
+    ast::dump(*module, dumpStream);
+
+    if (importsStayInSandbox(*module)) {
+      CheckedModule checked = checkModule(*module, diags, checkOptions);
+      for (const ReportConfig &config : configs) {
+        std::vector<NetworkReport> reports;
+        for (size_t i = 0; i < checked.graphs.size(); ++i) {
+          if (!checked.clean[i])
+            continue;
+          const Graph &graph = checked.graphs[i];
+          DType dtype = config.dtype ? *config.dtype : defaultDType(graph);
+          if (auto report = buildNetworkReport(graph, dtype, config.batch,
+                                               config.states, config.model,
+                                               diags))
+            reports.push_back(std::move(*report));
+        }
+        emitAll(reports, config.options);
+      }
+    }
+  }
+
+  std::string verifyText;
+  llvm::raw_string_ostream verifyStream(verifyText);
+  verifier.verify(verifyStream, /*showColors=*/false);
+  return 0;
+}

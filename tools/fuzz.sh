@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Fuzzes netc: tools/fuzz.sh [SECONDS]   (default 60)
+#
+# Configures and builds build-fuzz/ with clang-14 and -DNETC_FUZZ=ON (every
+# library under ASan, UBSan and libFuzzer coverage; the first build takes
+# minutes), writes the seeds (fuzz/build_corpus.py: examples/, tests/verify/
+# and the reproducers in tests/fuzz-regressions/) into the corpus
+# build-fuzz/corpus/, which is kept between runs, and runs
+# build-fuzz/bin/netc-fuzzer for SECONDS with the dictionary fuzz/netc.dict.
+# Findings (crash-*, timeout-*, oom-*, slow-unit-*) go to build-fuzz/findings/,
+# the log to build-fuzz/fuzz.log.
+# Exits non-zero when the fuzzer finds something. fuzz/README.md.
+#
+# Environment:
+#   NETC_FUZZ_KEEP_GOING=1  fork mode: keep fuzzing after a crash, timeout
+#                           or OOM (for long runs); still exits non-zero
+#                           when anything was found.
+#   NETC_FUZZ_BUILD=DIR     the build directory (default build-fuzz)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+seconds=${1:-60}
+if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds < 1)); then
+  echo "usage: tools/fuzz.sh [SECONDS]" >&2
+  exit 2
+fi
+build=${NETC_FUZZ_BUILD:-build-fuzz}
+case $build in /*) ;; *) build=$root/$build ;; esac
+
+if ! command -v clang++-14 >/dev/null ||
+    ! compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
+  echo "netc fuzz: needs clang-14 and libclang-rt-14-dev (apt-get install clang-14 libclang-rt-14-dev)" >&2
+  exit 2
+fi
+
+# Build (configure only once; ninja rebuilds what changed).
+start=$SECONDS
+if [ ! -f "$build/build.ninja" ]; then
+  CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETC_FUZZ=ON -DNETC_BUILD_TESTS=OFF \
+    >/dev/null
+fi
+cmake --build "$build" -j "$(nproc)" --target netc-fuzzer netc-fuzz-dict
+echo "netc fuzz: build took $((SECONDS - start)) s"
+
+# The dictionary must list every op and keyword of the current sources.
+if ! "$build/bin/netc-fuzz-dict" grammar/Netc.g4 | cmp -s - fuzz/netc.dict; then
+  echo "netc fuzz: warning: fuzz/netc.dict is out of date; regenerate it with" >&2
+  echo "  $build/bin/netc-fuzz-dict grammar/Netc.g4 > fuzz/netc.dict" >&2
+fi
+
+# The corpus: the seeds (fuzz/build_corpus.py: examples, verify tests,
+# reproducers, and the files with imports inlined), plus what earlier runs
+# added, which stays.
+corpus=$build/corpus
+findings=$build/findings
+mkdir -p "$corpus" "$findings"
+python3 fuzz/build_corpus.py "$corpus"
+
+stamp=$build/fuzz.start
+touch "$stamp"
+before=$(find "$findings" -type f | wc -l)
+log=$build/fuzz.log
+options=(
+  -dict="$root/fuzz/netc.dict"
+  -max_len=4096
+  -timeout=10
+  -rss_limit_mb=2048
+  -max_total_time="$seconds"
+  -print_final_stats=1
+  -artifact_prefix="$findings/"
+)
+if [ "${NETC_FUZZ_KEEP_GOING:-0}" = 1 ]; then
+  options+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+fi
+echo "netc fuzz: fuzzing for $seconds s; corpus $corpus ($(find "$corpus" -type f | wc -l) files), log $log"
+status=0
+# Run from the findings directory: fork mode writes its files to the cwd.
+(cd "$findings" && "$build/bin/netc-fuzzer" "${options[@]}" "$corpus") \
+  >"$log" 2>&1 || status=$?
+
+# The figures: the last status line, the final stats, the corpus.
+grep -E '^#[0-9]+' "$log" | tail -n 1 || true
+grep -E '^stat::' "$log" || true
+echo "netc fuzz: corpus $(find "$corpus" -type f | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
+after=$(find "$findings" -type f | wc -l)
+if ((status != 0 || after > before)); then
+  echo "netc fuzz: the fuzzer found something (exit status $status); see $log and $findings:" >&2
+  find "$findings" -type f -newer "$stamp" | sort >&2 || true
+  grep -E -A30 '^==[0-9]+==ERROR|runtime error:|^==[0-9]+== ERROR: libFuzzer|netc-fuzzer:' "$log" | head -n 60 >&2 || true
+  echo "netc fuzz: minimise an input with: $build/bin/netc-fuzzer -minimize_crash=1 -runs=100000 -exact_artifact_path=OUT FILE" >&2
+  exit 1
+fi
+echo "netc fuzz: no findings"
