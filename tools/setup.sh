@@ -13,6 +13,7 @@ packages=(
   graphviz                    # `dot`, to check that diagrams render
   libgraphviz-dev             # Graphviz's C library: --emit=svg|png|pdf
   python3-jsonschema          # validates the JSON reports against the schema
+  clang-14 libclang-rt-14-dev # the libFuzzer target and the sanitizer build
 )
 
 missing=()
