@@ -233,6 +233,9 @@ bool renderWithGraphviz(const std::string &dot, const ImageFormat &format,
     return false;
   }
   bool ok = false;
+  // Graphviz counts lines across reads; start each text at line 1 so that
+  // an error names the right line on every call, not only the first.
+  agreadline(0);
   if (Agraph_t *graph = agmemread(dot.c_str())) {
     if (gvLayout(context, graph, "dot") != 0) {
       error.step = "Graphviz could not lay out the diagram";
