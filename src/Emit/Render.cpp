@@ -233,10 +233,14 @@ bool renderWithGraphviz(const std::string &dot, const ImageFormat &format,
     return false;
   }
   bool ok = false;
-  // Graphviz counts lines across reads; start each text at line 1 so that
-  // an error names the right line on every call, not only the first.
-  agreadline(0);
-  if (Agraph_t *graph = agmemread(dot.c_str())) {
+  // Graphviz's scanner keeps its line counter and its unread buffer across
+  // reads: what follows the closing brace of one text (its last newline) is
+  // scanned, and counted, at the start of the next. Reset the counter and
+  // send the text without trailing white space, so that an error names the
+  // right line on every call, not only the first.
+  agreadline(1);
+  const std::string text = llvm::StringRef(dot).rtrim().str();
+  if (Agraph_t *graph = agmemread(text.c_str())) {
     if (gvLayout(context, graph, "dot") != 0) {
       error.step = "Graphviz could not lay out the diagram";
       if (mentionsMissingPlugin(capture.messages))

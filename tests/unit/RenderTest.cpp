@@ -88,6 +88,11 @@ TEST(Render, DotSyntaxErrorIsAnError) {
       << error;
   EXPECT_NE(error.find("syntax error in line 2"), std::string::npos) << error;
   EXPECT_EQ(error.find('\n'), std::string::npos) << "one line: " << error;
+  // A second broken text is numbered from its own first line, not from
+  // where the previous one stopped.
+  EXPECT_FALSE(renderGraphviz("digraph Broken {\n  a -> ;\n}\n", "svg", out,
+                              error, &warnings));
+  EXPECT_NE(error.find("syntax error in line 2"), std::string::npos) << error;
   // The next rendering starts clean.
   EXPECT_TRUE(renderGraphviz(SmallDot, "svg", out, error)) << error;
 }
