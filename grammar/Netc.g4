@@ -5,6 +5,13 @@
 // before parsing by the token filter in src/Parse/TokenFilter.cpp, so the
 // grammar sees NEWLINE only where it ends a statement. docs/language.md
 // describes the language.
+//
+// For speed, the parser's fast path repeats two parts of this grammar by
+// hand: the lexer rules (src/Parse/FastLexer.h) and the rules from
+// `statement` down (src/Parse/StatementParser.h), plus the LL(1) top-level
+// rules (parseFast in src/Parse/Parser.cpp). A change here needs the same
+// change there; the unit test ParseStages and the fuzzer compare the two
+// paths. docs/performance.md explains why.
 grammar Netc;
 
 // ---- Parser rules -----------------------------------------------------------

@@ -13,6 +13,7 @@
 
 #include "netc/Basic/Suggest.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Casting.h"
 
 using namespace netc;
@@ -144,8 +145,9 @@ bool Elaborator::checkArgument(const OpDef &op, const ArgSpec &spec,
     return false;
   }
   // Value constraints apply to every integer of an int or tuple.
-  std::vector<Value> numbers =
-      value.isTuple() ? value.getElements() : std::vector<Value>{value};
+  llvm::ArrayRef<Value> numbers = value.isTuple()
+                                      ? llvm::ArrayRef<Value>(value.getElements())
+                                      : llvm::ArrayRef<Value>(value);
   for (const Value &n : numbers) {
     const char *problem = nullptr;
     switch (spec.constraint) {
@@ -326,25 +328,48 @@ std::string Elaborator::makeLayerName(llvm::StringRef opName, bool isResult,
   Frame &f = frame();
   // The statement's result takes the bound name the first time; rebinds and
   // unnamed pipe stages add the op (x_relu), then a counter (x_relu_1).
-  std::string base;
-  if (target.empty())
-    base = opName.str();
-  else if (isResult && !f.usedNames.count(target))
-    base = target.str();
-  else
-    base = target.str() + "_" + opName.str();
-  std::string local = uniqueLocalName(f, base);
-  return f.prefix.empty() ? local : f.prefix + "." + local;
+  llvm::SmallString<64> base;
+  if (target.empty()) {
+    base = opName;
+  } else if (isResult && !f.usedNames.contains(target)) {
+    base = target;
+  } else {
+    base = target;
+    base += '_';
+    base += opName;
+  }
+  llvm::SmallString<64> local;
+  uniqueLocalName(f, base, local);
+  if (f.prefix.empty())
+    return std::string(local);
+  return (f.prefix + "." + local).str();
 }
 
 std::string Elaborator::uniqueLocalName(Frame &f, const std::string &base) {
+  llvm::SmallString<64> local;
+  uniqueLocalName(f, base, local);
+  return std::string(local);
+}
+
+void Elaborator::uniqueLocalName(Frame &f, llvm::StringRef base,
+                                 llvm::SmallVectorImpl<char> &local) {
   unsigned &next = f.nextSuffix[base];
-  std::string local =
-      next == 0 ? base : base + "_" + std::to_string(next);
-  while (!f.usedNames.insert(local).second)
-    local = base + "_" + std::to_string(++next);
+  auto withSuffix = [&](unsigned n) {
+    local.assign(base.begin(), base.end());
+    if (n == 0)
+      return;
+    char digits[16];
+    char *end = digits + sizeof digits, *p = end;
+    do
+      *--p = static_cast<char>('0' + n % 10);
+    while ((n /= 10) != 0);
+    local.push_back('_');
+    local.append(p, end);
+  };
+  withSuffix(next);
+  while (!f.usedNames.insert(llvm::StringRef(local.data(), local.size())))
+    withSuffix(++next);
   ++next;
-  return local;
 }
 
 Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
@@ -352,13 +377,13 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
   if (!withinLimits(callRange, /*addsLayer=*/true))
     return Value::unknown();
   std::vector<TensorArgInfo> tensors;
-  std::vector<LayerId> inputs;
+  llvm::SmallVector<LayerId, 2> inputs;
   auto addTensor = [&](const Value &v, llvm::SMRange argRange) {
     LayerId id = v.getTensor();
     const Layer &producer = graph.layers[id];
     tensors.push_back({&producer.type,
-                       sourceNames[id].empty() ? producer.name
-                                               : sourceNames[id],
+                       sourceName(id).empty() ? producer.name
+                                              : sourceName(id),
                        producer.range, argRange});
     inputs.push_back(id);
   };
@@ -372,7 +397,19 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
       addTensor(bound[i].value, bound[i].range);
   }
 
-  OpContext ctx(op, diags, callRange, std::move(tensors), bound);
+  // The bound non-tensor arguments, in signature order, become the layer's
+  // attributes (taken before the arguments move into the context).
+  std::vector<Attribute> attributes;
+  unsigned numAttributes = 0;
+  for (unsigned a = 0; a < op.args.size(); ++a)
+    numAttributes += op.args[a].type != ArgType::Tensor &&
+                     !bound[a].value.isUnknown();
+  attributes.reserve(numAttributes + (op.inferOutputs ? 1 : 0));
+  for (unsigned a = 0; a < op.args.size(); ++a)
+    if (op.args[a].type != ArgType::Tensor && !bound[a].value.isUnknown())
+      attributes.push_back({op.args[a].name, bound[a].value, !bound[a].given});
+
+  OpContext ctx(op, diags, callRange, std::move(tensors), std::move(bound));
   std::vector<TensorType> types;
   if (op.inferOutputs) {
     auto outs = op.inferOutputs(ctx);
@@ -411,10 +448,12 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
       layer.name = makeLayerName(op.name, isResult && !op.inferOutputs, target);
     layer.op = &op;
     layer.inputs = inputs;
-    for (unsigned a = 0; a < op.args.size(); ++a)
-      if (op.args[a].type != ArgType::Tensor && !bound[a].value.isUnknown())
-        layer.attributes.push_back(
-            {op.args[a].name.str(), bound[a].value, !bound[a].given});
+    if (i + 1 < types.size()) {
+      layer.attributes.reserve(attributes.size() + 1);
+      layer.attributes = attributes;
+    } else {
+      layer.attributes = std::move(attributes);
+    }
     if (types.size() > 1)
       layer.attributes.push_back(
           {"output", Value::integer(static_cast<int64_t>(i)), false});
@@ -427,13 +466,28 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
     graph.layers.push_back(std::move(layer));
     if (op.inferOutputs && !namedOutputs)
       firstPartOf[id] = id - i;
-    sourceNames.push_back(namedOutputs ? targets[i]
-                          : isResult   ? frame().statementTarget
-                                       : op.name);
+    addSourceName(namedOutputs ? llvm::StringRef(targets[i])
+                  : isResult   ? llvm::StringRef(frame().statementTarget)
+                               : llvm::StringRef(op.name));
+    if (!op.inferOutputs)
+      return Value::tensor(id);
     results.push_back(Value::tensor(id));
   }
   // Ops with several outputs always give a tuple, even of one part.
-  return op.inferOutputs ? Value::tuple(std::move(results)) : results.front();
+  return Value::tuple(std::move(results));
+}
+
+void Elaborator::addSourceName(llvm::StringRef name) {
+  // Consecutive layers mostly share their name (x = x |> conv2d |> relu).
+  if (!sourceNameIds.empty() && sourceNameTable[sourceNameIds.back()] == name) {
+    sourceNameIds.push_back(sourceNameIds.back());
+    return;
+  }
+  auto [entry, added] = sourceNameIndex.try_emplace(
+      name, static_cast<uint32_t>(sourceNameTable.size()));
+  if (added)
+    sourceNameTable.push_back(name.str());
+  sourceNameIds.push_back(entry->second);
 }
 
 Value Elaborator::callBlock(const ast::BlockDecl &block,

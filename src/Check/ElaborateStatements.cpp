@@ -17,9 +17,12 @@
 using namespace netc;
 using namespace netc::check;
 
-CheckedModule netc::checkModule(const ast::Module &module,
-                                DiagnosticEngine &diags,
-                                const CheckOptions &options) {
+/// checkModule and checkModuleReleasingStatements: \p releasable is the
+/// module itself when its network statements may be freed, else null.
+static CheckedModule checkModule(const ast::Module &module,
+                                 ast::Module *releasable,
+                                 DiagnosticEngine &diags,
+                                 const CheckOptions &options) {
   CheckedModule result;
   Program program(module, diags, options);
   std::vector<bool> definesUsed(options.defines.size(), false);
@@ -30,8 +33,10 @@ CheckedModule netc::checkModule(const ast::Module &module,
     if (program.findNetwork(network->getName().name) != network.get())
       continue; // defined twice; reported by Program
     errorsBefore = diags.getNumErrors();
-    result.graphs.push_back(
-        Elaborator(program, network.get(), diags, options, definesUsed).run());
+    Elaborator elaborator(program, network.get(), diags, options,
+                          definesUsed);
+    result.graphs.push_back(elaborator.run(releasable ? network.get()
+                                                      : nullptr));
     result.clean.push_back(constsClean &&
                            diags.getNumErrors() == errorsBefore);
   }
@@ -53,12 +58,43 @@ CheckedModule netc::checkModule(const ast::Module &module,
   return result;
 }
 
-Graph Elaborator::run() {
+CheckedModule netc::checkModule(const ast::Module &module,
+                                DiagnosticEngine &diags,
+                                const CheckOptions &options) {
+  return ::checkModule(module, nullptr, diags, options);
+}
+
+CheckedModule netc::checkModuleReleasingStatements(ast::Module &module,
+                                                   DiagnosticEngine &diags,
+                                                   const CheckOptions &options) {
+  return ::checkModule(module, &module, diags, options);
+}
+
+Graph Elaborator::run(ast::Network *releasable) {
   graph.name = network->getName().name;
   graph.range = network->getName().range;
   frames.emplace_back();
+  // Room for two layers a statement (x = x |> conv2d(...) |> relu), so that
+  // a long network is not copied again and again as it grows; loops and
+  // blocks that expand further grow it as usual.
+  size_t expected = std::min<size_t>(2 * network->getBody().size() + 1,
+                                     options.maxLayers);
+  graph.layers.reserve(expected);
+  sourceNameIds.reserve(expected);
   bindParameters();
-  runBody(network->getBody());
+  if (releasable) {
+    // Statement by statement, each freed once it has run (nothing of the
+    // network keeps a pointer into a statement: bindings, layers and
+    // diagnostics hold values and source ranges).
+    llvm::ArrayRef<ast::StmtPtr> body = releasable->getBody();
+    for (size_t i = 0; i < body.size(); ++i) {
+      if (!frame().returned && !limitReported)
+        runStatement(*body[i]);
+      releasable->releaseStatement(i);
+    }
+  } else {
+    runBody(network->getBody());
+  }
   warnUnused();
   return std::move(graph);
 }
@@ -309,7 +345,7 @@ void Elaborator::runInput(const ast::InputStmt &input) {
   layer.range = name.range;
   LayerId id = graph.layers.size();
   graph.layers.push_back(std::move(layer));
-  sourceNames.push_back(name.name);
+  addSourceName(name.name);
   graph.inputs.push_back(id);
   frame().locals[name.name] = Binding{Value::tensor(id), name.range};
 }
@@ -414,7 +450,7 @@ void Elaborator::warnUnused() {
         continue;
     }
     if (layer.op == &getInputOp()) {
-      diags.report(layer.range.Start, diag::warn_unused_input, sourceNames[id])
+      diags.report(layer.range.Start, diag::warn_unused_input, sourceName(id))
           .range(layer.range);
     } else if (hasOutputs) {
       auto atCall = boundAtCall.find(id);
@@ -425,7 +461,7 @@ void Elaborator::warnUnused() {
             .range(atCall->second.second);
         continue;
       }
-      const std::string &bound = sourceNames[id];
+      const std::string &bound = sourceName(id);
       std::string local = llvm::StringRef(layer.name).rsplit('.').second.str();
       if (local.empty())
         local = layer.name;

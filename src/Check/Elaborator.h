@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "NameSet.h"
 #include "Program.h"
 
 #include "netc/AST/AST.h"
@@ -47,8 +48,10 @@ public:
       : program(program), network(network), diags(diags), options(options),
         definesUsed(definesUsed) {}
 
-  /// Runs the expansion; returns the (possibly partial) graph.
-  Graph run();
+  /// Runs the expansion; returns the (possibly partial) graph. When
+  /// \p releasable is given (the network being run, owned by a caller that
+  /// will not read it again), each statement of the body is freed once run.
+  Graph run(ast::Network *releasable = nullptr);
   /// Evaluates every const of the program (in source order), so that a
   /// mistake in one is reported even if nothing uses it.
   void evaluateConsts();
@@ -69,7 +72,7 @@ private:
     /// This call's scope in the graph, or -1.
     int scope = -1;
     /// Names of layers and scopes made in this frame.
-    llvm::StringSet<> usedNames;
+    NameSet usedNames;
     /// The next counter to try for each base name (so naming stays linear).
     llvm::StringMap<unsigned> nextSuffix;
     /// The bound name(s) of the statement being run, joined with '_'.
@@ -138,8 +141,11 @@ private:
   /// for a layer of \p op in a statement bound to \p target ("" if none).
   std::string makeLayerName(llvm::StringRef op, bool isResult,
                             llvm::StringRef target);
-  /// \p base, or base_1, base_2, ...: the first not yet used in the frame.
+  /// \p base, or base_1, base_2, ...: the first not yet used in the frame
+  /// (which it then uses).
   static std::string uniqueLocalName(Frame &frame, const std::string &base);
+  static void uniqueLocalName(Frame &frame, llvm::StringRef base,
+                              llvm::SmallVectorImpl<char> &local);
   /// Checks the layer and step limits; false (once reported) past them.
   bool withinLimits(llvm::SMRange where, bool addsLayer);
 
@@ -156,7 +162,16 @@ private:
   std::vector<Frame> frames;
   /// The name to use in "never used" warnings, per layer ("" for a bare
   /// expression statement).
-  std::vector<std::string> sourceNames;
+  const std::string &sourceName(LayerId id) const {
+    return sourceNameTable[sourceNameIds[id]];
+  }
+  /// Records the source name of the next layer.
+  void addSourceName(llvm::StringRef name);
+  /// Per layer, an index into sourceNameTable: a network binds few names to
+  /// many layers (x = x |> ...), so each name is kept once.
+  std::vector<uint32_t> sourceNameIds;
+  std::vector<std::string> sourceNameTable;
+  llvm::StringMap<uint32_t> sourceNameIndex;
   /// For a block's result bound by its caller: the caller's name and call,
   /// where an "unused" warning belongs (keyed by layer).
   std::map<LayerId, std::pair<std::string, llvm::SMRange>> boundAtCall;

@@ -6,9 +6,15 @@
 
 using namespace netc;
 
+const std::vector<Value> &Value::noElements() {
+  static const std::vector<Value> none;
+  return none;
+}
+
 bool Value::isIntOrIntTuple() const {
   if (isInt())
     return true;
+  const std::vector<Value> &elements = getElements();
   if (!isTuple() || elements.empty())
     return false;
   for (const Value &e : elements)
@@ -22,21 +28,21 @@ std::string Value::str() const {
   case Kind::Unknown:
     return "?";
   case Kind::Int:
-    return std::to_string(intValue);
+    return std::to_string(getInt());
   case Kind::Float: {
     std::string s;
     llvm::raw_string_ostream os(s);
-    os << llvm::format("%g", floatValue);
+    os << llvm::format("%g", getFloat());
     os.flush();
     if (s.find_first_of(".eEn") == std::string::npos)
       s += ".0";
     return s;
   }
   case Kind::Bool:
-    return intValue ? "true" : "false";
+    return getInt() ? "true" : "false";
   case Kind::String: {
     std::string s = "\"";
-    for (char c : stringValue) {
+    for (char c : getString()) {
       if (c == '"' || c == '\\')
         s += '\\';
       if (c == '\n') {
@@ -52,6 +58,7 @@ std::string Value::str() const {
     return s + "\"";
   }
   case Kind::Tuple: {
+    const std::vector<Value> &elements = getElements();
     std::string s = "(";
     for (size_t i = 0; i < elements.size(); ++i) {
       if (i)
@@ -95,12 +102,12 @@ bool Value::operator==(const Value &other) const {
   case Kind::Unknown:
     return true;
   case Kind::Float:
-    return floatValue == other.floatValue;
+    return getFloat() == other.getFloat();
   case Kind::String:
-    return stringValue == other.stringValue;
+    return getString() == other.getString();
   case Kind::Tuple:
-    return elements == other.elements;
+    return getElements() == other.getElements();
   default:
-    return intValue == other.intValue;
+    return getInt() == other.getInt();
   }
 }

@@ -3,7 +3,6 @@
 
 #include "netc/Basic/CheckedMath.h"
 
-#include <unordered_set>
 
 using namespace netc;
 
@@ -19,7 +18,8 @@ enum class Alias : uint64_t {
 class SavedTensorSet {
 public:
   SavedTensorSet(const Graph &graph, int64_t width)
-      : graph(graph), width(width), tensorOf(graph.layers.size()) {
+      : graph(graph), width(width), tensorOf(graph.layers.size()),
+        seen(graph.layers.size() * 4, false) {
     for (LayerId id = 0; id < static_cast<LayerId>(graph.layers.size()); ++id)
       tensorOf[id] = findTensor(id);
   }
@@ -41,17 +41,18 @@ public:
       return false;
     saves.tensors.push_back(tensor);
     saves.copy = alias == Alias::Copy;
-    if (!seen.insert(key).second) {
+    if (seen[key]) {
       saves.sharedTensorBytes += *bytes;
       return true;
     }
+    seen[key] = true;
     saves.newTensorBytes += *bytes;
     ++count;
     return true;
   }
 
   bool isKept(LayerId tensor) const {
-    return seen.count(static_cast<uint64_t>(tensor) * 4);
+    return seen[static_cast<uint64_t>(tensor) * 4];
   }
   int64_t getCount() const { return count; }
 
@@ -75,7 +76,9 @@ private:
   const Graph &graph;
   int64_t width;
   std::vector<LayerId> tensorOf;
-  std::unordered_set<uint64_t> seen;
+  /// The keys (owner * 4 + alias) of the tensors kept so far: owners are
+  /// layers, so a bit per possible key.
+  std::vector<bool> seen;
   int64_t count = 0;
 };
 } // namespace

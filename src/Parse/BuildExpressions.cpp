@@ -200,50 +200,63 @@ ast::ExprPtr ASTBuilder::buildPostfix(NetcParser::PostfixContext &ctx) {
   return value;
 }
 
+std::optional<int64_t>
+ASTBuilder::parseIntegerSpelling(llvm::StringRef spelling, bool negative) {
+  // Accumulate as a negative number so that -2^63 is representable.
+  int64_t value = 0;
+  for (char c : spelling) {
+    if (c == '_')
+      continue;
+    if (__builtin_mul_overflow(value, 10, &value) ||
+        __builtin_sub_overflow(value, c - '0', &value))
+      return std::nullopt;
+  }
+  if (!negative && __builtin_mul_overflow(value, -1, &value))
+    return std::nullopt;
+  return value;
+}
+
+std::optional<double> ASTBuilder::parseFloatSpelling(llvm::StringRef spelling) {
+  std::string digits;
+  digits.reserve(spelling.size());
+  for (char c : spelling)
+    if (c != '_')
+      digits += c;
+  errno = 0;
+  double value = std::strtod(digits.c_str(), nullptr);
+  // Out of range either way: too large (inf) or too small to be told
+  // from zero.
+  if (errno == ERANGE && (std::isinf(value) || value == 0))
+    return std::nullopt;
+  return value;
+}
+
 ast::ExprPtr ASTBuilder::buildIntegerLiteral(antlr4::Token *token,
                                              bool negative,
                                              llvm::SMRange range) {
-  std::string digits = token->getText();
-  digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
-  // Accumulate as a negative number so that -2^63 is representable.
-  int64_t value = 0;
-  bool overflow = false;
-  for (char c : digits) {
-    if (__builtin_mul_overflow(value, 10, &value) ||
-        __builtin_sub_overflow(value, c - '0', &value)) {
-      overflow = true;
-      break;
-    }
-  }
-  if (!overflow && !negative && __builtin_mul_overflow(value, -1, &value))
-    overflow = true;
-  if (overflow) {
+  std::string spelling = token->getText();
+  std::optional<int64_t> value = parseIntegerSpelling(spelling, negative);
+  if (!value) {
     diags.report(range.Start, diag::err_integer_too_large,
-                 abbreviate((negative ? "-" : "") + token->getText()),
+                 abbreviate((negative ? "-" : "") + spelling),
                  negative ? "small" : "large", negative ? "-2^63" : "2^63-1")
         .range(range);
     value = 0;
   }
-  return std::make_unique<ast::IntegerExpr>(value, range);
+  return std::make_unique<ast::IntegerExpr>(*value, range);
 }
 
 ast::ExprPtr ASTBuilder::buildFloatLiteral(antlr4::Token *token,
                                            bool negative,
                                            llvm::SMRange range) {
   std::string spelling = token->getText();
-  spelling.erase(std::remove(spelling.begin(), spelling.end(), '_'),
-                 spelling.end());
-  errno = 0;
-  double value = std::strtod(spelling.c_str(), nullptr);
-  // Out of range either way: too large (inf) or too small to be told
-  // from zero.
-  if (errno == ERANGE && (std::isinf(value) || value == 0)) {
-    diags.report(range.Start, diag::err_float_invalid,
-                 abbreviate(token->getText()))
+  std::optional<double> value = parseFloatSpelling(spelling);
+  if (!value) {
+    diags.report(range.Start, diag::err_float_invalid, abbreviate(spelling))
         .range(range);
     value = 0;
   }
-  return std::make_unique<ast::FloatExpr>(negative ? -value : value, range);
+  return std::make_unique<ast::FloatExpr>(negative ? -*value : *value, range);
 }
 
 ast::ExprPtr

@@ -44,30 +44,36 @@ std::string ASTBuilder::unquote(const std::string &quoted) {
 }
 
 // file : sep* (topItem sep*)* EOF
-// topItem : importDecl | constDecl | blockDecl | networkDecl
 std::unique_ptr<ast::Module> ASTBuilder::buildFile(NetcParser::FileContext &ctx) {
-  std::vector<ast::ImportDecl> imports;
-  std::vector<ast::ConstDecl> consts;
-  std::vector<std::unique_ptr<ast::BlockDecl>> blocks;
-  std::vector<std::unique_ptr<ast::Network>> networks;
-  for (NetcParser::TopItemContext *item : ctx.topItem()) {
-    if (auto *import = dynamic_cast<NetcParser::ImportDeclContext *>(item)) {
-      imports.push_back({unquote(import->path->getText()), rangeOf(import->path)});
-    } else if (auto *c = dynamic_cast<NetcParser::ConstDeclContext *>(item)) {
-      consts.push_back({identifier(c->name), buildExpr(*c->expr())});
-    } else if (auto *b = dynamic_cast<NetcParser::BlockDeclContext *>(item)) {
-      blocks.push_back(std::make_unique<ast::BlockDecl>(
-          identifier(b->name), buildParamList(b->paramList()),
-          buildBody(*b->body()), rangeOf(*b)));
-    } else if (auto *n = dynamic_cast<NetcParser::NetworkDeclContext *>(item)) {
-      networks.push_back(std::make_unique<ast::Network>(
-          identifier(n->name), buildParamList(n->paramList()),
-          buildBody(*n->body()), rangeOf(*n)));
-    }
+  ModuleParts parts;
+  for (NetcParser::TopItemContext *item : ctx.topItem())
+    addTopItem(*item, parts);
+  return finish(std::move(parts));
+}
+
+// topItem : importDecl | constDecl | blockDecl | networkDecl
+void ASTBuilder::addTopItem(NetcParser::TopItemContext &item,
+                            ModuleParts &parts) {
+  if (auto *import = dynamic_cast<NetcParser::ImportDeclContext *>(&item)) {
+    parts.imports.push_back(
+        {unquote(import->path->getText()), rangeOf(import->path)});
+  } else if (auto *c = dynamic_cast<NetcParser::ConstDeclContext *>(&item)) {
+    parts.consts.push_back({identifier(c->name), buildExpr(*c->expr())});
+  } else if (auto *b = dynamic_cast<NetcParser::BlockDeclContext *>(&item)) {
+    parts.blocks.push_back(std::make_unique<ast::BlockDecl>(
+        identifier(b->name), buildParamList(b->paramList()),
+        buildBody(*b->body()), rangeOf(*b)));
+  } else if (auto *n = dynamic_cast<NetcParser::NetworkDeclContext *>(&item)) {
+    parts.networks.push_back(std::make_unique<ast::Network>(
+        identifier(n->name), buildParamList(n->paramList()),
+        buildBody(*n->body()), rangeOf(*n)));
   }
-  return std::make_unique<ast::Module>(bufferId, std::move(imports),
-                                       std::move(consts), std::move(blocks),
-                                       std::move(networks));
+}
+
+std::unique_ptr<ast::Module> ASTBuilder::finish(ModuleParts parts) {
+  return std::make_unique<ast::Module>(
+      bufferId, std::move(parts.imports), std::move(parts.consts),
+      std::move(parts.blocks), std::move(parts.networks));
 }
 
 // paramList : param (COMMA param)* COMMA?

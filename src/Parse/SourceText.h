@@ -24,6 +24,8 @@ public:
 
   /// True when the buffer is valid UTF-8 without NUL bytes.
   bool isValid() const { return valid; }
+  /// True when the buffer is pure ASCII: code point i is byte i.
+  bool isAscii() const { return ascii; }
   /// The text to lex (after any byte-order mark).
   llvm::StringRef getText() const { return text; }
   /// The location of code point \p index of getText(); the end of the text

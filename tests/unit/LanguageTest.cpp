@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 
 #include <fstream>
+#include <set>
 
 using namespace netc;
 
@@ -323,3 +324,73 @@ TEST_F(ImportTest, ImportDepthIsLimited) {
 }
 
 } // namespace
+
+namespace {
+
+/// Everything a check gives, in text: the diagnostics, then every layer of
+/// every graph with its op, inputs, attributes, type and parameters.
+std::string checkToText(const std::string &path, bool releasing) {
+  llvm::SourceMgr sourceMgr;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  TextDiagnosticPrinter printer(sourceMgr, os, false);
+  DiagnosticEngine diags(sourceMgr, printer);
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return "cannot read " + path;
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  std::unique_ptr<ast::Module> module = parseModule(1, diags);
+  if (!module)
+    return os.str();
+  CheckedModule checked =
+      releasing ? checkModuleReleasingStatements(*module, diags)
+                : checkModule(*module, diags);
+  // Every network that ran (all but the second of two with one name) is
+  // left without statements.
+  std::set<std::string> ran;
+  if (releasing)
+    for (const auto &network : module->getNetworks())
+      if (ran.insert(network->getName().name).second)
+        for (const ast::StmtPtr &stmt : network->getBody())
+          if (stmt)
+            os << "statement not released in " << network->getName().name
+               << "\n";
+  for (size_t g = 0; g < checked.graphs.size(); ++g) {
+    const Graph &graph = checked.graphs[g];
+    os << "graph " << graph.name << " clean=" << checked.clean[g] << "\n";
+    for (const Layer &layer : graph.layers) {
+      os << layer.name << " " << (layer.op ? layer.op->name : "?") << " "
+         << layer.type.str() << " params=" << layer.params.trainable
+         << " inputs=";
+      for (LayerId id : layer.inputs)
+        os << id << ",";
+      for (const Attribute &a : layer.attributes)
+        os << " " << a.name << "=" << a.value.str();
+      os << "\n";
+    }
+  }
+  return os.str();
+}
+
+} // namespace
+
+// The driver checks with checkModuleReleasingStatements (each network
+// statement freed once it has run); it must give what checkModule gives, on
+// every example and every test input, mistakes included.
+TEST(Language, ReleasingStatementsChangesNothing) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const char *dir : {NETC_SOURCE_DIR "/examples", NETC_SOURCE_DIR "/tests"})
+    for (llvm::sys::fs::recursive_directory_iterator it(dir, ec), end;
+         it != end && !ec; it.increment(ec))
+      if (llvm::sys::path::extension(it->path()) == ".net")
+        files.push_back(it->path());
+  ASSERT_GT(files.size(), 50u);
+  unsigned withLayers = 0;
+  for (const std::string &file : files) {
+    std::string kept = checkToText(file, false);
+    EXPECT_EQ(checkToText(file, true), kept) << file;
+    withLayers += kept.find("graph ") != std::string::npos;
+  }
+  EXPECT_GT(withLayers, 20u);
+}

@@ -398,6 +398,9 @@ public:
   llvm::ArrayRef<Parameter> getParams() const { return params; }
   llvm::ArrayRef<StmtPtr> getBody() const { return body; }
   llvm::SMRange getRange() const { return range; }
+  /// Frees statement \p index of the body (it becomes null), for a checker
+  /// that owns the module and will not read the statement again.
+  void releaseStatement(size_t index) { body[index].reset(); }
 
 private:
   Identifier name;

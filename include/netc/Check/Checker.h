@@ -49,4 +49,14 @@ struct CheckedModule {
 CheckedModule checkModule(const ast::Module &module, DiagnosticEngine &diags,
                           const CheckOptions &options = {});
 
+/// As checkModule, for a caller that will not read the AST again: frees each
+/// statement of a network's body once it has run, so that the AST and the
+/// graph it becomes are never both whole in memory (on a long network each
+/// is as large as the other). Afterwards the statements of every network
+/// that ran are null (a network defined twice runs once); blocks, consts
+/// and parameters stay.
+CheckedModule checkModuleReleasingStatements(ast::Module &module,
+                                             DiagnosticEngine &diags,
+                                             const CheckOptions &options = {});
+
 } // namespace netc

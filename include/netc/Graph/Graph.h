@@ -12,6 +12,9 @@
 #include "netc/Graph/Value.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/SMLoc.h"
 
 #include <string>
@@ -28,9 +31,50 @@ enum class OutputStorage {
   View,    ///< aliases its input (flatten, reshape)
 };
 
+/// The name of an attribute: the name of an argument in an op's signature
+/// (or "output"), always a string literal, so held as a pointer and a
+/// length (a network has millions of attributes; a std::string is twice
+/// the size). It reads as a string: it converts to llvm::StringRef,
+/// compares with strings and concatenates into std::string.
+class AttributeName {
+public:
+  constexpr AttributeName(llvm::StringLiteral name) : name(name) {}
+  template <size_t N>
+  constexpr AttributeName(const char (&literal)[N]) : name(literal) {}
+
+  operator llvm::StringRef() const { return name; }
+  llvm::StringRef ref() const { return name; }
+  std::string str() const { return name.str(); }
+  size_t size() const { return name.size(); }
+  bool empty() const { return name.empty(); }
+
+  friend bool operator==(const AttributeName &a, llvm::StringRef b) {
+    return a.name == b;
+  }
+  friend bool operator!=(const AttributeName &a, llvm::StringRef b) {
+    return a.name != b;
+  }
+  friend std::string operator+(const AttributeName &a, const char *b) {
+    return a.name.str() + b;
+  }
+  friend std::string operator+(const AttributeName &a, const std::string &b) {
+    return a.name.str() + b;
+  }
+  friend std::string operator+(const std::string &a, const AttributeName &b) {
+    return a + b.name.str();
+  }
+  friend llvm::raw_ostream &operator<<(llvm::raw_ostream &os,
+                                       const AttributeName &a) {
+    return os << a.name;
+  }
+
+private:
+  llvm::StringRef name;
+};
+
 /// One bound argument of a layer (everything but its tensor inputs).
 struct Attribute {
-  std::string name;
+  AttributeName name;
   Value value;
   /// True when the value is the signature's default (not written).
   bool isDefault = false;
@@ -48,8 +92,9 @@ struct Layer {
   std::string name;
   /// The registry entry of the layer's kind (the `input` entry for inputs).
   const OpDef *op = nullptr;
-  /// The layers whose outputs this layer reads, in argument order.
-  std::vector<LayerId> inputs;
+  /// The layers whose outputs this layer reads, in argument order (most
+  /// layers read one or two, held without a heap allocation).
+  llvm::SmallVector<LayerId, 2> inputs;
   /// The bound non-tensor arguments, in signature order.
   std::vector<Attribute> attributes;
   /// The per-sample output type.
@@ -67,6 +112,15 @@ struct Layer {
 
   /// The attribute named \p name, or null.
   const Attribute *getAttribute(llvm::StringRef name) const;
+
+  Layer() = default;
+  Layer(const Layer &) = default;
+  Layer &operator=(const Layer &) = default;
+  // Moving never throws (SmallVector's move only steals its buffer or copies
+  // its inline elements); saying so lets the graph's std::vector<Layer> move
+  // its layers when it grows instead of copying them.
+  Layer(Layer &&) noexcept = default;
+  Layer &operator=(Layer &&) noexcept = default;
 };
 
 /// One block call in the expanded network. Scopes nest: a block called in a

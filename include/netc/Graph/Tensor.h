@@ -34,6 +34,20 @@ struct TensorType {
   DType dtype = DType::F32;
   llvm::SmallVector<int64_t, 4> dims;
 
+  TensorType() = default;
+  TensorType(const TensorType &) = default;
+  TensorType &operator=(const TensorType &) = default;
+  // Moving never throws (SmallVector's move only steals or copies into its
+  // inline elements); saying so lets std::vector<Layer> move its layers
+  // when it grows instead of copying them.
+  TensorType(TensorType &&other) noexcept
+      : dtype(other.dtype), dims(std::move(other.dims)) {}
+  TensorType &operator=(TensorType &&other) noexcept {
+    dtype = other.dtype;
+    dims = std::move(other.dims);
+    return *this;
+  }
+
   unsigned getRank() const { return dims.size(); }
   /// The number of elements, or nullopt if it overflows int64.
   std::optional<int64_t> getNumElements() const;

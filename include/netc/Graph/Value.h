@@ -11,6 +11,8 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,35 +27,49 @@ public:
   enum class Kind { Unknown, Int, Float, Bool, String, Tuple, Tensor };
 
   Value() = default;
+  Value(const Value &other)
+      : kind(other.kind), bits(other.bits),
+        payload(other.payload ? std::make_unique<Payload>(*other.payload)
+                              : nullptr) {}
+  Value(Value &&other) noexcept = default;
+  Value &operator=(const Value &other) {
+    if (this != &other)
+      *this = Value(other);
+    return *this;
+  }
+  Value &operator=(Value &&other) noexcept = default;
+
   static Value unknown() { return Value(); }
   static Value integer(int64_t v) {
     Value r(Kind::Int);
-    r.intValue = v;
+    r.bits = v;
     return r;
   }
   static Value floating(double v) {
     Value r(Kind::Float);
-    r.floatValue = v;
+    std::memcpy(&r.bits, &v, sizeof v);
     return r;
   }
   static Value boolean(bool v) {
     Value r(Kind::Bool);
-    r.intValue = v;
+    r.bits = v;
     return r;
   }
   static Value string(llvm::StringRef v) {
     Value r(Kind::String);
-    r.stringValue = v.str();
+    r.payload = std::make_unique<Payload>();
+    r.payload->string = v.str();
     return r;
   }
   static Value tuple(std::vector<Value> elements) {
     Value r(Kind::Tuple);
-    r.elements = std::move(elements);
+    r.payload = std::make_unique<Payload>();
+    r.payload->elements = std::move(elements);
     return r;
   }
   static Value tensor(LayerId layer) {
     Value r(Kind::Tensor);
-    r.intValue = layer;
+    r.bits = layer;
     return r;
   }
 
@@ -68,16 +84,27 @@ public:
   /// True for an int, or a tuple whose elements are all ints.
   bool isIntOrIntTuple() const;
 
-  int64_t getInt() const { return intValue; }
-  double getFloat() const { return floatValue; }
+  /// The integer of an Int, Bool or Tensor; 0 for a Float.
+  int64_t getInt() const { return kind == Kind::Float ? 0 : bits; }
+  /// The number of a Float; 0 for every other kind.
+  double getFloat() const {
+    double v = 0;
+    if (kind == Kind::Float)
+      std::memcpy(&v, &bits, sizeof v);
+    return v;
+  }
   /// A float, or an int widened to double.
   double getNumber() const {
-    return kind == Kind::Int ? static_cast<double>(intValue) : floatValue;
+    return kind == Kind::Int ? static_cast<double>(bits) : getFloat();
   }
-  bool getBool() const { return intValue != 0; }
-  llvm::StringRef getString() const { return stringValue; }
-  const std::vector<Value> &getElements() const { return elements; }
-  LayerId getTensor() const { return static_cast<LayerId>(intValue); }
+  bool getBool() const { return getInt() != 0; }
+  llvm::StringRef getString() const {
+    return payload ? llvm::StringRef(payload->string) : llvm::StringRef();
+  }
+  const std::vector<Value> &getElements() const {
+    return payload ? payload->elements : noElements();
+  }
+  LayerId getTensor() const { return static_cast<LayerId>(getInt()); }
 
   /// Source-like spelling: 5, 0.5, true, "same", (3, 5).
   std::string str() const;
@@ -88,12 +115,20 @@ public:
   bool operator!=(const Value &other) const { return !(*this == other); }
 
 private:
+  /// The string of a String, the elements of a Tuple: kept apart, so that
+  /// the numbers and tensors every layer attribute holds stay small (24
+  /// bytes instead of 80).
+  struct Payload {
+    std::string string;
+    std::vector<Value> elements;
+  };
+  static const std::vector<Value> &noElements();
+
   explicit Value(Kind kind) : kind(kind) {}
   Kind kind = Kind::Unknown;
-  int64_t intValue = 0;
-  double floatValue = 0;
-  std::string stringValue;
-  std::vector<Value> elements;
+  /// The integer of an Int, Bool or Tensor, or the bits of a Float's double.
+  int64_t bits = 0;
+  std::unique_ptr<Payload> payload;
 };
 
 } // namespace netc

@@ -15,6 +15,8 @@
 #include "netc/Graph/Graph.h"
 #include "netc/Ops/OpRegistry.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -24,15 +26,25 @@ namespace netc {
 /// What one layer keeps, per sample.
 struct LayerSaves {
   LayerId layer = -1;
+  /// True when the tensor kept is a copy the layer makes (see `tensors`).
+  bool copy = false;
   /// Tensors this layer is the first to keep.
   int64_t newTensorBytes = 0;
   /// Tensors an earlier layer already keeps (counted there).
   int64_t sharedTensorBytes = 0;
   /// Statistics, indices and masks.
   int64_t extraBytes = 0;
-  /// The layers whose outputs it keeps (a copy when `copy`), in order.
-  std::vector<LayerId> tensors;
-  bool copy = false;
+  /// The layers whose outputs it keeps (a copy when `copy`), in order (one
+  /// or two for almost every op: held without a heap allocation).
+  llvm::SmallVector<LayerId, 2> tensors;
+
+  LayerSaves() = default;
+  LayerSaves(const LayerSaves &) = default;
+  LayerSaves &operator=(const LayerSaves &) = default;
+  // Moving never throws; saying so lets std::vector<LayerSaves> move its
+  // elements when it grows instead of copying them.
+  LayerSaves(LayerSaves &&) noexcept = default;
+  LayerSaves &operator=(LayerSaves &&) noexcept = default;
 };
 
 /// The saved-for-backward bytes of a network, per sample.

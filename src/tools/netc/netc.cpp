@@ -28,11 +28,18 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
+
+#include <chrono>
+#include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace netc;
 namespace cl = llvm::cl;
@@ -227,6 +234,124 @@ static cl::opt<bool> verifyDiagnostics(
              "note comments in the input"),
     cl::cat(diagnosticCategory));
 
+static cl::opt<bool> timePhases(
+    "time-phases",
+    cl::desc("At the end, print the wall time and peak memory of each phase "
+             "(read, lex, parse, AST, check, memory, emit) to standard error"),
+    cl::cat(outputCategory));
+
+/// --time-phases (as clang's -ftime-report): the wall time of each phase,
+/// summed over the input files, and the peak resident memory when it ended;
+/// printed to standard error when main returns.
+class PhaseTimes {
+public:
+  using Clock = std::chrono::steady_clock;
+  PhaseTimes() : start(Clock::now()), cpuBeforeMain(cpuSeconds()) {}
+  ~PhaseTimes() {
+    if (timePhases)
+      print(llvm::errs());
+  }
+
+  /// Times a phase from construction to destruction.
+  class Scope {
+  public:
+    Scope(PhaseTimes &times, std::string phase)
+        : times(times), phase(std::move(phase)), begin(Clock::now()) {}
+    ~Scope() { times.add(phase, seconds(Clock::now() - begin)); }
+
+  private:
+    PhaseTimes &times;
+    std::string phase;
+    Clock::time_point begin;
+  };
+
+  /// Adds \p secs to \p phase; with \p showRSS, the peak RSS now is the
+  /// phase's (phases timed inside the parser have none of their own).
+  void add(llvm::StringRef phase, double secs, bool showRSS = true) {
+    long rss = showRSS ? currentPeakRSS() : -1;
+    for (Row &row : rows)
+      if (row.phase == phase) {
+        row.seconds += secs;
+        row.peakRSS = rss;
+        return;
+      }
+    rows.push_back({phase.str(), secs, rss});
+  }
+  void addParse(const ParseTimings &t) {
+    add("validate UTF-8", t.validate, /*showRSS=*/false);
+    add(t.usedCarefulPath ? "lex (careful path: every token kept)" : "lex",
+        t.lex, false);
+    if (t.parseDirect > 0)
+      add("parse + build AST (direct, no parse tree)", t.parseDirect, false);
+    add(t.usedCarefulPath ? "parse (ANTLR, careful path: SLL, then LL)"
+                          : "parse (ANTLR, SLL, one tree at a time)",
+        t.parseANTLR, false);
+    add("build AST (from ANTLR's trees)", t.buildAST);
+  }
+
+private:
+  struct Row {
+    std::string phase;
+    double seconds;
+    long peakRSS; ///< KiB
+  };
+  static double seconds(Clock::duration d) {
+    return std::chrono::duration<double>(d).count();
+  }
+  static long currentPeakRSS() {
+    struct rusage usage;
+    return getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0;
+  }
+  static double cpuSeconds() {
+    struct rusage usage;
+    if (getrusage(RUSAGE_SELF, &usage) != 0)
+      return 0;
+    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  }
+  void print(llvm::raw_ostream &os) {
+    double total = seconds(Clock::now() - start);
+    double accounted = 0;
+    for (const Row &row : rows)
+      accounted += row.seconds;
+    std::vector<Row> shown = rows;
+    shown.push_back({"other (start-up, options, teardown)",
+                     std::max(0.0, total - accounted), currentPeakRSS()});
+    size_t width = 5;
+    for (const Row &row : shown)
+      width = std::max(width, row.phase.size());
+    os << "=== netc --time-phases ===\n";
+    auto line = [&](llvm::StringRef phase, llvm::StringRef ms,
+                    llvm::StringRef percent, llvm::StringRef rss) {
+      os << llvm::left_justify(phase, width) << "  "
+         << llvm::right_justify(ms, 10) << "  "
+         << llvm::right_justify(percent, 6) << "  "
+         << llvm::right_justify(rss, 12) << "\n";
+    };
+    auto row = [&](llvm::StringRef phase, double secs, long rss) {
+      line(phase, llvm::formatv("{0:f1}", secs * 1000).str(),
+           llvm::formatv("{0:f1}", total > 0 ? 100 * secs / total : 0).str(),
+           rss < 0 ? "" : llvm::formatv("{0:f1}", rss / 1024.0).str());
+    };
+    line("phase", "wall ms", "%", "peak RSS MiB");
+    for (const Row &r : shown)
+      row(r.phase, r.seconds, r.peakRSS);
+    row("total", total, currentPeakRSS());
+    os << llvm::formatv("before main: {0:f1} ms of CPU (loading, static "
+                        "initialisers), not in the total\n",
+                        cpuBeforeMain * 1000);
+    os << "(lex: the lexer and the token filter, interleaved with parsing "
+          "and timed apart; direct: statements parsed by recursive descent "
+          "straight into the AST; ANTLR: what the direct parser declines; "
+          "peak RSS: at the end of the phase; imports are parsed within "
+          "check)\n";
+  }
+
+  Clock::time_point start;
+  double cpuBeforeMain;
+  std::vector<Row> rows;
+};
+
 /// Exit statuses.
 enum ExitCode { ExitClean = 0, ExitInputErrors = 1, ExitUsage = 2 };
 
@@ -316,6 +441,23 @@ static bool loadFile(llvm::SourceMgr &sourceMgr, const std::string &path) {
   }
   sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   return true;
+}
+
+/// The name of the --emit action, for --time-phases.
+static std::string emitActionName() {
+  switch (emitAction) {
+  case EmitAction::Table: return "table";
+  case EmitAction::Json: return "json";
+  case EmitAction::Csv: return "csv";
+  case EmitAction::Markdown: return "markdown";
+  case EmitAction::Dot: return "dot";
+  case EmitAction::Svg: return "svg";
+  case EmitAction::Png: return "png";
+  case EmitAction::Pdf: return "pdf";
+  case EmitAction::AST: return "ast";
+  case EmitAction::None: return "none";
+  }
+  return "";
 }
 
 /// Writes the selected report of \p reports to \p os.
@@ -697,6 +839,7 @@ static std::vector<const char *> translateColorOption(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  PhaseTimes phaseTimes; // prints on return, with --time-phases
   llvm::InitLLVM initLLVM(argc, argv);
   std::vector<const char *> args = translateColorOption(argc, argv);
   // LLVM's own --color option: list it with netc's diagnostic options.
@@ -766,10 +909,16 @@ int main(int argc, char **argv) {
   std::vector<CheckedModule> modules;
   std::vector<std::unique_ptr<ast::Module>> asts;
   for (const std::string &path : inputFiles) {
-    if (!loadFile(sourceMgr, path))
-      return ExitUsage;
+    {
+      PhaseTimes::Scope phase(phaseTimes, "read");
+      if (!loadFile(sourceMgr, path))
+        return ExitUsage;
+    }
     unsigned bufferId = sourceMgr.getNumBuffers();
-    std::unique_ptr<ast::Module> module = parseModule(bufferId, diags);
+    ParseTimings parseTimings;
+    std::unique_ptr<ast::Module> module =
+        parseModule(bufferId, diags, {}, timePhases ? &parseTimings : nullptr);
+    phaseTimes.addParse(parseTimings);
     if (!module)
       continue;
     if (module->getNetworks().empty() && module->getBlocks().empty() &&
@@ -778,8 +927,26 @@ int main(int argc, char **argv) {
       diags.report(llvm::SMLoc::getFromPointer(text.data()),
                    diag::warn_empty_file);
     }
-    modules.push_back(checkModule(*module, diags, checkOptions));
-    asts.push_back(std::move(module));
+    // The graphs own everything the reports need: keep the AST only to
+    // dump it. Otherwise the check frees each network statement once it has
+    // run, as the AST of a long network is as large as its graph.
+    {
+      PhaseTimes::Scope phase(phaseTimes, "check");
+      if (emitAction == EmitAction::AST)
+        modules.push_back(checkModule(*module, diags, checkOptions));
+      else
+        modules.push_back(
+            checkModuleReleasingStatements(*module, diags, checkOptions));
+    }
+    if (emitAction == EmitAction::AST) {
+      asts.push_back(std::move(module));
+    } else {
+      PhaseTimes::Scope phase(phaseTimes, "free the AST");
+      module.reset();
+#ifdef __GLIBC__
+      malloc_trim(0); // hand the freed pages back, lowering the peak RSS
+#endif
+    }
   }
 
   if (applyFixItsOption && !writeFixIts(sourceMgr, fixItCollector.getFixIts()))
@@ -788,6 +955,8 @@ int main(int argc, char **argv) {
   // Memory figures for every clean network selected.
   std::vector<NetworkReport> reports;
   bool foundNetwork = networkName.empty();
+  std::optional<PhaseTimes::Scope> memoryPhase(std::in_place, phaseTimes,
+                                               "memory analysis");
   for (const CheckedModule &module : modules)
     for (size_t i = 0; i < module.graphs.size(); ++i) {
       const Graph &graph = module.graphs[i];
@@ -801,6 +970,7 @@ int main(int argc, char **argv) {
               *parseMemoryModel(memoryModelName), diags))
         reports.push_back(std::move(*report));
     }
+  memoryPhase.reset();
 
   if (verifyDiagnostics)
     return verifier.verify(llvm::errs(), showColors) ? ExitClean
@@ -816,15 +986,21 @@ int main(int argc, char **argv) {
 
   std::string text;
   llvm::raw_string_ostream os(text);
-  if (emitAction == EmitAction::AST) {
-    for (const auto &module : asts)
-      ast::dump(*module, os);
-  } else {
-    emitReports(reports, options, os);
+  {
+    PhaseTimes::Scope phase(phaseTimes, "emit " + emitActionName());
+    if (emitAction == EmitAction::AST) {
+      for (const auto &module : asts)
+        ast::dump(*module, os);
+    } else {
+      emitReports(reports, options, os);
+    }
+    os.flush();
   }
-  os.flush();
-  if (!imageFormat().empty())
+  if (!imageFormat().empty()) {
+    PhaseTimes::Scope phase(phaseTimes, "render " + imageFormat().str());
     if (int status = renderImage(text))
       return status;
+  }
+  PhaseTimes::Scope phase(phaseTimes, "write output");
   return writeOutput(text) ? ExitClean : ExitUsage;
 }
