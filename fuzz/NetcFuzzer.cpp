@@ -3,7 +3,8 @@
 // One input is one .net source file. It is parsed, checked, and for every
 // network that checks clean the memory figures are built and every text
 // backend runs (table with --explain, JSON, CSV, Markdown, DOT, and the AST
-// dump), under two report configurations, into strings that are thrown
+// dump), under two report configurations (the defaults, and one of five
+// variants picked by a hash of the input), into strings that are thrown
 // away. Diagnostics are printed clang-style into a string too, and checked
 // by the --verify-diagnostics consumer, so their formatting is exercised.
 //
@@ -14,7 +15,8 @@
 // runs. fuzz/README.md describes the target, tools/fuzz.sh runs it.
 //
 // Oracles besides the sanitizers and assertions: the JSON backend's output
-// must parse as JSON.
+// must parse as JSON, and where the parser's fast path builds an AST, its
+// careful path (ANTLR on the whole file) must build the same one.
 //
 // Built two ways: with -fsanitize=fuzzer as netc-fuzzer (NETC_FUZZ=ON), and
 // with ReplayMain.cpp as netc-fuzz-replay, which runs files through the same
@@ -39,10 +41,13 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <vector>
 
 using namespace netc;
 
@@ -121,31 +126,89 @@ DType defaultDType(const Graph &graph) {
   }
 }
 
-/// The two configurations every clean network is reported in: the
-/// defaults (classic recipe, every layer), and everything changed (pytorch
-/// model, Adam in mixed precision sharded ZeRO-3 over 8 devices, batch 32,
-/// --fit, --depth 1, every column, MiB, LR).
+/// The configurations a clean network is reported in: the defaults
+/// (classic recipe, every layer, --explain), and one of the variants below,
+/// chosen by a hash of the input, each changing every option: memory model,
+/// batch (one so large that the figures overflow), element type, optimizer,
+/// precision, ZeRO sharding, --fit (a budget nothing fits, too), --depth,
+/// --units, --rankdir and --columns.
 std::vector<ReportConfig> makeConfigs() {
   std::vector<ReportConfig> configs;
   ReportConfig plain{MemoryModel::Classic, 1, std::nullopt, {}, {}};
   plain.options.explain = true;
   configs.push_back(plain);
 
-  ReportConfig changed{MemoryModel::PyTorch, 32, DType::F16, {}, {}};
-  changed.states.optimizer = Optimizer::Adam;
-  changed.states.mixedPrecision = true;
-  changed.states.devices = 8;
-  changed.states.zeroStage = 3;
-  changed.options.explain = true;
-  changed.options.depth = 1;
-  changed.options.rankdir = "LR";
-  changed.options.units = SizeUnit::MiB;
-  changed.options.fitBudgetBytes = 24ll << 30;
-  changed.options.fitBudgetText = "24GiB";
+  auto variant = [&](MemoryModel model, int64_t batch, DType dtype,
+                     Optimizer optimizer, bool mixed, int64_t devices,
+                     unsigned zero, int64_t fitBytes, llvm::StringRef fitText,
+                     int depth, SizeUnit units, llvm::StringRef rankdir,
+                     std::vector<std::string> columns) {
+    ReportConfig c{model, batch, dtype, {}, {}};
+    c.states.optimizer = optimizer;
+    c.states.mixedPrecision = mixed;
+    c.states.devices = devices;
+    c.states.zeroStage = zero;
+    c.options.explain = true;
+    c.options.fitBudgetBytes = fitBytes;
+    c.options.fitBudgetText = fitText.str();
+    c.options.depth = depth;
+    c.options.units = units;
+    c.options.rankdir = rankdir.str();
+    c.options.columns = std::move(columns);
+    configs.push_back(std::move(c));
+  };
   const std::vector<std::string> &names = ReportOptions::getColumnNames();
-  changed.options.columns.assign(names.begin() + 1, names.end());
-  configs.push_back(changed);
+  std::vector<std::string> everyColumn(names.begin() + 1, names.end());
+  variant(MemoryModel::PyTorch, 32, DType::F16, Optimizer::Adam, true, 8, 3,
+          24ll << 30, "24GiB", 1, SizeUnit::MiB, "LR", everyColumn);
+  variant(MemoryModel::Classic, 1ll << 40, DType::F64, Optimizer::RMSprop,
+          false, 3, 1, 1'000'000'000, "1GB", 2, SizeUnit::GB, "TB",
+          {"saved", "flops", "op"});
+  variant(MemoryModel::PyTorch, 1, DType::BF16, Optimizer::SGD, false, 2, 2,
+          1, "1B", 3, SizeUnit::KB, "LR", {"params"});
+  variant(MemoryModel::Classic, 7, DType::F32, Optimizer::Adagrad, true, 1, 0,
+          80'000'000'000, "80GB", -1, SizeUnit::B, "TB", {});
+  variant(MemoryModel::PyTorch, 1'000'003, DType::F64, Optimizer::AdamW,
+          false, 1'000'000'007, 3, INT64_MAX, "8EiB", 1, SizeUnit::Auto, "TB",
+          {"macs", "activations", "shape"});
   return configs;
+}
+
+/// FNV-1a: picks the variant configuration and the diagnostics' colours.
+uint64_t hashInput(const uint8_t *data, size_t size) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < size; ++i)
+    hash = (hash ^ data[i]) * 0x100000001b3ull;
+  return hash;
+}
+
+/// The parser's fast path (netc/Parse/Parser.h) must build the AST its
+/// careful path builds, ANTLR's whole-file parse: when the fast path
+/// succeeds on \p source with the AST dump \p fastDump, the careful path
+/// must succeed too, silently, with the same dump. Aborts when they differ.
+void checkCarefulPathAgrees(llvm::StringRef source,
+                            const std::string &fastDump) {
+  llvm::SourceMgr sourceMgr;
+  std::string messages;
+  llvm::raw_string_ostream messageStream(messages);
+  TextDiagnosticPrinter printer(sourceMgr, messageStream, false);
+  DiagnosticEngine diags(sourceMgr, printer);
+  unsigned bufferId = sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, InputName), llvm::SMLoc());
+  std::unique_ptr<ast::Module> careful =
+      parseModule(bufferId, diags, {}, nullptr, ParseStrategy::Careful);
+  std::string carefulDump;
+  llvm::raw_string_ostream dumpStream(carefulDump);
+  if (careful)
+    ast::dump(*careful, dumpStream);
+  if (!careful || !messageStream.str().empty() ||
+      dumpStream.str() != fastDump) {
+    fprintf(stderr,
+            "netc-fuzzer: the parser's fast and careful paths disagree\n"
+            "careful path diagnostics:\n%s\nfast AST:\n%s\ncareful AST:\n%s\n",
+            messages.c_str(), fastDump.c_str(), carefulDump.c_str());
+    abort();
+  }
 }
 
 /// Every text backend over \p reports.
@@ -191,12 +254,15 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const std::vector<ReportConfig> configs = makeConfigs();
+  uint64_t hash = hashInput(data, size);
+  const ReportConfig *chosen[] = {&configs[0],
+                                  &configs[1 + hash % (configs.size() - 1)]};
+  bool showColors = (hash >> 32) & 1;
 
   llvm::SourceMgr sourceMgr;
   std::string diagnosticText;
   llvm::raw_string_ostream diagnosticStream(diagnosticText);
-  TextDiagnosticPrinter printer(sourceMgr, diagnosticStream,
-                                /*showColors=*/false);
+  TextDiagnosticPrinter printer(sourceMgr, diagnosticStream, showColors);
   VerifyDiagnosticConsumer verifier(sourceMgr);
   TeeConsumer tee(printer, verifier);
   DiagnosticEngine diags(sourceMgr, tee);
@@ -218,28 +284,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::string dump;
     llvm::raw_string_ostream dumpStream(dump);
     ast::dump(*module, dumpStream);
+    checkCarefulPathAgrees(source, dump);
 
     if (importsStayInSandbox(*module)) {
       CheckedModule checked = checkModule(*module, diags, checkOptions);
-      for (const ReportConfig &config : configs) {
+      for (const ReportConfig *config : chosen) {
         std::vector<NetworkReport> reports;
         for (size_t i = 0; i < checked.graphs.size(); ++i) {
           if (!checked.clean[i])
             continue;
           const Graph &graph = checked.graphs[i];
-          DType dtype = config.dtype ? *config.dtype : defaultDType(graph);
-          if (auto report = buildNetworkReport(graph, dtype, config.batch,
-                                               config.states, config.model,
+          DType dtype = config->dtype ? *config->dtype : defaultDType(graph);
+          if (auto report = buildNetworkReport(graph, dtype, config->batch,
+                                               config->states, config->model,
                                                diags))
             reports.push_back(std::move(*report));
         }
-        emitAll(reports, config.options);
+        emitAll(reports, config->options);
       }
     }
   }
 
   std::string verifyText;
   llvm::raw_string_ostream verifyStream(verifyText);
-  verifier.verify(verifyStream, /*showColors=*/false);
+  verifier.verify(verifyStream, showColors);
   return 0;
 }

@@ -20,6 +20,13 @@ add_compile_options(${NETC_SANITIZE_FLAGS} -fsanitize=fuzzer-no-link
   -UNDEBUG -D_GLIBCXX_ASSERTIONS)
 add_link_options(-fsanitize=address,undefined)
 
+# Every executable links SanitizerDefaults.cpp: the reports the sanitizers
+# ignore in Graphviz and the font libraries (that file says which and why).
+# Defined before link_libraries, so it does not link itself.
+add_library(netc-sanitizer-defaults OBJECT
+            ${CMAKE_CURRENT_LIST_DIR}/SanitizerDefaults.cpp)
+link_libraries(netc-sanitizer-defaults)
+
 # Debian's ANTLR 4.9 runtime headers do not compile with clang:
 # antlr4-runtime.h includes misc/InterpreterDataReader.h, whose
 # `InterpreterData() {}` default-constructs a dfa::Vocabulary, whose

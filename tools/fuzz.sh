@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes netc: tools/fuzz.sh [SECONDS]   (default 60)
 #
-# Configures and builds build-fuzz/ with clang-14 and -DNETC_FUZZ=ON (every
-# library under ASan, UBSan and libFuzzer coverage; the first build takes
-# minutes), writes the seeds (fuzz/build_corpus.py: examples/, tests/verify/
-# and the reproducers in tests/fuzz-regressions/) into the corpus
-# build-fuzz/corpus/, which is kept between runs, and runs
+# Configures build-fuzz/ with tools/sanitize.sh (clang-14, -DNETC_FUZZ=ON:
+# every target under ASan, UBSan and libFuzzer coverage), builds the fuzzer
+# (the first build takes minutes), writes the seeds (fuzz/build_corpus.py:
+# examples/, tests/verify/ and the reproducers in tests/fuzz-regressions/)
+# into the corpus build-fuzz/corpus/, which is kept between runs, and runs
 # build-fuzz/bin/netc-fuzzer for SECONDS with the dictionary fuzz/netc.dict.
 # Findings (crash-*, timeout-*, oom-*, slow-unit-*) go to build-fuzz/findings/,
 # the log to build-fuzz/fuzz.log.
@@ -27,19 +27,10 @@ fi
 build=${NETC_FUZZ_BUILD:-build-fuzz}
 case $build in /*) ;; *) build=$root/$build ;; esac
 
-if ! command -v clang++-14 >/dev/null ||
-    ! compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
-  echo "netc fuzz: needs clang-14 and libclang-rt-14-dev (apt-get install clang-14 libclang-rt-14-dev)" >&2
-  exit 2
-fi
-
-# Build (configure only once; ninja rebuilds what changed).
+# Configure (tools/sanitize.sh: the sanitizer build, shared with the
+# sanitized test suite), then build only the fuzzer's targets.
 start=$SECONDS
-if [ ! -f "$build/build.ninja" ]; then
-  CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETC_FUZZ=ON -DNETC_BUILD_TESTS=OFF \
-    >/dev/null
-fi
+tools/sanitize.sh --configure-only
 cmake --build "$build" -j "$(nproc)" --target netc-fuzzer netc-fuzz-dict
 echo "netc fuzz: build took $((SECONDS - start)) s"
 

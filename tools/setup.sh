@@ -14,6 +14,7 @@ packages=(
   libgraphviz-dev             # Graphviz's C library: --emit=svg|png|pdf
   python3-jsonschema          # validates the JSON reports against the schema
   clang-14 libclang-rt-14-dev # the libFuzzer target and the sanitizer build
+  python3-onnx                # bench/: ONNX shape inference, timed beside netc
 )
 
 missing=()
