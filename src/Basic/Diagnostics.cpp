@@ -35,13 +35,27 @@ void DiagnosticEngine::emit(Diagnostic diagnostic) {
   if (diagnostic.severity != Severity::Note && diagnostic.loc.isValid() &&
       !emitted.insert({diagnostic.loc.getPointer(), diagnostic.message}).second)
     return;
-  for (auto it = contexts.rbegin(); it != contexts.rend(); ++it) {
+  // One note per context, innermost first; a deep chain shows its innermost
+  // and outermost ContextNotesShown / 2 and one note for the rest (as C++
+  // compilers elide long instantiation backtraces).
+  const size_t shown = ContextNotesShown / 2;
+  for (size_t i = 0, n = contexts.size(); i < n; ++i) {
+    const Context &context = contexts[n - 1 - i];
     Diagnostic note;
-    note.kind = it->kind;
     note.severity = Severity::Note;
-    note.loc = it->loc;
-    note.message = llvm::formatv(getDiagnosticInfo(it->kind).format.data(),
-                                 it->argument)
+    note.loc = context.loc;
+    if (n > ContextNotesShown && i == shown) {
+      note.kind = diag::note_contexts_skipped;
+      note.message = llvm::formatv(getDiagnosticInfo(note.kind).format.data(),
+                                   n - 2 * shown)
+                         .str();
+      diagnostic.notes.push_back(std::move(note));
+      i = n - shown - 1;
+      continue;
+    }
+    note.kind = context.kind;
+    note.message = llvm::formatv(getDiagnosticInfo(context.kind).format.data(),
+                                 context.argument)
                        .str();
     diagnostic.notes.push_back(std::move(note));
   }

@@ -493,6 +493,14 @@ void Elaborator::addSourceName(llvm::StringRef name) {
 Value Elaborator::callBlock(const ast::BlockDecl &block,
                             const ast::CallExpr &call, bool isResult) {
   const ast::Identifier &callee = call.getCallee();
+  // frames holds the network body and one frame per active call.
+  if (frames.size() > options.maxCallDepth) {
+    diags.report(callee.range.Start, diag::err_calls_too_deep,
+                 options.maxCallDepth)
+        .range(call.getRange());
+    limitReported = true;
+    return Value::unknown();
+  }
   for (const Frame &f : frames)
     if (f.block == &block) {
       diags.report(callee.range.Start, diag::err_block_recursion, block.getName().name)

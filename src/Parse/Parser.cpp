@@ -111,7 +111,8 @@ parseFast(unsigned bufferId, const SourceText &text, DiagnosticEngine &diags,
       lexer = std::make_unique<netc_grammar::NetcLexer>(input.get());
     }
     lexer->removeErrorListeners();
-    TokenFilter filter(*lexer, text, scratch, limits.maxNesting);
+    TokenFilter filter(*lexer, text, scratch, limits.maxNesting,
+                       limits.maxOperators);
     WindowTokenStream tokens(filter);
     if (timings)
       tokens.timeFetches(&lex);
@@ -267,7 +268,8 @@ static std::unique_ptr<ast::Module> parseCareful(unsigned bufferId,
   antlr4::ANTLRInputStream input(text.getText().data(), text.getText().size());
   netc_grammar::NetcLexer lexer(&input);
   lexer.removeErrorListeners();
-  TokenFilter filter(lexer, text, diags, limits.maxNesting);
+  TokenFilter filter(lexer, text, diags, limits.maxNesting,
+                     limits.maxOperators);
   antlr4::CommonTokenStream tokens(&filter);
   {
     ScopedTimer timer(timings ? &timings->lex : nullptr);

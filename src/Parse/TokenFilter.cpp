@@ -79,6 +79,35 @@ void TokenFilter::reportUnclosed(const OpenBracket &bracket, llvm::SMLoc where) 
   structuralError = true;
 }
 
+/// True for the tokens that can nest one expression in another: prefix and
+/// infix operators, '|>', '.', '..' and '[' (indexing, and shapes).
+static bool isOperator(size_t type) {
+  switch (type) {
+  case NetcLexer::PLUS:
+  case NetcLexer::MINUS:
+  case NetcLexer::STAR:
+  case NetcLexer::SLASH:
+  case NetcLexer::DSLASH:
+  case NetcLexer::PERCENT:
+  case NetcLexer::EQ:
+  case NetcLexer::NE:
+  case NetcLexer::LT:
+  case NetcLexer::LE:
+  case NetcLexer::GT:
+  case NetcLexer::GE:
+  case NetcLexer::AND:
+  case NetcLexer::OR:
+  case NetcLexer::NOT:
+  case NetcLexer::PIPE:
+  case NetcLexer::DOT:
+  case NetcLexer::DOTDOT:
+  case NetcLexer::LBRACK:
+    return true;
+  default:
+    return false;
+  }
+}
+
 /// Returns the next token from the lookahead slot or the lexer.
 std::unique_ptr<antlr4::Token> TokenFilter::fetch() {
   if (pending)
@@ -210,6 +239,30 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
       break;
     default:
       break;
+    }
+    // Chains that nest without brackets: operators in a statement, and
+    // `else if` branches in an if statement (counted in the brackets whose
+    // body holds the statement; a statement end there restarts the count).
+    bool statementEnd = type == NetcLexer::NEWLINE || type == NetcLexer::SEMI;
+    if (statementEnd && !open.empty())
+      open.back().elses = 0;
+    if (statementEnd || type == NetcLexer::LBRACE || type == NetcLexer::RBRACE)
+      operators = 0;
+    bool tooManyOperators = isOperator(type) && ++operators > maxOperators;
+    bool tooManyElses = type == NetcLexer::ELSE && !open.empty() &&
+                        ++open.back().elses > maxNesting;
+    if (tooManyOperators || tooManyElses) {
+      llvm::SMRange range = rangeOf(*token);
+      if (tooManyOperators)
+        diags.report(range.Start, diag::err_too_many_operators, maxOperators)
+            .range(range);
+      else
+        diags.report(range.Start, diag::err_else_chain_too_long, maxNesting)
+            .range(range);
+      structuralError = true;
+      stopped = true;
+      open.clear();
+      continue;
     }
     previousType = type;
     return token;

@@ -7,7 +7,11 @@
 //   - runs of line ends become one.
 // It also tracks bracket nesting, so it reports unmatched and unclosed
 // brackets, nesting beyond the limit (before ANTLR's recursive descent could
-// overflow the stack), invalid characters and unterminated strings.
+// overflow the stack), invalid characters and unterminated strings. It
+// counts the operators of each statement too: a chain such as `- - - 1`,
+// `1 + 1 + 1` or `x |> relu |> relu` nests one expression in the next, so
+// past a limit it is reported (and the rest of the file dropped) before the
+// parsers and the checker recurse through it.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -28,8 +32,10 @@ namespace netc::parse {
 class TokenFilter : public antlr4::TokenSource {
 public:
   TokenFilter(netc_grammar::NetcLexer &lexer, const SourceText &text,
-              DiagnosticEngine &diags, unsigned maxNesting)
-      : lexer(lexer), text(text), diags(diags), maxNesting(maxNesting) {}
+              DiagnosticEngine &diags, unsigned maxNesting,
+              unsigned maxOperators)
+      : lexer(lexer), text(text), diags(diags), maxNesting(maxNesting),
+        maxOperators(maxOperators) {}
 
   std::unique_ptr<antlr4::Token> nextToken() override;
   size_t getLine() const override { return lexer.getLine(); }
@@ -63,6 +69,8 @@ private:
     /// likely place a missing closer belongs.
     llvm::SMLoc firstLineEnd;
     size_t line;
+    /// `else` branches of the if statement running inside this bracket.
+    unsigned elses = 0;
   };
   std::unique_ptr<antlr4::Token> fetch();
   bool newlinesAreInsignificant() const;
@@ -73,6 +81,9 @@ private:
   const SourceText &text;
   DiagnosticEngine &diags;
   unsigned maxNesting;
+  unsigned maxOperators;
+  /// Operators since the statement began (a line end, ';', '{' or '}').
+  unsigned operators = 0;
   std::vector<OpenBracket> open;
   std::unique_ptr<antlr4::Token> pending;
   size_t previousType = antlr4::Token::INVALID_TYPE;

@@ -2,7 +2,8 @@
 //
 // Each limit is an error that names the limit and says how to raise it (or
 // that it is fixed), never a crash, a hang or a wrapped integer: nesting
-// depth, file size, layers after expansion, statements run while
+// depth, operators in a statement, `else` branches, block call depth,
+// file size, layers after expansion, statements run while
 // expanding, import depth, tensor rank, element counts and byte sizes past
 // 2^63.
 //
@@ -35,6 +36,71 @@ TEST_F(Limits, NestingDepthIsFixed) {
   expectError(run({"--emit=none", file}), 1,
               "brackets are nested more than 256 levels deep (the nesting "
               "limit, fixed to keep the parser within its stack)");
+}
+
+// A chain of operators nests one expression in the next just as brackets
+// do; 100,000 of any kind in one statement is an error, not a stack
+// overflow in the parser, the checker or the AST's destructor.
+TEST_F(Limits, OperatorsPerStatementAreFixed) {
+  auto repeat = [](const std::string &s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i)
+      out += s;
+    return out;
+  };
+  const int n = 100000;
+  const std::string chains[] = {
+      "y = " + repeat("-", n) + "1",             // prefix minus
+      "y = " + repeat("not ", n) + "true",       // prefix not
+      "y = 1" + repeat(" + 1", n),               // infix, left-deep
+      "y = x" + repeat(" |> relu", n),           // pipes
+      "y = x" + repeat(".shape", n),             // members
+      "y = x" + repeat("[0]", n),                // indexing
+      "y = x" + repeat("\n    |> relu", n),      // pipes over many lines
+  };
+  for (const std::string &chain : chains) {
+    std::string file = write("ops.net", "network N {\n  input x: [4]\n  " +
+                                            chain + "\n  output z = x\n}\n");
+    expectError(run({"--emit=none", file}), 1,
+                "this statement has more than 1000 operators (the operator "
+                "limit, fixed to keep the parser and checker within their "
+                "stack); split it into several statements");
+  }
+  // At the limit, a statement is fine.
+  std::string file =
+      write("ops.net", "network N {\n  input x: [4]\n  y = x" +
+                           repeat(" |> relu", 1000) + "\n  output z = y\n}\n");
+  NetcRun r = run({"--emit=none", file});
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+// 100,000 blocks, each calling the one before: an error at depth 256 with
+// ten notes, promptly (no stack overflow, no quadratic search).
+TEST_F(Limits, CallDepthIsFixed) {
+  std::string text = "block b0(x) { return relu(x) }\n";
+  for (int i = 1; i < 100000; ++i)
+    text += "block b" + std::to_string(i) + "(x) { return b" +
+            std::to_string(i - 1) + "(x) }\n";
+  text += "network N {\n  input x: [4]\n  output y = b99999(x)\n}\n";
+  NetcRun r = run({"--emit=none", write("calls.net", text)});
+  expectError(r, 1,
+              "block calls are nested more than 256 deep (the call depth "
+              "limit, fixed to keep the checker within its stack)");
+  EXPECT_NE(r.err.find("246 more calls, from this one outward, not shown"),
+            std::string::npos)
+      << r.err.substr(0, 2000);
+}
+
+// `if ... else if ...` with 100,000 branches.
+TEST_F(Limits, ElseChainIsFixed) {
+  std::string text = "network N {\n  input x: [4]\n  if false {}";
+  for (int i = 0; i < 100000; ++i)
+    text += " else if false {}";
+  text += "\n  output y = relu(x)\n}\n";
+  expectError(run({"--emit=none", write("elses.net", text)}), 1,
+              "this if statement has more than 256 'else' branches (the "
+              "limit, fixed to keep the parser and checker within their "
+              "stack)");
 }
 
 TEST_F(Limits, FileSize) {

@@ -203,11 +203,15 @@ public:
 
   /// While a context is pushed, every error and warning gets a note of kind
   /// \p kind at \p loc, innermost context first (as C++ compilers show
-  /// template instantiations).
+  /// template instantiations). Past ContextNotesShown contexts, the middle
+  /// ones become one note saying how many were left out.
   void pushContext(llvm::SMLoc loc, diag::Kind kind, std::string argument) {
     contexts.push_back({loc, kind, std::move(argument)});
   }
   void popContext() { contexts.pop_back(); }
+  /// The most context notes one diagnostic carries (half innermost, half
+  /// outermost).
+  static constexpr size_t ContextNotesShown = 10;
 
   unsigned getNumErrors() const { return numErrors; }
   unsigned getNumWarnings() const { return numWarnings; }

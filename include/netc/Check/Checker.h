@@ -32,6 +32,9 @@ struct CheckOptions {
   int64_t maxSteps = 50'000'000;
   /// Deepest chain of imports.
   unsigned maxImportDepth = 64;
+  /// Deepest nesting of block calls (a block calling a block ...), fixed:
+  /// the checker recurses once per call.
+  unsigned maxCallDepth = 256;
   ParseLimits parseLimits;
 };
 

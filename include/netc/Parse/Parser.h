@@ -17,6 +17,10 @@ namespace netc {
 struct ParseLimits {
   /// Deepest allowed nesting of (...), [...] and {...}.
   unsigned maxNesting = 256;
+  /// Most operators in one statement (prefix and infix operators, '|>',
+  /// '.' and indexing '[': each can add a level to the expression, and
+  /// parsing, checking and freeing an expression recurse once per level).
+  unsigned maxOperators = 1000;
 };
 
 /// Where parseModule spent its time (for --time-phases), in seconds.
