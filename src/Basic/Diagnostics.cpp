@@ -71,6 +71,25 @@ void DiagnosticEngine::emit(Diagnostic diagnostic) {
     if (!diagnostic.flag.empty())
       diagnostic.message += " [" + diagnostic.flag + "]";
   }
+  // Past the error limit, errors still count (callers compare counts to
+  // know whether something failed) but nothing more is shown; the first
+  // one past it says so, as clang's -ferror-limit does.
+  if (options.errorLimit != 0 && numErrors >= options.errorLimit) {
+    if (diagnostic.severity == Severity::Error)
+      ++numErrors;
+    if (diagnostic.severity == Severity::Error && !errorLimitReported) {
+      errorLimitReported = true;
+      Diagnostic limit;
+      limit.kind = diag::err_too_many_errors;
+      limit.severity = Severity::Error;
+      limit.message =
+          llvm::formatv(getDiagnosticInfo(limit.kind).format.data(),
+                        options.errorLimit)
+              .str();
+      consumer->handle(limit);
+    }
+    return;
+  }
   if (diagnostic.severity == Severity::Error)
     ++numErrors;
   else if (diagnostic.severity == Severity::Warning)

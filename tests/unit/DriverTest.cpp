@@ -311,3 +311,63 @@ TEST_F(DriverTest, EveryFormatRuns) {
 }
 
 } // namespace
+
+namespace {
+
+/// A network with \p n independent mistakes, one per line.
+std::string fileWithMistakes(int n) {
+  std::string text = "network N {\n  input x: [4]\n";
+  for (int i = 0; i < n; ++i)
+    text += "  y" + std::to_string(i) + " = relu(x, bogus=1)\n";
+  return text + "  output z = relu(x)\n}\n";
+}
+
+size_t countOf(const std::string &text, const std::string &what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1))
+    ++count;
+  return count;
+}
+
+} // namespace
+
+// As clang's -ferror-limit: 20 errors by default, then one line saying the
+// rest are not shown; the exit status still says the input has errors.
+TEST_F(DriverTest, ErrorLimit) {
+  std::string file = write("many.net", fileWithMistakes(30));
+  const std::string mistake = "error: unknown keyword argument 'bogus' for relu";
+  const std::string limit = "error: 20 errors shown; the rest are not (the "
+                            "error limit; raise it with --error-limit, 0 for "
+                            "none)";
+  NetcRun byDefault = run({"--emit=none", file});
+  EXPECT_EQ(byDefault.status, 1);
+  EXPECT_EQ(countOf(byDefault.err, mistake), 20u) << byDefault.err;
+  EXPECT_EQ(countOf(byDefault.err, limit), 1u) << byDefault.err;
+
+  NetcRun all = run({"--emit=none", "--error-limit=0", file});
+  EXPECT_EQ(all.status, 1);
+  EXPECT_EQ(countOf(all.err, mistake), 30u);
+  EXPECT_EQ(all.err.find("errors shown"), std::string::npos);
+
+  NetcRun five = run({"--emit=none", "--error-limit=5", file});
+  EXPECT_EQ(countOf(five.err, mistake), 5u);
+  EXPECT_NE(five.err.find("error: 5 errors shown"), std::string::npos);
+
+  // Under the limit, nothing changes.
+  NetcRun few = run({"--emit=none", write("few.net", fileWithMistakes(20))});
+  EXPECT_EQ(countOf(few.err, mistake), 20u);
+  EXPECT_EQ(few.err.find("errors shown"), std::string::npos);
+}
+
+// A test file may expect more errors than the default limit.
+TEST_F(DriverTest, VerifyDiagnosticsHasNoErrorLimit) {
+  std::string text = fileWithMistakes(30);
+  for (size_t at = text.find("bogus=1)"); at != std::string::npos;
+       at = text.find("bogus=1)", at + 1))
+    text.insert(text.find('\n', at),
+                "  # expected-error {{unknown keyword argument 'bogus'}} "
+                "expected-note {{relu(x, inplace=true)}}");
+  NetcRun r = run({"--verify-diagnostics", write("verify.net", text)});
+  EXPECT_EQ(r.status, 0) << r.err;
+}

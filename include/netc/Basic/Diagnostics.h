@@ -174,6 +174,9 @@ struct DiagnosticOptions {
   /// Per warning group, the last of -Werror=GROUP (true) and
   /// -Wno-error=GROUP (false); a group not listed follows -Werror.
   std::map<std::string, bool, std::less<>> groupAsError;
+  /// --error-limit: after this many errors, the rest (and every warning)
+  /// are counted but not shown; 0 shows all.
+  unsigned errorLimit = 0;
 };
 
 /// Creates diagnostics, applies the warning options, counts errors and hands
@@ -231,6 +234,8 @@ private:
     std::string argument;
   };
   std::vector<Context> contexts;
+  /// True once the error limit's message has been given.
+  bool errorLimitReported = false;
   /// (location, message) of every error and warning emitted, so that a
   /// mistake in a block called many times is reported once.
   std::set<std::pair<const char *, std::string>> emitted;

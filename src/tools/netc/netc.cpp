@@ -234,6 +234,13 @@ static cl::opt<bool> verifyDiagnostics(
              "note comments in the input"),
     cl::cat(diagnosticCategory));
 
+static cl::opt<unsigned> errorLimit(
+    "error-limit",
+    cl::desc("Show at most N errors, then one line saying how many more "
+             "there were (default 20; 0 shows all; --verify-diagnostics "
+             "shows all unless given)"),
+    cl::value_desc("N"), cl::init(20), cl::cat(diagnosticCategory));
+
 static cl::opt<bool> timePhases(
     "time-phases",
     cl::desc("At the end, print the wall time and peak memory of each phase "
@@ -879,6 +886,10 @@ int main(int argc, char **argv) {
   DiagnosticOptions diagnosticOptions;
   if (!parseWarningOptions(diagnosticOptions))
     return ExitUsage;
+  // A test file may expect any number of errors.
+  diagnosticOptions.errorLimit =
+      verifyDiagnostics && errorLimit.getNumOccurrences() == 0 ? 0
+                                                               : errorLimit;
 
   ReportOptions options;
   CheckOptions checkOptions;
