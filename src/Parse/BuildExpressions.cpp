@@ -36,7 +36,7 @@ ast::ExprPtr ASTBuilder::buildExpr(NetcParser::ExprContext &ctx) {
   for (NetcParser::PipeStageContext *stage : ctx.pipeStage()) {
     std::vector<ast::Argument> args;
     llvm::SMRange pipedRange = value->getRange();
-    args.push_back({std::nullopt, std::move(value), pipedRange});
+    args.push_back({nullptr, std::move(value), pipedRange});
     std::vector<ast::Argument> rest = buildArgList(stage->argList());
     for (ast::Argument &arg : rest)
       args.push_back(std::move(arg));
@@ -306,7 +306,7 @@ ASTBuilder::buildArgList(NetcParser::ArgListContext *ctx) {
     ast::Argument built;
     built.range = rangeOf(*arg);
     if (arg->keyword)
-      built.keyword = identifier(arg->keyword);
+      built.keyword = std::make_unique<ast::Identifier>(identifier(arg->keyword));
     built.value = buildExpr(*arg->expr());
     if (!built.keyword && firstKeyword) {
       diags.report(built.range.Start, diag::err_positional_after_keyword)

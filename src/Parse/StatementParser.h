@@ -177,7 +177,7 @@ private:
       antlr4::Token *callee = expect(P::IDENT);
       std::vector<ast::Argument> args;
       llvm::SMRange pipedRange = value->getRange();
-      args.push_back({std::nullopt, std::move(value), pipedRange});
+      args.push_back({nullptr, std::move(value), pipedRange});
       if (la(1) == P::LPAREN) {
         consume();
         if (la(1) != P::RPAREN)
@@ -438,7 +438,7 @@ private:
       antlr4::Token *first = tokens.LT(1);
       ast::Argument arg;
       if (first->getType() == P::IDENT && la(2) == P::ASSIGN) {
-        arg.keyword = identifier(consume());
+        arg.keyword = std::make_unique<ast::Identifier>(identifier(consume()));
         consume();
         keywordSeen = true;
       } else if (keywordSeen) {

@@ -134,7 +134,9 @@ private:
 
 /// One argument of a call: positional (no keyword) or `keyword=value`.
 struct Argument {
-  std::optional<Identifier> keyword;
+  /// Null for a positional argument. (Out of line: a network has millions
+  /// of arguments, most of them positional.)
+  std::unique_ptr<Identifier> keyword;
   ExprPtr value;
   /// The whole argument, keyword included.
   llvm::SMRange range;

@@ -18,6 +18,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -58,8 +59,10 @@ struct SavedForBackward {
   int64_t bytes = 0;
   /// Bytes of network inputs no layer keeps (still held for the batch).
   int64_t unsavedInputBytes = 0;
-  /// Every layer that keeps something, in graph order.
-  std::vector<LayerSaves> layers;
+  /// Every layer that keeps something, in graph order. (A deque: its small
+  /// blocks reuse the memory the check stage freed, where one vector of a
+  /// million records would need fresh pages and raise the peak.)
+  std::deque<LayerSaves> layers;
 };
 
 /// Computes what autograd keeps for \p graph; nullopt if a sum overflows.
