@@ -111,21 +111,6 @@ struct ReportConfig {
   ReportOptions options;
 };
 
-/// The element type the driver counts in without --dtype.
-DType defaultDType(const Graph &graph) {
-  if (graph.inputs.empty())
-    return DType::F32;
-  DType inputType = graph.layers[graph.inputs.front()].type.dtype;
-  switch (inputType) {
-  case DType::F16:
-  case DType::BF16:
-  case DType::F64:
-    return inputType;
-  default:
-    return DType::F32;
-  }
-}
-
 /// The configurations a clean network is reported in: the defaults
 /// (classic recipe, every layer, --explain), and one of the variants below,
 /// chosen by a hash of the input, each changing every option: memory model,
@@ -294,7 +279,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           if (!checked.clean[i])
             continue;
           const Graph &graph = checked.graphs[i];
-          DType dtype = config->dtype ? *config->dtype : defaultDType(graph);
+          DType dtype = config->dtype ? *config->dtype : getDefaultMemoryDType(graph);
           if (auto report = buildNetworkReport(graph, dtype, config->batch,
                                                config->states, config->model,
                                                diags))

@@ -25,6 +25,18 @@ const DiagnosticInfo &netc::getDiagnosticInfo(diag::Kind kind) {
 
 DiagnosticConsumer::~DiagnosticConsumer() = default;
 
+llvm::StringRef netc::getSeverityName(Severity severity) {
+  switch (severity) {
+  case Severity::Note:
+    return "note";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  return "error";
+}
+
 DiagnosticBuilder::~DiagnosticBuilder() {
   if (engine)
     engine->emit(std::move(diagnostic));

@@ -39,18 +39,6 @@ static json::Value jsonString(llvm::StringRef text) {
   return json::fixUTF8(text);
 }
 
-static llvm::StringRef severityName(Severity severity) {
-  switch (severity) {
-  case Severity::Note:
-    return "note";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Error:
-    return "error";
-  }
-  return "error";
-}
-
 static bool isValidKind(diag::Kind kind) { return kind < diag::NumKinds; }
 
 /// The order keys are written in: the identity of a thing first, then what
@@ -181,7 +169,7 @@ json::Object JsonDiagnosticPrinter::convert(const Diagnostic &d,
   const DiagnosticInfo *info =
       isValidKind(d.kind) ? &getDiagnosticInfo(d.kind) : nullptr;
   object["id"] = info ? json::Value(info->name) : json::Value(nullptr);
-  object["severity"] = severityName(d.severity);
+  object["severity"] = getSeverityName(d.severity);
   if (!isNote) {
     object["group"] = info && !info->group.empty() ? json::Value(info->group)
                                                    : json::Value(nullptr);
@@ -232,7 +220,7 @@ void JsonDiagnosticPrinter::handleToolMessage(Severity severity,
                                               llvm::StringRef message) {
   count(severity);
   diagnostics.push_back(json::Object{{"id", nullptr},
-                                     {"severity", severityName(severity)},
+                                     {"severity", getSeverityName(severity)},
                                      {"group", nullptr},
                                      {"option", nullptr},
                                      {"message", jsonString(message)},
@@ -401,7 +389,7 @@ void SarifDiagnosticPrinter::handle(const Diagnostic &d) {
     result["ruleId"] = getDiagnosticInfo(d.kind).name;
     result["ruleIndex"] = ruleIndex(d.kind);
   }
-  result["level"] = severityName(d.severity);
+  result["level"] = getSeverityName(d.severity);
   result["message"] =
       json::Object{{"text", jsonString(d.getMessageWithoutFlag())}};
 
@@ -476,13 +464,13 @@ void SarifDiagnosticPrinter::handleToolMessage(Severity severity,
   if (severity == Severity::Error)
     anyToolError = true;
   notifications.push_back(
-      json::Object{{"level", severityName(severity)},
+      json::Object{{"level", getSeverityName(severity)},
                    {"message", json::Object{{"text", jsonString(message)}}}});
 }
 
 /// SARIF's level for a diagnostic kind's default severity.
 static llvm::StringRef defaultLevel(const DiagnosticInfo &info) {
-  return severityName(info.severity);
+  return getSeverityName(info.severity);
 }
 
 json::Value SarifDiagnosticPrinter::buildDocument() {

@@ -31,18 +31,6 @@ void VerifyDiagnosticConsumer::handle(const Diagnostic &d) {
     record(note);
 }
 
-static llvm::StringRef severityName(Severity s) {
-  switch (s) {
-  case Severity::Note:
-    return "note";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Error:
-    return "error";
-  }
-  return "error";
-}
-
 /// Parses the expectations of buffer \p bufferId. Malformed expectations are
 /// reported to \p os and make \p ok false.
 static std::vector<Expectation>
@@ -151,7 +139,7 @@ bool VerifyDiagnosticConsumer::verify(llvm::raw_ostream &os, bool showColors) {
       continue;
     ok = false;
     sourceMgr.PrintMessage(os, e.commentLoc, llvm::SourceMgr::DK_Error,
-                           "expected " + severityName(e.severity) +
+                           "expected " + getSeverityName(e.severity) +
                                " was not produced on line " +
                                llvm::Twine(e.line) + ": {{" + e.text + "}}",
                            {}, {}, showColors);
@@ -161,7 +149,7 @@ bool VerifyDiagnosticConsumer::verify(llvm::raw_ostream &os, bool showColors) {
       continue;
     ok = false;
     sourceMgr.PrintMessage(os, p.loc, llvm::SourceMgr::DK_Error,
-                           "unexpected " + severityName(p.severity) + ": " +
+                           "unexpected " + getSeverityName(p.severity) + ": " +
                                p.message,
                            {}, {}, showColors);
   }

@@ -16,3 +16,17 @@ bool Graph::isOutput(LayerId id) const {
       return true;
   return false;
 }
+
+DType netc::getDefaultMemoryDType(const Graph &graph) {
+  if (graph.inputs.empty())
+    return DType::F32;
+  DType inputType = graph.layers[graph.inputs.front()].type.dtype;
+  switch (inputType) {
+  case DType::F16:
+  case DType::BF16:
+  case DType::F64:
+    return inputType;
+  default:
+    return DType::F32;
+  }
+}

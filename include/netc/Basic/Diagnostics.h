@@ -37,6 +37,9 @@ enum Kind : unsigned {
 /// How serious a diagnostic is.
 enum class Severity { Note, Warning, Error };
 
+/// "note", "warning" or "error", as diagnostics print it.
+llvm::StringRef getSeverityName(Severity severity);
+
 /// The static description of one diagnostic kind.
 struct DiagnosticInfo {
   llvm::StringLiteral name;

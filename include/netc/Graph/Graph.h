@@ -159,4 +159,8 @@ struct Graph {
   bool isOutput(LayerId id) const;
 };
 
+/// The element type memory is counted in without --dtype: the first
+/// input's type when it is a float type (f16, bf16, f64), else f32.
+DType getDefaultMemoryDType(const Graph &graph);
+
 } // namespace netc

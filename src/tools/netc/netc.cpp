@@ -809,17 +809,7 @@ static bool parseDefines(CheckOptions &options) {
 static DType memoryDType(const Graph &graph) {
   if (!dtypeName.empty())
     return *parseDType(dtypeName);
-  if (graph.inputs.empty())
-    return DType::F32;
-  DType inputType = graph.layers[graph.inputs.front()].type.dtype;
-  switch (inputType) {
-  case DType::F16:
-  case DType::BF16:
-  case DType::F64:
-    return inputType;
-  default:
-    return DType::F32;
-  }
+  return getDefaultMemoryDType(graph);
 }
 
 /// LLVM's Support library owns the `--color` option (a boolean). netc
