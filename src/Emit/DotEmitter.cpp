@@ -5,8 +5,8 @@
 // escaping helper, named style constants, nodes before edges.
 //
 // Each layer is a box filled with its family's colour, labelled with its
-// name, its op in short (`conv2d 3x3/2, 64`), its output shape and its
-// parameters; each edge carries the shape of the tensor it moves. Inputs
+// name, its op in short (`conv2d 3x3/2, 64`), its output shape, its
+// parameters and its MACs per sample; each edge carries the shape of the tensor it moves. Inputs
 // have a bold border, outputs a double one. Each block call is a cluster (nested
 // calls nest); with --depth N every call at depth N or deeper is one node
 // with the block's summed figures. A legend lists the families drawn.
@@ -204,18 +204,28 @@ static std::string describeParams(int64_t trainable, int64_t buffers) {
   return s;
 }
 
-/// An HTML-like label: a bold first line, then dimmer lines.
+/// An HTML-like label: a bold first line, then dimmer lines. Each line is
+/// a row of a borderless table: with <br/> lines Graphviz sets them so
+/// close that an underscore touches the line below.
 static std::string makeLabel(llvm::StringRef title,
                              llvm::ArrayRef<std::string> lines) {
-  std::string label = "<<b>" + escapeHtml(title) + "</b>";
+  std::string label = "<<table border=\"0\" cellborder=\"0\" "
+                      "cellspacing=\"0\" cellpadding=\"1\"><tr><td><b>" +
+                      escapeHtml(title) + "</b></td></tr>";
   for (const std::string &line : lines)
     if (!line.empty())
-      label += "<br/><font color=\"" + std::string(DimTextColor) +
-               "\" point-size=\"9\">" + escapeHtml(line) + "</font>";
-  return label + ">";
+      label += "<tr><td><font color=\"" + std::string(DimTextColor) +
+               "\" point-size=\"9\">" + escapeHtml(line) +
+               "</font></td></tr>";
+  return label + "</table>>";
 }
 
-static std::string layerLabel(const Layer &layer) {
+/// "118 M MACs" per sample, or "" for none.
+static std::string describeMacs(int64_t macs) {
+  return macs ? formatCountShort(macs) + " MACs" : "";
+}
+
+static std::string layerLabel(const Layer &layer, int64_t macs) {
   std::string shape = layer.type.str();
   if (layer.type.dtype != DType::F32)
     shape += " " + getDTypeName(layer.type.dtype).str();
@@ -225,7 +235,8 @@ static std::string layerLabel(const Layer &layer) {
     return makeLabel(layer.name, {"input " + shape});
   return makeLabel(layer.name,
                    {describeOpShort(layer),
-                    params.empty() ? shape : shape + " \u00b7 " + params});
+                    params.empty() ? shape : shape + " \u00b7 " + params,
+                    describeMacs(macs)});
 }
 
 namespace {
@@ -236,16 +247,14 @@ public:
             llvm::raw_ostream &os)
       : g(*report.graph), report(report), options(options), os(os),
         layersOfScope(g.scopes.size()), childrenOfScope(g.scopes.size()),
-        collapsedInto(g.layers.size(), -1) {}
+        collapsedInto(g.layers.size(), -1), costs(getCostPerLayer(report)) {}
 
   void write() {
     os << "digraph \"" << escapeQuoted(g.name) << "\" {\n";
     os << "  rankdir=" << options.rankdir
        << "; newrank=true; nodesep=0.25; ranksep=0.35;\n";
     os << "  fontname=\"" << FontName << "\"; labelloc=t; label="
-       << makeLabel(g.name, {formatWithSeparators(
-                                 report.memory.inputs.trainableParams) +
-                             " parameters"})
+       << makeLabel(g.name, {describeTitle()})
        << ";\n";
     os << "  node [shape=box, style=\"rounded,filled\", fontname=\""
        << FontName << "\", fontsize=10, margin=\"0.12,0.04\"];\n";
@@ -263,6 +272,17 @@ public:
   }
 
 private:
+  /// "61,706 parameters · 0.42 M MACs per sample".
+  std::string describeTitle() const {
+    std::string title =
+        formatWithSeparators(report.memory.inputs.trainableParams) +
+        " parameters";
+    int64_t macs = getTotalCost(report).macs;
+    if (macs)
+      title += " \u00b7 " + describeMacs(macs) + " per sample";
+    return title;
+  }
+
   /// Sorts layers into their scopes and finds the calls collapsed by depth.
   void placeLayers() {
     for (LayerId id = 0; id < g.layers.size(); ++id) {
@@ -271,6 +291,7 @@ private:
       if (collapse >= 0) {
         collapsedSums[collapse].trainable += g.layers[id].params.trainable;
         collapsedSums[collapse].buffers += g.layers[id].params.buffers;
+        collapsedMacs[collapse] += costs[id].macs; // within the checked total
         // The block's output is its last layer's (in source order).
         collapsedOutput[collapse] = id;
         continue;
@@ -303,7 +324,7 @@ private:
   void writeLayer(LayerId id, unsigned indent) {
     const Layer &layer = g.layers[id];
     families.insert(layer.op->family);
-    os.indent(indent) << "n" << id << " [label=" << layerLabel(layer)
+    os.indent(indent) << "n" << id << " [label=" << layerLabel(layer, costs[id].macs)
                       << ", fillcolor=\"" << getFamilyColor(layer.op->family)
                       << "\"";
     if (layer.op->family == OpFamily::Input)
@@ -325,8 +346,9 @@ private:
                                      {"block " + scope.block,
                                       params.empty() ? shape
                                                      : shape + " \u00b7 " +
-                                                           params})
-                        << ", shape=box3d, style=filled, fillcolor=\""
+                                                           params,
+                                      describeMacs(collapsedMacs[s])})
+                        << ", shape=box3d, style=filled, margin=\"0.12,0.1\", fillcolor=\""
                         << BlockColor << "\"";
       if (g.isOutput(out))
         os << ", peripheries=2";
@@ -406,6 +428,9 @@ private:
   /// Per collapsed call, its summed parameters and its output layer.
   std::map<int, ParamCount> collapsedSums;
   std::map<int, LayerId> collapsedOutput;
+  std::map<int, int64_t> collapsedMacs;
+  /// Per layer, its MACs and other FLOPs per sample.
+  std::vector<OpCost> costs;
   std::set<OpFamily> families;
   bool drewBlocks = false;
 };

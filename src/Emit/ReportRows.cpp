@@ -6,6 +6,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <iterator>
+
 using namespace netc;
 using namespace netc::emit;
 
@@ -159,6 +161,22 @@ std::string emit::formatCountUnit(int64_t count) {
     os << llvm::format(" (%.2f G)", static_cast<double>(count) / 1e9);
   else if (count >= 5'000)
     os << llvm::format(" (%.2f M)", static_cast<double>(count) / 1e6);
+  return os.str();
+}
+
+std::string emit::formatCountShort(int64_t count) {
+  static const char *const Units[] = {"K", "M", "G", "T", "P", "E"};
+  if (count < 1000)
+    return std::to_string(count);
+  double value = static_cast<double>(count);
+  unsigned unit = 0;
+  for (value /= 1000; value >= 999.5 && unit + 1 < std::size(Units); ++unit)
+    value /= 1000;
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  const char *format = value < 9.995 ? "%.2f %s" : value < 99.95 ? "%.1f %s"
+                                                                 : "%.0f %s";
+  os << llvm::format(format, value, Units[unit]);
   return os.str();
 }
 

@@ -77,6 +77,10 @@ OpCost getTotalCost(const NetworkReport &report);
 /// 0.01 M, where the count itself is short.
 std::string formatCountUnit(int64_t count);
 
+/// \p count to three significant digits with a decimal unit, for labels
+/// that must stay short: "840", "117.6 K", "118 M", "4.09 G".
+std::string formatCountShort(int64_t count);
+
 /// Per layer, the bytes per sample it is first to keep for backward.
 std::vector<int64_t> getSavedBytesPerLayer(const NetworkReport &report);
 
