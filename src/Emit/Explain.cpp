@@ -120,12 +120,9 @@ void emit::emitExplanation(const NetworkReport &report,
     BatchFit fit =
         fitBatch(e.fixedBytes, e.perSampleBytes, options.fitBudgetBytes);
     os << "  " << describeFit(e, options) << "\n";
+    os << "    " << describeFitFormula(e, options) << "\n";
     if (fit.largestBatch > 0) {
       int64_t n = fit.largestBatch;
-      os << "    floor((" << formatWithSeparators(options.fitBudgetBytes)
-         << " - " << formatWithSeparators(e.fixedBytes) << ") / "
-         << formatWithSeparators(e.perSampleBytes) << ") = "
-         << formatWithSeparators(n) << "\n";
       // fixed + perSample x n is at most the budget; one more sample may
       // pass 2^63.
       int64_t fits = e.fixedBytes + e.perSampleBytes * n;
@@ -136,10 +133,6 @@ void emit::emitExplanation(const NetworkReport &report,
          << " B fits; batch " << formatWithSeparators(n + 1) << " needs "
          << (next ? formatWithSeparators(*next) : std::string("over 2^63"))
          << " B\n";
-    } else {
-      os << "    batch 1 needs " << formatWithSeparators(e.fixedBytes) << " + "
-         << formatWithSeparators(e.perSampleBytes) << " = "
-         << formatWithSeparators(e.fixedBytes + e.perSampleBytes) << " B\n";
     }
   }
   os << "  inference memory, one sample:\n";

@@ -83,7 +83,7 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   if (options.fitBudgetBytes > 0) {
     std::string fit = describeFit(e, options);
     fit[0] = std::toupper(static_cast<unsigned char>(fit[0]));
-    os << " " << cell(fit) << ".";
+    os << " " << cell(fit) << "; " << describeFitFormula(e, options) << ".";
   }
   os << "\n\n";
   terms("inference, one sample", e.inference, e.inferenceTotal);

@@ -111,6 +111,22 @@ std::string emit::describeFit(const MemoryEstimate &e,
          formatSize(fit.shortfallBytes, options.units) + ") more";
 }
 
+std::string emit::describeFitFormula(const MemoryEstimate &e,
+                                     const ReportOptions &options) {
+  BatchFit fit = fitBatch(e.fixedBytes, e.perSampleBytes,
+                          options.fitBudgetBytes);
+  if (fit.largestBatch > 0)
+    return "floor((" + formatWithSeparators(options.fitBudgetBytes) + " - " +
+           formatWithSeparators(e.fixedBytes) + ") / " +
+           formatWithSeparators(e.perSampleBytes) +
+           ") = " + formatWithSeparators(fit.largestBatch);
+  auto batch1 = checkedAdd(e.fixedBytes, e.perSampleBytes);
+  return "batch 1 needs " + formatWithSeparators(e.fixedBytes) + " + " +
+         formatWithSeparators(e.perSampleBytes) + " = " +
+         (batch1 ? formatWithSeparators(*batch1) : std::string("over 2^63")) +
+         " B";
+}
+
 std::string emit::describeNetworkHeader(const NetworkReport &report,
                                         const ReportOptions &options) {
   const Graph &g = *report.graph;

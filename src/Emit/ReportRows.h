@@ -33,6 +33,11 @@ std::string describeMemoryModel(const NetworkReport &report);
 std::string describeFit(const MemoryEstimate &estimate,
                         const ReportOptions &options);
 
+/// How describeFit's answer follows from the batch line: "floor((budget -
+/// fixed) / per sample) = N", or "batch 1 needs fixed + per sample = T B".
+std::string describeFitFormula(const MemoryEstimate &estimate,
+                               const ReportOptions &options);
+
 /// --explain: every figure of the report derived step by step.
 void emitExplanation(const NetworkReport &report, const ReportOptions &options,
                      llvm::raw_ostream &os);

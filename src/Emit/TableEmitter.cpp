@@ -131,8 +131,10 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
                                    formatWithSeparators(e.perSampleBytes) +
                                    " B x batch",
                  "", "", "fixed + per sample"});
-  if (options.fitBudgetBytes > 0)
+  if (options.fitBudgetBytes > 0) {
     memory.addHeading("  " + describeFit(e, options));
+    memory.addHeading("    " + describeFitFormula(e, options));
+  }
   memory.addHeading("");
   memory.addHeading("inference memory, one sample");
   addMemoryTerms(memory, e.inference, e.inferenceTotal, options.units);

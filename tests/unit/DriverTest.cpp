@@ -240,11 +240,19 @@ TEST_F(DriverTest, OptimizerPrecisionShardingAndFit) {
             std::string::npos)
       << r.out;
   // floor((80 GiB - 409,124,992) / 112,105,376) = 762.
-  EXPECT_NE(r.out.find("largest batch within 80GiB (85,899,345,920 B): 762"),
+  // The answer comes with its derivation, without --explain.
+  EXPECT_NE(r.out.find("largest batch within 80GiB (85,899,345,920 B): 762\n"
+                       "    floor((85,899,345,920 - 409,124,992) / "
+                       "112,105,376) = 762\n"),
             std::string::npos)
       << r.out;
+  // f32 and momentum: 25,557,032 x 12 + 53,120 x 4 = 306,896,864 fixed;
+  // 100 MiB = 104,857,600.
   NetcRun small = run({resnet50, "--fit", "100MiB"});
   EXPECT_NE(small.out.find("not even batch 1 fits within 100MiB"),
+            std::string::npos)
+      << small.out;
+  EXPECT_NE(small.out.find("\n    batch 1 needs 306,896,864 + "),
             std::string::npos)
       << small.out;
   EXPECT_EQ(run({resnet50, "--optimizer", "adamm"}).status, 2);
