@@ -23,6 +23,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 
 #include <unistd.h>
@@ -215,6 +216,31 @@ std::string pluginHint(llvm::StringRef what, llvm::StringRef plugin,
       .str();
 }
 
+/// For reproducible builds (reproducible-builds.org's SOURCE_DATE_EPOCH):
+/// when the variable is set, the PDF's creation date is that time instead
+/// of now, so the same input gives the same bytes. cairo 1.16 ignores the
+/// variable itself. A value that is not a whole number of seconds is an
+/// error, as the specification asks.
+void applySourceDateEpoch(std::string &pdf, std::string &error) {
+  const char *value = std::getenv("SOURCE_DATE_EPOCH");
+  if (!value)
+    return;
+  int64_t seconds;
+  if (llvm::StringRef(value).getAsInteger(10, seconds) || seconds < 0 ||
+      seconds > 253402300799) {
+    error = std::string("SOURCE_DATE_EPOCH must be a whole number of seconds "
+                        "since 1970 (up to the year 9999), not '") +
+            value + "'";
+    pdf.clear();
+    return;
+  }
+  if (!setPdfCreationDate(pdf, seconds)) {
+    error = "cannot set the PDF's creation date to SOURCE_DATE_EPOCH: "
+            "cairo wrote no date netc recognises";
+    pdf.clear();
+  }
+}
+
 /// What went wrong: the step that failed and, when a plugin is missing, how
 /// to get it back.
 struct Failure {
@@ -331,5 +357,35 @@ bool netc::renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
       if (!line.trim().empty())
         warnings->push_back("Graphviz: " + oneLine(line));
   }
+  if (error.empty() && format == "pdf")
+    applySourceDateEpoch(out, error);
   return error.empty();
+}
+
+bool netc::setPdfCreationDate(std::string &pdf, int64_t secondsSinceEpoch) {
+  // cairo 1.16 writes "/CreationDate (D:" 14 digits, then "Z" or an offset
+  // such as "+01'00", then ")".
+  const llvm::StringRef key = "/CreationDate (D:";
+  size_t at = pdf.find(key.data(), 0, key.size());
+  if (at == std::string::npos)
+    return false;
+  size_t digits = at + key.size();
+  size_t close = pdf.find(')', digits);
+  if (close == std::string::npos || close < digits + 15)
+    return false;
+  llvm::StringRef zone(pdf.data() + digits + 14, close - digits - 14);
+  if (zone != "Z" && zone.size() != 6)
+    return false;
+  // 253402300799 is 9999-12-31 23:59:59, the last time of four-digit years.
+  if (secondsSinceEpoch < 0 || secondsSinceEpoch > 253402300799)
+    return false;
+  time_t seconds = static_cast<time_t>(secondsSinceEpoch);
+  struct tm utc;
+  if (!gmtime_r(&seconds, &utc))
+    return false;
+  char date[16];
+  std::strftime(date, sizeof date, "%Y%m%d%H%M%S", &utc);
+  std::string stamp = std::string(date, 14) + (zone == "Z" ? "Z" : "+00'00");
+  pdf.replace(digits, stamp.size(), stamp);
+  return true;
 }

@@ -186,6 +186,61 @@ TEST_F(RenderDriver, PngAndPdf) {
   EXPECT_TRUE(startsWith(r.out, PngMagic));
 }
 
+TEST(Render, PdfCreationDateIsRewrittenInPlace) {
+  // 1700000000 is 2023-11-14 22:13:20 UTC.
+  std::string utc = "<< /CreationDate (D:20261128132753Z)\n>>";
+  ASSERT_TRUE(setPdfCreationDate(utc, 1700000000));
+  EXPECT_EQ(utc, "<< /CreationDate (D:20231114221320Z)\n>>");
+  std::string local = "<< /CreationDate (D:20261128142809+01'00)\n>>";
+  ASSERT_TRUE(setPdfCreationDate(local, 1700000000));
+  EXPECT_EQ(local, "<< /CreationDate (D:20231114221320+00'00)\n>>");
+  std::string epoch = "/CreationDate (D:20261128132753Z)";
+  ASSERT_TRUE(setPdfCreationDate(epoch, 0));
+  EXPECT_EQ(epoch, "/CreationDate (D:19700101000000Z)");
+  // Nothing recognisable, or a time with no four-digit year: unchanged.
+  for (std::string odd : {std::string("%PDF-1.5 no date"),
+                          std::string("/CreationDate (D:2026)"),
+                          std::string("/CreationDate (D:20261128132753+01)")}) {
+    std::string copy = odd;
+    EXPECT_FALSE(setPdfCreationDate(copy, 1700000000)) << odd;
+    EXPECT_EQ(copy, odd);
+  }
+  std::string late = utc;
+  EXPECT_FALSE(setPdfCreationDate(late, 253402300800));
+  EXPECT_FALSE(setPdfCreationDate(late, -1));
+  EXPECT_EQ(late, utc);
+}
+
+TEST_F(RenderDriver, PdfIsReproducibleWithSourceDateEpoch) {
+  // cairo stamps the current time; SOURCE_DATE_EPOCH replaces it, in every
+  // time zone (CET-1 is a POSIX zone an hour east, which needs no tzdata),
+  // so two runs give the same bytes.
+  std::string first = path("first.pdf"), second = path("second.pdf");
+  NetcRun r = run({"--emit=pdf", "-o", first, example("lenet5")},
+                  {"SOURCE_DATE_EPOCH=1700000000", "TZ=UTC"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(readFile(first).find("/CreationDate (D:20231114221320Z)"),
+            std::string::npos);
+  r = run({"--emit=pdf", "-o", second, example("lenet5")},
+          {"SOURCE_DATE_EPOCH=1700000000", "TZ=CET-1"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string paris = readFile(second);
+  EXPECT_NE(paris.find("/CreationDate (D:20231114221320+00'00)"),
+            std::string::npos);
+  r = run({"--emit=pdf", "-o", second, example("lenet5")},
+          {"SOURCE_DATE_EPOCH=1700000000", "TZ=UTC"});
+  EXPECT_EQ(readFile(first), readFile(second));
+
+  r = run({"--emit=pdf", "-o", path("bad.pdf"), example("lenet5")},
+          {"SOURCE_DATE_EPOCH=yesterday"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("SOURCE_DATE_EPOCH must be a whole number of seconds "
+                       "since 1970 (up to the year 9999), not 'yesterday'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(path("bad.pdf")));
+}
+
 const char *const TwoNetworks = "network First {\n"
                                 "  input x: [3, 8, 8]\n"
                                 "  output y = x |> conv2d(4, kernel=3)\n"

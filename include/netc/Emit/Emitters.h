@@ -99,10 +99,19 @@ bool isGraphvizImageFormat(llvm::StringRef format);
 /// messages, and for a missing plugin the package to reinstall). Graphviz's
 /// warnings, and anything its libraries print to standard error while it
 /// runs, are appended to \p warnings (when given) as "Graphviz: ..." lines
-/// instead of reaching the terminal. Renderings are serialised.
-/// docs/rendering.md describes it.
+/// instead of reaching the terminal. Renderings are serialised. A PDF's
+/// creation date is SOURCE_DATE_EPOCH when that is set (see
+/// setPdfCreationDate); a value that is not a whole number of seconds is an
+/// error. docs/rendering.md describes it.
 bool renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
                     std::string &out, std::string &error,
                     std::vector<std::string> *warnings = nullptr);
+
+/// Rewrites the `/CreationDate (D:...)` that cairo stamps with the current
+/// time to \p secondsSinceEpoch in UTC, in place and at the same length (so
+/// the PDF's cross-reference offsets stay right): `D:YYYYMMDDHHMMSSZ`, or
+/// `+00'00` where cairo wrote a local offset. False, with \p pdf unchanged,
+/// when there is no such date or the time is before 1970 or after 9999.
+bool setPdfCreationDate(std::string &pdf, int64_t secondsSinceEpoch);
 
 } // namespace netc
