@@ -86,7 +86,7 @@ std::string emit::describeAttributes(const Layer &layer) {
 std::string emit::describeMemoryModel(const NetworkReport &report) {
   const ModelStateConfig &states = report.memory.inputs.states;
   std::string s = report.estimate.model == MemoryModel::PyTorch
-                      ? "pytorch model (what autograd keeps)"
+                      ? "pytorch model: what autograd keeps"
                       : "classic recipe";
   if (!states.isClassic())
     s += std::string(", with ") + getOptimizerName(states.optimizer).str() +

@@ -25,7 +25,7 @@ std::string describeAttributes(const Layer &layer);
 std::string describeNetworkHeader(const NetworkReport &report,
                                   const ReportOptions &options);
 
-/// "classic recipe", "pytorch model (what autograd keeps)", with the
+/// "classic recipe", "pytorch model: what autograd keeps", with the
 /// optimizer, precision and sharding when they are not the recipe's.
 std::string describeMemoryModel(const NetworkReport &report);
 
