@@ -40,6 +40,9 @@ static CheckedModule checkModule(const ast::Module &module,
     result.clean.push_back(constsClean &&
                            diags.getNumErrors() == errorsBefore);
   }
+  for (const ast::Network *network : program.getImportedNetworks())
+    result.importedNetworks.emplace_back(network->getName().name,
+                                         network->getName().range.Start);
   // A -D that matches no parameter is a typo worth an error.
   std::vector<std::string> paramNames;
   for (const auto &network : module.getNetworks())

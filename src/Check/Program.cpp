@@ -194,6 +194,14 @@ const ast::Network *Program::findNetwork(llvm::StringRef name) const {
   return it == networks.end() ? nullptr : it->second;
 }
 
+std::vector<const ast::Network *> Program::getImportedNetworks() const {
+  std::vector<const ast::Network *> result;
+  for (const auto &module : imported)
+    for (const auto &network : module->getNetworks())
+      result.push_back(network.get());
+  return result;
+}
+
 std::vector<std::string> Program::getBlockNames() const {
   std::vector<std::string> names;
   for (const auto &entry : blocks)

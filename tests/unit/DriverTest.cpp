@@ -132,7 +132,30 @@ TEST_F(DriverTest, NetworkSelection) {
   EXPECT_NE(b.out.find("network B"), std::string::npos);
   NetcRun missing = run({"--network", "C", file});
   EXPECT_EQ(missing.status, 2);
-  EXPECT_NE(missing.err.find("no network named 'C'"), std::string::npos);
+  EXPECT_NE(missing.err.find("no network named 'C' in the input; its "
+                             "networks are 'A', 'B'"),
+            std::string::npos)
+      << missing.err;
+  NetcRun typo = run({"--network", "b", file});
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_NE(typo.err.find("no network named 'b' in the input; did you mean "
+                          "'B'?"),
+            std::string::npos)
+      << typo.err;
+  // A network of an imported file is not reported; the error says where it
+  // is and what to run instead.
+  std::string main = write("main.net", "import \"two.net\"\n"
+                                       "network M {\n  input x: [4]\n"
+                                       "  output y = dense(x, 2)\n}\n");
+  NetcRun imported = run({"--network", "A", main});
+  EXPECT_EQ(imported.status, 2);
+  EXPECT_NE(imported.err.find("network 'A' is defined in the imported file '" +
+                              file + "'"),
+            std::string::npos)
+      << imported.err;
+  EXPECT_NE(imported.err.find("; run: netc " + file + " --network A"),
+            std::string::npos)
+      << imported.err;
 }
 
 TEST_F(DriverTest, WarningsCanBeErrorsOrSilenced) {

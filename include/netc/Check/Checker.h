@@ -45,6 +45,10 @@ struct CheckedModule {
   std::vector<Graph> graphs;
   /// Parallel to graphs: true when the network checked without errors.
   std::vector<bool> clean;
+  /// The networks of imported files, which are neither checked nor
+  /// reported: each name and where it is defined (so that asking for one
+  /// with --network can be told where it is).
+  std::vector<std::pair<std::string, llvm::SMLoc>> importedNetworks;
 };
 
 /// Checks every network of \p module, loading its imports (paths relative to

@@ -626,6 +626,43 @@ static bool checkImageOutput() {
 
 /// An image shows one network: with several in the input, --network must
 /// choose one.
+/// Why --network NAME selected nothing: NAME is a network of an imported
+/// file (which is not reported; say which file to run netc on), a likely
+/// typo of one of the input's networks, or neither (list them).
+static void reportMissingNetwork(const std::string &name,
+                                 llvm::ArrayRef<CheckedModule> modules,
+                                 const llvm::SourceMgr &sourceMgr) {
+  std::vector<std::string> names;
+  for (const CheckedModule &module : modules)
+    for (const Graph &graph : module.graphs)
+      names.push_back(graph.name);
+  for (const CheckedModule &module : modules)
+    for (const auto &[imported, loc] : module.importedNetworks) {
+      if (imported != name)
+        continue;
+      unsigned id = sourceMgr.FindBufferContainingLoc(loc);
+      std::string file =
+          id ? sourceMgr.getMemoryBuffer(id)->getBufferIdentifier().str()
+             : std::string("an imported file");
+      reportToolError("network '" + name + "' is defined in the imported file '" +
+                      file + "', and only the networks of the files named on "
+                      "the command line are reported; run: netc " + file +
+                      " --network " + name);
+      return;
+    }
+  std::string message = "no network named '" + name + "' in the input";
+  if (auto closest = findClosest(name, names)) {
+    message += "; did you mean '" + *closest + "'?";
+  } else if (names.empty()) {
+    message += ", which defines no network";
+  } else {
+    message += "; its networks are ";
+    for (size_t i = 0; i < names.size(); ++i)
+      message += (i ? ", '" : "'") + names[i] + "'";
+  }
+  reportToolError(message);
+}
+
 static bool checkImageNetworks(llvm::ArrayRef<NetworkReport> reports) {
   if (reports.size() == 1)
     return true;
@@ -979,7 +1016,7 @@ int main(int argc, char **argv) {
   if (diags.getNumErrors())
     return ExitInputErrors;
   if (!foundNetwork) {
-    reportToolError("no network named '" + networkName + "' in the input");
+    reportMissingNetwork(networkName, modules, sourceMgr);
     return ExitUsage;
   }
   if (!imageFormat().empty() && !checkImageNetworks(reports))
