@@ -76,6 +76,10 @@ private:
   }
 };
 
+/// A NetcLexer for its token types and its place in the token pipeline; it
+/// overrides nextToken and never runs the generated lexer's ATN, which is
+/// therefore never built for ASCII input (grammar/LazyLexerInit.cmake makes
+/// it lazy; building it costs about 5 ms).
 class FastLexer : public netc_grammar::NetcLexer {
 public:
   /// Lexes \p text, which must be pure ASCII and be the text of \p input.
