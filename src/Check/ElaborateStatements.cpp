@@ -24,7 +24,11 @@ static CheckedModule checkModule(const ast::Module &module,
                                  DiagnosticEngine &diags,
                                  const CheckOptions &options) {
   CheckedModule result;
+  unsigned errorsAtStart = diags.getNumErrors();
   Program program(module, diags, options);
+  // Before the networks run: they may free their statements as they go.
+  std::vector<const ast::BlockDecl *> uncalled =
+      findUncalledBlocks(module, program);
   std::vector<bool> definesUsed(options.defines.size(), false);
   unsigned errorsBefore = diags.getNumErrors();
   Elaborator(program, nullptr, diags, options, definesUsed).evaluateConsts();
@@ -40,6 +44,14 @@ static CheckedModule checkModule(const ast::Module &module,
     result.clean.push_back(constsClean &&
                            diags.getNumErrors() == errorsBefore);
   }
+  // After errors the warning would be noise (and a redefined name's block
+  // is not what calls of that name reach).
+  if (diags.getNumErrors() != errorsAtStart)
+    uncalled.clear();
+  for (const ast::BlockDecl *block : uncalled)
+    diags.report(block->getName().range.Start, diag::warn_unused_block,
+                 block->getName().name)
+        .range(block->getName().range);
   for (const ast::Network *network : program.getImportedNetworks())
     result.importedNetworks.emplace_back(network->getName().name,
                                          network->getName().range.Start);

@@ -202,6 +202,13 @@ std::vector<const ast::Network *> Program::getImportedNetworks() const {
   return result;
 }
 
+std::vector<const ast::Module *> Program::getImportedModules() const {
+  std::vector<const ast::Module *> result;
+  for (const auto &module : imported)
+    result.push_back(module.get());
+  return result;
+}
+
 std::vector<std::string> Program::getBlockNames() const {
   std::vector<std::string> names;
   for (const auto &entry : blocks)

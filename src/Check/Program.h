@@ -45,6 +45,8 @@ public:
   std::vector<std::string> getBlockNames() const;
   /// The networks defined in imported files, in the order they were read.
   std::vector<const ast::Network *> getImportedNetworks() const;
+  /// The imported files, in the order they were read.
+  std::vector<const ast::Module *> getImportedModules() const;
   /// True when an import could not be read or parsed: names it would have
   /// defined are then unknown, and saying so again would only repeat it.
   bool hasBrokenImport() const { return brokenImport; }
@@ -71,5 +73,11 @@ private:
   llvm::StringMap<llvm::SMRange> definitions;
   bool brokenImport = false;
 };
+
+/// The blocks of \p main, in source order, that no call in the program
+/// names (calls of a block by itself aside); none when \p main defines no
+/// network (UnusedBlocks.cpp).
+std::vector<const ast::BlockDecl *> findUncalledBlocks(const ast::Module &main,
+                                                       const Program &program);
 
 } // namespace netc::check
