@@ -158,6 +158,32 @@ TEST_F(DriverTest, NetworkSelection) {
       << imported.err;
 }
 
+TEST_F(DriverTest, ChoiceOptionsSuggestTheClosestValue) {
+  std::string file = write("small.net", "network N {\n  input x: [4]\n"
+                                        "  output y = dense(x, 2)\n}\n");
+  struct Case {
+    const char *option, *value, *expected;
+  } cases[] = {
+      {"--optimizer", "Adam",
+       "--optimizer must be sgd, momentum, adam, adamw, rmsprop or adagrad, "
+       "got 'Adam'; did you mean 'adam'?"},
+      {"--rankdir", "lr", "--rankdir must be TB or LR, got 'lr'; did you mean "
+                          "'LR'?"},
+      {"--units", "mib", "got 'mib'; did you mean 'MiB'?"},
+      {"--dtype", "F16", "got 'F16'; did you mean 'f16'?"},
+      {"--memory-model", "pytroch", "did you mean 'pytorch'?"},
+      // Nothing close: the list alone.
+      {"--dtype", "int8", "--dtype must be f32, f16, bf16 or f64, got 'int8'\n"},
+      {"--depth", "-1", "--depth must be 1 or more, got -1"},
+  };
+  for (const Case &c : cases) {
+    NetcRun r = run({file, c.option, c.value});
+    EXPECT_EQ(r.status, 2) << c.option << " " << c.value;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos)
+        << c.option << " " << c.value << ": " << r.err;
+  }
+}
+
 TEST_F(DriverTest, WarningsCanBeErrorsOrSilenced) {
   std::string file = write("warn.net", "network N {\n  input x: [4]\n"
                                        "  input unused: [4]\n"
@@ -279,6 +305,22 @@ TEST_F(DriverTest, OptimizerPrecisionShardingAndFit) {
             std::string::npos)
       << small.out;
   EXPECT_EQ(run({resnet50, "--optimizer", "adamm"}).status, 2);
+  // Mixed precision names its 16-bit type: f16, or bf16 if asked; a 32- or
+  // 64-bit --dtype contradicts it.
+  EXPECT_NE(r.out.find(", f16 (2 bytes), memory model: classic, optimizer "
+                       "adam, mixed precision"),
+            std::string::npos)
+      << r.out;
+  NetcRun bf16 = run({resnet50, "--precision", "mixed", "--dtype", "bf16"});
+  EXPECT_EQ(bf16.status, 0) << bf16.err;
+  EXPECT_NE(bf16.out.find(", bf16 (2 bytes), "), std::string::npos);
+  NetcRun f64 = run({resnet50, "--precision", "mixed", "--dtype", "f64"});
+  EXPECT_EQ(f64.status, 2);
+  EXPECT_NE(f64.err.find("--precision mixed keeps weights, gradients and "
+                         "activations in 16 bits, which --dtype f64 "
+                         "contradicts"),
+            std::string::npos)
+      << f64.err;
   EXPECT_EQ(run({resnet50, "--zero", "4"}).status, 2);
   EXPECT_EQ(run({resnet50, "--fit", "lots"}).status, 2);
   EXPECT_EQ(run({resnet50, "--precision", "half"}).status, 2);

@@ -705,6 +705,22 @@ static int renderImage(std::string &text) {
   return ExitClean;
 }
 
+/// Reports "--OPTION must be a, b or c, got 'VALUE'", with "; did you mean
+/// 'b'?" when VALUE looks like a typo of one (a case-only difference always
+/// does: --optimizer Adam).
+static void reportBadChoice(llvm::StringRef option,
+                            llvm::ArrayRef<std::string> choices,
+                            llvm::StringRef value) {
+  std::string message = "--" + option.str() + " must be ";
+  for (size_t i = 0; i < choices.size(); ++i)
+    message += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") +
+               choices[i];
+  message += ", got '" + value.str() + "'";
+  if (auto closest = findClosest(value, choices))
+    message += "; did you mean '" + *closest + "'?";
+  reportToolError(message);
+}
+
 /// Validates option values that llvm::cl cannot check itself.
 static bool validateOptions(ReportOptions &options) {
   if (inputFiles.empty()) {
@@ -721,17 +737,16 @@ static bool validateOptions(ReportOptions &options) {
     auto dtype = parseDType(dtypeName);
     if (!dtype || (*dtype != DType::F32 && *dtype != DType::F16 &&
                    *dtype != DType::BF16 && *dtype != DType::F64)) {
-      reportToolError("--dtype must be f32, f16, bf16 or f64, got '" +
-                      dtypeName + "'");
+      reportBadChoice("dtype", {"f32", "f16", "bf16", "f64"}, dtypeName);
       return false;
     }
   }
   if (rankdir != "TB" && rankdir != "LR") {
-    reportToolError("--rankdir must be TB or LR, got '" + rankdir + "'");
+    reportBadChoice("rankdir", {"TB", "LR"}, rankdir);
     return false;
   }
   options.rankdir = rankdir;
-  if (tableDepth < -1 || tableDepth == 0) {
+  if (tableDepth.getNumOccurrences() && tableDepth < 1) {
     reportToolError("--depth must be 1 or more, got " + llvm::Twine(tableDepth));
     return false;
   }
@@ -748,14 +763,13 @@ static bool validateOptions(ReportOptions &options) {
   }
   auto units = parseSizeUnit(unitsName);
   if (!units) {
-    reportToolError("--units must be auto, B, KiB, MiB, GiB, KB, MB or GB, "
-                    "got '" + unitsName + "'");
+    reportBadChoice("units", {"auto", "B", "KiB", "MiB", "GiB", "KB", "MB", "GB"},
+                    unitsName);
     return false;
   }
   options.units = *units;
   if (!parseMemoryModel(memoryModelName)) {
-    reportToolError("--memory-model must be classic or pytorch, got '" +
-                    memoryModelName + "'");
+    reportBadChoice("memory-model", {"classic", "pytorch"}, memoryModelName);
     return false;
   }
   if (explainFigures && emitAction != EmitAction::Table) {
@@ -785,8 +799,9 @@ static bool parseModelStates(ModelStateConfig &states) {
   if (!optimizerName.empty()) {
     auto optimizer = parseOptimizer(optimizerName);
     if (!optimizer) {
-      reportToolError("--optimizer must be sgd, momentum, adam, adamw, "
-                      "rmsprop or adagrad, got '" + optimizerName + "'");
+      reportBadChoice("optimizer",
+                      {"sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad"},
+                      optimizerName);
       return false;
     }
     states.optimizer = *optimizer;
@@ -797,6 +812,16 @@ static bool parseModelStates(ModelStateConfig &states) {
     return false;
   }
   states.mixedPrecision = precisionName == "mixed";
+  // Mixed precision fixes the element sizes itself; --dtype may only name
+  // which 16-bit type it uses.
+  if (states.mixedPrecision && !dtypeName.empty() &&
+      getByteWidth(*parseDType(dtypeName)) != 2) {
+    reportToolError("--precision mixed keeps weights, gradients and "
+                    "activations in 16 bits, which --dtype " + dtypeName +
+                    " contradicts; give --dtype f16 or bf16 to name the "
+                    "16-bit type, or leave --dtype out");
+    return false;
+  }
   if (devices < 1) {
     reportToolError("--gpus must be at least 1, got " + llvm::Twine(devices));
     return false;
@@ -841,11 +866,14 @@ static bool parseDefines(CheckOptions &options) {
   return true;
 }
 
-/// The element type memory is counted in: --dtype, else the network's first
-/// input's type when it is a float type, else f32.
+/// The element type memory is counted in: --dtype, else f16 in mixed
+/// precision (its 16-bit type), else the network's first input's type when
+/// it is a float type, else f32.
 static DType memoryDType(const Graph &graph) {
   if (!dtypeName.empty())
     return *parseDType(dtypeName);
+  if (precisionName == "mixed")
+    return DType::F16;
   return getDefaultMemoryDType(graph);
 }
 
