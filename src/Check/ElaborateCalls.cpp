@@ -410,6 +410,8 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
       attributes.push_back({op.args[a].name, bound[a].value, !bound[a].given});
 
   OpContext ctx(op, diags, callRange, std::move(tensors), std::move(bound));
+  if (!ctx.checkElementTypes())
+    return Value::unknown();
   std::vector<TensorType> types;
   if (op.inferOutputs) {
     auto outs = op.inferOutputs(ctx);

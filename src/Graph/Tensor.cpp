@@ -25,6 +25,19 @@ unsigned netc::getByteWidth(DType dtype) {
   return 4;
 }
 
+DType netc::promoteTypes(DType a, DType b) {
+  if (a == b)
+    return a;
+  bool floatA = isFloatingPoint(a), floatB = isFloatingPoint(b);
+  if (floatA != floatB)
+    return floatA ? a : b;
+  if (floatA && getByteWidth(a) == getByteWidth(b))
+    return DType::F32; // f16 and bf16
+  if (!floatA && (a == DType::Bool || b == DType::Bool))
+    return a == DType::Bool ? b : a;
+  return getByteWidth(a) >= getByteWidth(b) ? a : b;
+}
+
 llvm::StringRef netc::getDTypeName(DType dtype) {
   switch (dtype) {
   case DType::F16:

@@ -54,9 +54,13 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
   // One FLOP per element for every element-wise activation, however many
   // operations its formula spells (docs/macs.md).
   for (size_t i = 0; i < std::size(simple); ++i) {
-    ops[ops.size() - std::size(simple) + i].saves = {simple[i].saves};
-    ops[ops.size() - std::size(simple) + i].countCost =
-        flopsPerOutputElement(1);
+    OpDef &op = ops[ops.size() - std::size(simple) + i];
+    op.saves = {simple[i].saves};
+    op.countCost = flopsPerOutputElement(1);
+    // torch clamps integers too; sigmoid and tanh of integers give f32,
+    // which an in-place call cannot store, so they take floats only.
+    if (op.name == "relu" || op.name == "relu6")
+      op.inputTypes = InputTypes::FloatOrInteger;
   }
   ops.push_back(OpDef{
       "leaky_relu",

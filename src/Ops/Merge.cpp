@@ -173,6 +173,7 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
       ops.back().saves = {SavedTensors::Inputs};
     // One addition or multiplication per (broadcast) output element.
     ops.back().countCost = flopsPerOutputElement(1);
+    ops.back().inputTypes = InputTypes::Any;
   }
   OpDef concat{"concat",
                OpFamily::Merge,
@@ -185,6 +186,7 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
                inferConcatShape,
                nullptr};
   concat.variadic = true;
+  concat.inputTypes = InputTypes::Any;
   ops.push_back(std::move(concat));
   OpDef split{"split",
               OpFamily::Reshape,
@@ -197,6 +199,7 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
               nullptr,
               nullptr};
   split.inferOutputs = inferSplitShapes;
+  split.inputTypes = InputTypes::Any;
   ops.push_back(std::move(split));
   OpDef chunk{"chunk",
               OpFamily::Reshape,
@@ -209,6 +212,7 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
               nullptr,
               nullptr};
   chunk.inferOutputs = inferChunkShapes;
+  chunk.inputTypes = InputTypes::Any;
   ops.push_back(std::move(chunk));
   ops.push_back(OpDef{
       "center_crop",
@@ -220,4 +224,5 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
       OutputStorage::View,
       inferCenterCropShape,
       nullptr});
+  ops.back().inputTypes = InputTypes::Any;
 }

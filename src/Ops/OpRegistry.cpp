@@ -191,9 +191,28 @@ std::optional<int64_t> OpContext::add(int64_t a, int64_t b,
   return r;
 }
 
+bool OpContext::checkElementTypes() {
+  if (op.inputTypes == InputTypes::Any)
+    return true;
+  for (unsigned i = 0; i < tensors.size(); ++i) {
+    DType dtype = tensors[i].type->dtype;
+    if (isFloatingPoint(dtype) ||
+        (op.inputTypes == InputTypes::FloatOrInteger && dtype != DType::Bool))
+      continue;
+    errorAtInput(i, diag::err_input_element_type, op.name,
+                 op.inputTypes == InputTypes::Float ? "floating-point"
+                                                    : "floating-point or integer",
+                 tensors[i].producerName, getDTypeName(dtype));
+    return false;
+  }
+  return true;
+}
+
 std::optional<TensorType> OpContext::makeType(llvm::ArrayRef<int64_t> dims) {
   TensorType t;
   t.dtype = tensors.empty() ? DType::F32 : tensors[0].type->dtype;
+  for (const TensorArgInfo &input : tensors)
+    t.dtype = promoteTypes(t.dtype, input.type->dtype);
   t.dims.assign(dims.begin(), dims.end());
   if (t.getRank() > MaxTensorRank) {
     error(diag::err_rank_too_large, t.getRank(), MaxTensorRank);

@@ -173,6 +173,7 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
         inferPoolShape,
         nullptr});
     ops.back().saves = {SavedTensors::Input};
+    ops.back().inputTypes = InputTypes::FloatOrInteger; // as torch's kernels
     ops.back().countCost = windowPoolCost(/*isMax=*/false);
   }
   ops.push_back(OpDef{

@@ -90,6 +90,7 @@ void ops::addReshapeOps(std::vector<OpDef> &ops) {
                       OutputStorage::View,
                       inferFlattenShape,
                       nullptr});
+  ops.back().inputTypes = InputTypes::Any;
   ops.push_back(OpDef{"reshape",
                       OpFamily::Reshape,
                       "the same elements in a new shape; at most one -1 is "
@@ -99,4 +100,5 @@ void ops::addReshapeOps(std::vector<OpDef> &ops) {
                       OutputStorage::View,
                       inferReshapeShape,
                       nullptr});
+  ops.back().inputTypes = InputTypes::Any;
 }

@@ -87,6 +87,7 @@ void ops::addResizeOps(std::vector<OpDef> &ops) {
       OutputStorage::New,
       inferZeroPad2dShape,
       nullptr});
+  ops.back().inputTypes = InputTypes::Any;
   ops.push_back(OpDef{
       "upsample",
       OpFamily::Resize,

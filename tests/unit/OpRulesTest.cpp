@@ -54,6 +54,7 @@
 
 #include "gtest/gtest.h"
 
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -528,6 +529,38 @@ const ShapeCase MergeCases[] = {
 };
 INSTANTIATE_TEST_SUITE_P(Merge, OpShapeTest, ::testing::ValuesIn(MergeCases),
                          shapeCaseName);
+
+// torch.promote_types, for the pairs a network can make.
+TEST(ElementTypes, PromotedAsTorchDoes) {
+  EXPECT_EQ(promoteTypes(DType::F16, DType::F32), DType::F32);
+  EXPECT_EQ(promoteTypes(DType::F32, DType::F16), DType::F32);
+  EXPECT_EQ(promoteTypes(DType::F16, DType::BF16), DType::F32);
+  EXPECT_EQ(promoteTypes(DType::BF16, DType::BF16), DType::BF16);
+  EXPECT_EQ(promoteTypes(DType::F64, DType::F32), DType::F64);
+  EXPECT_EQ(promoteTypes(DType::I64, DType::F16), DType::F16);
+  EXPECT_EQ(promoteTypes(DType::Bool, DType::I8), DType::I8);
+  EXPECT_EQ(promoteTypes(DType::I8, DType::I64), DType::I64);
+  EXPECT_EQ(promoteTypes(DType::Bool, DType::Bool), DType::Bool);
+  EXPECT_EQ(promoteTypes(DType::Bool, DType::F32), DType::F32);
+}
+
+// The ops that take integer or boolean tensors, as torch 1.13's CPU kernels
+// do (checked there on an int64 and a bool tensor); every other callable
+// op needs floats.
+TEST(ElementTypes, OpsTakeTheTypesTorchTakes) {
+  std::map<std::string, InputTypes> notFloat;
+  for (const OpDef &op : getAllOps())
+    if (op.callable && op.inputTypes != InputTypes::Float)
+      notFloat[op.name] = op.inputTypes;
+  std::map<std::string, InputTypes> expected;
+  for (const char *name : {"flatten", "reshape", "split", "chunk",
+                           "center_crop", "zero_pad2d", "concat", "add", "mul"})
+    expected[name] = InputTypes::Any;
+  for (const char *name :
+       {"relu", "relu6", "avgpool1d", "avgpool2d", "avgpool3d"})
+    expected[name] = InputTypes::FloatOrInteger;
+  EXPECT_EQ(notFloat, expected);
+}
 
 TEST(OpRulesCoverage, EveryOpHasAPyTorchCase) {
   llvm::StringSet<> covered;

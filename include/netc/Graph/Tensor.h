@@ -21,6 +21,17 @@ enum class DType { F16, BF16, F32, F64, I8, I32, I64, Bool };
 
 /// The element type's size in bytes.
 unsigned getByteWidth(DType dtype);
+
+/// True for f16, bf16, f32 and f64.
+inline bool isFloatingPoint(DType dtype) {
+  return dtype == DType::F16 || dtype == DType::BF16 || dtype == DType::F32 ||
+         dtype == DType::F64;
+}
+
+/// The element type of an op on \p a and \p b, as torch promotes: a float
+/// type wins over integers and bool, the wider of two types of one kind
+/// wins, and f16 with bf16 gives f32.
+DType promoteTypes(DType a, DType b);
 /// The element type's name as written in source ("f32").
 llvm::StringRef getDTypeName(DType dtype);
 /// Parses a name such as "bf16"; nullopt if unknown.

@@ -119,6 +119,13 @@ struct BackwardSaves {
   std::string doc = {};
 };
 
+/// The element types an op takes (docs/language.md#inputs).
+enum class InputTypes {
+  Float,          ///< floating point only: layers, most activations, pooling
+  FloatOrInteger, ///< also integers, not bool: relu, relu6, average pooling
+  Any,            ///< also bool: views, concat, add, mul, padding
+};
+
 /// The arithmetic of one layer in one forward pass of one sample, in
 /// inference mode (docs/macs.md gives every op's convention).
 struct OpCost {
@@ -175,6 +182,9 @@ struct OpDef {
   /// MACs and other FLOPs; null for ops that do no arithmetic (inputs,
   /// views, concat, padding).
   CostRule countCost = nullptr;
+  /// The element types the op's tensor inputs may have, as torch 1.13's
+  /// CPU kernels accept them; checked before the shape rule runs.
+  InputTypes inputTypes = InputTypes::Float;
 
   /// The argument named \p argName, or null.
   const ArgSpec *findArg(llvm::StringRef argName) const;
@@ -251,6 +261,10 @@ public:
   /// Where argument \p name is written (the call when it is defaulted).
   llvm::SMRange getArgRange(llvm::StringRef name) const;
 
+  /// Reports the first tensor input whose element type the op does not take
+  /// (OpDef::inputTypes); true when all is well.
+  bool checkElementTypes();
+
   /// Reports an error at the call.
   template <typename... Ts> DiagnosticBuilder error(diag::Kind kind, Ts &&...a) {
     DiagnosticBuilder builder =
@@ -307,8 +321,9 @@ public:
   /// Checked arithmetic: on overflow, reports that \p what overflows.
   std::optional<int64_t> mul(int64_t a, int64_t b, llvm::StringRef what);
   std::optional<int64_t> add(int64_t a, int64_t b, llvm::StringRef what);
-  /// Builds an output type with input 0's element type; reports element
-  /// counts that overflow.
+  /// Builds an output type with the inputs' element type, promoted as torch
+  /// does when they differ (promoteTypes); reports element counts that
+  /// overflow.
   std::optional<TensorType> makeType(llvm::ArrayRef<int64_t> dims);
 
 private:
