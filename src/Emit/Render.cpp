@@ -216,6 +216,10 @@ std::string pluginHint(llvm::StringRef what, llvm::StringRef plugin,
       .str();
 }
 
+/// 9999-12-31 23:59:59 UTC in seconds since 1970: the last time a PDF date
+/// (four-digit years) can hold.
+constexpr int64_t LastPdfDateSeconds = 253402300799;
+
 /// For reproducible builds (reproducible-builds.org's SOURCE_DATE_EPOCH):
 /// when the variable is set, the PDF's creation date is that time instead
 /// of now, so the same input gives the same bytes. cairo 1.16 ignores the
@@ -227,7 +231,7 @@ void applySourceDateEpoch(std::string &pdf, std::string &error) {
     return;
   int64_t seconds;
   if (llvm::StringRef(value).getAsInteger(10, seconds) || seconds < 0 ||
-      seconds > 253402300799) {
+      seconds > LastPdfDateSeconds) {
     error = std::string("SOURCE_DATE_EPOCH must be a whole number of seconds "
                         "since 1970 (up to the year 9999), not '") +
             value + "'";
@@ -373,19 +377,20 @@ bool netc::setPdfCreationDate(std::string &pdf, int64_t secondsSinceEpoch) {
   size_t close = pdf.find(')', digits);
   if (close == std::string::npos || close < digits + 15)
     return false;
+  llvm::StringRef date(pdf.data() + digits, 14);
   llvm::StringRef zone(pdf.data() + digits + 14, close - digits - 14);
-  if (zone != "Z" && zone.size() != 6)
+  if (!llvm::all_of(date, llvm::isDigit) || (zone != "Z" && zone.size() != 6))
     return false;
-  // 253402300799 is 9999-12-31 23:59:59, the last time of four-digit years.
-  if (secondsSinceEpoch < 0 || secondsSinceEpoch > 253402300799)
+  if (secondsSinceEpoch < 0 || secondsSinceEpoch > LastPdfDateSeconds)
     return false;
   time_t seconds = static_cast<time_t>(secondsSinceEpoch);
   struct tm utc;
   if (!gmtime_r(&seconds, &utc))
     return false;
-  char date[16];
-  std::strftime(date, sizeof date, "%Y%m%d%H%M%S", &utc);
-  std::string stamp = std::string(date, 14) + (zone == "Z" ? "Z" : "+00'00");
+  char stampDate[16];
+  std::strftime(stampDate, sizeof stampDate, "%Y%m%d%H%M%S", &utc);
+  std::string stamp =
+      std::string(stampDate, 14) + (zone == "Z" ? "Z" : "+00'00");
   pdf.replace(digits, stamp.size(), stamp);
   return true;
 }

@@ -200,6 +200,7 @@ TEST(Render, PdfCreationDateIsRewrittenInPlace) {
   // Nothing recognisable, or a time with no four-digit year: unchanged.
   for (std::string odd : {std::string("%PDF-1.5 no date"),
                           std::string("/CreationDate (D:2026)"),
+                          std::string("/CreationDate (D:2026112813275xZ)"),
                           std::string("/CreationDate (D:20261128132753+01)")}) {
     std::string copy = odd;
     EXPECT_FALSE(setPdfCreationDate(copy, 1700000000)) << odd;
