@@ -1,8 +1,13 @@
-//===- Dense.cpp - fully connected layers ---------------------------------===//
+//===- Dense.cpp - fully connected layers and matrix products -------------===//
 //
 // dense(x, units) acts on the last axis, like torch.nn.Linear:
 // [..., in] -> [..., units], weights in*units plus units biases. On a tensor
 // of rank > 1 that is rarely what was meant, so it warns.
+//
+// matmul(a, b) is torch.matmul on each sample: [..., n, k] by [..., k, m]
+// to [..., n, m], the leading axes broadcast; no parameters. It is what
+// attention is written with (q by transposed k, weights by v), so its
+// multiply-accumulates count like a dense layer's.
 //
 //===----------------------------------------------------------------------===//
 #include "Families.h"
@@ -47,25 +52,76 @@ static std::optional<ParamCount> countDenseParams(OpContext &ctx,
   return count;
 }
 
+/// MACs of a layer whose every output element is a dot product over its
+/// first input's last axis (dense, matmul); nullopt on overflow.
+static std::optional<int64_t>
+countDotProductMacs(const Layer &layer,
+                    llvm::ArrayRef<const TensorType *> inputs) {
+  if (inputs.empty() || inputs[0]->dims.empty())
+    return std::nullopt;
+  auto outElements = layer.type.getNumElements();
+  if (!outElements)
+    return std::nullopt;
+  return checkedMul(*outElements, inputs[0]->dims.back());
+}
+
 /// Cost of a dense layer on any rank: every output element is a dot
 /// product over the input's last axis, in_features MACs
 /// (torch.nn.Linear: output.numel() * in_features); the bias adds one FLOP
 /// per output element.
 static std::optional<OpCost>
 countDenseCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
-  if (inputs.empty() || inputs[0]->dims.empty())
-    return std::nullopt;
-  auto outElements = layer.type.getNumElements();
-  if (!outElements)
-    return std::nullopt;
-  auto macs = checkedMul(*outElements, inputs[0]->dims.back());
+  auto macs = countDotProductMacs(layer, inputs);
   if (!macs)
     return std::nullopt;
   OpCost cost;
   cost.macs = *macs;
   const Attribute *bias = layer.getAttribute("bias");
   if (!bias || bias->value.getBool())
-    cost.flops = *outElements;
+    cost.flops = *layer.type.getNumElements(); // counted above
+  return cost;
+}
+
+static std::optional<TensorType> inferMatmulShape(OpContext &ctx) {
+  // Each sample's operands must be matrices (or stacks of them): a rank-1
+  // operand would be a matrix across the batch in torch.
+  for (unsigned i = 0; i < 2; ++i)
+    if (ctx.getInput(i).getRank() < 2) {
+      ctx.errorAtInput(i, diag::err_input_rank, ctx.getOpName(),
+                       "inputs with at least two axes, such as [n, k] and "
+                       "[k, m]",
+                       ctx.getInput(i).str());
+      return std::nullopt;
+    }
+  const TensorType &a = ctx.getInput(0);
+  const TensorType &b = ctx.getInput(1);
+  int64_t k = a.dims[a.getRank() - 1];
+  int64_t kb = b.dims[b.getRank() - 2];
+  if (k != kb) {
+    ctx.errorAtInputs(diag::err_matmul_inner, a.str(), b.str(), k, kb);
+    return std::nullopt;
+  }
+  // The leading (stack) axes broadcast as NumPy's do.
+  auto dims = broadcastDims(ctx, "multiply the stacks of", a,
+                            llvm::ArrayRef<int64_t>(a.dims).drop_back(2), b,
+                            llvm::ArrayRef<int64_t>(b.dims).drop_back(2));
+  if (!dims)
+    return std::nullopt;
+  dims->push_back(a.dims[a.getRank() - 2]);
+  dims->push_back(b.dims.back());
+  return ctx.makeType(*dims);
+}
+
+/// Cost of matmul: each output element is a dot product of length k, the
+/// first operand's last axis (as fvcore counts torch.matmul); no FLOPs
+/// besides.
+static std::optional<OpCost>
+countMatmulCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
+  auto macs = countDotProductMacs(layer, inputs);
+  if (!macs)
+    return std::nullopt;
+  OpCost cost;
+  cost.macs = *macs;
   return cost;
 }
 
@@ -83,4 +139,17 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
       countDenseParams});
   ops.back().saves = {SavedTensors::InputAsMatrix};
   ops.back().countCost = countDenseCost;
+  ops.push_back(OpDef{
+      "matmul",
+      OpFamily::Dense,
+      "matrix product of each sample's [..., n, k] and [..., k, m], the "
+      "leading axes broadcast (torch.matmul); no parameters",
+      {tensor("a"), tensor("b")},
+      0,
+      OutputStorage::New,
+      inferMatmulShape,
+      nullptr});
+  // The backward of a product needs both factors.
+  ops.back().saves = {SavedTensors::Inputs};
+  ops.back().countCost = countMatmulCost;
 }

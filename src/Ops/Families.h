@@ -31,6 +31,15 @@ bool requireChannelsFirst(OpContext &ctx, unsigned spatialRank);
 /// saying that the op expects \p what ("an input with spatial axes ...").
 bool requireMinRank(OpContext &ctx, unsigned minRank, llvm::StringRef what);
 
+/// NumPy broadcasting of two shapes, right-aligned: each axis the same or
+/// 1 in one of them. Reports a mismatch as err_broadcast ("cannot
+/// \p verb A and B: dimensions ... differ"), with \p a and \p b as the
+/// shapes it names, and returns nullopt.
+std::optional<llvm::SmallVector<int64_t, 4>>
+broadcastDims(OpContext &ctx, llvm::StringRef verb, const TensorType &a,
+              llvm::ArrayRef<int64_t> aDims, const TensorType &b,
+              llvm::ArrayRef<int64_t> bDims);
+
 /// "5x5" from {5, 5}.
 std::string joinDims(llvm::ArrayRef<int64_t> dims);
 

@@ -22,20 +22,11 @@ using namespace netc::ops;
 static std::optional<TensorType> inferBroadcastShape(OpContext &ctx) {
   const TensorType &a = ctx.getInput(0);
   const TensorType &b = ctx.getInput(1);
-  unsigned rank = std::max(a.getRank(), b.getRank());
-  llvm::SmallVector<int64_t, 4> dims(rank, 1);
-  for (unsigned i = 0; i < rank; ++i) {
-    int64_t da = i < a.getRank() ? a.dims[a.getRank() - 1 - i] : 1;
-    int64_t db = i < b.getRank() ? b.dims[b.getRank() - 1 - i] : 1;
-    if (da != db && da != 1 && db != 1) {
-      ctx.errorAtInputs(diag::err_broadcast,
-                        ctx.getOpName() == "add" ? "add" : "multiply",
-                        a.str(), b.str(), da, db);
-      return std::nullopt;
-    }
-    dims[rank - 1 - i] = da == 1 ? db : da;
-  }
-  return ctx.makeType(dims);
+  auto dims = broadcastDims(ctx, ctx.getOpName() == "add" ? "add" : "multiply",
+                            a, a.dims, b, b.dims);
+  if (!dims)
+    return std::nullopt;
+  return ctx.makeType(*dims);
 }
 
 /// Normalises an axis (negative counts from the end); reports it if out of

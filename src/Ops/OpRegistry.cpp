@@ -230,6 +230,24 @@ std::optional<TensorType> OpContext::makeType(llvm::ArrayRef<int64_t> dims) {
 // Shared helpers for the family files
 //===----------------------------------------------------------------------===//
 
+std::optional<llvm::SmallVector<int64_t, 4>>
+ops::broadcastDims(OpContext &ctx, llvm::StringRef verb, const TensorType &a,
+                   llvm::ArrayRef<int64_t> aDims, const TensorType &b,
+                   llvm::ArrayRef<int64_t> bDims) {
+  size_t rank = std::max(aDims.size(), bDims.size());
+  llvm::SmallVector<int64_t, 4> dims(rank, 1);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < aDims.size() ? aDims[aDims.size() - 1 - i] : 1;
+    int64_t db = i < bDims.size() ? bDims[bDims.size() - 1 - i] : 1;
+    if (da != db && da != 1 && db != 1) {
+      ctx.errorAtInputs(diag::err_broadcast, verb, a.str(), b.str(), da, db);
+      return std::nullopt;
+    }
+    dims[rank - 1 - i] = da == 1 ? db : da;
+  }
+  return dims;
+}
+
 std::string ops::describeChannelsFirst(unsigned spatialRank) {
   switch (spatialRank) {
   case 1:

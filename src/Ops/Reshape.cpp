@@ -1,6 +1,6 @@
-//===- Reshape.cpp - the input pseudo-op, flatten and reshape -------------===//
+//===- Reshape.cpp - the input pseudo-op, flatten, transpose, reshape -----===//
 //
-// flatten and reshape change only how elements are indexed; their outputs
+// flatten, transpose and reshape change only how elements are indexed; their outputs
 // are views of their inputs and take no memory of their own. `input` is the
 // pseudo-op of network inputs: it has a registry entry so that tables and
 // diagrams treat inputs like any layer, but it cannot be called.
@@ -28,6 +28,25 @@ void ops::addInputOp(std::vector<OpDef> &ops) {
 static std::optional<TensorType> inferFlattenShape(OpContext &ctx) {
   // The element count is known not to overflow: the input type exists.
   return ctx.makeType({*ctx.getInput().getNumElements()});
+}
+
+static std::optional<TensorType> inferTransposeShape(OpContext &ctx) {
+  const TensorType &in = ctx.getInput();
+  int64_t rank = in.getRank();
+  int64_t axes[2];
+  const char *names[2] = {"axis0", "axis1"};
+  for (unsigned i = 0; i < 2; ++i) {
+    int64_t axis = ctx.getInt(names[i]);
+    if (axis < -rank || axis >= rank) {
+      ctx.errorAtArg(names[i], diag::err_axis_out_of_range, axis, in.str(),
+                     rank);
+      return std::nullopt;
+    }
+    axes[i] = axis < 0 ? axis + rank : axis;
+  }
+  llvm::SmallVector<int64_t, 4> dims(in.dims.begin(), in.dims.end());
+  std::swap(dims[axes[0]], dims[axes[1]]);
+  return ctx.makeType(dims);
 }
 
 static std::optional<TensorType> inferReshapeShape(OpContext &ctx) {
@@ -89,6 +108,18 @@ void ops::addReshapeOps(std::vector<OpDef> &ops) {
                       0,
                       OutputStorage::View,
                       inferFlattenShape,
+                      nullptr});
+  ops.back().inputTypes = InputTypes::Any;
+  ops.push_back(OpDef{"transpose",
+                      OpFamily::Reshape,
+                      "swaps two axes (default the last two: a matrix's "
+                      "transpose) (torch.transpose); a view",
+                      {tensor("x"),
+                       withDefault("axis0", ArgType::Int, Value::integer(-2)),
+                       withDefault("axis1", ArgType::Int, Value::integer(-1))},
+                      0,
+                      OutputStorage::View,
+                      inferTransposeShape,
                       nullptr});
   ops.back().inputTypes = InputTypes::Any;
   ops.push_back(OpDef{"reshape",

@@ -244,7 +244,28 @@ const OpCase FlopCases[] = {
     {"[8, 4, 4]", "x + reshape(x |> global_avgpool, (8, 1, 1))", 0, 128},
     {"[8, 4, 4]", "x * x", 0, 128},
     {"[8, 4, 4]", "concat(x, x)", 0, 0},
+    {"[8, 4, 6]", "transpose(x)", 0, 0},
 };
+
+// matmul: each output element is a dot product over the first factor's last
+// axis, as torch.matmul computes it (and fvcore counts it when the stacks
+// are not broadcast).
+const OpCase MatmulCases[] = {
+    {"[3, 4]", "matmul(x, transpose(x))", 3 * 3 * 4, 0},
+    {"[2, 3, 4]", "matmul(x, reshape(x, (2, 4, 3)))", 2 * 3 * 3 * 4, 0},
+    // The second factor's one matrix is used by both of the first's.
+    {"[2, 3, 4]", "matmul(x, reshape(flatten(x), (4, 6)))", 2 * 3 * 6 * 4, 0},
+    // Attention's scores: 16 queries by 16 keys of width 64.
+    {"[16, 64]", "matmul(x, transpose(x))", 16 * 16 * 64, 0},
+};
+
+TEST(Macs, MatmulCountsADotProductPerOutputElement) {
+  for (const OpCase &c : MatmulCases) {
+    OpCost cost = lastLayerCost(oneLayer(c.input, c.call));
+    EXPECT_EQ(cost.macs, c.macs) << c.call << " on " << c.input;
+    EXPECT_EQ(cost.flops, c.flops) << c.call << " on " << c.input;
+  }
+}
 
 TEST(Macs, OtherOpsCountFlopsByTheDocumentedConventions) {
   for (const OpCase &c : FlopCases) {

@@ -20,6 +20,8 @@
 //   adaptive_avgpool2d       torch.nn.AdaptiveAvgPool2d
 //   adaptive_maxpool2d       torch.nn.AdaptiveMaxPool2d
 //   dense                    torch.nn.Linear
+//   matmul                   torch.matmul on [1, *a] and [1, *b]
+//   transpose                Tensor.transpose, each axis + 1
 //   flatten                  torch.nn.Flatten (start_dim=1)
 //   reshape                  Tensor.reshape(1, *shape)
 //   batchnorm                torch.nn.BatchNorm1d on [C] and [C, L],
@@ -397,12 +399,21 @@ const ShapeCase DenseCases[] = {
     {"DenseRank3", "[4, 6, 32]", "dense(x, 10)", {4, 6, 10}, 330, 0},
     {"DenseRank3NoBias", "[4, 6, 32]",
      "dense(x, 5, bias=false)", {4, 6, 5}, 160, 0},
+    // torch.matmul on [1, *a] and [1, *b].
+    {"MatmulByTranspose", "[3, 4]", "matmul(x, transpose(x))", {3, 3}, 0, 0},
+    {"MatmulStacks", "[2, 3, 4]", "matmul(x, reshape(x, (2, 4, 3)))",
+     {2, 3, 3}, 0, 0},
+    {"MatmulBroadcastStack", "[2, 3, 4]",
+     "matmul(x, reshape(flatten(x), (4, 6)))", {2, 3, 6}, 0, 0},
 };
 const ShapeCase ReshapeCases[] = {
     {"FlattenCHW", "[16, 5, 5]", "flatten(x)", {400}, 0, 0},
     {"FlattenRank1", "[10]", "flatten(x)", {10}, 0, 0},
     {"FlattenCL", "[8, 9]", "flatten(x)", {72}, 0, 0},
     {"FlattenCDHW", "[2, 3, 4, 5]", "flatten(x)", {120}, 0, 0},
+    // Tensor.transpose(axis0 + 1, axis1 + 1) for axes counted from the front.
+    {"TransposeLastTwo", "[2, 3, 4]", "transpose(x)", {2, 4, 3}, 0, 0},
+    {"TransposeAxes", "[2, 3, 4]", "transpose(x, 0, 2)", {4, 3, 2}, 0, 0},
     {"ReshapeExplicit", "[16, 5, 5]", "reshape(x, (16, 25))", {16, 25}, 0, 0},
     {"ReshapeInferFirst", "[16, 5, 5]", "reshape(x, (-1, 5))", {80, 5}, 0, 0},
     {"ReshapeInferMiddle", "[16, 5, 5]",
@@ -553,8 +564,9 @@ TEST(ElementTypes, OpsTakeTheTypesTorchTakes) {
     if (op.callable && op.inputTypes != InputTypes::Float)
       notFloat[op.name] = op.inputTypes;
   std::map<std::string, InputTypes> expected;
-  for (const char *name : {"flatten", "reshape", "split", "chunk",
-                           "center_crop", "zero_pad2d", "concat", "add", "mul"})
+  for (const char *name :
+       {"flatten", "reshape", "transpose", "split", "chunk", "center_crop",
+        "zero_pad2d", "concat", "add", "mul"})
     expected[name] = InputTypes::Any;
   for (const char *name :
        {"relu", "relu6", "avgpool1d", "avgpool2d", "avgpool3d"})
@@ -724,6 +736,22 @@ const ErrorCase OtherErrorCases[] = {
     {"ConvT2dSamePadding", "[3, 5, 5]",
      "conv_transpose2d(x, 8, kernel=3, padding=\"same\")",
      "must be an integer or a tuple of integers"},
+    // torch: "Expected size for first two dimensions of batch2 tensor to
+    // be: [1, 4] but got: [1, 5]".
+    {"MatmulInnerMismatch", "[3, 4]", "matmul(x, reshape(x, (6, 2)))",
+     "the last axis of the first (4) must equal the second-to-last axis of "
+     "the second (6)"},
+    // torch: "The size of tensor a (2) must match the size of tensor b (3)
+    // at non-singleton dimension 1".
+    {"MatmulStacksDiffer", "[2, 3, 4]",
+     "matmul(x, reshape(x, (3, 4, 2)))", "dimensions 2 and 3 differ"},
+    // A rank-1 operand would be a matrix across the batch in torch.
+    {"MatmulVector", "[3, 4]", "matmul(x, flatten(x))",
+     "matmul expects inputs with at least two axes"},
+    // torch: "Dimension out of range (expected to be in range of [-3, 2],
+    // but got 3)".
+    {"TransposeAxisOutOfRange", "[3, 4]", "transpose(x, 0, 2)",
+     "axis 2 is out of range"},
     // torch: AvgPool2d() got an unexpected keyword argument 'dilation'.
     {"AvgPool2dDilation", "[3, 5, 5]", "avgpool2d(x, 2, dilation=2)",
      "unknown keyword argument 'dilation'"},

@@ -102,6 +102,10 @@ const TorchCase Cases[] = {
     {"upsample_pad",
      "output y = a |> upsample(2) |> zero_pad2d(1) |> conv2d(4, kernel=3, padding=1)",
      6208},
+    // q = a.reshape(1, 4, 64); torch.matmul(q.transpose(-1, -2), q): x, and
+    // both factors, two views of a of their own shapes.
+    {"matmul_transpose",
+     "q = reshape(a, (4, 64))\n  output y = matmul(transpose(q), q)", 3072},
     {"conv_transpose",
      "output y = a |> conv_transpose2d(2, kernel=2, stride=2)", 2048},
 };
