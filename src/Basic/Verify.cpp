@@ -1,6 +1,6 @@
 //===- Verify.cpp - the --verify-diagnostics consumer ---------------------===//
 //
-// Scans each buffer for `expected-KIND[@(+|-)N] {{text}}` comments, then
+// Scans each buffer for `expected-KIND[@[+|-]N] {{text}}` comments, then
 // matches produced diagnostics against them by line, severity and substring.
 //
 //===----------------------------------------------------------------------===//
@@ -57,7 +57,9 @@ parseExpectations(llvm::SourceMgr &sm, unsigned bufferId, bool &noDiagnostics,
       continue;
     unsigned line = sm.getLineAndColumn(loc, bufferId).first;
     if (rest.consume_front("@")) {
+      // @+N and @-N are relative; @N is line N, as in clang's -verify.
       bool negative = rest.startswith("-");
+      bool relative = negative || rest.startswith("+");
       if (!rest.consume_front("+"))
         rest.consume_front("-");
       size_t digits = 0;
@@ -72,7 +74,14 @@ parseExpectations(llvm::SourceMgr &sm, unsigned bufferId, bool &noDiagnostics,
         continue;
       }
       rest = rest.substr(digits);
-      line = negative ? line - offset : line + offset;
+      if (negative && offset >= line) {
+        sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Error,
+                        "the line offset goes before the first line", {}, {},
+                        showColors);
+        ok = false;
+        continue;
+      }
+      line = !relative ? offset : negative ? line - offset : line + offset;
     }
     rest = rest.ltrim(" \t");
     if (!rest.consume_front("{{")) {

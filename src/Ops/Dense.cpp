@@ -4,6 +4,9 @@
 // [..., in] -> [..., units], weights in*units plus units biases. On a tensor
 // of rank > 1 that is rarely what was meant, so it warns.
 //
+// embedding(ids, vocab, dim) is torch.nn.Embedding: integer indices [...]
+// to rows [..., dim] of a vocab x dim table; a lookup, so no MACs.
+//
 // matmul(a, b) is torch.matmul on each sample: [..., n, k] by [..., k, m]
 // to [..., n, m], the leading axes broadcast; no parameters. It is what
 // attention is written with (q by transposed k, weights by v), so its
@@ -82,6 +85,27 @@ countDenseCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
   return cost;
 }
 
+static std::optional<TensorType> inferEmbeddingShape(OpContext &ctx) {
+  llvm::SmallVector<int64_t, 4> dims(ctx.getInput().dims.begin(),
+                                     ctx.getInput().dims.end());
+  dims.push_back(ctx.getInt("dim"));
+  auto type = ctx.makeType(dims);
+  if (type)
+    type->dtype = DType::F32; // the table's type, not the indices'
+  return type;
+}
+
+static std::optional<ParamCount> countEmbeddingParams(OpContext &ctx,
+                                                      const TensorType &) {
+  auto table = ctx.mul(ctx.getInt("vocab"), ctx.getInt("dim"),
+                       "the embedding table's size");
+  if (!table)
+    return std::nullopt;
+  ParamCount count;
+  count.trainable = *table;
+  return count;
+}
+
 static std::optional<TensorType> inferMatmulShape(OpContext &ctx) {
   // Each sample's operands must be matrices (or stacks of them): a rank-1
   // operand would be a matrix across the batch in torch.
@@ -139,6 +163,33 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
       countDenseParams});
   ops.back().saves = {SavedTensors::InputAsMatrix};
   ops.back().countCost = countDenseCost;
+  ops.push_back(OpDef{
+      "embedding",
+      OpFamily::Dense,
+      "looks up a row of a vocab x dim table for each index "
+      "(torch.nn.Embedding); the indices are i32 or i64",
+      {tensor("ids"), required("vocab", ArgType::Int, ArgConstraint::Positive),
+       required("dim", ArgType::Int, ArgConstraint::Positive)},
+      0,
+      OutputStorage::New,
+      inferEmbeddingShape,
+      countEmbeddingParams});
+  ops.back().inputTypes = InputTypes::Index;
+  // The backward scatters into the table by index: torch keeps the indices,
+  // the input tensor, as int64. Kept tensors are counted at the activation
+  // width, so the rest of each index's 8 bytes is counted besides (one
+  // index per `dim` outputs).
+  ops.back().saves = {
+      SavedTensors::Input,
+      [](const Layer &layer,
+         const SavedWidths &widths) -> std::optional<int64_t> {
+        auto elements = layer.type.getNumElements();
+        if (!elements || layer.type.dims.empty())
+          return std::nullopt;
+        return checkedMul(*elements / layer.type.dims.back(),
+                          std::max<int64_t>(0, 8 - widths.activation));
+      },
+      "the rest of its int64 indices' 8 bytes"};
   ops.push_back(OpDef{
       "matmul",
       OpFamily::Dense,

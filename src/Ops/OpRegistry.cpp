@@ -196,12 +196,19 @@ bool OpContext::checkElementTypes() {
     return true;
   for (unsigned i = 0; i < tensors.size(); ++i) {
     DType dtype = tensors[i].type->dtype;
-    if (isFloatingPoint(dtype) ||
-        (op.inputTypes == InputTypes::FloatOrInteger && dtype != DType::Bool))
+    bool index = dtype == DType::I32 || dtype == DType::I64;
+    bool ok = op.inputTypes == InputTypes::Index
+                  ? index
+                  : isFloatingPoint(dtype) ||
+                        (op.inputTypes == InputTypes::FloatOrInteger &&
+                         dtype != DType::Bool);
+    if (ok)
       continue;
-    errorAtInput(i, diag::err_input_element_type, op.name,
-                 op.inputTypes == InputTypes::Float ? "floating-point"
-                                                    : "floating-point or integer",
+    const char *wanted = op.inputTypes == InputTypes::Index ? "an i32 or i64"
+                         : op.inputTypes == InputTypes::Float
+                             ? "a floating-point"
+                             : "a floating-point or integer";
+    errorAtInput(i, diag::err_input_element_type, op.name, wanted,
                  tensors[i].producerName, getDTypeName(dtype));
     return false;
   }

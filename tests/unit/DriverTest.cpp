@@ -228,6 +228,21 @@ TEST_F(DriverTest, VerifyDiagnosticsPassesAndFails) {
   EXPECT_NE(r.err.find("expected warning was not produced on line 4"),
             std::string::npos)
       << r.err;
+  // @N is an absolute line, as in clang; @-N may not reach above line 1.
+  std::string lines = write("lines.net",
+                            "network N {\n"
+                            "  input x: [3]\n"
+                            "  y = relu(q)\n"
+                            "  output z = relu(x)\n"
+                            "}\n"
+                            "# expected-error@3 {{'q' is not defined}}\n");
+  EXPECT_EQ(run({"--verify-diagnostics", lines}).status, 0);
+  NetcRun above = run({"--verify-diagnostics",
+                       write("above.net", "# expected-error@-2 {{x}}\n")});
+  EXPECT_EQ(above.status, 1);
+  EXPECT_NE(above.err.find("the line offset goes before the first line"),
+            std::string::npos)
+      << above.err;
 }
 
 TEST_F(DriverTest, DefinesSetParametersAndTyposAreCaught) {

@@ -20,6 +20,7 @@
 //   adaptive_avgpool2d       torch.nn.AdaptiveAvgPool2d
 //   adaptive_maxpool2d       torch.nn.AdaptiveMaxPool2d
 //   dense                    torch.nn.Linear
+//   embedding                torch.nn.Embedding, on int64 (or int32) indices
 //   matmul                   torch.matmul on [1, *a] and [1, *b]
 //   transpose                Tensor.transpose, each axis + 1
 //   flatten                  torch.nn.Flatten (start_dim=1)
@@ -399,6 +400,9 @@ const ShapeCase DenseCases[] = {
     {"DenseRank3", "[4, 6, 32]", "dense(x, 10)", {4, 6, 10}, 330, 0},
     {"DenseRank3NoBias", "[4, 6, 32]",
      "dense(x, 5, bias=false)", {4, 6, 5}, 160, 0},
+    // torch.nn.Embedding(vocab, dim) on int64 indices.
+    {"Embedding", "i64 [16]", "embedding(x, 1000, 64)", {16, 64}, 64000, 0},
+    {"EmbeddingRank2", "i32 [4, 6]", "embedding(x, 50, 8)", {4, 6, 8}, 400, 0},
     // torch.matmul on [1, *a] and [1, *b].
     {"MatmulByTranspose", "[3, 4]", "matmul(x, transpose(x))", {3, 3}, 0, 0},
     {"MatmulStacks", "[2, 3, 4]", "matmul(x, reshape(x, (2, 4, 3)))",
@@ -571,6 +575,7 @@ TEST(ElementTypes, OpsTakeTheTypesTorchTakes) {
   for (const char *name :
        {"relu", "relu6", "avgpool1d", "avgpool2d", "avgpool3d"})
     expected[name] = InputTypes::FloatOrInteger;
+  expected["embedding"] = InputTypes::Index; // torch: Long or Int only
   EXPECT_EQ(notFloat, expected);
 }
 
@@ -736,6 +741,10 @@ const ErrorCase OtherErrorCases[] = {
     {"ConvT2dSamePadding", "[3, 5, 5]",
      "conv_transpose2d(x, 8, kernel=3, padding=\"same\")",
      "must be an integer or a tuple of integers"},
+    // torch: "Expected tensor for argument #1 'indices' to have one of the
+    // following scalar types: Long, Int".
+    {"EmbeddingOfFloats", "[16]", "embedding(x, 1000, 64)",
+     "embedding needs an i32 or i64 tensor, but 'x' holds f32 elements"},
     // torch: "Expected size for first two dimensions of batch2 tensor to
     // be: [1, 4] but got: [1, 5]".
     {"MatmulInnerMismatch", "[3, 4]", "matmul(x, reshape(x, (6, 2)))",

@@ -124,6 +124,7 @@ enum class InputTypes {
   Float,          ///< floating point only: layers, most activations, pooling
   FloatOrInteger, ///< also integers, not bool: relu, relu6, average pooling
   Any,            ///< also bool: views, concat, add, mul, padding
+  Index,          ///< i32 or i64 only: embedding's indices
 };
 
 /// The arithmetic of one layer in one forward pass of one sample, in
