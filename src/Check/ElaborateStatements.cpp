@@ -52,9 +52,10 @@ static CheckedModule checkModule(const ast::Module &module,
     diags.report(block->getName().range.Start, diag::warn_unused_block,
                  block->getName().name)
         .range(block->getName().range);
-  for (const ast::Network *network : program.getImportedNetworks())
-    result.importedNetworks.emplace_back(network->getName().name,
-                                         network->getName().range.Start);
+  for (const ast::Module *imported : program.getImportedModules())
+    for (const auto &network : imported->getNetworks())
+      result.importedNetworks.emplace_back(network->getName().name,
+                                           network->getName().range.Start);
   // A -D that matches no parameter is a typo worth an error.
   std::vector<std::string> paramNames;
   for (const auto &network : module.getNetworks())

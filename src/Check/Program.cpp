@@ -194,14 +194,6 @@ const ast::Network *Program::findNetwork(llvm::StringRef name) const {
   return it == networks.end() ? nullptr : it->second;
 }
 
-std::vector<const ast::Network *> Program::getImportedNetworks() const {
-  std::vector<const ast::Network *> result;
-  for (const auto &module : imported)
-    for (const auto &network : module->getNetworks())
-      result.push_back(network.get());
-  return result;
-}
-
 std::vector<const ast::Module *> Program::getImportedModules() const {
   std::vector<const ast::Module *> result;
   for (const auto &module : imported)

@@ -43,8 +43,6 @@ public:
   const ast::Network *findNetwork(llvm::StringRef name) const;
   /// Every block name (for suggestions).
   std::vector<std::string> getBlockNames() const;
-  /// The networks defined in imported files, in the order they were read.
-  std::vector<const ast::Network *> getImportedNetworks() const;
   /// The imported files, in the order they were read.
   std::vector<const ast::Module *> getImportedModules() const;
   /// True when an import could not be read or parsed: names it would have

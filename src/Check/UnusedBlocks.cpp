@@ -129,8 +129,7 @@ check::findUncalledBlocks(const ast::Module &main, const Program &program) {
   // In source order.
   std::vector<const ast::BlockDecl *> result;
   for (const auto &block : main.getBlocks())
-    if (uncalled.count(block->getName().name) &&
-        uncalled[block->getName().name] == block.get())
+    if (uncalled.lookup(block->getName().name) == block.get())
       result.push_back(block.get());
   return result;
 }

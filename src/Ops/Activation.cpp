@@ -30,10 +30,14 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
     const char *name;
     const char *doc;
     SavedTensors saves;
+    /// torch clamps integers too; sigmoid and tanh of integers give f32,
+    /// which an in-place call cannot store, so they take floats only.
+    InputTypes inputTypes = InputTypes::Float;
   };
   static const Simple simple[] = {
-      {"relu", "max(x, 0)", SavedTensors::Output},
-      {"relu6", "min(max(x, 0), 6)", SavedTensors::InputOrCopyInPlace},
+      {"relu", "max(x, 0)", SavedTensors::Output, InputTypes::FloatOrInteger},
+      {"relu6", "min(max(x, 0), 6)", SavedTensors::InputOrCopyInPlace,
+       InputTypes::FloatOrInteger},
       {"gelu", "Gaussian error linear unit", SavedTensors::InputOrCopyInPlace},
       {"sigmoid", "1 / (1 + exp(-x))", SavedTensors::Output},
       {"tanh", "hyperbolic tangent", SavedTensors::Output},
@@ -57,10 +61,7 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
     OpDef &op = ops[ops.size() - std::size(simple) + i];
     op.saves = {simple[i].saves};
     op.countCost = flopsPerOutputElement(1);
-    // torch clamps integers too; sigmoid and tanh of integers give f32,
-    // which an in-place call cannot store, so they take floats only.
-    if (op.name == "relu" || op.name == "relu6")
-      op.inputTypes = InputTypes::FloatOrInteger;
+    op.inputTypes = simple[i].inputTypes;
   }
   ops.push_back(OpDef{
       "leaky_relu",

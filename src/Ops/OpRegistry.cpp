@@ -191,25 +191,44 @@ std::optional<int64_t> OpContext::add(int64_t a, int64_t b,
   return r;
 }
 
-bool OpContext::checkElementTypes() {
-  if (op.inputTypes == InputTypes::Any)
+/// True when an op taking \p types accepts an input of \p dtype.
+static bool acceptsElementType(InputTypes types, DType dtype) {
+  switch (types) {
+  case InputTypes::Float:
+    return isFloatingPoint(dtype);
+  case InputTypes::FloatOrInteger:
+    return dtype != DType::Bool;
+  case InputTypes::Any:
     return true;
+  case InputTypes::Index:
+    return dtype == DType::I32 || dtype == DType::I64;
+  }
+  return false;
+}
+
+/// What \p types asks for, for err_input_element_type ("a floating-point").
+static llvm::StringRef describeElementTypes(InputTypes types) {
+  switch (types) {
+  case InputTypes::Float:
+    return "a floating-point";
+  case InputTypes::FloatOrInteger:
+    return "a floating-point or integer";
+  case InputTypes::Any:
+    return "any";
+  case InputTypes::Index:
+    return "an i32 or i64";
+  }
+  return "";
+}
+
+bool OpContext::checkElementTypes() {
   for (unsigned i = 0; i < tensors.size(); ++i) {
     DType dtype = tensors[i].type->dtype;
-    bool index = dtype == DType::I32 || dtype == DType::I64;
-    bool ok = op.inputTypes == InputTypes::Index
-                  ? index
-                  : isFloatingPoint(dtype) ||
-                        (op.inputTypes == InputTypes::FloatOrInteger &&
-                         dtype != DType::Bool);
-    if (ok)
+    if (acceptsElementType(op.inputTypes, dtype))
       continue;
-    const char *wanted = op.inputTypes == InputTypes::Index ? "an i32 or i64"
-                         : op.inputTypes == InputTypes::Float
-                             ? "a floating-point"
-                             : "a floating-point or integer";
-    errorAtInput(i, diag::err_input_element_type, op.name, wanted,
-                 tensors[i].producerName, getDTypeName(dtype));
+    errorAtInput(i, diag::err_input_element_type, op.name,
+                 describeElementTypes(op.inputTypes), tensors[i].producerName,
+                 getDTypeName(dtype));
     return false;
   }
   return true;

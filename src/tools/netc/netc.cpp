@@ -624,8 +624,6 @@ static bool checkImageOutput() {
   return true;
 }
 
-/// An image shows one network: with several in the input, --network must
-/// choose one.
 /// Why --network NAME selected nothing: NAME is a network of an imported
 /// file (which is not reported; say which file to run netc on), a likely
 /// typo of one of the input's networks, or neither (list them).
@@ -663,6 +661,8 @@ static void reportMissingNetwork(const std::string &name,
   reportToolError(message);
 }
 
+/// An image shows one network: with several in the input, --network must
+/// choose one.
 static bool checkImageNetworks(llvm::ArrayRef<NetworkReport> reports) {
   if (reports.size() == 1)
     return true;
@@ -735,8 +735,7 @@ static bool validateOptions(ReportOptions &options) {
   }
   if (!dtypeName.empty()) {
     auto dtype = parseDType(dtypeName);
-    if (!dtype || (*dtype != DType::F32 && *dtype != DType::F16 &&
-                   *dtype != DType::BF16 && *dtype != DType::F64)) {
+    if (!dtype || !isFloatingPoint(*dtype)) {
       reportBadChoice("dtype", {"f32", "f16", "bf16", "f64"}, dtypeName);
       return false;
     }
