@@ -100,14 +100,9 @@ bool importsStayInSandbox(const ast::Module &module) {
   abort();
 }
 
-/// One report configuration: the memory options and the report options.
+/// One report configuration: the analysis options and the report options.
 struct ReportConfig {
-  MemoryModel model;
-  int64_t batch;
-  /// Count in this element type; nullopt: as the driver does without
-  /// --dtype (the first input's float type, else f32).
-  std::optional<DType> dtype;
-  ModelStateConfig states;
+  AnalysisOptions analysis;
   ReportOptions options;
 };
 
@@ -119,43 +114,48 @@ struct ReportConfig {
 /// --units, --rankdir and --columns.
 std::vector<ReportConfig> makeConfigs() {
   std::vector<ReportConfig> configs;
-  ReportConfig plain{MemoryModel::Classic, 1, std::nullopt, {}, {}};
+  ReportConfig plain;
   plain.options.explain = true;
   configs.push_back(plain);
 
   auto variant = [&](MemoryModel model, int64_t batch, DType dtype,
                      Optimizer optimizer, bool mixed, int64_t devices,
                      unsigned zero, int64_t fitBytes, llvm::StringRef fitText,
-                     int depth, SizeUnit units, llvm::StringRef rankdir,
-                     std::vector<std::string> columns) {
-    ReportConfig c{model, batch, dtype, {}, {}};
-    c.states.optimizer = optimizer;
-    c.states.mixedPrecision = mixed;
-    c.states.devices = devices;
-    c.states.zeroStage = zero;
+                     int depth, SizeUnit units, RankDir rankdir,
+                     std::vector<Column> columns) {
+    ReportConfig c;
+    c.analysis.model = model;
+    c.analysis.batch = batch;
+    c.analysis.dtype = dtype;
+    c.analysis.states.optimizer = optimizer;
+    c.analysis.states.mixedPrecision = mixed;
+    c.analysis.states.devices = devices;
+    c.analysis.states.zeroStage = zero;
+    c.analysis.fitBudgetBytes = fitBytes;
     c.options.explain = true;
-    c.options.fitBudgetBytes = fitBytes;
     c.options.fitBudgetText = fitText.str();
     c.options.depth = depth;
     c.options.units = units;
-    c.options.rankdir = rankdir.str();
+    c.options.rankdir = rankdir;
     c.options.columns = std::move(columns);
     configs.push_back(std::move(c));
   };
-  const std::vector<std::string> &names = ReportOptions::getColumnNames();
-  std::vector<std::string> everyColumn(names.begin() + 1, names.end());
+  std::vector<Column> everyColumn;
+  for (const Spelling<Column> &column : getColumnSpellings())
+    everyColumn.push_back(column.value);
+  const RankDir LR = RankDir::LeftToRight, TB = RankDir::TopToBottom;
   variant(MemoryModel::PyTorch, 32, DType::F16, Optimizer::Adam, true, 8, 3,
-          24ll << 30, "24GiB", 1, SizeUnit::MiB, "LR", everyColumn);
+          24ll << 30, "24GiB", 1, SizeUnit::MiB, LR, everyColumn);
   variant(MemoryModel::Classic, 1ll << 40, DType::F64, Optimizer::RMSprop,
-          false, 3, 1, 1'000'000'000, "1GB", 2, SizeUnit::GB, "TB",
-          {"saved", "flops", "op"});
+          false, 3, 1, 1'000'000'000, "1GB", 2, SizeUnit::GB, TB,
+          {Column::Saved, Column::Flops, Column::Op});
   variant(MemoryModel::PyTorch, 1, DType::BF16, Optimizer::SGD, false, 2, 2,
-          1, "1B", 3, SizeUnit::KB, "LR", {"params"});
+          1, "1B", 3, SizeUnit::KB, LR, {Column::Params});
   variant(MemoryModel::Classic, 7, DType::F32, Optimizer::Adagrad, true, 1, 0,
-          80'000'000'000, "80GB", -1, SizeUnit::B, "TB", {});
+          80'000'000'000, "80GB", -1, SizeUnit::B, TB, {});
   variant(MemoryModel::PyTorch, 1'000'003, DType::F64, Optimizer::AdamW,
-          false, 1'000'000'007, 3, INT64_MAX, "8EiB", 1, SizeUnit::Auto, "TB",
-          {"macs", "activations", "shape"});
+          false, 1'000'000'007, 3, INT64_MAX, "8EiB", 1, SizeUnit::Auto, TB,
+          {Column::Macs, Column::Activations, Column::Shape});
   return configs;
 }
 
@@ -197,7 +197,7 @@ void checkCarefulPathAgrees(llvm::StringRef source,
 }
 
 /// Every text backend over \p reports.
-void emitAll(llvm::ArrayRef<NetworkReport> reports,
+void emitAll(llvm::ArrayRef<NetworkAnalysis> reports,
              const ReportOptions &options) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -274,17 +274,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (importsStayInSandbox(*module)) {
       CheckedModule checked = checkModule(*module, diags, checkOptions);
       for (const ReportConfig *config : chosen) {
-        std::vector<NetworkReport> reports;
-        for (size_t i = 0; i < checked.graphs.size(); ++i) {
-          if (!checked.clean[i])
-            continue;
-          const Graph &graph = checked.graphs[i];
-          DType dtype = config->dtype ? *config->dtype : getDefaultMemoryDType(graph);
-          if (auto report = buildNetworkReport(graph, dtype, config->batch,
-                                               config->states, config->model,
-                                               diags))
-            reports.push_back(std::move(*report));
-        }
+        std::vector<NetworkAnalysis> reports;
+        for (size_t i = 0; i < checked.graphs.size(); ++i)
+          if (checked.clean[i])
+            if (auto analysis =
+                    analyzeNetwork(checked.graphs[i], config->analysis, diags))
+              reports.push_back(std::move(*analysis));
         emitAll(reports, config->options);
       }
     }

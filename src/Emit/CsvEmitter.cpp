@@ -36,16 +36,15 @@ static void row(llvm::raw_ostream &os, std::initializer_list<std::string> fields
   os << "\r\n";
 }
 
-void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
+void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
                    const ReportOptions &options, llvm::raw_ostream &os) {
   row(os, {"network", "kind", "name", "op", "output_shape", "dtype",
            "trainable_params", "non_trainable_params", "activations",
            "storage", "saved_bytes", "formula", "bytes", "macs", "flops"});
-  for (const NetworkReport &report : reports) {
-    const Graph &g = *report.graph;
-    const ClassicMemory &m = report.memory;
-    OpCost cost = getTotalCost(report);
-    for (const ReportRow &r : collectRows(report, options.depth))
+  for (const NetworkAnalysis &a : analyses) {
+    const Graph &g = *a.graph;
+    std::string dtype = getDTypeName(a.dtype).str();
+    for (const ReportRow &r : collectRows(a, options.depth))
       row(os, {g.name, r.layer ? "layer" : "block", r.name, r.op,
                r.type.str(), getDTypeName(r.type.dtype).str(),
                std::to_string(r.trainable), std::to_string(r.buffers),
@@ -53,50 +52,45 @@ void netc::emitCsv(llvm::ArrayRef<NetworkReport> reports,
                r.layer ? getStorageName(r.layer->storage).str() : "",
                std::to_string(r.savedBytes), "", "", std::to_string(r.macs),
                std::to_string(r.flops)});
-    row(os, {g.name, "total", "", "", "", getDTypeName(report.dtype).str(),
-             std::to_string(m.inputs.trainableParams),
-             std::to_string(m.inputs.bufferParams),
-             std::to_string(m.inputs.activations), "",
-             std::to_string(report.saved.bytes), "", "",
-             std::to_string(cost.macs), std::to_string(cost.flops)});
-    row(os, {g.name, "total_with_input", "", "", "",
-             getDTypeName(report.dtype).str(), "", "",
-             std::to_string(m.activationsWithInput), "", "", "", "", "", ""});
-    auto terms = [&](const char *kind, const std::vector<MemoryTerm> &list,
-                     int64_t total) {
-      for (const MemoryTerm &t : list)
-        row(os, {g.name, kind, t.id, "", "", getDTypeName(report.dtype).str(),
-                 "", "", "", "", "", t.formula, std::to_string(t.bytes), "",
-                 ""});
-      row(os, {g.name, kind, "total", "", "",
-               getDTypeName(report.dtype).str(), "", "", "", "", "", "",
-               std::to_string(total), "", ""});
-    };
-    const MemoryEstimate &e = report.estimate;
-    terms("training", e.training, e.trainingTotal);
-    auto figure = [&](const char *name, const std::string &formula,
-                      int64_t bytes) {
-      row(os, {g.name, "training_batch", name, "", "",
-               getDTypeName(report.dtype).str(), "", "", "", "", "", formula,
+    row(os, {g.name, "total", "", "", "", dtype,
+             std::to_string(a.counts.trainableParams),
+             std::to_string(a.counts.bufferParams),
+             std::to_string(a.counts.activations), "",
+             std::to_string(a.saved.bytes), "", "",
+             std::to_string(a.totalCost.macs),
+             std::to_string(a.totalCost.flops)});
+    row(os, {g.name, "total_with_input", "", "", "", dtype, "", "",
+             std::to_string(a.counts.activationsWithInput), "", "", "", "",
+             "", ""});
+    // A memory row: its kind, name, formula and bytes.
+    auto figure = [&](const char *kind, const std::string &name,
+                      const std::string &formula, int64_t bytes) {
+      row(os, {g.name, kind, name, "", "", dtype, "", "", "", "", "", formula,
                std::to_string(bytes), "", ""});
     };
-    figure("fixed", "", e.fixedBytes);
-    figure("per_sample", "", e.perSampleBytes);
-    if (options.fitBudgetBytes > 0) {
-      BatchFit fit =
-          fitBatch(e.fixedBytes, e.perSampleBytes, options.fitBudgetBytes);
-      figure("fit_budget", options.fitBudgetText, options.fitBudgetBytes);
+    auto terms = [&](const char *kind, const std::vector<MemoryTerm> &list,
+                     int64_t total) {
+      for (const MemoryTerm &t : list) {
+        TermText text = describeTerm(a, t);
+        figure(kind, text.id, text.formula, t.bytes);
+      }
+      figure(kind, "total", "", total);
+    };
+    const MemoryEstimate &e = a.estimate;
+    terms("training", e.training, e.trainingTotal);
+    figure("training_batch", "fixed", "", e.fixedBytes);
+    figure("training_batch", "per_sample", "", e.perSampleBytes);
+    if (a.fit) {
+      figure("training_batch", "fit_budget", options.fitBudgetText,
+             a.fit->budgetBytes);
       // The largest batch is a count, not bytes; it goes in the last column
       // all the same, so that one column holds every figure.
-      figure("fit_largest_batch", "", fit.largestBatch);
-      figure("fit_shortfall", "", fit.shortfallBytes);
+      figure("training_batch", "fit_largest_batch", "", a.fit->largestBatch);
+      figure("training_batch", "fit_shortfall", "", a.fit->shortfallBytes);
     }
     terms("inference", e.inference, e.inferenceTotal);
-    std::string peakAt = report.peak.layer < g.layers.size()
-                             ? g.layers[report.peak.layer].name
-                             : "";
-    row(os, {g.name, "inference_peak", peakAt, "", "",
-             getDTypeName(report.dtype).str(), "", "", "", "", "", "",
-             std::to_string(report.peak.bytes), "", ""});
+    std::string peakAt =
+        a.peak.layer < g.layers.size() ? g.layers[a.peak.layer].name : "";
+    figure("inference_peak", peakAt, "", a.peak.bytes);
   }
 }

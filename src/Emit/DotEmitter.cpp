@@ -243,15 +243,15 @@ namespace {
 /// Writes one network's digraph.
 class DotWriter {
 public:
-  DotWriter(const NetworkReport &report, const ReportOptions &options,
+  DotWriter(const NetworkAnalysis &analysis, const ReportOptions &options,
             llvm::raw_ostream &os)
-      : g(*report.graph), report(report), options(options), os(os),
+      : g(*analysis.graph), analysis(analysis), options(options), os(os),
         layersOfScope(g.scopes.size()), childrenOfScope(g.scopes.size()),
-        collapsedInto(g.layers.size(), -1), costs(getCostPerLayer(report)) {}
+        collapsedInto(g.layers.size(), -1) {}
 
   void write() {
     os << "digraph \"" << escapeQuoted(g.name) << "\" {\n";
-    os << "  rankdir=" << options.rankdir
+    os << "  rankdir=" << getSpelling(getRankDirSpellings(), options.rankdir)
        << "; newrank=true; nodesep=0.25; ranksep=0.35;\n";
     os << "  fontname=\"" << FontName << "\"; labelloc=t; label="
        << makeLabel(g.name, {describeTitle()})
@@ -275,9 +275,8 @@ private:
   /// "61,706 parameters · 0.42 M MACs per sample".
   std::string describeTitle() const {
     std::string title =
-        formatWithSeparators(report.memory.inputs.trainableParams) +
-        " parameters";
-    int64_t macs = getTotalCost(report).macs;
+        formatWithSeparators(analysis.counts.trainableParams) + " parameters";
+    int64_t macs = analysis.totalCost.macs;
     if (macs)
       title += " \u00b7 " + describeMacs(macs) + " per sample";
     return title;
@@ -285,17 +284,14 @@ private:
 
   /// Sorts layers into their scopes and finds the calls collapsed by depth.
   void placeLayers() {
+    for (ReportRow &row : collectRows(analysis, options.depth))
+      if (row.scope >= 0)
+        collapsed.emplace(row.scope, std::move(row));
     for (LayerId id = 0; id < g.layers.size(); ++id) {
       int collapse = findCollapsedScope(g, g.layers[id], options.depth);
       collapsedInto[id] = collapse;
-      if (collapse >= 0) {
-        collapsedSums[collapse].trainable += g.layers[id].params.trainable;
-        collapsedSums[collapse].buffers += g.layers[id].params.buffers;
-        collapsedMacs[collapse] += costs[id].macs; // within the checked total
-        // The block's output is its last layer's (in source order).
-        collapsedOutput[collapse] = id;
+      if (collapse >= 0)
         continue;
-      }
       int scope = g.layers[id].scope;
       (scope < 0 ? topLevel : layersOfScope[scope]).push_back(id);
     }
@@ -316,7 +312,7 @@ private:
   /// True when scope \p s (or an enclosing one) is a collapsed call.
   bool isCollapsedBelow(int s) const {
     for (; s >= 0; s = g.scopes[s].parent)
-      if (collapsedSums.count(s))
+      if (collapsed.count(s))
         return true;
     return false;
   }
@@ -324,7 +320,8 @@ private:
   void writeLayer(LayerId id, unsigned indent) {
     const Layer &layer = g.layers[id];
     families.insert(layer.op->family);
-    os.indent(indent) << "n" << id << " [label=" << layerLabel(layer, costs[id].macs)
+    os.indent(indent) << "n" << id << " [label="
+                      << layerLabel(layer, analysis.layerCosts[id].macs)
                       << ", fillcolor=\"" << getFamilyColor(layer.op->family)
                       << "\"";
     if (layer.op->family == OpFamily::Input)
@@ -336,10 +333,10 @@ private:
 
   void writeScope(unsigned s, unsigned indent) {
     const BlockScope &scope = g.scopes[s];
-    if (collapsedSums.count(s)) {
-      const ParamCount &sum = collapsedSums[s];
-      LayerId out = collapsedOutput[s];
-      std::string shape = g.layers[out].type.str();
+    if (auto call = collapsed.find(s); call != collapsed.end()) {
+      const ReportRow &sum = call->second;
+      LayerId out = sum.output;
+      std::string shape = sum.type.str();
       std::string params = describeParams(sum.trainable, sum.buffers);
       os.indent(indent) << "b" << s << " [label="
                         << makeLabel(scope.name,
@@ -347,7 +344,7 @@ private:
                                       params.empty() ? shape
                                                      : shape + " \u00b7 " +
                                                            params,
-                                      describeMacs(collapsedMacs[s])})
+                                      describeMacs(sum.macs)})
                         << ", shape=box3d, style=filled, margin=\"0.12,0.1\", fillcolor=\""
                         << BlockColor << "\"";
       if (g.isOutput(out))
@@ -386,7 +383,7 @@ private:
         if (from == to || !drawn.insert({from, to}).second)
           continue;
         os << "  " << from << " -> " << to << " [label=\" "
-           << escapeQuoted(g.layers[in].type.strCompact()) << "\"];\n";
+           << escapeQuoted(joinDims(g.layers[in].type.dims)) << "\"];\n";
       }
   }
 
@@ -416,7 +413,7 @@ private:
   }
 
   const Graph &g;
-  const NetworkReport &report;
+  const NetworkAnalysis &analysis;
   const ReportOptions &options;
   llvm::raw_ostream &os;
   std::vector<std::vector<LayerId>> layersOfScope;
@@ -425,19 +422,15 @@ private:
   std::vector<unsigned> topScopes;
   /// Per layer, the collapsed call it belongs to, or -1.
   std::vector<int> collapsedInto;
-  /// Per collapsed call, its summed parameters and its output layer.
-  std::map<int, ParamCount> collapsedSums;
-  std::map<int, LayerId> collapsedOutput;
-  std::map<int, int64_t> collapsedMacs;
-  /// Per layer, its MACs and other FLOPs per sample.
-  std::vector<OpCost> costs;
+  /// Per collapsed call (by scope), its row: summed figures and output.
+  std::map<int, ReportRow> collapsed;
   std::set<OpFamily> families;
   bool drewBlocks = false;
 };
 } // namespace
 
-void netc::emitDot(llvm::ArrayRef<NetworkReport> reports,
+void netc::emitDot(llvm::ArrayRef<NetworkAnalysis> analyses,
                    const ReportOptions &options, llvm::raw_ostream &os) {
-  for (const NetworkReport &report : reports)
-    DotWriter(report, options, os).write();
+  for (const NetworkAnalysis &a : analyses)
+    DotWriter(a, options, os).write();
 }

@@ -8,8 +8,6 @@
 //===----------------------------------------------------------------------===//
 #include "ReportRows.h"
 
-#include "netc/Basic/CheckedMath.h"
-
 using namespace netc;
 using namespace netc::emit;
 
@@ -28,31 +26,35 @@ static std::string describeTensor(const Graph &g, LayerId id) {
   return "'" + g.layers[id].name + "' " + g.layers[id].type.str();
 }
 
-static void explainTerms(const std::vector<MemoryTerm> &terms, int64_t total,
+static void explainTerms(const NetworkAnalysis &a,
+                         const std::vector<MemoryTerm> &terms, int64_t total,
                          SizeUnit units, llvm::raw_ostream &os) {
-  for (const MemoryTerm &t : terms)
-    os << "    " << t.label << ": " << t.formula << " = "
+  for (const MemoryTerm &t : terms) {
+    TermText text = describeTerm(a, t);
+    os << "    " << text.label << ": " << text.formula << " = "
        << inUnits(t.bytes, units) << "\n";
+  }
   os << "    total: " << inUnits(total, units) << "\n";
 }
 
-static void explainClassicPerSample(const ClassicMemory &m, SizeUnit units,
+static void explainClassicPerSample(const NetworkAnalysis &a, SizeUnit units,
                                     llvm::raw_ostream &os) {
+  const ClassicMemory &m = a.classic;
   int64_t w = m.activationBytesPerElement;
   os << "  per sample:\n";
-  os << "    activations: " << formatWithSeparators(m.inputs.activations)
+  os << "    activations: " << formatWithSeparators(a.counts.activations)
      << " x 2 x " << w << " B = " << inUnits(m.activationBytesPerSample, units)
      << " per sample\n";
-  os << "    input: " << formatWithSeparators(m.inputs.inputElements) << " x "
-     << w << " B = "
-     << inUnits(m.inputs.inputElements * w, units) << " per sample\n";
+  os << "    input: " << formatWithSeparators(a.counts.inputElements) << " x "
+     << w << " B = " << inUnits(m.inputBytesPerSample, units)
+     << " per sample\n";
 }
 
-static void explainSaved(const NetworkReport &report, SizeUnit units,
+static void explainSaved(const NetworkAnalysis &a, SizeUnit units,
                          llvm::raw_ostream &os) {
-  const Graph &g = *report.graph;
-  const SavedForBackward &saved = report.saved;
-  int64_t w = report.memory.activationBytesPerElement;
+  const Graph &g = *a.graph;
+  const SavedForBackward &saved = a.saved;
+  int64_t w = a.classic.activationBytesPerElement;
   os << "  what autograd keeps, per sample (each tensor counted once):\n";
   for (const LayerSaves &l : saved.layers) {
     const Layer &layer = g.layers[l.layer];
@@ -82,13 +84,13 @@ static void explainSaved(const NetworkReport &report, SizeUnit units,
        << formatWithSeparators(saved.unsavedInputBytes) << " B per sample\n";
 }
 
-static void explainPeak(const NetworkReport &report, SizeUnit units,
+static void explainPeak(const NetworkAnalysis &a, SizeUnit units,
                         llvm::raw_ostream &os) {
-  const Graph &g = *report.graph;
-  const InferencePeak &peak = report.peak;
+  const Graph &g = *a.graph;
+  const InferencePeak &peak = a.peak;
   if (peak.layer >= g.layers.size())
     return;
-  int64_t w = report.memory.activationBytesPerElement;
+  int64_t w = a.classic.activationBytesPerElement;
   os << "  inference peak by liveness: while '" << g.layers[peak.layer].name
      << "' runs, these tensors are live:\n";
   for (LayerId id : peak.live)
@@ -98,46 +100,41 @@ static void explainPeak(const NetworkReport &report, SizeUnit units,
   os << "    sum: " << inUnits(peak.bytes, units) << "\n";
 }
 
-void emit::emitExplanation(const NetworkReport &report,
+void emit::emitExplanation(const NetworkAnalysis &a,
                            const ReportOptions &options,
                            llvm::raw_ostream &os) {
-  const MemoryEstimate &e = report.estimate;
+  const MemoryEstimate &e = a.estimate;
   SizeUnit units = options.units;
   os << "\nhow the figures are derived (--explain)\n";
-  os << "  training memory, batch " << e.batch << " ("
-     << describeMemoryModel(report) << "):\n";
-  explainTerms(e.training, e.trainingTotal, units, os);
-  if (e.model == MemoryModel::Classic)
-    explainClassicPerSample(report.memory, units, os);
+  os << "  training memory, batch " << a.getBatch() << " ("
+     << describeMemoryModel(a) << "):\n";
+  explainTerms(a, e.training, e.trainingTotal, units, os);
+  if (a.getModel() == MemoryModel::Classic)
+    explainClassicPerSample(a, units, os);
   os << "  as a batch:\n";
   os << "    fixed: " << formatWithSeparators(e.fixedBytes)
      << " B; per sample: " << formatWithSeparators(e.perSampleBytes)
-     << " B; at batch " << e.batch << ": "
+     << " B; at batch " << a.getBatch() << ": "
      << formatWithSeparators(e.fixedBytes) << " + "
-     << formatWithSeparators(e.perSampleBytes) << " x " << e.batch << " = "
-     << formatWithSeparators(e.trainingTotal) << " B\n";
-  if (options.fitBudgetBytes > 0) {
-    BatchFit fit =
-        fitBatch(e.fixedBytes, e.perSampleBytes, options.fitBudgetBytes);
-    os << "  " << describeFit(e, options) << "\n";
-    os << "    " << describeFitFormula(e, options) << "\n";
-    if (fit.largestBatch > 0) {
-      int64_t n = fit.largestBatch;
-      // fixed + perSample x n is at most the budget; one more sample may
-      // pass 2^63.
-      int64_t fits = e.fixedBytes + e.perSampleBytes * n;
-      auto next = checkedAdd(fits, e.perSampleBytes);
+     << formatWithSeparators(e.perSampleBytes) << " x " << a.getBatch()
+     << " = " << formatWithSeparators(e.trainingTotal) << " B\n";
+  if (a.fit) {
+    const BatchFit &fit = *a.fit;
+    os << "  " << describeFit(a, options) << "\n";
+    os << "    " << describeFitFormula(a) << "\n";
+    if (fit.largestBatch > 0)
       os << "    check: " << formatWithSeparators(e.fixedBytes) << " + "
          << formatWithSeparators(e.perSampleBytes) << " x "
-         << formatWithSeparators(n) << " = " << formatWithSeparators(fits)
-         << " B fits; batch " << formatWithSeparators(n + 1) << " needs "
-         << (next ? formatWithSeparators(*next) : std::string("over 2^63"))
+         << formatWithSeparators(fit.largestBatch) << " = "
+         << formatWithSeparators(fit.largestBatchBytes) << " B fits; batch "
+         << formatWithSeparators(fit.largestBatch + 1) << " needs "
+         << (fit.nextBatchBytes ? formatWithSeparators(*fit.nextBatchBytes)
+                                : std::string("over 2^63"))
          << " B\n";
-    }
   }
   os << "  inference memory, one sample:\n";
-  explainTerms(e.inference, e.inferenceTotal, units, os);
-  explainPeak(report, units, os);
-  if (e.model == MemoryModel::PyTorch)
-    explainSaved(report, units, os);
+  explainTerms(a, e.inference, e.inferenceTotal, units, os);
+  explainPeak(a, units, os);
+  if (a.getModel() == MemoryModel::PyTorch)
+    explainSaved(a, units, os);
 }

@@ -69,26 +69,23 @@ static void writeTotal(llvm::json::OStream &j, int64_t total) {
   j.attributeEnd();
 }
 
-static void writeTerms(llvm::json::OStream &j,
+static void writeTerms(llvm::json::OStream &j, const NetworkAnalysis &a,
                        const std::vector<MemoryTerm> &terms) {
   j.attributeArray("terms", [&] {
     for (const MemoryTerm &t : terms)
       j.object([&] {
-        j.attribute("id", t.id);
-        j.attribute("formula", t.formula);
+        TermText text = describeTerm(a, t);
+        j.attribute("id", text.id);
+        j.attribute("formula", text.formula);
         j.attribute("bytes", t.bytes);
       });
   });
 }
 
-static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
-                         const ReportOptions &options) {
-  const Graph &g = *report.graph;
-  const ClassicMemory &m = report.memory;
-  const MemoryEstimate &e = report.estimate;
-  std::vector<int64_t> saved = getSavedBytesPerLayer(report);
-  std::vector<OpCost> costs = getCostPerLayer(report);
-  OpCost totalCost = getTotalCost(report);
+static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
+  const Graph &g = *a.graph;
+  const ClassicMemory &m = a.classic;
+  const MemoryEstimate &e = a.estimate;
   j.object([&] {
     j.attribute("name", g.name);
     j.attributeArray("inputs", [&] {
@@ -107,8 +104,9 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
         });
     });
     j.attributeArray("layers", [&] {
-      for (const Layer &layer : g.layers)
+      for (LayerId id = 0; id < g.layers.size(); ++id)
         j.object([&] {
+          const Layer &layer = g.layers[id];
           j.attribute("name", layer.name);
           j.attribute("op", layer.op->name);
           j.attribute("family", getFamilyName(layer.op->family));
@@ -129,48 +127,46 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
           j.attribute("output_elements", *layer.type.getNumElements());
           j.attribute("activations", getActivationElements(layer));
           j.attribute("storage", getStorageName(layer.storage));
-          j.attribute("saved_bytes", saved[&layer - g.layers.data()]);
-          j.attribute("macs", costs[&layer - g.layers.data()].macs);
-          j.attribute("flops", costs[&layer - g.layers.data()].flops);
+          j.attribute("saved_bytes", a.layerSavedBytes[id]);
+          j.attribute("macs", a.layerCosts[id].macs);
+          j.attribute("flops", a.layerCosts[id].flops);
         });
     });
     j.attributeObject("totals", [&] {
-      j.attribute("trainable_params", m.inputs.trainableParams);
-      j.attribute("non_trainable_params", m.inputs.bufferParams);
-      j.attribute("activations", m.inputs.activations);
-      j.attribute("input_elements", m.inputs.inputElements);
-      j.attribute("activations_with_input", m.activationsWithInput);
-      j.attribute("macs", totalCost.macs);
-      j.attribute("flops", totalCost.flops);
+      j.attribute("trainable_params", a.counts.trainableParams);
+      j.attribute("non_trainable_params", a.counts.bufferParams);
+      j.attribute("activations", a.counts.activations);
+      j.attribute("input_elements", a.counts.inputElements);
+      j.attribute("activations_with_input", a.counts.activationsWithInput);
+      j.attribute("macs", a.totalCost.macs);
+      j.attribute("flops", a.totalCost.flops);
     });
     j.attributeObject("memory", [&] {
       j.attribute("model", getMemoryModelName(e.model));
-      j.attribute("batch", m.inputs.batch);
-      j.attribute("dtype", getDTypeName(report.dtype));
-      j.attribute("bytes_per_element", m.inputs.bytesPerElement);
+      j.attribute("batch", a.getBatch());
+      j.attribute("dtype", getDTypeName(a.dtype));
+      const ModelStateConfig &states = a.setup.states;
+      j.attribute("bytes_per_element", states.bytesPerElement);
       j.attribute("activation_bytes_per_sample", m.activationBytesPerSample);
-      const ModelStateConfig &states = m.inputs.states;
       j.attribute("optimizer", getOptimizerName(states.optimizer));
       j.attribute("precision", states.mixedPrecision ? "mixed" : "single");
       j.attribute("devices", states.devices);
       j.attribute("zero_stage", static_cast<int64_t>(states.zeroStage));
       j.attribute("fixed_bytes", e.fixedBytes);
       j.attribute("per_sample_bytes", e.perSampleBytes);
-      if (options.fitBudgetBytes > 0)
+      if (a.fit)
         j.attributeObject("fit", [&] {
-          BatchFit fit = fitBatch(e.fixedBytes, e.perSampleBytes,
-                                  options.fitBudgetBytes);
-          j.attribute("budget_bytes", options.fitBudgetBytes);
-          j.attribute("largest_batch", fit.largestBatch);
-          j.attribute("shortfall_bytes", fit.shortfallBytes);
+          j.attribute("budget_bytes", a.fit->budgetBytes);
+          j.attribute("largest_batch", a.fit->largestBatch);
+          j.attribute("shortfall_bytes", a.fit->shortfallBytes);
         });
       // The selected model's terms, in the order the table prints them.
       j.attributeObject("training", [&] {
-        writeTerms(j, e.training);
+        writeTerms(j, a, e.training);
         writeTotal(j, e.trainingTotal);
       });
       j.attributeObject("inference", [&] {
-        writeTerms(j, e.inference);
+        writeTerms(j, a, e.inference);
         writeTotal(j, e.inferenceTotal);
       });
       // Both models' own figures, whichever is selected; every field is
@@ -187,7 +183,7 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
         j.attribute("inference_bytes", m.inferenceTotalBytes);
       });
       j.attributeObject("pytorch", [&] {
-        const SavedForBackward &s = report.saved;
+        const SavedForBackward &s = a.saved;
         j.attribute("saved_tensors", s.tensorCount);
         j.attribute("saved_tensor_bytes_per_sample", s.tensorBytes);
         j.attribute("saved_extra_bytes_per_sample", s.extraBytes);
@@ -195,7 +191,7 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
         j.attribute("unsaved_input_bytes_per_sample", s.unsavedInputBytes);
       });
       j.attributeObject("inference_peak", [&] {
-        const InferencePeak &p = report.peak;
+        const InferencePeak &p = a.peak;
         j.attribute("bytes", p.bytes);
         if (p.layer < g.layers.size())
           j.attribute("layer", g.layers[p.layer].name);
@@ -210,15 +206,15 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkReport &report,
   });
 }
 
-void netc::emitJson(llvm::ArrayRef<NetworkReport> reports,
+void netc::emitJson(llvm::ArrayRef<NetworkAnalysis> analyses,
                     const ReportOptions &options, llvm::raw_ostream &os) {
   llvm::json::OStream j(os, /*IndentSize=*/2);
   j.object([&] {
     j.attribute("version", JsonSchemaVersion);
     j.attribute("tool", "netc");
     j.attributeArray("networks", [&] {
-      for (const NetworkReport &report : reports)
-        writeNetwork(j, report, options);
+      for (const NetworkAnalysis &a : analyses)
+        writeNetwork(j, a);
     });
   });
   os << "\n";

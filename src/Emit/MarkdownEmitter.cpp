@@ -23,12 +23,12 @@ static std::string cell(llvm::StringRef text) {
   return out;
 }
 
-static void emitOne(const NetworkReport &report, const ReportOptions &options,
+static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
                     llvm::raw_ostream &os) {
-  const Graph &g = *report.graph;
+  const Graph &g = *a.graph;
   os << "### " << cell(g.name) << "\n\n"
-     << cell(describeNetworkHeader(report, options)) << "\n\n";
-  std::vector<Column> columns = getColumns(g, options);
+     << cell(describeNetworkHeader(a)) << "\n\n";
+  std::vector<Column> columns = getColumns(a, options);
   os << "| layer |";
   for (Column c : columns)
     os << " " << getColumnHeading(c) << " |";
@@ -36,7 +36,7 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   for (Column c : columns)
     os << (isNumericColumn(c) ? "---:|" : "---|");
   os << "\n";
-  for (const ReportRow &r : collectRows(report, options.depth)) {
+  for (const ReportRow &r : collectRows(a, options.depth)) {
     os << "| " << cell(r.name) << " |";
     for (Column c : columns)
       os << " " << cell(describeCell(r, c)) << " |";
@@ -44,59 +44,62 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   }
   os << "| **total** |";
   for (Column c : columns) {
-    std::string total = describeTotalCell(report, c);
+    std::string total = describeTotalCell(a, c);
     os << (total.empty() ? " |" : " **" + total + "** |");
   }
   os << "\n";
   bool anyWithInput = false;
   for (Column c : columns)
-    anyWithInput |= !describeTotalWithInputCell(report, c).empty();
+    anyWithInput |= !describeTotalWithInputCell(a, c).empty();
   if (anyWithInput) {
     os << "| total with the input |";
     for (Column c : columns) {
-      std::string cellText = describeTotalWithInputCell(report, c);
+      std::string cellText = describeTotalWithInputCell(a, c);
       os << (cellText.empty() ? " |" : " " + cellText + " |");
     }
     os << "\n";
   }
-  os << "\n" << describeCompute(report) << ".\n\n";
+  os << "\n" << describeCompute(a) << ".\n\n";
 
-  const MemoryEstimate &e = report.estimate;
+  const MemoryEstimate &e = a.estimate;
   auto terms = [&](llvm::StringRef title, const std::vector<MemoryTerm> &list,
                    int64_t total) {
     SizeUnit unit = resolveSizeUnit(options.units, total);
     os << "| " << title << " | formula | bytes | size | what |\n"
        << "|---|---|---:|---:|---|\n";
-    for (const MemoryTerm &t : list)
-      os << "| " << cell(t.label) << " | " << t.formula << " | "
+    for (const MemoryTerm &t : list) {
+      TermText text = describeTerm(a, t);
+      os << "| " << cell(text.label) << " | " << text.formula << " | "
          << formatWithSeparators(t.bytes) << " | "
-         << cell(formatSize(t.bytes, unit)) << " | " << cell(t.note) << " |\n";
+         << cell(formatSize(t.bytes, unit)) << " | " << cell(text.note)
+         << " |\n";
+    }
     os << "| **total** | | **" << formatWithSeparators(total) << "** | **"
        << formatSize(total, unit) << "** | |\n\n";
   };
-  terms("training, batch " + std::to_string(e.batch) + " (" +
-            describeMemoryModel(report) + ")",
+  terms("training, batch " + std::to_string(a.getBatch()) + " (" +
+            describeMemoryModel(a) + ")",
         e.training, e.trainingTotal);
   os << "Training memory as a batch: " << formatWithSeparators(e.fixedBytes)
      << " B + " << formatWithSeparators(e.perSampleBytes)
      << " B x batch (fixed + per sample).";
-  if (options.fitBudgetBytes > 0) {
-    std::string fit = describeFit(e, options);
+  if (a.fit) {
+    std::string fit = describeFit(a, options);
     fit[0] = std::toupper(static_cast<unsigned char>(fit[0]));
-    os << " " << cell(fit) << "; " << describeFitFormula(e, options) << ".";
+    os << " " << cell(fit) << "; " << describeFitFormula(a) << ".";
   }
   os << "\n\n";
   terms("inference, one sample", e.inference, e.inferenceTotal);
-  if (report.peak.layer < g.layers.size())
-    os << "Inference peak by liveness: " << formatWithSeparators(report.peak.bytes)
-       << " B (" << formatSize(report.peak.bytes,
+  if (a.peak.layer < g.layers.size())
+    os << "Inference peak by liveness: " << formatWithSeparators(a.peak.bytes)
+       << " B (" << formatSize(a.peak.bytes,
                                resolveSizeUnit(options.units, e.inferenceTotal))
-       << ") live at once while `" << cell(g.layers[report.peak.layer].name)
+       << ") live at once while `" << cell(g.layers[a.peak.layer].name)
        << "` runs.\n\n";
 }
 
-void netc::emitMarkdown(llvm::ArrayRef<NetworkReport> reports,
+void netc::emitMarkdown(llvm::ArrayRef<NetworkAnalysis> analyses,
                         const ReportOptions &options, llvm::raw_ostream &os) {
-  for (const NetworkReport &report : reports)
-    emitOne(report, options, os);
+  for (const NetworkAnalysis &a : analyses)
+    emitOne(a, options, os);
 }

@@ -1,61 +1,14 @@
-//===- ReportRows.cpp - shared rows and memory terms of the reports -------===//
+//===- ReportRows.cpp - shared rows, terms and sentences of the reports ---===//
 #include "ReportRows.h"
 
-#include "netc/Basic/CheckedMath.h"
+#include "netc/Basic/Suggest.h"
 
-#include "llvm/Support/Format.h"
-#include "llvm/Support/raw_ostream.h"
-
-#include <iterator>
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace netc;
 using namespace netc::emit;
-
-std::optional<NetworkReport>
-netc::buildNetworkReport(const Graph &graph, DType dtype, int64_t batch,
-                         const ModelStateConfig &states, MemoryModel model,
-                         DiagnosticEngine &diags) {
-  auto memory =
-      computeClassicMemory(graph, batch, getByteWidth(dtype), diags, states);
-  if (!memory)
-    return std::nullopt;
-  NetworkReport report{&graph, *memory, dtype};
-  SavedWidths widths{memory->activationBytesPerElement,
-                     memory->inputs.states.getBufferBytes()};
-  auto saved = computeSavedForBackward(graph, widths);
-  auto peak = computeInferencePeak(graph, memory->activationBytesPerElement);
-  std::optional<MemoryEstimate> estimate = estimateClassicMemory(*memory);
-  if (saved && peak && model == MemoryModel::PyTorch)
-    estimate = estimatePyTorchMemory(graph, *memory, *saved, *peak);
-  if (!saved || !peak || !estimate) {
-    diags.report(graph.range.Start, diag::err_overflow,
-                 "the memory of network '" + graph.name + "' at batch " +
-                     std::to_string(batch))
-        .range(graph.range);
-    return std::nullopt;
-  }
-  // MACs and FLOPs: every layer's, and their sums, must fit in 64 bits.
-  OpCost total;
-  for (LayerId id = 0; id < graph.layers.size(); ++id) {
-    auto cost = computeLayerCost(graph, id);
-    std::optional<int64_t> macs, flops;
-    if (cost) {
-      macs = checkedAdd(total.macs, cost->macs);
-      flops = checkedAdd(total.flops, cost->flops);
-    }
-    if (!macs || !flops) {
-      diags.report(graph.range.Start, diag::err_overflow,
-                   "the MAC and FLOP count of network '" + graph.name + "'")
-          .range(graph.range);
-      return std::nullopt;
-    }
-    total = {*macs, *flops};
-  }
-  report.saved = std::move(*saved);
-  report.peak = std::move(*peak);
-  report.estimate = std::move(*estimate);
-  return report;
-}
 
 llvm::StringRef emit::getStorageName(OutputStorage storage) {
   switch (storage) {
@@ -69,67 +22,28 @@ llvm::StringRef emit::getStorageName(OutputStorage storage) {
   return "new";
 }
 
-std::string emit::describeAttributes(const Layer &layer) {
-  std::string s;
-  bool first = true;
-  for (const Attribute &a : layer.attributes) {
-    if (a.isDefault)
-      continue;
-    if (!first)
-      s += ", ";
-    first = false;
-    s += a.name + "=" + a.value.str();
-  }
-  return s;
+/// ", per device of 64 with ZeRO stage 3" when the states are sharded.
+static bool isSharded(const ModelStateConfig &states) {
+  return states.devices > 1 || states.zeroStage;
 }
 
-std::string emit::describeMemoryModel(const NetworkReport &report) {
-  const ModelStateConfig &states = report.memory.inputs.states;
-  std::string s = report.estimate.model == MemoryModel::PyTorch
+std::string emit::describeMemoryModel(const NetworkAnalysis &a) {
+  const ModelStateConfig &states = a.setup.states;
+  std::string s = a.getModel() == MemoryModel::PyTorch
                       ? "pytorch model: what autograd keeps"
                       : "classic recipe";
   if (!states.isClassic())
     s += std::string(", with ") + getOptimizerName(states.optimizer).str() +
          (states.mixedPrecision ? ", mixed precision" : "") +
-         (states.devices > 1 || states.zeroStage
+         (isSharded(states)
               ? ", per device of " + std::to_string(states.devices) +
                     " with ZeRO stage " + std::to_string(states.zeroStage)
               : "");
   return s;
 }
 
-std::string emit::describeFit(const MemoryEstimate &e,
-                              const ReportOptions &options) {
-  BatchFit fit = fitBatch(e.fixedBytes, e.perSampleBytes,
-                          options.fitBudgetBytes);
-  if (fit.largestBatch > 0)
-    return "largest batch within " + options.fitBudgetText + " (" +
-           formatWithSeparators(options.fitBudgetBytes) +
-           " B): " + formatWithSeparators(fit.largestBatch);
-  return "not even batch 1 fits within " + options.fitBudgetText +
-         ": it needs " + formatWithSeparators(fit.shortfallBytes) + " B (" +
-         formatSize(fit.shortfallBytes, options.units) + ") more";
-}
-
-std::string emit::describeFitFormula(const MemoryEstimate &e,
-                                     const ReportOptions &options) {
-  BatchFit fit = fitBatch(e.fixedBytes, e.perSampleBytes,
-                          options.fitBudgetBytes);
-  if (fit.largestBatch > 0)
-    return "floor((" + formatWithSeparators(options.fitBudgetBytes) + " - " +
-           formatWithSeparators(e.fixedBytes) + ") / " +
-           formatWithSeparators(e.perSampleBytes) +
-           ") = " + formatWithSeparators(fit.largestBatch);
-  auto batch1 = checkedAdd(e.fixedBytes, e.perSampleBytes);
-  return "batch 1 needs " + formatWithSeparators(e.fixedBytes) + " + " +
-         formatWithSeparators(e.perSampleBytes) + " = " +
-         (batch1 ? formatWithSeparators(*batch1) : std::string("over 2^63")) +
-         " B";
-}
-
-std::string emit::describeNetworkHeader(const NetworkReport &report,
-                                        const ReportOptions &options) {
-  const Graph &g = *report.graph;
+std::string emit::describeNetworkHeader(const NetworkAnalysis &a) {
+  const Graph &g = *a.graph;
   std::string s = "network " + g.name;
   for (LayerId id : g.inputs) {
     const Layer &input = g.layers[id];
@@ -137,70 +51,138 @@ std::string emit::describeNetworkHeader(const NetworkReport &report,
     if (input.type.dtype != DType::F32)
       s += " " + getDTypeName(input.type.dtype).str();
   }
-  s += ", batch " + std::to_string(report.memory.inputs.batch);
-  s += ", " + getDTypeName(report.dtype).str() + " (" +
-       std::to_string(getByteWidth(report.dtype)) + " bytes)";
-  s += ", memory model: " + getMemoryModelName(report.estimate.model).str();
-  const ModelStateConfig &states = report.memory.inputs.states;
+  s += ", batch " + std::to_string(a.getBatch());
+  s += ", " + getDTypeName(a.dtype).str() + " (" +
+       std::to_string(getByteWidth(a.dtype)) + " bytes)";
+  s += ", memory model: " + getMemoryModelName(a.getModel()).str();
+  const ModelStateConfig &states = a.setup.states;
   if (!states.isClassic()) {
     s += ", optimizer " + getOptimizerName(states.optimizer).str();
     if (states.mixedPrecision)
       s += ", mixed precision";
-    if (states.devices > 1 || states.zeroStage > 0)
+    if (isSharded(states))
       s += ", " + std::to_string(states.devices) + " devices, ZeRO stage " +
            std::to_string(states.zeroStage);
   }
   return s;
 }
 
-std::vector<OpCost> emit::getCostPerLayer(const NetworkReport &report) {
-  const Graph &graph = *report.graph;
-  std::vector<OpCost> costs;
-  for (LayerId id = 0; id < graph.layers.size(); ++id)
-    costs.push_back(computeLayerCost(graph, id).value_or(OpCost{}));
-  return costs;
+/// The formula of a term: its factors as MemoryTerm documents them.
+static std::string describeFormula(const NetworkAnalysis &a,
+                                   const MemoryTerm &t) {
+  std::string s = formatWithSeparators(t.count);
+  std::string batch =
+      t.perBatch ? " x " + std::to_string(a.getBatch()) : std::string();
+  if (t.bytesPerElement == 0)
+    return s + " B" + batch;
+  if (t.copies > 1)
+    s += " x " + std::to_string(t.copies);
+  s += batch + " x " + std::to_string(t.bytesPerElement) + " B";
+  if (t.shards > 1)
+    s += " / " + std::to_string(t.shards);
+  return s;
 }
 
-OpCost emit::getTotalCost(const NetworkReport &report) {
-  OpCost total;
-  for (const OpCost &c : getCostPerLayer(report)) {
-    total.macs += c.macs; // checked by buildNetworkReport
-    total.flops += c.flops;
+/// "2 adam states", with the f32 master weights of mixed precision.
+static std::string describeOptimizerStates(const ModelStateConfig &s) {
+  unsigned states = getOptimizerStateCount(s.optimizer);
+  std::string what = std::to_string(states) + " " +
+                     getOptimizerName(s.optimizer).str() + " state" +
+                     (states == 1 ? "" : "s");
+  return s.mixedPrecision ? "f32 master weights and " + what : what;
+}
+
+/// "' while 'x' runs'" for the layer running at the inference peak.
+static std::string describePeakLayer(const NetworkAnalysis &a) {
+  const Graph &g = *a.graph;
+  return a.peak.layer < g.layers.size()
+             ? " while '" + g.layers[a.peak.layer].name + "' runs"
+             : "";
+}
+
+TermText emit::describeTerm(const NetworkAnalysis &a, const MemoryTerm &t) {
+  const char *halfWidth = a.setup.states.mixedPrecision ? "16-bit" : "";
+  const char *buffers = "non-trainable (running statistics)";
+  TermText text;
+  text.formula = describeFormula(a, t);
+  auto set = [&](const char *id, const char *label, std::string note) {
+    text.id = id;
+    text.label = label;
+    text.note = std::move(note);
+    return text;
+  };
+  switch (t.kind) {
+  case MemoryTermKind::ModelStates:
+    return set("parameters", "parameters", "weights, gradients, momentum");
+  case MemoryTermKind::Weights:
+    return set("weights", "weights", halfWidth);
+  case MemoryTermKind::Gradients:
+    return set("gradients", "gradients", halfWidth);
+  case MemoryTermKind::OptimizerStates:
+    return set("optimizer", "optimizer",
+               describeOptimizerStates(a.setup.states));
+  case MemoryTermKind::Buffers:
+    return set("buffers", "buffers", buffers);
+  case MemoryTermKind::Activations:
+    return set("activations", "activations",
+               "values and errors; " +
+                   formatWithSeparators(a.classic.activationBytesPerSample) +
+                   " B per sample");
+  case MemoryTermKind::Input:
+    return set("input", "input (misc)", "the input batch");
+  case MemoryTermKind::SavedForBackward: {
+    std::string what = std::to_string(a.saved.tensorCount) + " tensors";
+    if (a.saved.extraBytes)
+      what += " + " + formatWithSeparators(a.saved.extraBytes) +
+              " B of statistics, indices and masks";
+    return set("saved", "saved for backward", what + " per sample");
   }
-  return total;
+  case MemoryTermKind::UnsavedInput:
+    return set("input", "input", "the input batch, kept by no layer");
+  case MemoryTermKind::InferenceWeights:
+    return set("parameters", "parameters", "weights");
+  case MemoryTermKind::InferenceBuffers:
+    return set("buffers", "buffers", buffers);
+  case MemoryTermKind::InferenceActivations:
+    return set("activations", "activations", "values of one sample");
+  case MemoryTermKind::InferencePeak:
+    return set("peak", "activations (peak)",
+               "live at once" + describePeakLayer(a));
+  }
+  return text;
 }
 
-std::string emit::formatCountUnit(int64_t count) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  if (count >= 5'000'000)
-    os << llvm::format(" (%.2f G)", static_cast<double>(count) / 1e9);
-  else if (count >= 5'000)
-    os << llvm::format(" (%.2f M)", static_cast<double>(count) / 1e6);
-  return os.str();
+MemoryTerm emit::getPeakTerm(const NetworkAnalysis &a) {
+  int64_t width = a.classic.activationBytesPerElement;
+  return {MemoryTermKind::InferencePeak, a.peak.bytes / width, 1, false, width,
+          1, a.peak.bytes};
 }
 
-std::string emit::formatCountShort(int64_t count) {
-  static const char *const Units[] = {"K", "M", "G", "T", "P", "E"};
-  if (count < 1000)
-    return std::to_string(count);
-  double value = static_cast<double>(count);
-  unsigned unit = 0;
-  for (value /= 1000; value >= 999.5 && unit + 1 < std::size(Units); ++unit)
-    value /= 1000;
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  const char *format = value < 9.995 ? "%.2f %s" : value < 99.95 ? "%.1f %s"
-                                                                 : "%.0f %s";
-  os << llvm::format(format, value, Units[unit]);
-  return os.str();
+std::string emit::describeFit(const NetworkAnalysis &a,
+                              const ReportOptions &options) {
+  const BatchFit &fit = *a.fit;
+  if (fit.largestBatch > 0)
+    return "largest batch within " + options.fitBudgetText + " (" +
+           formatWithSeparators(fit.budgetBytes) +
+           " B): " + formatWithSeparators(fit.largestBatch);
+  return "not even batch 1 fits within " + options.fitBudgetText +
+         ": it needs " + formatWithSeparators(fit.shortfallBytes) + " B (" +
+         formatSize(fit.shortfallBytes, options.units) + ") more";
 }
 
-std::vector<int64_t> emit::getSavedBytesPerLayer(const NetworkReport &report) {
-  std::vector<int64_t> bytes(report.graph->layers.size(), 0);
-  for (const LayerSaves &l : report.saved.layers)
-    bytes[l.layer] = l.newTensorBytes + l.extraBytes; // parts of a checked sum
-  return bytes;
+std::string emit::describeFitFormula(const NetworkAnalysis &a) {
+  const BatchFit &fit = *a.fit;
+  const MemoryEstimate &e = a.estimate;
+  if (fit.largestBatch > 0)
+    return "floor((" + formatWithSeparators(fit.budgetBytes) + " - " +
+           formatWithSeparators(e.fixedBytes) + ") / " +
+           formatWithSeparators(e.perSampleBytes) +
+           ") = " + formatWithSeparators(fit.largestBatch);
+  return "batch 1 needs " + formatWithSeparators(e.fixedBytes) + " + " +
+         formatWithSeparators(e.perSampleBytes) + " = " +
+         (fit.batchOneBytes ? formatWithSeparators(*fit.batchOneBytes)
+                            : std::string("over 2^63")) +
+         " B";
 }
 
 int emit::findCollapsedScope(const Graph &graph, const Layer &layer,
@@ -213,47 +195,40 @@ int emit::findCollapsedScope(const Graph &graph, const Layer &layer,
   return collapse;
 }
 
-std::vector<ReportRow> emit::collectRows(const NetworkReport &report,
-                                         int depth) {
-  const Graph &graph = *report.graph;
-  std::vector<int64_t> saved = getSavedBytesPerLayer(report);
-  std::vector<OpCost> costs = getCostPerLayer(report);
+std::vector<ReportRow> emit::collectRows(const NetworkAnalysis &a, int depth) {
+  const Graph &graph = *a.graph;
   std::vector<ReportRow> rows;
   // Index of the collapsed row of each scope, once made.
   std::vector<int> rowOfScope(graph.scopes.size(), -1);
-  for (const Layer &layer : graph.layers) {
+  for (LayerId id = 0; id < graph.layers.size(); ++id) {
+    const Layer &layer = graph.layers[id];
     int collapse = findCollapsedScope(graph, layer, depth);
+    ReportRow *row;
     if (collapse < 0) {
-      ReportRow row;
-      row.name = layer.name;
-      row.op = layer.op->name;
-      row.type = layer.type;
-      row.trainable = layer.params.trainable;
-      row.buffers = layer.params.buffers;
-      row.activations = getActivationElements(layer);
-      row.savedBytes = saved[&layer - graph.layers.data()];
-      row.macs = costs[&layer - graph.layers.data()].macs;
-      row.flops = costs[&layer - graph.layers.data()].flops;
-      row.layer = &layer;
-      rows.push_back(std::move(row));
-      continue;
+      rows.emplace_back();
+      row = &rows.back();
+      row->name = layer.name;
+      row->op = layer.op->name;
+      row->layer = &layer;
+    } else {
+      if (rowOfScope[collapse] < 0) {
+        rowOfScope[collapse] = rows.size();
+        rows.emplace_back();
+        rows.back().name = graph.scopes[collapse].name;
+        rows.back().op = graph.scopes[collapse].block;
+        rows.back().scope = collapse;
+      }
+      row = &rows[rowOfScope[collapse]];
     }
-    if (rowOfScope[collapse] < 0) {
-      rowOfScope[collapse] = rows.size();
-      ReportRow row;
-      row.name = graph.scopes[collapse].name;
-      row.op = graph.scopes[collapse].block;
-      rows.push_back(std::move(row));
-    }
-    ReportRow &row = rows[rowOfScope[collapse]];
-    // The block's output is its last layer's (in source order).
-    row.type = layer.type;
-    row.trainable += layer.params.trainable;
-    row.buffers += layer.params.buffers;
-    row.activations += getActivationElements(layer);
-    row.savedBytes += saved[&layer - graph.layers.data()];
-    row.macs += costs[&layer - graph.layers.data()].macs;
-    row.flops += costs[&layer - graph.layers.data()].flops;
+    // A collapsed call's output is its last layer's (in source order).
+    row->type = layer.type;
+    row->output = id;
+    row->trainable += layer.params.trainable;
+    row->buffers += layer.params.buffers;
+    row->activations += getActivationElements(layer);
+    row->savedBytes += a.layerSavedBytes[id];
+    row->macs += a.layerCosts[id].macs;
+    row->flops += a.layerCosts[id].flops;
   }
   return rows;
 }
@@ -274,35 +249,30 @@ std::string emit::describeActivations(const ReportRow &row) {
   return formatWithSeparators(row.activations);
 }
 
-const std::vector<std::string> &ReportOptions::getColumnNames() {
-  static const std::vector<std::string> names = {
-      "layer",       "op",   "shape", "params", "buffers",
-      "activations", "macs", "flops", "saved"};
-  return names;
+SpellingTable<Column> netc::getColumnSpellings() {
+  static const Spelling<Column> spellings[] = {
+      {Column::Op, "op"},           {Column::Shape, "shape"},
+      {Column::Params, "params"},   {Column::Buffers, "buffers"},
+      {Column::Activations, "activations"}, {Column::Macs, "macs"},
+      {Column::Flops, "flops"},     {Column::Saved, "saved"}};
+  return spellings;
 }
 
-std::vector<Column> emit::getColumns(const Graph &graph,
+SpellingTable<RankDir> netc::getRankDirSpellings() {
+  static const Spelling<RankDir> spellings[] = {
+      {RankDir::TopToBottom, "TB"}, {RankDir::LeftToRight, "LR"}};
+  return spellings;
+}
+
+std::vector<Column> emit::getColumns(const NetworkAnalysis &a,
                                      const ReportOptions &options) {
-  if (options.columns.empty()) {
-    std::vector<Column> columns{Column::Op, Column::Shape, Column::Params};
-    if (hasBuffers(graph))
-      columns.push_back(Column::Buffers);
-    columns.push_back(Column::Activations);
-    columns.push_back(Column::Macs);
-    return columns;
-  }
-  std::vector<Column> columns;
-  for (const std::string &name : options.columns) {
-    // Names in getColumnNames() order, after "layer".
-    static const Column byIndex[] = {Column::Op,     Column::Shape,
-                                     Column::Params, Column::Buffers,
-                                     Column::Activations, Column::Macs,
-                                     Column::Flops,  Column::Saved};
-    const std::vector<std::string> &names = ReportOptions::getColumnNames();
-    for (size_t i = 1; i < names.size(); ++i)
-      if (names[i] == name)
-        columns.push_back(byIndex[i - 1]);
-  }
+  if (!options.columns.empty())
+    return options.columns;
+  std::vector<Column> columns{Column::Op, Column::Shape, Column::Params};
+  if (a.counts.bufferParams)
+    columns.push_back(Column::Buffers);
+  columns.push_back(Column::Activations);
+  columns.push_back(Column::Macs);
   return columns;
 }
 
@@ -354,47 +324,37 @@ std::string emit::describeCell(const ReportRow &row, Column column) {
   return "";
 }
 
-std::string emit::describeTotalCell(const NetworkReport &report,
-                                    Column column) {
-  const ClassicMemory &m = report.memory;
+std::string emit::describeTotalCell(const NetworkAnalysis &a, Column column) {
   switch (column) {
   case Column::Op:
   case Column::Shape:
     return "";
   case Column::Params:
-    return formatWithSeparators(m.inputs.trainableParams);
+    return formatWithSeparators(a.counts.trainableParams);
   case Column::Buffers:
-    return formatWithSeparators(m.inputs.bufferParams);
+    return formatWithSeparators(a.counts.bufferParams);
   case Column::Activations:
-    return formatWithSeparators(m.inputs.activations);
+    return formatWithSeparators(a.counts.activations);
   case Column::Macs:
-    return formatWithSeparators(getTotalCost(report).macs);
+    return formatWithSeparators(a.totalCost.macs);
   case Column::Flops:
-    return formatWithSeparators(getTotalCost(report).flops);
+    return formatWithSeparators(a.totalCost.flops);
   case Column::Saved:
-    return formatWithSeparators(report.saved.bytes);
+    return formatWithSeparators(a.saved.bytes);
   }
   return "";
 }
 
-std::string emit::describeTotalWithInputCell(const NetworkReport &report,
+std::string emit::describeTotalWithInputCell(const NetworkAnalysis &a,
                                              Column column) {
   return column == Column::Activations
-             ? formatWithSeparators(report.memory.activationsWithInput)
+             ? formatWithSeparators(a.counts.activationsWithInput)
              : "";
 }
 
-std::string emit::describeCompute(const NetworkReport &report) {
-  OpCost total = getTotalCost(report);
-  return "MACs per sample: " + formatWithSeparators(total.macs) +
-         formatCountUnit(total.macs) +
-         "; other FLOPs: " + formatWithSeparators(total.flops) +
-         formatCountUnit(total.flops);
-}
-
-bool emit::hasBuffers(const Graph &graph) {
-  for (const Layer &layer : graph.layers)
-    if (layer.params.buffers)
-      return true;
-  return false;
+std::string emit::describeCompute(const NetworkAnalysis &a) {
+  return "MACs per sample: " + formatWithSeparators(a.totalCost.macs) +
+         formatCountUnit(a.totalCost.macs) +
+         "; other FLOPs: " + formatWithSeparators(a.totalCost.flops) +
+         formatCountUnit(a.totalCost.flops);
 }

@@ -1,7 +1,9 @@
-//===- ReportRows.h - the rows every tabular backend prints -----*- C++ -*-===//
+//===- ReportRows.h - the rows and words every backend prints ---*- C++ -*-===//
 //
-// Private to the Emit library. The table, CSV, Markdown and JSON backends
-// print the same rows and terms; they are computed here, once.
+// Private to the Emit library. The table, CSV, Markdown, JSON and DOT
+// backends print the same rows, terms and sentences; they are put into
+// words here, once, from the NetworkAnalysis (which holds every figure:
+// nothing here computes one).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -17,30 +19,44 @@ namespace netc::emit {
 /// "new", "in_place" or "view".
 llvm::StringRef getStorageName(OutputStorage storage);
 
-/// The key attributes of a layer as written: "6, kernel=5".
-std::string describeAttributes(const Layer &layer);
-
-
 /// A one-line header: network, inputs, batch, dtype, memory model.
-std::string describeNetworkHeader(const NetworkReport &report,
-                                  const ReportOptions &options);
+std::string describeNetworkHeader(const NetworkAnalysis &analysis);
 
 /// "classic recipe", "pytorch model: what autograd keeps", with the
 /// optimizer, precision and sharding when they are not the recipe's.
-std::string describeMemoryModel(const NetworkReport &report);
+std::string describeMemoryModel(const NetworkAnalysis &analysis);
 
-/// "largest batch within 80GiB (85,899,345,920 B): 371" or why none fits.
-std::string describeFit(const MemoryEstimate &estimate,
+/// A memory term in words.
+struct TermText {
+  /// The machine name JSON and CSV use ("parameters", "saved").
+  std::string id;
+  /// The row label ("input (misc)").
+  std::string label;
+  /// How its bytes follow: "61,706 x 3 x 4 B", "22,256,640 B x 1".
+  std::string formula;
+  /// What it stands for ("weights, gradients, momentum").
+  std::string note;
+};
+
+/// The words of \p term of \p analysis.
+TermText describeTerm(const NetworkAnalysis &analysis, const MemoryTerm &term);
+
+/// The inference peak as a term, for the classic model's extra row (the
+/// pytorch model has it among its terms).
+MemoryTerm getPeakTerm(const NetworkAnalysis &analysis);
+
+/// "largest batch within 80GiB (85,899,345,920 B): 371" or why none fits
+/// (the analysis has a fit).
+std::string describeFit(const NetworkAnalysis &analysis,
                         const ReportOptions &options);
 
 /// How describeFit's answer follows from the batch line: "floor((budget -
 /// fixed) / per sample) = N", or "batch 1 needs fixed + per sample = T B".
-std::string describeFitFormula(const MemoryEstimate &estimate,
-                               const ReportOptions &options);
+std::string describeFitFormula(const NetworkAnalysis &analysis);
 
 /// --explain: every figure of the report derived step by step.
-void emitExplanation(const NetworkReport &report, const ReportOptions &options,
-                     llvm::raw_ostream &os);
+void emitExplanation(const NetworkAnalysis &analysis,
+                     const ReportOptions &options, llvm::raw_ostream &os);
 
 /// One row of a layer table: a layer, or a block call collapsed by --depth.
 struct ReportRow {
@@ -60,50 +76,29 @@ struct ReportRow {
   int64_t flops = 0;
   /// The layer, or null for a collapsed block call.
   const Layer *layer = nullptr;
+  /// For a collapsed call: its scope, and the layer whose output is the
+  /// call's (the last in source order).
+  int scope = -1;
+  LayerId output = LayerId(-1);
 };
 
 /// The block call that absorbs \p layer at \p depth (see
 /// ReportOptions::depth): the outermost call at that depth or deeper, or -1.
 int findCollapsedScope(const Graph &graph, const Layer &layer, int depth);
 
-/// The rows of the report's table at \p depth (see ReportOptions::depth),
-/// in the order of the layers.
-std::vector<ReportRow> collectRows(const NetworkReport &report, int depth);
-
-/// Per layer, its MACs and other FLOPs per sample (buildNetworkReport has
-/// checked that they and their totals do not overflow).
-std::vector<OpCost> getCostPerLayer(const NetworkReport &report);
-
-/// The network's MACs and other FLOPs per sample, summed over its layers.
-OpCost getTotalCost(const NetworkReport &report);
-
-/// " (1.81 G)": \p count in units of 10^9 with two decimals, as torchvision
-/// publishes GFLOPS; " (0.42 M)" (10^6) below 0.01 G, and nothing below
-/// 0.01 M, where the count itself is short.
-std::string formatCountUnit(int64_t count);
-
-/// \p count to three significant digits with a decimal unit, for labels
-/// that must stay short: "840", "117.6 K", "118 M", "4.09 G".
-std::string formatCountShort(int64_t count);
-
-/// Per layer, the bytes per sample it is first to keep for backward.
-std::vector<int64_t> getSavedBytesPerLayer(const NetworkReport &report);
+/// The rows of the analysis's table at \p depth (see ReportOptions::depth),
+/// in the order of the layers; a collapsed call's figures are its layers'
+/// summed (parts of the analysis's checked totals).
+std::vector<ReportRow> collectRows(const NetworkAnalysis &analysis, int depth);
 
 /// The activations cell: a count, "in place", "view" or, for an input, its
 /// element count.
 std::string describeActivations(const ReportRow &row);
 
-/// True when any layer of the graph has non-trainable buffers.
-bool hasBuffers(const Graph &graph);
-
-/// A column of the text table and the Markdown layer table after the layer
-/// name (--columns).
-enum class Column { Op, Shape, Params, Buffers, Activations, Macs, Flops, Saved };
-
 /// The columns to print: ReportOptions::columns, or by default op, output
-/// shape, params, non-trainable (when the graph has buffers), activations
+/// shape, params, non-trainable (when the network has buffers), activations
 /// and MACs.
-std::vector<Column> getColumns(const Graph &graph,
+std::vector<Column> getColumns(const NetworkAnalysis &analysis,
                                const ReportOptions &options);
 
 /// The column's heading ("output shape", "MACs").
@@ -116,14 +111,14 @@ bool isNumericColumn(Column column);
 std::string describeCell(const ReportRow &row, Column column);
 
 /// The cell of the `total` row in \p column ("" for op and shape).
-std::string describeTotalCell(const NetworkReport &report, Column column);
+std::string describeTotalCell(const NetworkAnalysis &analysis, Column column);
 
 /// The cell of the `total with the input` row (activations only).
-std::string describeTotalWithInputCell(const NetworkReport &report,
+std::string describeTotalWithInputCell(const NetworkAnalysis &analysis,
                                        Column column);
 
 /// "MACs per sample: 1,814,073,344 (1.81 G); other FLOPs: 9,659,880
 /// (0.01 G)".
-std::string describeCompute(const NetworkReport &report);
+std::string describeCompute(const NetworkAnalysis &analysis);
 
 } // namespace netc::emit

@@ -69,24 +69,27 @@ private:
 };
 } // namespace
 
-static void addMemoryTerms(TextTable &t, const std::vector<MemoryTerm> &terms,
-                           int64_t total, SizeUnit units) {
+static void addMemoryTerms(TextTable &t, const NetworkAnalysis &a,
+                           const std::vector<MemoryTerm> &terms, int64_t total,
+                           SizeUnit units) {
   // One unit per section, chosen by its total, so the column reads down.
   SizeUnit unit = resolveSizeUnit(units, total);
-  for (const MemoryTerm &term : terms)
-    t.addRow({term.label, term.formula, formatWithSeparators(term.bytes) + " B",
-              formatSize(term.bytes, unit), term.note});
+  for (const MemoryTerm &term : terms) {
+    TermText text = describeTerm(a, term);
+    t.addRow({text.label, text.formula,
+              formatWithSeparators(term.bytes) + " B",
+              formatSize(term.bytes, unit), text.note});
+  }
   t.addRow({"total", "", formatWithSeparators(total) + " B",
             formatSize(total, unit), ""});
 }
 
-static void emitOne(const NetworkReport &report, const ReportOptions &options,
+static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
                     llvm::raw_ostream &os) {
-  const Graph &g = *report.graph;
-  const ClassicMemory &m = report.memory;
-  os << describeNetworkHeader(report, options) << "\n\n";
+  const Graph &g = *a.graph;
+  os << describeNetworkHeader(a) << "\n\n";
 
-  std::vector<Column> columns = getColumns(g, options);
+  std::vector<Column> columns = getColumns(a, options);
   std::vector<Align> aligns{Align::Left};
   std::vector<std::string> header{"layer"};
   for (Column c : columns) {
@@ -96,7 +99,7 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   TextTable table(aligns);
   table.addRow(header);
   table.addRule();
-  for (const ReportRow &r : collectRows(report, options.depth)) {
+  for (const ReportRow &r : collectRows(a, options.depth)) {
     std::vector<std::string> row{r.name};
     for (Column c : columns)
       row.push_back(describeCell(r, c));
@@ -107,8 +110,8 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
   std::vector<std::string> withInput{"total with the input"};
   bool anyWithInput = false;
   for (Column c : columns) {
-    total.push_back(describeTotalCell(report, c));
-    withInput.push_back(describeTotalWithInputCell(report, c));
+    total.push_back(describeTotalCell(a, c));
+    withInput.push_back(describeTotalWithInputCell(a, c));
     anyWithInput |= !withInput.back().empty();
   }
   table.addRow(total);
@@ -116,54 +119,48 @@ static void emitOne(const NetworkReport &report, const ReportOptions &options,
     table.addRow(withInput);
   table.print(os, 0);
 
-  os << "\nparameters: " << formatWithSeparators(m.inputs.trainableParams)
-     << " trainable, " << formatWithSeparators(m.inputs.bufferParams)
+  os << "\nparameters: " << formatWithSeparators(a.counts.trainableParams)
+     << " trainable, " << formatWithSeparators(a.counts.bufferParams)
      << " non-trainable\n";
-  os << describeCompute(report) << "\n";
+  os << describeCompute(a) << "\n";
   TextTable memory({Align::Left, Align::Left, Align::Right, Align::Right,
                     Align::Left});
   memory.addHeading("");
-  const MemoryEstimate &e = report.estimate;
-  memory.addHeading("training memory, batch " + std::to_string(e.batch) +
-                    " (" + describeMemoryModel(report) + ")");
-  addMemoryTerms(memory, e.training, e.trainingTotal, options.units);
+  const MemoryEstimate &e = a.estimate;
+  memory.addHeading("training memory, batch " + std::to_string(a.getBatch()) +
+                    " (" + describeMemoryModel(a) + ")");
+  addMemoryTerms(memory, a, e.training, e.trainingTotal, options.units);
   memory.addRow({"as a batch", formatWithSeparators(e.fixedBytes) + " B + " +
                                    formatWithSeparators(e.perSampleBytes) +
                                    " B x batch",
                  "", "", "fixed + per sample"});
-  if (options.fitBudgetBytes > 0) {
-    memory.addHeading("  " + describeFit(e, options));
-    memory.addHeading("    " + describeFitFormula(e, options));
+  if (a.fit) {
+    memory.addHeading("  " + describeFit(a, options));
+    memory.addHeading("    " + describeFitFormula(a));
   }
   memory.addHeading("");
   memory.addHeading("inference memory, one sample");
-  addMemoryTerms(memory, e.inference, e.inferenceTotal, options.units);
-  if (e.model == MemoryModel::Classic) {
-    const InferencePeak &peak = report.peak;
-    std::string at = peak.layer < g.layers.size()
-                         ? "live at once while '" +
-                               g.layers[peak.layer].name + "' runs"
-                         : "";
-    memory.addRow({"peak by liveness",
-                   formatWithSeparators(peak.bytes /
-                                        m.activationBytesPerElement) +
-                       " x " + std::to_string(m.activationBytesPerElement) +
-                       " B",
+  addMemoryTerms(memory, a, e.inference, e.inferenceTotal, options.units);
+  if (a.getModel() == MemoryModel::Classic) {
+    MemoryTerm peak = getPeakTerm(a);
+    memory.addRow({"peak by liveness", describeTerm(a, peak).formula,
                    formatWithSeparators(peak.bytes) + " B",
                    formatSize(peak.bytes, resolveSizeUnit(options.units,
                                                           e.inferenceTotal)),
-                   at});
+                   a.peak.layer < g.layers.size()
+                       ? describeTerm(a, peak).note
+                       : ""});
   }
   memory.print(os, 2);
   if (options.explain)
-    emitExplanation(report, options, os);
+    emitExplanation(a, options, os);
 }
 
-void netc::emitTable(llvm::ArrayRef<NetworkReport> reports,
+void netc::emitTable(llvm::ArrayRef<NetworkAnalysis> analyses,
                      const ReportOptions &options, llvm::raw_ostream &os) {
-  for (size_t i = 0; i < reports.size(); ++i) {
+  for (size_t i = 0; i < analyses.size(); ++i) {
     if (i)
       os << "\n";
-    emitOne(reports[i], options, os);
+    emitOne(analyses[i], options, os);
   }
 }

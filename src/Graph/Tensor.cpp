@@ -94,7 +94,7 @@ std::string TensorType::str() const {
   return s + "]";
 }
 
-std::string TensorType::strCompact() const {
+std::string netc::joinDims(llvm::ArrayRef<int64_t> dims) {
   std::string s;
   for (size_t i = 0; i < dims.size(); ++i) {
     if (i)
@@ -102,20 +102,4 @@ std::string TensorType::strCompact() const {
     s += std::to_string(dims[i]);
   }
   return s;
-}
-
-std::string netc::formatWithSeparators(int64_t value) {
-  std::string digits = std::to_string(value);
-  bool negative = !digits.empty() && digits[0] == '-';
-  if (negative)
-    digits.erase(0, 1);
-  std::string out;
-  int count = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (count && count % 3 == 0)
-      out.insert(out.begin(), ',');
-    out.insert(out.begin(), *it);
-    ++count;
-  }
-  return negative ? "-" + out : out;
 }

@@ -10,33 +10,16 @@
 
 using namespace netc;
 
-std::optional<Optimizer> netc::parseOptimizer(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<Optimizer>>(name)
-      .Case("sgd", Optimizer::SGD)
-      .Case("momentum", Optimizer::Momentum)
-      .Case("adam", Optimizer::Adam)
-      .Case("adamw", Optimizer::AdamW)
-      .Case("rmsprop", Optimizer::RMSprop)
-      .Case("adagrad", Optimizer::Adagrad)
-      .Default(std::nullopt);
+SpellingTable<Optimizer> netc::getOptimizerSpellings() {
+  static const Spelling<Optimizer> spellings[] = {
+      {Optimizer::SGD, "sgd"},           {Optimizer::Momentum, "momentum"},
+      {Optimizer::Adam, "adam"},         {Optimizer::AdamW, "adamw"},
+      {Optimizer::RMSprop, "rmsprop"},   {Optimizer::Adagrad, "adagrad"}};
+  return spellings;
 }
 
 llvm::StringRef netc::getOptimizerName(Optimizer optimizer) {
-  switch (optimizer) {
-  case Optimizer::SGD:
-    return "sgd";
-  case Optimizer::Momentum:
-    return "momentum";
-  case Optimizer::Adam:
-    return "adam";
-  case Optimizer::AdamW:
-    return "adamw";
-  case Optimizer::RMSprop:
-    return "rmsprop";
-  case Optimizer::Adagrad:
-    return "adagrad";
-  }
-  return "momentum";
+  return getSpelling(getOptimizerSpellings(), optimizer);
 }
 
 unsigned netc::getOptimizerStateCount(Optimizer optimizer) {
@@ -91,6 +74,8 @@ netc::computeModelStates(int64_t params, const ModelStateConfig &config) {
 BatchFit netc::fitBatch(int64_t fixedBytes, int64_t perSampleBytes,
                         int64_t budgetBytes) {
   BatchFit fit;
+  fit.budgetBytes = budgetBytes;
+  fit.batchOneBytes = checkedAdd(fixedBytes, perSampleBytes);
   if (perSampleBytes <= 0)
     return fit;
   if (budgetBytes < fixedBytes ||
@@ -103,6 +88,10 @@ BatchFit netc::fitBatch(int64_t fixedBytes, int64_t perSampleBytes,
     return fit;
   }
   fit.largestBatch = (budgetBytes - fixedBytes) / perSampleBytes;
+  // fixed + perSample x largest is at most the budget; one more sample may
+  // pass 2^63.
+  fit.largestBatchBytes = fixedBytes + perSampleBytes * fit.largestBatch;
+  fit.nextBatchBytes = checkedAdd(fit.largestBatchBytes, perSampleBytes);
   return fit;
 }
 

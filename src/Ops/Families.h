@@ -40,9 +40,6 @@ broadcastDims(OpContext &ctx, llvm::StringRef verb, const TensorType &a,
               llvm::ArrayRef<int64_t> aDims, const TensorType &b,
               llvm::ArrayRef<int64_t> bDims);
 
-/// "5x5" from {5, 5}.
-std::string joinDims(llvm::ArrayRef<int64_t> dims);
-
 /// The output type equals input 0's type (element-wise ops).
 std::optional<TensorType> sameShape(OpContext &ctx);
 

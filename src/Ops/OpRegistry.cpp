@@ -374,16 +374,6 @@ std::optional<OpCost> netc::computeLayerCost(const Graph &graph, LayerId id) {
   return layer.op->countCost(layer, inputs);
 }
 
-std::string ops::joinDims(llvm::ArrayRef<int64_t> dims) {
-  std::string s;
-  for (size_t i = 0; i < dims.size(); ++i) {
-    if (i)
-      s += "x";
-    s += std::to_string(dims[i]);
-  }
-  return s;
-}
-
 std::optional<TensorType> ops::sameShape(OpContext &ctx) {
   return ctx.getInput();
 }

@@ -7,6 +7,7 @@
 // before multiplying by 128; computed exactly, the total is 742.93 MiB.
 //
 //===----------------------------------------------------------------------===//
+#include "netc/Emit/Format.h"
 #include "netc/Memory/ClassicMemory.h"
 
 #include "gtest/gtest.h"
@@ -22,18 +23,24 @@ double roundedMiB(int64_t bytes) {
   return std::round(toMiB(bytes) * 100) / 100;
 }
 
-RecipeInputs workedExample() {
-  RecipeInputs in;
+NetworkCounts workedExample() {
+  NetworkCounts in;
   in.trainableParams = 19'072'984;
   in.activations = 532'752;
   in.inputElements = 180 * 50 * 1;
-  in.batch = 128;
-  in.bytesPerElement = 4;
   return in;
 }
 
+/// Batch 128, 4-byte floats, the recipe's momentum.
+TrainingSetup workedSetup() {
+  TrainingSetup setup;
+  setup.batch = 128;
+  setup.states.bytesPerElement = 4;
+  return setup;
+}
+
 TEST(ClassicMemory, WorkedExampleTerms) {
-  auto m = applyClassicRecipe(workedExample());
+  auto m = applyClassicRecipe(workedExample(), workedSetup());
   ASSERT_TRUE(m);
   // activations: 532,752 x 2 x 4 B = 4.06 MiB per image.
   EXPECT_EQ(m->activationBytesPerSample, 532'752LL * 2 * 4);
@@ -58,7 +65,7 @@ TEST(ClassicMemory, RoundingFirstGivesThePublishedFigure) {
 }
 
 TEST(ClassicMemory, InferenceIsOneSampleOfParamsAndActivations) {
-  auto m = applyClassicRecipe(workedExample());
+  auto m = applyClassicRecipe(workedExample(), workedSetup());
   ASSERT_TRUE(m);
   EXPECT_EQ(m->inferenceParamBytes, 19'072'984LL * 4);
   EXPECT_EQ(m->inferenceActivationBytes, 532'752LL * 4);
@@ -66,9 +73,9 @@ TEST(ClassicMemory, InferenceIsOneSampleOfParamsAndActivations) {
 }
 
 TEST(ClassicMemory, BuffersCountOnceInBoth) {
-  RecipeInputs in = workedExample();
+  NetworkCounts in = workedExample();
   in.bufferParams = 1000;
-  auto m = applyClassicRecipe(in);
+  auto m = applyClassicRecipe(in, workedSetup());
   ASSERT_TRUE(m);
   EXPECT_EQ(m->trainingBufferBytes, 4000);
   EXPECT_EQ(m->trainingTotalBytes, 779'021'856LL + 4000);
@@ -76,17 +83,17 @@ TEST(ClassicMemory, BuffersCountOnceInBoth) {
 }
 
 TEST(ClassicMemory, OtherElementSizes) {
-  RecipeInputs in = workedExample();
-  in.bytesPerElement = 2;
-  auto m = applyClassicRecipe(in);
+  TrainingSetup setup = workedSetup();
+  setup.states.bytesPerElement = 2;
+  auto m = applyClassicRecipe(workedExample(), setup);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->trainingTotalBytes, 779'021'856LL / 2);
 }
 
 TEST(ClassicMemory, OverflowIsReportedNotWrapped) {
-  RecipeInputs in = workedExample();
-  in.batch = INT64_MAX / 4;
-  EXPECT_FALSE(applyClassicRecipe(in));
+  TrainingSetup setup = workedSetup();
+  setup.batch = INT64_MAX / 4;
+  EXPECT_FALSE(applyClassicRecipe(workedExample(), setup));
 }
 
 } // namespace

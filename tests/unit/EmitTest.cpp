@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 #include "netc/Check/Checker.h"
 #include "netc/Emit/Emitters.h"
-#include "netc/Memory/ClassicMemory.h"
 #include "netc/Ops/OpRegistry.h"
 #include "netc/Parse/Parser.h"
 
@@ -24,7 +23,7 @@ namespace {
 struct Compiled {
   llvm::SourceMgr sourceMgr;
   CheckedModule module;
-  std::vector<NetworkReport> reports;
+  std::vector<NetworkAnalysis> reports;
 };
 
 std::unique_ptr<Compiled> compile(llvm::StringRef source, int64_t batch = 1) {
@@ -42,8 +41,9 @@ std::unique_ptr<Compiled> compile(llvm::StringRef source, int64_t batch = 1) {
   c->module = checkModule(*ast, diags);
   EXPECT_EQ(diags.getNumErrors(), 0u) << os.str();
   for (const Graph &g : c->module.graphs) {
-    auto report = buildNetworkReport(g, DType::F32, batch, ModelStateConfig(),
-                                     MemoryModel::Classic, diags);
+    AnalysisOptions options;
+    options.batch = batch;
+    auto report = analyzeNetwork(g, options, diags);
     EXPECT_TRUE(report);
     if (report)
       c->reports.push_back(std::move(*report));
@@ -86,7 +86,7 @@ TEST(Emit, JsonHasTheModelsFigures) {
   const llvm::json::Object *memory = net->getObject("memory");
   EXPECT_EQ(*memory->getInteger("batch"), 32);
   EXPECT_EQ(memory->getObject("training")->getInteger("total_bytes"),
-            c->reports[0].memory.trainingTotalBytes);
+            c->reports[0].estimate.trainingTotal);
   const llvm::json::Object *conv = (*layers)[1].getAsObject();
   EXPECT_EQ(*conv->getString("op"), llvm::StringRef("conv2d"));
   EXPECT_EQ(*conv->getObject("attributes")->getInteger("kernel"), 3);
@@ -146,11 +146,17 @@ TEST(Emit, DotNodesEdgesAndEscaping) {
   g.layers.push_back(relu);
   g.inputs = {0};
   g.outputs = {{"out", 1, {}}};
-  auto memory = applyClassicRecipe(RecipeInputs());
-  NetworkReport report{&g, *memory, DType::F32};
+  llvm::SourceMgr sourceMgr;
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  TextDiagnosticPrinter printer(sourceMgr, errorStream, false);
+  DiagnosticEngine diags(sourceMgr, printer);
+  std::optional<NetworkAnalysis> analysis =
+      analyzeNetwork(g, AnalysisOptions(), diags);
+  ASSERT_TRUE(analysis) << errorStream.str();
   std::string text;
   llvm::raw_string_ostream os(text);
-  emitDot({report}, ReportOptions(), os);
+  emitDot({*analysis}, ReportOptions(), os);
   os.flush();
   EXPECT_NE(text.find("digraph \"a \\\"quoted\\\" net\" {"), std::string::npos)
       << text;
@@ -163,7 +169,7 @@ TEST(Emit, DotNodesEdgesAndEscaping) {
 TEST(Emit, DotRankdir) {
   auto c = compile(Small);
   ReportOptions options;
-  options.rankdir = "LR";
+  options.rankdir = RankDir::LeftToRight;
   std::string text;
   llvm::raw_string_ostream os(text);
   emitDot(c->reports, options, os);

@@ -15,6 +15,7 @@
 #include "ExampleLoader.h"
 
 #include "netc/Check/Checker.h"
+#include "netc/Emit/Format.h"
 #include "netc/Memory/ClassicMemory.h"
 #include "netc/Ops/OpRegistry.h"
 #include "netc/Parse/Parser.h"
@@ -150,25 +151,26 @@ TEST(ExampleFigures, Vgg16MatchesTheCs231nTable) {
   EXPECT_EQ(totalTrainable(g), 138'357'544);
   EXPECT_EQ(outputDims(g), (std::vector<int64_t>{1000}));
 
-  auto in = collectRecipeInputs(g, 1, 4);
+  auto in = countNetwork(g);
   ASSERT_TRUE(in);
   EXPECT_EQ(in->inputElements, 150'528);
   EXPECT_EQ(in->activations, 15'237'608 - 150'528);
-  auto m = applyClassicRecipe(*in);
-  ASSERT_TRUE(m);
-  EXPECT_EQ(m->activationsWithInput, 15'237'608);
+  EXPECT_EQ(in->activationsWithInput, 15'237'608);
 }
 
 TEST(ExampleFigures, Vgg16ClassicMemoryAtBatch128) {
   Graph g = loadExample("vgg16");
   ASSERT_FALSE(HasFailure());
-  auto in = collectRecipeInputs(g, 128, 4);
+  auto in = countNetwork(g);
   ASSERT_TRUE(in);
   EXPECT_EQ(in->trainableParams, 138'357'544);
   EXPECT_EQ(in->bufferParams, 0);
   EXPECT_EQ(in->activations, 15'087'080);
   EXPECT_EQ(in->inputElements, 150'528);
-  auto m = applyClassicRecipe(*in);
+  TrainingSetup setup;
+  setup.batch = 128;
+  setup.states.bytesPerElement = 4;
+  auto m = applyClassicRecipe(*in, setup);
   ASSERT_TRUE(m);
   // Worked by hand:
   //   params       138,357,544 x 3 x 4        =  1,660,290,528 B
@@ -214,7 +216,7 @@ TEST(ExampleFigures, Captcha) {
   //   total                       4,464,564                625,012
   EXPECT_EQ(totalTrainable(g), 4'464'564);
   EXPECT_EQ(outputDims(g), (std::vector<int64_t>{5, 36}));
-  auto in = collectRecipeInputs(g, 1, 4);
+  auto in = countNetwork(g);
   ASSERT_TRUE(in);
   EXPECT_EQ(in->inputElements, 9'000);
   EXPECT_EQ(in->activations, 625'012);

@@ -61,14 +61,13 @@ std::string giga(int64_t macs) {
 
 /// Builds the report of \p graph and renders it with \p emit.
 std::string render(const Graph &graph,
-                   void (*emit)(llvm::ArrayRef<NetworkReport>,
+                   void (*emit)(llvm::ArrayRef<NetworkAnalysis>,
                                 const ReportOptions &, llvm::raw_ostream &),
                    const ReportOptions &options = ReportOptions()) {
   llvm::SourceMgr sourceMgr;
   RecordingConsumer consumer(sourceMgr);
   DiagnosticEngine diags(sourceMgr, consumer);
-  auto report = buildNetworkReport(graph, DType::F32, 1, ModelStateConfig(),
-                                   MemoryModel::Classic, diags);
+  auto report = analyzeNetwork(graph, AnalysisOptions(), diags);
   EXPECT_TRUE(report);
   if (!report)
     return "";
@@ -308,8 +307,7 @@ TEST(Macs, ANetworkWhoseCountOverflowsIsAnError) {
   } consumer;
   llvm::SourceMgr sourceMgr;
   DiagnosticEngine diags(sourceMgr, consumer);
-  EXPECT_FALSE(buildNetworkReport(graph, DType::F32, 1, ModelStateConfig(),
-                                  MemoryModel::Classic, diags));
+  EXPECT_FALSE(analyzeNetwork(graph, AnalysisOptions(), diags));
   ASSERT_EQ(consumer.list.size(), 1u);
   EXPECT_EQ(consumer.list[0],
             "the MAC and FLOP count of network 'N' overflows 64-bit integers");

@@ -207,12 +207,16 @@ TEST(PyTorchMemory, EstimateIsFixedPlusPerSampleTimesBatch) {
   Graph graph = netc::testing::loadExample("resnet18");
   ASSERT_FALSE(::testing::Test::HasFailure());
   for (int64_t batch : {1, 7, 256}) {
-    auto memory = applyClassicRecipe(*collectRecipeInputs(graph, batch, 4));
+    TrainingSetup setup;
+    setup.batch = batch;
+    auto counts = countNetwork(graph);
+    ASSERT_TRUE(counts);
+    auto memory = applyClassicRecipe(*counts, setup);
     ASSERT_TRUE(memory);
     auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
     auto peak = computeInferencePeak(graph, 4);
     ASSERT_TRUE(saved && peak);
-    auto e = estimatePyTorchMemory(graph, *memory, *saved, *peak);
+    auto e = estimatePyTorchMemory(*counts, setup, *memory, *saved, *peak);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->perSampleBytes, 22256640); // the input is kept by conv1
     EXPECT_EQ(e->fixedBytes, 11689512LL * 3 * 4 + 9600 * 4);

@@ -1,11 +1,15 @@
 //===- SizeUnitsTest.cpp - --units: parsing and formatting sizes ----------===//
-#include "netc/Memory/MemoryEstimate.h"
+#include "netc/Emit/Format.h"
 
 #include "gtest/gtest.h"
 
 using namespace netc;
 
 namespace {
+
+std::optional<SizeUnit> parseSizeUnit(llvm::StringRef name) {
+  return parseSpelling(getSizeUnitSpellings(), name);
+}
 
 TEST(SizeUnits, ParsesEveryName) {
   EXPECT_EQ(parseSizeUnit("auto"), SizeUnit::Auto);

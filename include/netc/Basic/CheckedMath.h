@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 
 namespace netc {
@@ -45,5 +46,40 @@ inline int64_t floorDiv(int64_t a, int64_t b) {
 
 /// Ceiling division (b > 0).
 inline int64_t ceilDiv(int64_t a, int64_t b) { return -floorDiv(-a, b); }
+
+/// Products and sums that share one overflow flag, so that a formula of
+/// many terms reads as the formula: compute every term, then ask once.
+class CheckedArithmetic {
+public:
+  /// The product of \p factors (0 once any product overflows).
+  int64_t mul(std::initializer_list<int64_t> factors) {
+    int64_t r = 1;
+    for (int64_t f : factors)
+      if (!track(checkedMul(r, f), r))
+        return 0;
+    return r;
+  }
+  /// The sum of \p terms (0 once any sum overflows).
+  int64_t add(std::initializer_list<int64_t> terms) {
+    int64_t r = 0;
+    for (int64_t t : terms)
+      if (!track(checkedAdd(r, t), r))
+        return 0;
+    return r;
+  }
+  /// True when some product or sum overflowed.
+  bool overflowed() const { return overflow; }
+
+private:
+  bool track(std::optional<int64_t> value, int64_t &out) {
+    if (!value) {
+      overflow = true;
+      return false;
+    }
+    out = *value;
+    return true;
+  }
+  bool overflow = false;
+};
 
 } // namespace netc

@@ -1,16 +1,18 @@
 //===- Emitters.h - the report backends -------------------------*- C++ -*-===//
 //
-// Each backend reads checked graphs and their memory figures and writes one
-// format: the text table, JSON, CSV, Markdown or Graphviz DOT. All carry the
-// same figures; docs/output-formats.md describes them. renderGraphviz turns
+// Each backend formats the analyses of checked networks (NetworkAnalysis,
+// computed once by the analysis stage) in one format: the text table, JSON,
+// CSV, Markdown or Graphviz DOT. All carry the same figures and compute
+// none; docs/output-formats.md describes them. renderGraphviz turns
 // the DOT into SVG, PNG or PDF (docs/rendering.md).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "netc/Graph/Graph.h"
-#include "netc/Memory/ClassicMemory.h"
-#include "netc/Memory/MemoryEstimate.h"
+#include "netc/Analysis/NetworkAnalysis.h"
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/Spelling.h"
+#include "netc/Emit/Format.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
@@ -21,71 +23,56 @@
 
 namespace netc {
 
+/// A column of the text table and the Markdown layer table after the layer
+/// name (--columns, docs/macs.md).
+enum class Column { Op, Shape, Params, Buffers, Activations, Macs, Flops, Saved };
+
+/// The names --columns takes: "op", "shape", "params", "buffers",
+/// "activations", "macs", "flops", "saved" ("layer", always the first
+/// column, is not one of them).
+SpellingTable<Column> getColumnSpellings();
+
+/// The direction of a diagram (Graphviz's rankdir).
+enum class RankDir { TopToBottom, LeftToRight };
+
+/// "TB" and "LR".
+SpellingTable<RankDir> getRankDirSpellings();
+
 /// Settings that every backend reports or obeys.
 struct ReportOptions {
-  /// Graphviz rank direction: "TB" or "LR".
-  std::string rankdir = "TB";
+  RankDir rankdir = RankDir::TopToBottom;
   /// Block calls at this nesting depth or deeper are summed into one row per
   /// call (as torchinfo's depth: 1 shows the network's own layers and one
   /// row per block it calls); -1 shows every layer.
   int depth = -1;
-  /// --fit: report the largest batch within this many bytes (0: do not).
-  int64_t fitBudgetBytes = 0;
-  /// The budget as the user wrote it ("24GiB").
+  /// The --fit budget as the user wrote it ("24GiB").
   std::string fitBudgetText;
   /// The unit of the size columns (--units).
   SizeUnit units = SizeUnit::Auto;
   /// --explain: the table is followed by every figure's derivation.
   bool explain = false;
   /// --columns: the columns of the text table and the Markdown layer table
-  /// after the layer name, in order, by their names in getColumnNames()
-  /// ("layer" excluded); empty for the default set (docs/macs.md).
-  std::vector<std::string> columns;
-
-  /// Every column name --columns accepts, "layer" first.
-  static const std::vector<std::string> &getColumnNames();
+  /// after the layer name, in order; empty for the default set.
+  std::vector<Column> columns;
 };
-
-/// One network to report: its graph and its memory figures.
-struct NetworkReport {
-  const Graph *graph;
-  /// The classic recipe's figures (its counts are every model's counts).
-  ClassicMemory memory;
-  /// The element type the memory figures count in.
-  DType dtype = DType::F32;
-  /// What autograd keeps (the pytorch model), per sample.
-  SavedForBackward saved = {};
-  /// The inference peak by liveness, per sample.
-  InferencePeak peak = {};
-  /// The selected model's terms (--memory-model).
-  MemoryEstimate estimate = {};
-};
-
-/// Computes every memory figure of \p graph, counted in \p dtype at \p batch
-/// with the model states \p states, the estimate by \p model; nullopt after
-/// reporting an overflow.
-std::optional<NetworkReport>
-buildNetworkReport(const Graph &graph, DType dtype, int64_t batch,
-                   const ModelStateConfig &states, MemoryModel model,
-                   DiagnosticEngine &diags);
 
 /// The version of the JSON output's schema (docs/output-formats.md).
 constexpr int JsonSchemaVersion = 2;
 
 /// The per-network table with the memory recipe, term by term.
-void emitTable(llvm::ArrayRef<NetworkReport> reports,
+void emitTable(llvm::ArrayRef<NetworkAnalysis> analyses,
                const ReportOptions &options, llvm::raw_ostream &os);
 /// JSON, through llvm::json::OStream (stable key order).
-void emitJson(llvm::ArrayRef<NetworkReport> reports,
+void emitJson(llvm::ArrayRef<NetworkAnalysis> analyses,
               const ReportOptions &options, llvm::raw_ostream &os);
 /// CSV (RFC 4180): layer rows, a total row and memory rows.
-void emitCsv(llvm::ArrayRef<NetworkReport> reports,
+void emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
              const ReportOptions &options, llvm::raw_ostream &os);
 /// Markdown: a layer table and a memory table per network.
-void emitMarkdown(llvm::ArrayRef<NetworkReport> reports,
+void emitMarkdown(llvm::ArrayRef<NetworkAnalysis> analyses,
                   const ReportOptions &options, llvm::raw_ostream &os);
 /// Graphviz DOT: one digraph per network.
-void emitDot(llvm::ArrayRef<NetworkReport> reports,
+void emitDot(llvm::ArrayRef<NetworkAnalysis> analyses,
              const ReportOptions &options, llvm::raw_ostream &os);
 
 /// True for the image formats renderGraphviz writes: svg, png and pdf.

@@ -64,14 +64,13 @@ struct TensorType {
   std::optional<int64_t> getNumElements() const;
   /// "[6, 28, 28]".
   std::string str() const;
-  /// "6x28x28".
-  std::string strCompact() const;
   bool operator==(const TensorType &other) const {
     return dtype == other.dtype && dims == other.dims;
   }
 };
 
-/// Formats an integer with thousands separators: 61706 -> "61,706".
-std::string formatWithSeparators(int64_t value);
+/// Dimensions joined by 'x', as kernels and edge labels are written:
+/// {5, 5} -> "5x5", {16, 28, 28} -> "16x28x28".
+std::string joinDims(llvm::ArrayRef<int64_t> dims);
 
 } // namespace netc

@@ -17,7 +17,6 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "netc/Basic/Diagnostics.h"
 #include "netc/Graph/Graph.h"
 #include "netc/Memory/ModelStates.h"
 
@@ -26,36 +25,39 @@
 
 namespace netc {
 
-/// What the recipe is applied to.
-struct RecipeInputs {
+/// A network's totals per sample: what every memory model counts.
+struct NetworkCounts {
   int64_t trainableParams = 0;
   int64_t bufferParams = 0;
   /// Output elements per sample of the layers that store a new tensor.
   int64_t activations = 0;
   /// Input elements per sample.
   int64_t inputElements = 0;
+  /// Activations plus input elements (CS231n's table total).
+  int64_t activationsWithInput = 0;
+};
+
+/// How training runs: the batch, and how the model states are kept (the
+/// optimizer, precision, sharding and the element size,
+/// states.bytesPerElement).
+struct TrainingSetup {
   int64_t batch = 1;
-  int64_t bytesPerElement = 4;
-  /// Optimizer, precision and sharding of the model states; the default is
-  /// the classic recipe's parameters x 3.
   ModelStateConfig states;
 };
 
 /// Every term of the recipe, in bytes.
 struct ClassicMemory {
-  RecipeInputs inputs;
-  /// Activations plus input elements, per sample (CS231n's table total).
-  int64_t activationsWithInput = 0;
   /// Weights, gradients and optimizer states per device (the classic
   /// recipe's params x 3 x bytes by default).
   ModelStateBytes modelStates;
   /// Bytes of one activation or input element (2 in mixed precision).
   int64_t activationBytesPerElement = 4;
-  int64_t trainingParamBytes = 0;      ///< modelStates.total
-  int64_t trainingBufferBytes = 0;     ///< buffers x bytes
+  int64_t trainingParamBytes = 0;       ///< modelStates.total
+  int64_t trainingBufferBytes = 0;      ///< buffers x bytes
   int64_t activationBytesPerSample = 0; ///< activations x 2 x bytes
-  int64_t trainingActivationBytes = 0; ///< activations x 2 x batch x bytes
-  int64_t trainingInputBytes = 0;      ///< input x batch x bytes
+  int64_t trainingActivationBytes = 0;  ///< activations x 2 x batch x bytes
+  int64_t inputBytesPerSample = 0;      ///< input x bytes
+  int64_t trainingInputBytes = 0;       ///< input x batch x bytes
   int64_t trainingTotalBytes = 0;
   /// Training memory as fixed + perSample x batch.
   int64_t fixedBytes = 0;
@@ -66,25 +68,16 @@ struct ClassicMemory {
   int64_t inferenceTotalBytes = 0;
 };
 
-/// Applies the recipe; nullopt if any term overflows 64 bits.
-std::optional<ClassicMemory> applyClassicRecipe(const RecipeInputs &inputs);
+/// Applies the recipe to \p counts trained as \p setup says; nullopt if
+/// any term overflows 64 bits.
+std::optional<ClassicMemory> applyClassicRecipe(const NetworkCounts &counts,
+                                                const TrainingSetup &setup);
 
 /// The activation elements a layer adds (0 for inputs, in-place and views).
 int64_t getActivationElements(const Layer &layer);
 
-/// Sums a graph's parameters, buffers, activations and input elements.
+/// Sums a graph's parameters, buffers, activations and input elements;
 /// nullopt if a sum overflows.
-std::optional<RecipeInputs> collectRecipeInputs(const Graph &graph,
-                                                int64_t batch,
-                                                int64_t bytesPerElement);
-
-/// Collects and applies; reports an overflow at the network's name.
-std::optional<ClassicMemory>
-computeClassicMemory(const Graph &graph, int64_t batch, int64_t bytesPerElement,
-                     DiagnosticEngine &diags,
-                     const ModelStateConfig &states = ModelStateConfig());
-
-/// Bytes in MiB (1024^2).
-double toMiB(int64_t bytes);
+std::optional<NetworkCounts> countNetwork(const Graph &graph);
 
 } // namespace netc

@@ -1,24 +1,24 @@
 //===- MemoryEstimate.h - a memory model's figures, term by term -*- C++ -*-===//
 //
-// What every backend prints about memory, whichever model computed it: the
-// training terms at the batch (each with the formula that gives its bytes),
-// training memory as fixed + per-sample x batch, and the inference terms.
-// Two models fill it: `classic` (ClassicMemory.h, the recipe, the default)
-// and `pytorch` (PyTorchMemory.h: what autograd keeps, with the inference
-// peak by liveness). Also the size units figures are shown in.
+// What every memory model gives, whichever model computed it: the training
+// terms at the batch, training memory as fixed + per-sample x batch, and the
+// inference terms. Each term says what it is and the factors its bytes are
+// the product of, so that a backend can show how it follows; the words and
+// the formatting are the backends' (Emit). Two models fill it: `classic`
+// (ClassicMemory.h, the recipe, the default) and `pytorch`
+// (PyTorchMemory.h: what autograd keeps, with the inference peak by
+// liveness).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "netc/Basic/Spelling.h"
 #include "netc/Memory/ClassicMemory.h"
 #include "netc/Memory/Liveness.h"
 #include "netc/Memory/PyTorchMemory.h"
 
-#include "llvm/ADT/StringRef.h"
-
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <vector>
 
 namespace netc {
@@ -26,23 +26,58 @@ namespace netc {
 /// Which memory model the report's training and inference figures use.
 enum class MemoryModel { Classic, PyTorch };
 
-/// Parses "classic" or "pytorch".
-std::optional<MemoryModel> parseMemoryModel(llvm::StringRef name);
+/// "classic" and "pytorch".
+SpellingTable<MemoryModel> getMemoryModelSpellings();
+/// The model's name ("pytorch").
 llvm::StringRef getMemoryModelName(MemoryModel model);
 
-/// One term of a memory formula.
+/// What a memory term stands for.
+enum class MemoryTermKind {
+  /// The classic recipe's parameters x 3: weights, gradients, momentum.
+  ModelStates,
+  Weights,
+  Gradients,
+  /// Optimizer states (and f32 master weights in mixed precision).
+  OptimizerStates,
+  /// Non-trainable buffers (running statistics).
+  Buffers,
+  /// The classic recipe's activations x 2 (values and errors) x batch.
+  Activations,
+  /// The classic recipe's input batch ("miscellaneous").
+  Input,
+  /// The pytorch model: what autograd keeps, per sample x batch.
+  SavedForBackward,
+  /// The pytorch model: the input batch when no layer keeps it.
+  UnsavedInput,
+  /// Inference: one copy of the weights, and of the buffers.
+  InferenceWeights,
+  InferenceBuffers,
+  /// Inference (classic): the activations of one sample.
+  InferenceActivations,
+  /// Inference (pytorch): the peak of live activations of one sample.
+  InferencePeak,
+};
+
+/// One term of a memory formula. Its bytes are
+///   count x copies [x batch] x bytesPerElement [/ shards, rounded up]
+/// or, when bytesPerElement is 0, count bytes [x batch].
 struct MemoryTerm {
-  std::string id;      ///< machine name, e.g. "parameters"
-  std::string label;   ///< "parameters"
-  std::string formula; ///< "61,706 x 3 x 4 B"
+  MemoryTermKind kind;
+  /// Elements (or bytes when bytesPerElement is 0) per sample or in all.
+  int64_t count = 0;
+  /// 3 for weights, gradients and momentum; 2 for values and errors.
+  int64_t copies = 1;
+  /// True when the term grows with the batch.
+  bool perBatch = false;
+  int64_t bytesPerElement = 0;
+  /// The devices a ZeRO-sharded state is divided over (1: not sharded).
+  int64_t shards = 1;
   int64_t bytes = 0;
-  std::string note; ///< what the term stands for
 };
 
 /// A model's figures for one network.
 struct MemoryEstimate {
   MemoryModel model = MemoryModel::Classic;
-  int64_t batch = 1;
   std::vector<MemoryTerm> training;
   int64_t trainingTotal = 0;
   /// Training memory = fixedBytes + perSampleBytes x batch.
@@ -52,30 +87,19 @@ struct MemoryEstimate {
   int64_t inferenceTotal = 0;
 };
 
-/// The classic recipe's terms.
-MemoryEstimate estimateClassicMemory(const ClassicMemory &memory);
+/// The classic recipe's terms for \p counts trained as \p setup says, with
+/// the recipe's figures \p memory.
+MemoryEstimate estimateClassicMemory(const NetworkCounts &counts,
+                                     const TrainingSetup &setup,
+                                     const ClassicMemory &memory);
 
-/// The pytorch model's terms: the model states and buffers of \p memory
+/// The pytorch model's terms: the model states and buffers of the recipe
 /// (same optimizer, precision and sharding), what autograd keeps times the
-/// batch, and for inference the peak of live activations. nullopt if a term
-/// overflows.
+/// batch, and for inference the peak of live activations. nullopt if a
+/// term overflows.
 std::optional<MemoryEstimate>
-estimatePyTorchMemory(const Graph &graph, const ClassicMemory &memory,
+estimatePyTorchMemory(const NetworkCounts &counts, const TrainingSetup &setup,
+                      const ClassicMemory &memory,
                       const SavedForBackward &saved, const InferencePeak &peak);
-
-/// How sizes are shown to people. Binary units (KiB = 1024 B) are labelled
-/// as such; KB, MB and GB are powers of 1000.
-enum class SizeUnit { Auto, B, KiB, MiB, GiB, KB, MB, GB };
-
-/// Parses "auto", "B", "KiB", "MiB", "GiB", "KB", "MB" or "GB".
-std::optional<SizeUnit> parseSizeUnit(llvm::StringRef name);
-/// The unit \p unit stands for at \p bytes: Auto picks the largest binary
-/// unit that keeps the figure at 1 or more (B below 1 KiB).
-SizeUnit resolveSizeUnit(SizeUnit unit, int64_t bytes);
-llvm::StringRef getSizeUnitName(SizeUnit unit);
-/// "1024^2" for MiB, "1000^3" for GB, "1" for B.
-llvm::StringRef getSizeUnitDivisor(SizeUnit unit);
-/// "4.06 MiB" (two decimals and thousands separators; whole bytes in B).
-std::string formatSize(int64_t bytes, SizeUnit unit);
 
 } // namespace netc

@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "netc/Basic/Spelling.h"
+
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -23,8 +25,9 @@ namespace netc {
 /// A training optimizer, by the states it keeps per parameter.
 enum class Optimizer { SGD, Momentum, Adam, AdamW, RMSprop, Adagrad };
 
-/// Parses "sgd", "momentum", "adam", "adamw", "rmsprop" or "adagrad".
-std::optional<Optimizer> parseOptimizer(llvm::StringRef name);
+/// "sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad".
+SpellingTable<Optimizer> getOptimizerSpellings();
+/// The optimizer's name ("adam").
 llvm::StringRef getOptimizerName(Optimizer optimizer);
 /// States kept per parameter: 0, 1, 2, 2, 1, 1.
 unsigned getOptimizerStateCount(Optimizer optimizer);
@@ -76,12 +79,20 @@ struct ModelStateBytes {
 std::optional<ModelStateBytes> computeModelStates(int64_t params,
                                                   const ModelStateConfig &config);
 
-/// The answer to "which batch fits?".
+/// The answer to "which batch fits?", with the figures that prove it.
 struct BatchFit {
+  /// The budget asked about.
+  int64_t budgetBytes = 0;
   /// The largest batch that fits, or 0 when not even batch 1 does.
   int64_t largestBatch = 0;
   /// When batch 1 does not fit: how many bytes it lacks.
   int64_t shortfallBytes = 0;
+  /// The bytes batch 1 needs (fixed + per sample); nullopt past 2^63.
+  std::optional<int64_t> batchOneBytes;
+  /// When a batch fits: the bytes of the largest batch, and of one more
+  /// sample (nullopt past 2^63).
+  int64_t largestBatchBytes = 0;
+  std::optional<int64_t> nextBatchBytes;
 };
 
 /// The largest batch b >= 1 with fixed + b * perSample <= budget, in exact

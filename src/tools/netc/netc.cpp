@@ -359,6 +359,9 @@ private:
   std::vector<Row> rows;
 };
 
+/// --fit in bytes (0: not given).
+static int64_t fitBudgetBytes = 0;
+
 /// Exit statuses.
 enum ExitCode { ExitClean = 0, ExitInputErrors = 1, ExitUsage = 2 };
 
@@ -468,7 +471,7 @@ static std::string emitActionName() {
 }
 
 /// Writes the selected report of \p reports to \p os.
-static void emitReports(llvm::ArrayRef<NetworkReport> reports,
+static void emitReports(llvm::ArrayRef<NetworkAnalysis> reports,
                         const ReportOptions &options, llvm::raw_ostream &os) {
   switch (emitAction) {
   case EmitAction::Table:
@@ -553,7 +556,8 @@ static bool parseColumns(ReportOptions &options) {
                     "or markdown (JSON and CSV always carry every figure)");
     return false;
   }
-  const std::vector<std::string> &names = ReportOptions::getColumnNames();
+  std::vector<std::string> names = getSpellings(getColumnSpellings());
+  names.insert(names.begin(), "layer");
   std::string choices = llvm::join(names, ", ");
   llvm::SmallVector<llvm::StringRef, 8> items;
   llvm::StringRef(tableColumns).split(items, ',');
@@ -581,11 +585,12 @@ static bool parseColumns(ReportOptions &options) {
       }
       continue;
     }
-    if (llvm::is_contained(options.columns, item)) {
+    Column column = *parseSpelling(getColumnSpellings(), item);
+    if (llvm::is_contained(options.columns, column)) {
       reportToolError("--columns: column '" + item + "' is listed twice");
       return false;
     }
-    options.columns.push_back(item.str());
+    options.columns.push_back(column);
   }
   if (options.columns.empty()) {
     reportToolError("--columns needs at least one column besides 'layer' (" +
@@ -663,7 +668,7 @@ static void reportMissingNetwork(const std::string &name,
 
 /// An image shows one network: with several in the input, --network must
 /// choose one.
-static bool checkImageNetworks(llvm::ArrayRef<NetworkReport> reports) {
+static bool checkImageNetworks(llvm::ArrayRef<NetworkAnalysis> reports) {
   if (reports.size() == 1)
     return true;
   llvm::StringRef format = imageFormat();
@@ -673,7 +678,7 @@ static bool checkImageNetworks(llvm::ArrayRef<NetworkReport> reports) {
     return false;
   }
   std::string names;
-  for (const NetworkReport &report : reports)
+  for (const NetworkAnalysis &report : reports)
     names += (names.empty() ? "" : ", ") + report.graph->name;
   reportToolError("--emit=" + format + " draws one network, and the input "
                   "has " + llvm::Twine(reports.size()) + " (" + names +
@@ -744,7 +749,7 @@ static bool validateOptions(ReportOptions &options) {
     reportBadChoice("rankdir", {"TB", "LR"}, rankdir);
     return false;
   }
-  options.rankdir = rankdir;
+  options.rankdir = *parseSpelling(getRankDirSpellings(), rankdir);
   if (tableDepth.getNumOccurrences() && tableDepth < 1) {
     reportToolError("--depth must be 1 or more, got " + llvm::Twine(tableDepth));
     return false;
@@ -757,17 +762,17 @@ static bool validateOptions(ReportOptions &options) {
                       "got '" + fitBudget + "'");
       return false;
     }
-    options.fitBudgetBytes = *bytes;
+    fitBudgetBytes = *bytes;
     options.fitBudgetText = fitBudget;
   }
-  auto units = parseSizeUnit(unitsName);
+  auto units = parseSpelling(getSizeUnitSpellings(), unitsName);
   if (!units) {
     reportBadChoice("units", {"auto", "B", "KiB", "MiB", "GiB", "KB", "MB", "GB"},
                     unitsName);
     return false;
   }
   options.units = *units;
-  if (!parseMemoryModel(memoryModelName)) {
+  if (!parseSpelling(getMemoryModelSpellings(), memoryModelName)) {
     reportBadChoice("memory-model", {"classic", "pytorch"}, memoryModelName);
     return false;
   }
@@ -796,7 +801,7 @@ static bool validateOptions(ReportOptions &options) {
 /// bad value.
 static bool parseModelStates(ModelStateConfig &states) {
   if (!optimizerName.empty()) {
-    auto optimizer = parseOptimizer(optimizerName);
+    auto optimizer = parseSpelling(getOptimizerSpellings(), optimizerName);
     if (!optimizer) {
       reportBadChoice("optimizer",
                       {"sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad"},
@@ -863,17 +868,6 @@ static bool parseDefines(CheckOptions &options) {
   options.maxSteps = maxSteps;
   options.maxImportDepth = maxImportDepth;
   return true;
-}
-
-/// The element type memory is counted in: --dtype, else f16 in mixed
-/// precision (its 16-bit type), else the network's first input's type when
-/// it is a float type, else f32.
-static DType memoryDType(const Graph &graph) {
-  if (!dtypeName.empty())
-    return *parseDType(dtypeName);
-  if (precisionName == "mixed")
-    return DType::F16;
-  return getDefaultMemoryDType(graph);
 }
 
 /// LLVM's Support library owns the `--color` option (a boolean). netc
@@ -1018,7 +1012,15 @@ int main(int argc, char **argv) {
     return ExitUsage;
 
   // Memory figures for every clean network selected.
-  std::vector<NetworkReport> reports;
+  std::vector<NetworkAnalysis> reports;
+  AnalysisOptions analysisOptions;
+  analysisOptions.batch = batchSize;
+  if (!dtypeName.empty())
+    analysisOptions.dtype = parseDType(dtypeName);
+  analysisOptions.states = modelStates;
+  analysisOptions.model =
+      *parseSpelling(getMemoryModelSpellings(), memoryModelName);
+  analysisOptions.fitBudgetBytes = fitBudgetBytes;
   bool foundNetwork = networkName.empty();
   std::optional<PhaseTimes::Scope> memoryPhase(std::in_place, phaseTimes,
                                                "memory analysis");
@@ -1030,9 +1032,7 @@ int main(int argc, char **argv) {
       foundNetwork = true;
       if (!module.clean[i])
         continue;
-      if (auto report = buildNetworkReport(
-              graph, memoryDType(graph), batchSize, modelStates,
-              *parseMemoryModel(memoryModelName), diags))
+      if (auto report = analyzeNetwork(graph, analysisOptions, diags))
         reports.push_back(std::move(*report));
     }
   memoryPhase.reset();

@@ -1,0 +1,80 @@
+//===- NetworkAnalysis.h - every figure of a network, computed once -*- C++ -*-===//
+//
+// The analysis stage, between the graph and the backends: analyzeNetwork
+// computes, once and with every sum checked for overflow once, what the
+// reports show of a checked network: per-layer MACs and FLOPs and their
+// totals, parameter and activation counts, both memory models (the classic
+// recipe and what autograd keeps), the inference peak by liveness, the
+// selected model's terms and, when asked, the largest batch that fits.
+// Backends only format a NetworkAnalysis; they compute nothing.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "netc/Basic/Diagnostics.h"
+#include "netc/Graph/Graph.h"
+#include "netc/Memory/ClassicMemory.h"
+#include "netc/Memory/Liveness.h"
+#include "netc/Memory/MemoryEstimate.h"
+#include "netc/Memory/ModelStates.h"
+#include "netc/Memory/PyTorchMemory.h"
+#include "netc/Ops/OpRegistry.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace netc {
+
+/// What to analyse a network for.
+struct AnalysisOptions {
+  int64_t batch = 1;
+  /// The element type memory counts in; nullopt for the default: f16 in
+  /// mixed precision, else the network's own (getDefaultMemoryDType).
+  std::optional<DType> dtype;
+  /// Optimizer, precision and sharding; the element size comes from the
+  /// element type.
+  ModelStateConfig states;
+  /// The model of the training and inference terms.
+  MemoryModel model = MemoryModel::Classic;
+  /// --fit: the budget whose largest batch to find, in bytes (0: none).
+  int64_t fitBudgetBytes = 0;
+};
+
+/// Every figure of one network.
+struct NetworkAnalysis {
+  const Graph *graph = nullptr;
+  /// The element type memory is counted in.
+  DType dtype = DType::F32;
+  /// The batch and how the model states are kept.
+  TrainingSetup setup;
+  /// Parameters, buffers, activations and inputs, per sample.
+  NetworkCounts counts;
+  /// Per layer (by LayerId), its MACs and other FLOPs per sample; and their
+  /// sums.
+  std::vector<OpCost> layerCosts;
+  OpCost totalCost;
+  /// The classic recipe's figures.
+  ClassicMemory classic;
+  /// What autograd keeps (the pytorch model), per sample; and per layer (by
+  /// LayerId), the bytes it is first to keep, extras included.
+  SavedForBackward saved;
+  std::vector<int64_t> layerSavedBytes;
+  /// The inference peak by liveness, per sample.
+  InferencePeak peak;
+  /// The selected model's terms.
+  MemoryEstimate estimate;
+  /// With AnalysisOptions::fitBudgetBytes: the largest batch that fits.
+  std::optional<BatchFit> fit;
+
+  int64_t getBatch() const { return setup.batch; }
+  MemoryModel getModel() const { return estimate.model; }
+};
+
+/// Analyses \p graph (checked clean) for \p options; nullopt after
+/// reporting, at the network's name, a figure that overflows 64 bits.
+std::optional<NetworkAnalysis> analyzeNetwork(const Graph &graph,
+                                              const AnalysisOptions &options,
+                                              DiagnosticEngine &diags);
+
+} // namespace netc

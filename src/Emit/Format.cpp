@@ -1,0 +1,120 @@
+//===- Format.cpp - numbers, sizes and counts as text ---------------------===//
+#include "netc/Emit/Format.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <iterator>
+
+using namespace netc;
+
+std::string netc::formatWithSeparators(int64_t value) {
+  std::string digits = std::to_string(value);
+  bool negative = !digits.empty() && digits[0] == '-';
+  if (negative)
+    digits.erase(0, 1);
+  std::string out;
+  int count = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (count && count % 3 == 0)
+      out.insert(out.begin(), ',');
+    out.insert(out.begin(), *it);
+    ++count;
+  }
+  return negative ? "-" + out : out;
+}
+
+namespace {
+/// A size unit's spelling, and the divisor it stands for, in numbers and
+/// as --explain writes it.
+struct SizeUnitInfo {
+  SizeUnit unit;
+  double divisor;
+  llvm::StringLiteral divisorText;
+};
+const SizeUnitInfo sizeUnits[] = {
+    {SizeUnit::Auto, 1, "1"},
+    {SizeUnit::B, 1, "1"},
+    {SizeUnit::KiB, 1024.0, "1024"},
+    {SizeUnit::MiB, 1024.0 * 1024, "1024^2"},
+    {SizeUnit::GiB, 1024.0 * 1024 * 1024, "1024^3"},
+    {SizeUnit::KB, 1e3, "1000"},
+    {SizeUnit::MB, 1e6, "1000^2"},
+    {SizeUnit::GB, 1e9, "1000^3"},
+};
+const SizeUnitInfo &getInfo(SizeUnit unit) {
+  for (const SizeUnitInfo &info : sizeUnits)
+    if (info.unit == unit)
+      return info;
+  return sizeUnits[0];
+}
+} // namespace
+
+SpellingTable<SizeUnit> netc::getSizeUnitSpellings() {
+  static const Spelling<SizeUnit> spellings[] = {
+      {SizeUnit::Auto, "auto"}, {SizeUnit::B, "B"},   {SizeUnit::KiB, "KiB"},
+      {SizeUnit::MiB, "MiB"},   {SizeUnit::GiB, "GiB"}, {SizeUnit::KB, "KB"},
+      {SizeUnit::MB, "MB"},     {SizeUnit::GB, "GB"}};
+  return spellings;
+}
+
+llvm::StringRef netc::getSizeUnitName(SizeUnit unit) {
+  return getSpelling(getSizeUnitSpellings(), unit);
+}
+
+SizeUnit netc::resolveSizeUnit(SizeUnit unit, int64_t bytes) {
+  if (unit != SizeUnit::Auto)
+    return unit;
+  for (SizeUnit u : {SizeUnit::GiB, SizeUnit::MiB, SizeUnit::KiB})
+    if (static_cast<double>(bytes) >= getInfo(u).divisor)
+      return u;
+  return SizeUnit::B;
+}
+
+llvm::StringRef netc::getSizeUnitDivisor(SizeUnit unit) {
+  return getInfo(unit).divisorText;
+}
+
+std::string netc::formatSize(int64_t bytes, SizeUnit unit) {
+  unit = resolveSizeUnit(unit, bytes);
+  if (unit == SizeUnit::B)
+    return formatWithSeparators(bytes) + " B";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::format("%.2f", static_cast<double>(bytes) / getInfo(unit).divisor);
+  os.flush();
+  // Thousands separators on the integer part: 16,390.35.
+  size_t dot = s.find('.');
+  return formatWithSeparators(std::stoll(s.substr(0, dot))) + s.substr(dot) +
+         " " + getSizeUnitName(unit).str();
+}
+
+double netc::toMiB(int64_t bytes) {
+  return static_cast<double>(bytes) / (1024.0 * 1024.0);
+}
+
+std::string netc::formatCountUnit(int64_t count) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (count >= 5'000'000)
+    os << llvm::format(" (%.2f G)", static_cast<double>(count) / 1e9);
+  else if (count >= 5'000)
+    os << llvm::format(" (%.2f M)", static_cast<double>(count) / 1e6);
+  return os.str();
+}
+
+std::string netc::formatCountShort(int64_t count) {
+  static const char *const Units[] = {"K", "M", "G", "T", "P", "E"};
+  if (count < 1000)
+    return std::to_string(count);
+  double value = static_cast<double>(count);
+  unsigned unit = 0;
+  for (value /= 1000; value >= 999.5 && unit + 1 < std::size(Units); ++unit)
+    value /= 1000;
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  const char *format = value < 9.995 ? "%.2f %s" : value < 99.95 ? "%.1f %s"
+                                                                 : "%.0f %s";
+  os << llvm::format(format, value, Units[unit]);
+  return os.str();
+}
