@@ -106,89 +106,98 @@ static std::string escapeQuoted(llvm::StringRef text) {
   return out;
 }
 
-/// A per-axis attribute as "3x3" (an integer repeats over \p rank axes).
-static std::string describeWindow(const Attribute *a, unsigned rank) {
-  if (!a)
-    return "";
+/// A per-axis value as one number per axis (an integer repeats over \p rank
+/// axes).
+static std::vector<int64_t> getPerAxis(const Value &value, unsigned rank) {
   std::vector<int64_t> values;
-  if (a->value.getKind() == Value::Kind::Int)
-    values.assign(std::max(1u, rank), a->value.getInt());
-  else if (a->value.getKind() == Value::Kind::Tuple)
-    for (const Value &v : a->value.getElements())
+  if (value.getKind() == Value::Kind::Int)
+    values.assign(std::max(1u, rank), value.getInt());
+  else if (value.getKind() == Value::Kind::Tuple)
+    for (const Value &v : value.getElements())
       values.push_back(v.getKind() == Value::Kind::Int ? v.getInt() : 0);
-  std::string s;
-  for (size_t i = 0; i < values.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(values[i]);
-  return s;
+  return values;
 }
 
-/// True when a per-axis attribute is 1 on every axis (or absent).
-static bool isAllOnes(const Attribute *a) {
-  if (!a)
-    return true;
-  if (a->value.getKind() == Value::Kind::Int)
-    return a->value.getInt() == 1;
-  if (a->value.getKind() == Value::Kind::Tuple)
-    for (const Value &v : a->value.getElements())
-      if (v.getKind() != Value::Kind::Int || v.getInt() != 1)
-        return false;
+/// A per-axis value as "3x3".
+static std::string describeWindow(const Value &value, unsigned rank) {
+  return joinDims(getPerAxis(value, rank));
+}
+
+/// True when a per-axis value is 1 on every axis.
+static bool isAllOnes(const Value &value) {
+  for (int64_t v : getPerAxis(value, 1))
+    if (v != 1)
+      return false;
   return true;
 }
 
+/// One key argument of \p layer as its op's summary shows it; "" when it is
+/// absent or, for IfNotDefault, the default.
+static std::string describeSummaryArg(const Layer &layer,
+                                      const SummaryArg &arg) {
+  const OpDef &op = *layer.op;
+  const Attribute *a = layer.getAttribute(arg.name);
+  if (!a)
+    return "";
+  const ArgSpec *spec = op.findArg(arg.name);
+  bool perAxis = spec && spec->type == ArgType::IntOrTuple;
+  switch (arg.style) {
+  case SummaryStyle::Value:
+    return a->value.str();
+  case SummaryStyle::Window: {
+    std::string w = describeWindow(a->value, op.spatialRank);
+    // A stride is one number when it is the same on every axis: 3x3/2.
+    const Attribute *stride =
+        arg.stride.empty() ? nullptr : layer.getAttribute(arg.stride);
+    if (stride && !isAllOnes(stride->value))
+      w += "/" + describeWindow(stride->value, stride->value.isInt()
+                                                   ? 1
+                                                   : op.spatialRank);
+    return w;
+  }
+  case SummaryStyle::Target:
+    return "to " + describeWindow(a->value, op.spatialRank);
+  case SummaryStyle::IfNotDefault: {
+    unsigned rank = op.spatialRank;
+    bool isDefault =
+        spec && (perAxis ? getPerAxis(a->value, rank) ==
+                               getPerAxis(spec->defaultValue, rank)
+                         : a->value.str() == spec->defaultValue.str());
+    if (isDefault)
+      return "";
+    return arg.name.str() + " " +
+           (perAxis ? describeWindow(a->value, rank) : a->value.str());
+  }
+  }
+  return "";
+}
+
 /// The op in short, the way papers write it: "conv2d 3x3/2, 64",
-/// "maxpool2d 3x3/2", "dense 1000", "dropout p=0.5".
+/// "maxpool2d 3x3/2", "dense 1000", "dropout p=0.5": the op's summary
+/// arguments (OpDef::summary), else the arguments written in the call
+/// (inplace=false as "not in place").
 static std::string describeOpShort(const Layer &layer) {
   const OpDef &op = *layer.op;
-  std::string s = op.name;
-  auto window = [&](llvm::StringRef kernelName) {
-    std::string w = describeWindow(layer.getAttribute(kernelName),
-                                   op.spatialRank);
-    // A stride is one number when it is the same on every axis: 3x3/2.
-    const Attribute *stride = layer.getAttribute("stride");
-    if (stride && !isAllOnes(stride))
-      w += "/" + describeWindow(stride, stride->value.getKind() ==
-                                                Value::Kind::Int
-                                            ? 1
-                                            : op.spatialRank);
-    return w;
-  };
   std::vector<std::string> parts;
-  switch (op.family) {
-  case OpFamily::Convolution: {
-    parts.push_back(window("kernel"));
-    if (const Attribute *out = layer.getAttribute("out_channels"))
-      parts.back() += ", " + out->value.str();
-    if (const Attribute *g = layer.getAttribute("groups"))
-      if (g->value.getInt() != 1)
-        parts.push_back("groups " + g->value.str());
-    if (!isAllOnes(layer.getAttribute("dilation")))
-      parts.push_back("dilation " +
-                      describeWindow(layer.getAttribute("dilation"),
-                                     op.spatialRank));
-    break;
-  }
-  case OpFamily::Pooling:
-    if (layer.getAttribute("kernel"))
-      parts.push_back(window("kernel"));
-    else if (const Attribute *size = layer.getAttribute("output_size"))
-      parts.push_back("to " + describeWindow(size, op.spatialRank));
-    break;
-  case OpFamily::Dense:
-    if (const Attribute *units = layer.getAttribute("units"))
-      parts.push_back(units->value.str());
-    break;
-  default:
-    // Written attributes, as in the source; inplace=false shows as "not in
-    // place".
+  if (op.summary) {
+    for (const SummaryArg &arg : *op.summary) {
+      std::string part = describeSummaryArg(layer, arg);
+      if (!part.empty())
+        parts.push_back(std::move(part));
+    }
+  } else {
     for (const Attribute &a : layer.attributes) {
       if (a.isDefault || a.name == "output")
         continue;
-      if (a.name == "inplace")
-        parts.push_back("not in place");
-      else
+      if (a.name == "inplace") {
+        if (a.value.isBool() && !a.value.getBool())
+          parts.push_back("not in place");
+      } else {
         parts.push_back(a.name + "=" + a.value.str());
+      }
     }
   }
+  std::string s = op.name;
   for (size_t i = 0; i < parts.size(); ++i)
     s += (i ? ", " : " ") + parts[i];
   return s;

@@ -213,56 +213,63 @@ countConvCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs,
   return cost;
 }
 
-void ops::addConvolutionOps(std::vector<OpDef> &ops) {
+/// The signature of a convolution: a transposed one takes an
+/// output_padding, and only a plain one takes "same" and "valid" padding.
+static std::vector<ArgSpec> getConvolutionSignature(bool transposed) {
   using namespace sig;
   const ArgConstraint Pos = ArgConstraint::Positive;
   const ArgConstraint NonNeg = ArgConstraint::NonNegative;
+  std::vector<ArgSpec> args{
+      tensor("x"), required("out_channels", ArgType::Int, Pos),
+      required("kernel", ArgType::IntOrTuple, Pos),
+      withDefault("stride", ArgType::IntOrTuple, Value::integer(1), Pos)};
+  if (transposed) {
+    args.push_back(
+        withDefault("padding", ArgType::IntOrTuple, Value::integer(0), NonNeg));
+    args.push_back(withDefault("output_padding", ArgType::IntOrTuple,
+                               Value::integer(0), NonNeg));
+  } else {
+    args.push_back({"padding", ArgType::Padding, NonNeg, Value::integer(0),
+                    false, {"same", "valid"}});
+  }
+  args.push_back(
+      withDefault("dilation", ArgType::IntOrTuple, Value::integer(1), Pos));
+  args.push_back(withDefault("groups", ArgType::Int, Value::integer(1), Pos));
+  args.push_back(withDefault("bias", ArgType::Bool, Value::boolean(true)));
+  return args;
+}
+
+/// conv1d..3d and conv_transpose1d..3d.
+static OpDef makeConvolution(unsigned n, bool transposed) {
+  std::string d = std::to_string(n) + "d";
+  std::string doc =
+      transposed ? std::to_string(n) + "-D transposed convolution "
+                                       "(torch.nn.ConvTranspose" + d + ")"
+                 : std::to_string(n) + "-D convolution over a channels-first "
+                                       "input (torch.nn.Conv" + d + ")";
+  OpDef op{transposed ? "conv_transpose" + d : "conv" + d,
+           OpFamily::Convolution,
+           std::move(doc),
+           getConvolutionSignature(transposed),
+           n,
+           OutputStorage::New,
+           transposed ? inferConvTransposeShape : inferConvShape,
+           countConvParams};
+  op.saves = {SavedTensors::Input};
+  op.countCost = [transposed](const Layer &l,
+                              llvm::ArrayRef<const TensorType *> in) {
+    return countConvCost(l, in, transposed);
+  };
+  op.summary = {{{"kernel", SummaryStyle::Window, "stride"},
+                 {"out_channels", SummaryStyle::Value},
+                 {"groups", SummaryStyle::IfNotDefault},
+                 {"dilation", SummaryStyle::IfNotDefault}}};
+  return op;
+}
+
+void ops::addConvolutionOps(std::vector<OpDef> &ops) {
   for (unsigned n = 1; n <= 3; ++n) {
-    std::string d = std::to_string(n) + "d";
-    ops.push_back(OpDef{
-        "conv" + d,
-        OpFamily::Convolution,
-        std::to_string(n) + "-D convolution over a channels-first input "
-                            "(torch.nn.Conv" + d + ")",
-        {tensor("x"), required("out_channels", ArgType::Int, Pos),
-         required("kernel", ArgType::IntOrTuple, Pos),
-         withDefault("stride", ArgType::IntOrTuple, Value::integer(1), Pos),
-         {"padding", ArgType::Padding, NonNeg, Value::integer(0), false,
-          {"same", "valid"}},
-         withDefault("dilation", ArgType::IntOrTuple, Value::integer(1), Pos),
-         withDefault("groups", ArgType::Int, Value::integer(1), Pos),
-         withDefault("bias", ArgType::Bool, Value::boolean(true))},
-        n,
-        OutputStorage::New,
-        inferConvShape,
-        countConvParams});
-    ops.back().saves = {SavedTensors::Input};
-    ops.back().countCost = [](const Layer &l,
-                              llvm::ArrayRef<const TensorType *> in) {
-      return countConvCost(l, in, /*transposed=*/false);
-    };
-    ops.push_back(OpDef{
-        "conv_transpose" + d,
-        OpFamily::Convolution,
-        std::to_string(n) + "-D transposed convolution "
-                            "(torch.nn.ConvTranspose" + d + ")",
-        {tensor("x"), required("out_channels", ArgType::Int, Pos),
-         required("kernel", ArgType::IntOrTuple, Pos),
-         withDefault("stride", ArgType::IntOrTuple, Value::integer(1), Pos),
-         withDefault("padding", ArgType::IntOrTuple, Value::integer(0), NonNeg),
-         withDefault("output_padding", ArgType::IntOrTuple, Value::integer(0),
-                     NonNeg),
-         withDefault("dilation", ArgType::IntOrTuple, Value::integer(1), Pos),
-         withDefault("groups", ArgType::Int, Value::integer(1), Pos),
-         withDefault("bias", ArgType::Bool, Value::boolean(true))},
-        n,
-        OutputStorage::New,
-        inferConvTransposeShape,
-        countConvParams});
-    ops.back().saves = {SavedTensors::Input};
-    ops.back().countCost = [](const Layer &l,
-                              llvm::ArrayRef<const TensorType *> in) {
-      return countConvCost(l, in, /*transposed=*/true);
-    };
+    ops.push_back(makeConvolution(n, /*transposed=*/false));
+    ops.push_back(makeConvolution(n, /*transposed=*/true));
   }
 }

@@ -163,6 +163,7 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
       countDenseParams});
   ops.back().saves = {SavedTensors::InputAsMatrix};
   ops.back().countCost = countDenseCost;
+  ops.back().summary = {{{"units", SummaryStyle::Value}}};
   ops.push_back(OpDef{
       "embedding",
       OpFamily::Dense,
@@ -175,6 +176,8 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
       inferEmbeddingShape,
       countEmbeddingParams});
   ops.back().inputTypes = InputTypes::Index;
+  ops.back().summary = {{{"vocab", SummaryStyle::Value},
+                         {"dim", SummaryStyle::Value}}};
   // The backward scatters into the table by index: torch keeps the indices,
   // the input tensor, as int64. Kept tensors are counted at the activation
   // width, so the rest of each index's 8 bytes is counted besides (one

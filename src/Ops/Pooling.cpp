@@ -136,95 +136,94 @@ static CostRule adaptivePoolCost(bool isMax) {
   };
 }
 
-void ops::addPoolingOps(std::vector<OpDef> &ops) {
+/// What max pooling keeps besides its input: an int64 index per output.
+static BackwardSaves maxPoolSaves() {
+  return {SavedTensors::Input, savedBytesPerOutputElement(8),
+          "int64 indices per output element"};
+}
+
+/// maxpool1d..3d and avgpool1d..3d: a window that slides; the stride
+/// defaults to the kernel.
+static OpDef makeWindowPool(unsigned n, bool isMax) {
   using namespace sig;
   const ArgConstraint Pos = ArgConstraint::Positive;
   const ArgConstraint NonNeg = ArgConstraint::NonNegative;
+  std::string d = std::to_string(n) + "d";
+  std::vector<ArgSpec> args{
+      tensor("x"), required("kernel", ArgType::IntOrTuple, Pos),
+      derived("stride", ArgType::IntOrTuple, Pos),
+      withDefault("padding", ArgType::IntOrTuple, Value::integer(0), NonNeg)};
+  if (isMax)
+    args.push_back(
+        withDefault("dilation", ArgType::IntOrTuple, Value::integer(1), Pos));
+  args.push_back(withDefault("ceil_mode", ArgType::Bool, Value::boolean(false)));
+  OpDef op{(isMax ? "maxpool" : "avgpool") + d,
+           OpFamily::Pooling,
+           std::to_string(n) + (isMax ? "-D max pooling" : "-D average pooling") +
+               "; stride defaults to the kernel (torch.nn." +
+               (isMax ? "MaxPool" : "AvgPool") + d + ")",
+           std::move(args),
+           n,
+           OutputStorage::New,
+           inferPoolShape,
+           nullptr};
+  op.saves = isMax ? maxPoolSaves() : BackwardSaves{SavedTensors::Input};
+  if (!isMax)
+    op.inputTypes = InputTypes::FloatOrInteger; // as torch's kernels
+  op.countCost = windowPoolCost(isMax);
+  op.summary = {{{"kernel", SummaryStyle::Window, "stride"}}};
+  return op;
+}
+
+/// global_avgpool and global_maxpool: over every spatial axis.
+static OpDef makeGlobalPool(bool isMax) {
+  using namespace sig;
+  OpDef op{isMax ? "global_maxpool" : "global_avgpool",
+           OpFamily::Pooling,
+           std::string(isMax ? "maximum" : "average") +
+               " over all spatial axes: [C, H, W] to [C] (or [C, 1, 1] with "
+               "keepdims=true)",
+           {tensor("x"),
+            withDefault("keepdims", ArgType::Bool, Value::boolean(false))},
+           0,
+           OutputStorage::New,
+           inferGlobalPoolShape,
+           nullptr};
+  // torch.nn.AdaptiveAvgPool2d(1) and x.mean((2, 3)) both keep the input;
+  // torch.nn.AdaptiveMaxPool2d(1) its indices too.
+  op.saves = isMax ? maxPoolSaves() : BackwardSaves{SavedTensors::Input};
+  op.countCost = globalPoolCost(isMax);
+  op.summary = std::vector<SummaryArg>();
+  return op;
+}
+
+/// adaptive_avgpool2d and adaptive_maxpool2d: to a fixed output size.
+static OpDef makeAdaptivePool(bool isMax) {
+  using namespace sig;
+  OpDef op{isMax ? "adaptive_maxpool2d" : "adaptive_avgpool2d",
+           OpFamily::Pooling,
+           std::string(isMax ? "max" : "average") +
+               " pooling to a fixed output size (h, w) (torch.nn.Adaptive" +
+               (isMax ? "Max" : "Avg") + "Pool2d)",
+           {tensor("x"), required("output_size", ArgType::IntOrTuple,
+                                  ArgConstraint::Positive)},
+           2,
+           OutputStorage::New,
+           inferAdaptivePoolShape,
+           nullptr};
+  op.saves = isMax ? maxPoolSaves() : BackwardSaves{SavedTensors::Input};
+  op.countCost = adaptivePoolCost(isMax);
+  op.summary = {{{"output_size", SummaryStyle::Target}}};
+  return op;
+}
+
+void ops::addPoolingOps(std::vector<OpDef> &ops) {
   for (unsigned n = 1; n <= 3; ++n) {
-    std::string d = std::to_string(n) + "d";
-    ops.push_back(OpDef{
-        "maxpool" + d,
-        OpFamily::Pooling,
-        std::to_string(n) + "-D max pooling; stride defaults to the kernel "
-                            "(torch.nn.MaxPool" + d + ")",
-        {tensor("x"), required("kernel", ArgType::IntOrTuple, Pos),
-         derived("stride", ArgType::IntOrTuple, Pos),
-         withDefault("padding", ArgType::IntOrTuple, Value::integer(0), NonNeg),
-         withDefault("dilation", ArgType::IntOrTuple, Value::integer(1), Pos),
-         withDefault("ceil_mode", ArgType::Bool, Value::boolean(false))},
-        n,
-        OutputStorage::New,
-        inferPoolShape,
-        nullptr});
-    ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
-                        "int64 indices per output element"};
-    ops.back().countCost = windowPoolCost(/*isMax=*/true);
-    ops.push_back(OpDef{
-        "avgpool" + d,
-        OpFamily::Pooling,
-        std::to_string(n) + "-D average pooling; stride defaults to the "
-                            "kernel (torch.nn.AvgPool" + d + ")",
-        {tensor("x"), required("kernel", ArgType::IntOrTuple, Pos),
-         derived("stride", ArgType::IntOrTuple, Pos),
-         withDefault("padding", ArgType::IntOrTuple, Value::integer(0), NonNeg),
-         withDefault("ceil_mode", ArgType::Bool, Value::boolean(false))},
-        n,
-        OutputStorage::New,
-        inferPoolShape,
-        nullptr});
-    ops.back().saves = {SavedTensors::Input};
-    ops.back().inputTypes = InputTypes::FloatOrInteger; // as torch's kernels
-    ops.back().countCost = windowPoolCost(/*isMax=*/false);
+    ops.push_back(makeWindowPool(n, /*isMax=*/true));
+    ops.push_back(makeWindowPool(n, /*isMax=*/false));
   }
-  ops.push_back(OpDef{
-      "global_avgpool",
-      OpFamily::Pooling,
-      "average over all spatial axes: [C, H, W] to [C] (or [C, 1, 1] with "
-      "keepdims=true)",
-      {tensor("x"), withDefault("keepdims", ArgType::Bool, Value::boolean(false))},
-      0,
-      OutputStorage::New,
-      inferGlobalPoolShape,
-      nullptr});
-  // torch.nn.AdaptiveAvgPool2d(1) and x.mean((2, 3)) both keep the input.
-  ops.back().saves = {SavedTensors::Input};
-  ops.back().countCost = globalPoolCost(/*isMax=*/false);
-  ops.push_back(OpDef{
-      "global_maxpool",
-      OpFamily::Pooling,
-      "maximum over all spatial axes: [C, H, W] to [C] (or [C, 1, 1] with "
-      "keepdims=true)",
-      {tensor("x"), withDefault("keepdims", ArgType::Bool, Value::boolean(false))},
-      0,
-      OutputStorage::New,
-      inferGlobalPoolShape,
-      nullptr});
-  // As torch.nn.AdaptiveMaxPool2d(1).
-  ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
-                      "int64 indices per output element"};
-  ops.back().countCost = globalPoolCost(/*isMax=*/true);
-  ops.push_back(OpDef{
-      "adaptive_avgpool2d",
-      OpFamily::Pooling,
-      "average pooling to a fixed output size (h, w) "
-      "(torch.nn.AdaptiveAvgPool2d)",
-      {tensor("x"), required("output_size", ArgType::IntOrTuple, Pos)},
-      2,
-      OutputStorage::New,
-      inferAdaptivePoolShape,
-      nullptr});
-  ops.back().saves = {SavedTensors::Input};
-  ops.back().countCost = adaptivePoolCost(/*isMax=*/false);
-  ops.push_back(OpDef{
-      "adaptive_maxpool2d",
-      OpFamily::Pooling,
-      "max pooling to a fixed output size (h, w) (torch.nn.AdaptiveMaxPool2d)",
-      {tensor("x"), required("output_size", ArgType::IntOrTuple, Pos)},
-      2,
-      OutputStorage::New,
-      inferAdaptivePoolShape,
-      nullptr});
-  ops.back().saves = {SavedTensors::Input, savedBytesPerOutputElement(8),
-                      "int64 indices per output element"};
-  ops.back().countCost = adaptivePoolCost(/*isMax=*/true);
+  ops.push_back(makeGlobalPool(/*isMax=*/false));
+  ops.push_back(makeGlobalPool(/*isMax=*/true));
+  ops.push_back(makeAdaptivePool(/*isMax=*/false));
+  ops.push_back(makeAdaptivePool(/*isMax=*/true));
 }

@@ -251,4 +251,35 @@ TEST(Emit, DotDepthCollapsesCallsIntoOneNode) {
   EXPECT_NE(text.find("block call (collapsed)"), std::string::npos);
 }
 
+TEST(Emit, DotSummariesFollowTheRegistry) {
+  auto c = compile(R"(
+network Summaries {
+  input x: [8, 32, 32]
+  input ids: i64[16]
+  a = conv2d(x, 8, kernel=3, stride=(2, 1), groups=8, dilation=2)
+  b = a |> relu(inplace=false) |> adaptive_avgpool2d(7)
+  d = b |> global_maxpool(keepdims=true) |> flatten |> dropout(0.25)
+  e = embedding(ids, 100, 32) |> relu(inplace=true)
+  output y = concat(d, e |> flatten) |> dense(10, bias=false)
+}
+)");
+  std::string text = render(*c, emitDot);
+  for (const char *summary :
+       {">conv2d 3x3/2x1, 8, groups 8, dilation 2x2<", ">relu not in place<",
+        ">adaptive_avgpool2d to 7x7<", ">global_maxpool<", ">dropout p=0.25<",
+        ">embedding 100, 32<", ">relu<", ">dense 10<"})
+    EXPECT_NE(text.find(summary), std::string::npos) << summary << "\n"
+                                                     << text;
+}
+
+TEST(Emit, EverySummaryArgumentIsInItsSignature) {
+  for (const OpDef &op : getAllOps())
+    if (op.summary)
+      for (const SummaryArg &arg : *op.summary) {
+        EXPECT_TRUE(op.findArg(arg.name)) << op.name << ": " << arg.name.str();
+        if (!arg.stride.empty())
+          EXPECT_TRUE(op.findArg(arg.stride)) << op.name;
+      }
+}
+
 } // namespace

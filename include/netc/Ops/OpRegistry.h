@@ -144,6 +144,24 @@ struct OpCost {
 using CostRule = std::function<std::optional<OpCost>(
     const Layer &, llvm::ArrayRef<const TensorType *>)>;
 
+/// How an argument shows in an op's one-line summary, the way papers write
+/// layers: "conv2d 3x3/2, 64", "maxpool2d 3x3/2", "adaptive_avgpool2d to
+/// 7x7", "dense 1000", "conv2d 3x3, 32, groups 32".
+enum class SummaryStyle {
+  Value,        ///< the value as written: "64"
+  Window,       ///< one number per spatial axis: "3x3"; see SummaryArg::stride
+  Target,       ///< "to 7x7"
+  IfNotDefault, ///< "groups 32", "dilation 2x2": only when not the default
+};
+
+/// One argument of an op's summary.
+struct SummaryArg {
+  llvm::StringLiteral name;
+  SummaryStyle style;
+  /// For Window: the argument appended as "/2" unless it is 1 on every axis.
+  llvm::StringLiteral stride = "";
+};
+
 /// Infers the output type; returns nullopt after reporting an error.
 using ShapeRule = std::function<std::optional<TensorType>(OpContext &)>;
 /// Infers the types of an op with several outputs (split, chunk).
@@ -186,6 +204,11 @@ struct OpDef {
   /// The element types the op's tensor inputs may have, as torch 1.13's
   /// CPU kernels accept them; checked before the shape rule runs.
   InputTypes inputTypes = InputTypes::Float;
+  /// The key arguments of the op's one-line summary (diagram labels), in
+  /// order, each shown when the layer has it; empty for the op's name
+  /// alone; nullopt for the arguments written in the call, as name=value
+  /// ("dropout p=0.5", "softmax axis=-1").
+  std::optional<std::vector<SummaryArg>> summary = std::nullopt;
 
   /// The argument named \p argName, or null.
   const ArgSpec *findArg(llvm::StringRef argName) const;
