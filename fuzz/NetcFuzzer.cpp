@@ -25,7 +25,7 @@
 //===----------------------------------------------------------------------===//
 #include "netc/AST/AST.h"
 #include "netc/Basic/Diagnostics.h"
-#include "netc/Basic/Verify.h"
+#include "netc/Frontend/Verify.h"
 #include "netc/Check/Checker.h"
 #include "netc/Emit/Emitters.h"
 #include "netc/Memory/MemoryEstimate.h"

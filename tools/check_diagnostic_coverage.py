@@ -4,8 +4,11 @@ documented.
 
 --verify: runs `netc --diagnostics-format=json` on every tests/verify/*.net
 file, collects the ids of the diagnostics and notes they produce, and fails
-listing each declared id that none produces, unless it is in EXEMPT below
-(ids that no file can trigger, each with the test that covers it instead).
+listing each declared id that none produces, unless the command-line table
+tests/driver/diagnostics.txt names it (the CTest driver/diagnostics runs
+each of its commands: tools/check_driver_diagnostics.py) or it is in EXEMPT
+below (ids that no file can trigger, each with the test that covers it
+instead).
 An exempt id that a verify file does produce fails too: drop the exemption.
 So does a declared id that no code reports (diag::ID in src/ or include/),
 unless EXEMPT lists it as dead (None).
@@ -36,18 +39,16 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 # Diagnostics no file in tests/verify/ can trigger, each with the test that
 # covers it instead (a CTest name).
 EXEMPT = {
-    # -D NAME=VALUE naming no network parameter: a verify file cannot pass
-    # options.
-    "err_unknown_define":
-        "unit/WarningOptionsDriverTest.UnknownDefineWithoutSuggestion",
-    "err_unknown_define_suggest":
-        "unit/DriverTest.DefinesSetParametersAndTyposAreCaught",
     # The default limit is 1,000,000 layers: reaching it takes seconds and
     # ~440 MB, so the test lowers the limit (CheckOptions::maxLayers).
     "err_too_many_layers": "unit/Language.LayerLimit",
     # --verify-diagnostics shows every error (a test file may expect any
     # number), so the error limit's message needs the driver.
     "err_too_many_errors": "unit/DriverTest.ErrorLimit",
+    # A fixed file that cannot be written: a command line that provokes it
+    # as root needs a read-only file system; the test writes to a folder
+    # that does not exist.
+    "err_file_write_fixed": "unit/OutputFiles.UnwritableFixedFileIsAnError",
     # Imports nested more than 64 deep need 66 files; the test builds them.
     "err_import_too_deep": "unit/ImportTest.ImportDepthIsLimited",
 }
@@ -108,6 +109,15 @@ def gtest_names(unittests):
 
 def check_verify(netc, ids, unittests=None):
     produced, problems = produced_ids(netc)
+    # The command-line table: a verify file cannot pass options.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import check_driver_diagnostics
+    for number, id_, _, _ in check_driver_diagnostics.read_table():
+        if id_ not in ids:
+            problems.append("tests/driver/diagnostics.txt:%d names %s, which "
+                            "DiagnosticKinds.def does not declare"
+                            % (number, id_))
+        produced.setdefault(id_, "tests/driver/diagnostics.txt:%d" % number)
     if unittests:
         known = gtest_names(unittests)
         for id_, test in EXEMPT.items():
@@ -137,7 +147,8 @@ def check_verify(netc, ids, unittests=None):
         problems.append("%s: no file in tests/verify/ triggers it; add a "
                         "--verify-diagnostics test (or, if no file can, an "
                         "exemption naming the test that covers it)" % id_)
-    print("%d diagnostics declared: %d triggered by tests/verify/, %d exempt, "
+    print("%d diagnostics declared: %d triggered by tests/verify/ or "
+          "tests/driver/, %d exempt, "
           "%d untested" % (len(ids), len([i for i in ids if i in produced]),
                            len(EXEMPT), len(missing)))
     return problems

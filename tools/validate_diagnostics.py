@@ -105,17 +105,20 @@ def check_sarif_against_json(name, sarif, document, cwd, problems):
     run_ = sarif["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
     results = run_["results"]
-    located = [d for d in document["diagnostics"] if d["id"] is not None]
-    tool_messages = [d for d in document["diagnostics"] if d["id"] is None]
+    located = [d for d in document["diagnostics"]
+               if d["location"] is not None]
+    tool_messages = [d for d in document["diagnostics"]
+                     if d["location"] is None]
     if len(results) != len(located):
-        problems.append("%s: %d SARIF results, %d JSON diagnostics with an id"
-                        % (name, len(results), len(located)))
+        problems.append("%s: %d SARIF results, %d JSON diagnostics with a "
+                        "location" % (name, len(results), len(located)))
         return
     notifications = run_["invocations"][0]["toolExecutionNotifications"]
-    if [n["message"]["text"] for n in notifications] != \
-            [d["message"] for d in tool_messages]:
+    if [(n["message"]["text"], n.get("descriptor", {}).get("id"))
+            for n in notifications] != \
+            [(d["message"], d["id"]) for d in tool_messages]:
         problems.append("%s: SARIF notifications differ from the JSON "
-                        "diagnostics without an id" % name)
+                        "diagnostics without a location" % name)
     if run_["invocations"][0]["executionSuccessful"] != \
             all(d["severity"] != "error" for d in tool_messages):
         problems.append("%s: executionSuccessful is wrong" % name)

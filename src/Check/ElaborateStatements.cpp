@@ -1,7 +1,7 @@
 //===- ElaborateStatements.cpp - networks, statements and warnings --------===//
 //
-// checkModule() builds the Program (the file and its imports) and runs an
-// Elaborator per network of the file. This file handles the statements
+// checkModule() warns about a file that defines nothing, builds the Program
+// (the file and its imports) and runs an Elaborator per network of the file. This file handles the statements
 // (input, assignment, output, return, if, for, bare expression), network
 // parameters and the end-of-network warnings.
 //
@@ -24,6 +24,14 @@ static CheckedModule checkModule(const ast::Module &module,
                                  DiagnosticEngine &diags,
                                  const CheckOptions &options) {
   CheckedModule result;
+  if (module.getNetworks().empty() && module.getBlocks().empty() &&
+      module.getConsts().empty()) {
+    llvm::StringRef text = diags.getSourceMgr()
+                               .getMemoryBuffer(module.getBufferId())
+                               ->getBuffer();
+    diags.report(llvm::SMLoc::getFromPointer(text.data()),
+                 diag::warn_empty_file);
+  }
   unsigned errorsAtStart = diags.getNumErrors();
   Program program(module, diags, options);
   // Before the networks run: they may free their statements as they go.

@@ -1,6 +1,7 @@
 //===- Program.cpp - loading imports and declaring global names -----------===//
 #include "Program.h"
 
+#include "netc/Basic/SourceFiles.h"
 #include "netc/Ops/OpRegistry.h"
 #include "netc/Parse/Parser.h"
 
@@ -8,7 +9,6 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 using namespace netc;
@@ -145,25 +145,34 @@ void Program::loadImports(const ast::Module &module,
             .range(import.range);
       continue;
     }
-    if (llvm::sys::fs::is_directory(path)) {
-      diags.report(import.range.Start, diag::err_import_not_found, import.path,
-                   "it is a directory")
-          .range(import.range);
-      continue;
-    }
-    auto buffer = llvm::MemoryBuffer::getFile(displayPath, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/true);
-    if (!buffer) {
-      std::string reason = buffer.getError().message();
-      if (!reason.empty())
-        reason[0] = llvm::toLower(reason[0]);
+    LoadedFile file = loadSourceFile(sm, displayPath, options.maxFileBytes,
+                                     import.range.Start);
+    if (!file.isLoaded()) {
+      std::string reason;
+      switch (file.status) {
+      case LoadedFile::Status::Directory:
+        reason = "it is a directory";
+        break;
+      case LoadedFile::Status::TooLarge:
+        reason = "it is " + std::to_string(file.size) +
+                 " bytes; the file size limit is " +
+                 std::to_string(options.maxFileBytes) +
+                 " bytes; raise it with --max-file-size";
+        break;
+      default:
+        reason = file.reason;
+        if (!reason.empty())
+          reason[0] = llvm::toLower(reason[0]);
+      }
       diags.report(import.range.Start, diag::err_import_not_found, import.path,
                    reason)
           .range(import.range);
-      brokenImport = true;
+      // A directory is a mistake in the path, not a file whose names are
+      // unknown.
+      brokenImport |= file.status != LoadedFile::Status::Directory;
       continue;
     }
-    unsigned id = sm.AddNewSourceBuffer(std::move(*buffer), import.range.Start);
+    unsigned id = file.bufferId;
     loadedFiles[path] = id;
     std::unique_ptr<ast::Module> parsed =
         parseModule(id, diags, options.parseLimits);

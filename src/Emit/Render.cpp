@@ -366,6 +366,21 @@ bool netc::renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
   return error.empty();
 }
 
+bool netc::renderImage(std::string &text, llvm::StringRef format,
+                       DiagnosticEngine &diags) {
+  std::string image, error;
+  std::vector<std::string> warnings;
+  bool rendered = renderGraphviz(text, format, image, error, &warnings);
+  for (const std::string &warning : warnings)
+    diags.report(llvm::SMLoc(), diag::warn_render, warning);
+  if (!rendered) {
+    diags.report(llvm::SMLoc(), diag::err_render, error);
+    return false;
+  }
+  text = std::move(image);
+  return true;
+}
+
 bool netc::setPdfCreationDate(std::string &pdf, int64_t secondsSinceEpoch) {
   // cairo 1.16 writes "/CreationDate (D:" 14 digits, then "Z" or an offset
   // such as "+01'00", then ")".

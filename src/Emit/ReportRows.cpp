@@ -258,6 +258,50 @@ SpellingTable<Column> netc::getColumnSpellings() {
   return spellings;
 }
 
+bool netc::parseColumns(llvm::StringRef list, std::vector<Column> &columns,
+                       DiagnosticEngine &diags) {
+  std::vector<std::string> names = getSpellings(getColumnSpellings());
+  names.insert(names.begin(), "layer");
+  std::string choices = llvm::join(names, ", ");
+  llvm::SmallVector<llvm::StringRef, 8> items;
+  list.split(items, ',');
+  for (size_t i = 0; i < items.size(); ++i) {
+    llvm::StringRef item = items[i].trim();
+    if (item.empty()) {
+      diags.report(llvm::SMLoc(), diag::err_drv_columns_syntax, choices, list);
+      return false;
+    }
+    if (item == "layer") {
+      // The layer name is always the first column; naming it is allowed.
+      if (i != 0) {
+        diags.report(llvm::SMLoc(), diag::err_drv_columns_layer);
+        return false;
+      }
+      continue;
+    }
+    std::optional<Column> column = parseSpelling(getColumnSpellings(), item);
+    if (!column) {
+      if (std::optional<std::string> closest = findClosest(item, names))
+        diags.report(llvm::SMLoc(), diag::err_drv_columns_unknown_suggest,
+                     item, *closest, choices);
+      else
+        diags.report(llvm::SMLoc(), diag::err_drv_columns_unknown, item,
+                     choices);
+      return false;
+    }
+    if (llvm::is_contained(columns, *column)) {
+      diags.report(llvm::SMLoc(), diag::err_drv_columns_twice, item);
+      return false;
+    }
+    columns.push_back(*column);
+  }
+  if (columns.empty()) {
+    diags.report(llvm::SMLoc(), diag::err_drv_columns_empty, choices);
+    return false;
+  }
+  return true;
+}
+
 SpellingTable<RankDir> netc::getRankDirSpellings() {
   static const Spelling<RankDir> spellings[] = {
       {RankDir::TopToBottom, "TB"}, {RankDir::LeftToRight, "LR"}};

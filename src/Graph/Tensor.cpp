@@ -38,39 +38,20 @@ DType netc::promoteTypes(DType a, DType b) {
   return getByteWidth(a) >= getByteWidth(b) ? a : b;
 }
 
+SpellingTable<DType> netc::getDTypeSpellings() {
+  static const Spelling<DType> spellings[] = {
+      {DType::F32, "f32"},  {DType::F16, "f16"}, {DType::BF16, "bf16"},
+      {DType::F64, "f64"},  {DType::I8, "i8"},   {DType::I32, "i32"},
+      {DType::I64, "i64"},  {DType::Bool, "bool"}};
+  return spellings;
+}
+
 llvm::StringRef netc::getDTypeName(DType dtype) {
-  switch (dtype) {
-  case DType::F16:
-    return "f16";
-  case DType::BF16:
-    return "bf16";
-  case DType::F32:
-    return "f32";
-  case DType::F64:
-    return "f64";
-  case DType::I8:
-    return "i8";
-  case DType::I32:
-    return "i32";
-  case DType::I64:
-    return "i64";
-  case DType::Bool:
-    return "bool";
-  }
-  return "f32";
+  return getSpelling(getDTypeSpellings(), dtype);
 }
 
 std::optional<DType> netc::parseDType(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<DType>>(name)
-      .Case("f16", DType::F16)
-      .Case("bf16", DType::BF16)
-      .Case("f32", DType::F32)
-      .Case("f64", DType::F64)
-      .Case("i8", DType::I8)
-      .Case("i32", DType::I32)
-      .Case("i64", DType::I64)
-      .Case("bool", DType::Bool)
-      .Default(std::nullopt);
+  return parseSpelling(getDTypeSpellings(), name);
 }
 
 std::optional<int64_t> TensorType::getNumElements() const {

@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "NetcProcess.h"
 
-#include "netc/Basic/StructuredDiagnostics.h"
+#include "netc/Frontend/StructuredDiagnostics.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -90,10 +90,11 @@ const char *const Source = "network N {\n"
                            "}\n";
 
 TEST(StructuredDiagnostics, ParseFormat) {
-  EXPECT_EQ(parseDiagnosticFormat("text"), DiagnosticFormat::Text);
-  EXPECT_EQ(parseDiagnosticFormat("json"), DiagnosticFormat::Json);
-  EXPECT_EQ(parseDiagnosticFormat("sarif"), DiagnosticFormat::Sarif);
-  EXPECT_FALSE(parseDiagnosticFormat("xml"));
+  SpellingTable<DiagnosticFormat> formats = getDiagnosticFormatSpellings();
+  EXPECT_EQ(parseSpelling(formats, "text"), DiagnosticFormat::Text);
+  EXPECT_EQ(parseSpelling(formats, "json"), DiagnosticFormat::Json);
+  EXPECT_EQ(parseSpelling(formats, "sarif"), DiagnosticFormat::Sarif);
+  EXPECT_FALSE(parseSpelling(formats, "xml"));
 }
 
 TEST(StructuredDiagnostics, JsonCarriesLocationRangesFixItsAndNotes) {
@@ -281,20 +282,22 @@ TEST(StructuredDiagnostics, SarifAbsolutePathsAreFileUris) {
   EXPECT_FALSE(run.get("originalUriBaseIds"));
 }
 
-TEST(StructuredDiagnostics, ToolMessagesAndBadBytes) {
+TEST(StructuredDiagnostics, UnlocatedDiagnosticsAndBadBytes) {
   Harness json(DiagnosticFormat::Json, Source);
-  json.printer->handleToolMessage(Severity::Error,
-                                  "cannot read 'b\xffx.net': No such file");
+  json.engine->report(llvm::SMLoc(), diag::err_file_read, "b\xffx.net",
+                      "No such file");
   json::Value jsonDoc = json.document(); // parses: the byte became U+FFFD
   const json::Object &d = obj(arr(obj(jsonDoc).get("diagnostics"))[0]);
-  EXPECT_EQ(d.get("id")->kind(), json::Value::Null);
+  EXPECT_EQ(str(d, "id"), "err_file_read");
   EXPECT_EQ(d.get("location")->kind(), json::Value::Null);
-  EXPECT_EQ(str(d, "message"), "cannot read 'b\xef\xbf\xbdx.net': No such file");
+  EXPECT_EQ(str(d, "message"),
+            "cannot read 'b\xef\xbf\xbdx.net': No such file");
   EXPECT_EQ(num(obj(jsonDoc), "errors"), 1);
 
+  // In SARIF they are notifications of the invocation, not results.
   Harness sarif(DiagnosticFormat::Sarif, Source);
-  sarif.printer->handleToolMessage(Severity::Warning, "a warning");
-  sarif.printer->handleToolMessage(Severity::Error, "an error");
+  sarif.engine->report(llvm::SMLoc(), diag::warn_render, "Graphviz: a warning");
+  sarif.engine->report(llvm::SMLoc(), diag::err_render, "an error");
   json::Value sarifDoc = sarif.document();
   const json::Object &run = obj(arr(obj(sarifDoc).get("runs"))[0]);
   const json::Object &invocation = obj(arr(run.get("invocations"))[0]);
@@ -302,6 +305,9 @@ TEST(StructuredDiagnostics, ToolMessagesAndBadBytes) {
   const json::Array &notes = arr(invocation.get("toolExecutionNotifications"));
   ASSERT_EQ(notes.size(), 2u);
   EXPECT_EQ(str(obj(notes[0]), "level"), "warning");
+  EXPECT_EQ(str(obj(*obj(notes[0]).get("message")), "text"),
+            "Graphviz: a warning");
+  EXPECT_EQ(str(obj(*obj(notes[1]).get("descriptor")), "id"), "err_render");
   EXPECT_EQ(str(obj(*obj(notes[1]).get("message")), "text"), "an error");
   EXPECT_TRUE(arr(run.get("results")).empty());
 }
@@ -361,7 +367,8 @@ TEST_F(DiagnosticsFormatDriverTest, DriverErrorsGoIntoTheDocument) {
   auto doc = json::parse(r.err);
   ASSERT_TRUE(bool(doc)) << r.err;
   const json::Object &d = obj(arr(obj(*doc).get("diagnostics"))[0]);
-  EXPECT_EQ(d.get("id")->kind(), json::Value::Null);
+  EXPECT_EQ(str(d, "id"), "err_file_read");
+  EXPECT_EQ(d.get("location")->kind(), json::Value::Null);
   EXPECT_NE(str(d, "message").find("cannot read"), std::string::npos);
 
   std::string file = write("w.net", "network N {\n  input x: [10]\n"

@@ -237,13 +237,14 @@ TEST_F(WarningOptionsDriverTest, UnknownWarningOptionsWarnWithASuggestion) {
   netc::testing::NetcRun r =
       run({"--emit=none", "-Wno-unused-inptu", "-Wfrobnicate", file});
   EXPECT_EQ(r.status, 0) << r.err;
+  // As clang: in the group unknown-warning-option.
   EXPECT_NE(r.err.find("netc: warning: unknown warning option "
                        "'-Wno-unused-inptu'; did you mean "
-                       "'-Wno-unused-input'?\n"),
+                       "'-Wno-unused-input'? [-Wunknown-warning-option]\n"),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("netc: warning: unknown warning option "
-                       "'-Wfrobnicate'\n"),
+                       "'-Wfrobnicate' [-Wunknown-warning-option]\n"),
             std::string::npos)
       << r.err;
   // The file is still checked.
@@ -258,10 +259,14 @@ TEST_F(WarningOptionsDriverTest, UnknownWarningOptionsWarnWithASuggestion) {
       << r.err;
   EXPECT_EQ(r.err.find(UnusedInput), std::string::npos) << r.err;
 
-  // -w silences it, as every warning.
+  // -w silences it, as every warning, and so does its group.
   r = run({"--emit=none", "-w", "-Wfrobnicate", file});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");
+  r = run({"--emit=none", "-Wno-unknown-warning-option", "-Wfrobnicate",
+           file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("frobnicate"), std::string::npos) << r.err;
 
   // "-W" takes its value attached: "-W FILE" does not take the file as
   // the option's value.

@@ -12,10 +12,12 @@
 
 #include "netc/AST/AST.h"
 #include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/SourceFiles.h"
 #include "netc/Graph/Graph.h"
 #include "netc/Graph/Value.h"
 #include "netc/Parse/Parser.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +34,8 @@ struct CheckOptions {
   int64_t maxSteps = 50'000'000;
   /// Deepest chain of imports.
   unsigned maxImportDepth = 64;
+  /// Largest imported file (--max-file-size).
+  uint64_t maxFileBytes = DefaultMaxFileBytes;
   /// Deepest nesting of block calls (a block calling a block ...), fixed:
   /// the checker recurses once per call.
   unsigned maxCallDepth = 256;
@@ -50,6 +54,11 @@ struct CheckedModule {
   /// with --network can be told where it is).
   std::vector<std::pair<std::string, llvm::SMLoc>> importedNetworks;
 };
+
+/// Parses a `-D NAME=VALUE` (an integer, a number, true or false) into a
+/// define of CheckOptions; nullopt after reporting a malformed one.
+std::optional<std::pair<std::string, Value>>
+parseDefine(llvm::StringRef text, DiagnosticEngine &diags);
 
 /// Checks every network of \p module, loading its imports (paths relative to
 /// the module's file) into the engine's source manager.

@@ -32,6 +32,12 @@ enum class Column { Op, Shape, Params, Buffers, Activations, Macs, Flops, Saved 
 /// column, is not one of them).
 SpellingTable<Column> getColumnSpellings();
 
+/// Parses a --columns list ("op,shape,macs"; "layer" may come first) into
+/// \p columns; false after reporting an empty item, an unknown or repeated
+/// column, a misplaced "layer" or a list with no column.
+bool parseColumns(llvm::StringRef list, std::vector<Column> &columns,
+                  DiagnosticEngine &diags);
+
 /// The direction of a diagram (Graphviz's rankdir).
 enum class RankDir { TopToBottom, LeftToRight };
 
@@ -93,6 +99,13 @@ bool isGraphvizImageFormat(llvm::StringRef format);
 bool renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
                     std::string &out, std::string &error,
                     std::vector<std::string> *warnings = nullptr);
+
+/// Replaces the DOT in \p text with the \p format image renderGraphviz
+/// draws of it, reporting Graphviz's failure (err_render) and warnings
+/// (warn_render, group "graphviz") through \p diags. False, with \p text
+/// unchanged, when nothing was drawn.
+bool renderImage(std::string &text, llvm::StringRef format,
+                 DiagnosticEngine &diags);
 
 /// Rewrites the `/CreationDate (D:...)` that cairo stamps with the current
 /// time to \p secondsSinceEpoch in UTC, in place and at the same length (so

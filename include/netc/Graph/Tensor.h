@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "netc/Basic/Spelling.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -32,6 +34,8 @@ inline bool isFloatingPoint(DType dtype) {
 /// type wins over integers and bool, the wider of two types of one kind
 /// wins, and f16 with bf16 gives f32.
 DType promoteTypes(DType a, DType b);
+/// "f32", "f16", "bf16", "f64", "i8", "i32", "i64", "bool".
+SpellingTable<DType> getDTypeSpellings();
 /// The element type's name as written in source ("f32").
 llvm::StringRef getDTypeName(DType dtype);
 /// Parses a name such as "bf16"; nullopt if unknown.

@@ -6,7 +6,7 @@
 // for the formats and docs/diagnostics.md for the fields.
 //
 //===----------------------------------------------------------------------===//
-#include "netc/Basic/StructuredDiagnostics.h"
+#include "netc/Frontend/StructuredDiagnostics.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -21,14 +21,13 @@
 using namespace netc;
 namespace json = llvm::json;
 
-std::optional<DiagnosticFormat> netc::parseDiagnosticFormat(llvm::StringRef name) {
-  if (name == "text")
-    return DiagnosticFormat::Text;
-  if (name == "json")
-    return DiagnosticFormat::Json;
-  if (name == "sarif")
-    return DiagnosticFormat::Sarif;
-  return std::nullopt;
+SpellingTable<DiagnosticFormat> netc::getDiagnosticFormatSpellings() {
+  static const Spelling<DiagnosticFormat> spellings[] = {
+      {DiagnosticFormat::Text, "text", "clang-style text (default)"},
+      {DiagnosticFormat::Json, "json",
+       "one JSON document (docs/diagnostics.schema.json)"},
+      {DiagnosticFormat::Sarif, "sarif", "one SARIF 2.1.0 log"}};
+  return spellings;
 }
 
 /// A JSON string; bytes that are not UTF-8 (a message quoting a bad byte, a
@@ -216,20 +215,6 @@ void JsonDiagnosticPrinter::handle(const Diagnostic &diagnostic) {
   diagnostics.push_back(convert(diagnostic, /*isNote=*/false));
 }
 
-void JsonDiagnosticPrinter::handleToolMessage(Severity severity,
-                                              llvm::StringRef message) {
-  count(severity);
-  diagnostics.push_back(json::Object{{"id", nullptr},
-                                     {"severity", getSeverityName(severity)},
-                                     {"group", nullptr},
-                                     {"option", nullptr},
-                                     {"message", jsonString(message)},
-                                     {"location", nullptr},
-                                     {"ranges", json::Array()},
-                                     {"fixits", json::Array()},
-                                     {"notes", json::Array()}});
-}
-
 json::Value JsonDiagnosticPrinter::buildDocument() {
   return json::Object{
       {"format", "netc-diagnostics"},
@@ -384,6 +369,21 @@ unsigned SarifDiagnosticPrinter::ruleIndex(diag::Kind kind) {
 }
 
 void SarifDiagnosticPrinter::handle(const Diagnostic &d) {
+  if (!d.loc.isValid()) {
+    // About the run, not a place in a file (the command line, a file that
+    // cannot be read or written): a notification of the invocation.
+    if (d.severity == Severity::Error)
+      anyToolError = true;
+    json::Object notification{
+        {"level", getSeverityName(d.severity)},
+        {"message", json::Object{{"text",
+                                  jsonString(d.getMessageWithoutFlag())}}}};
+    if (isValidKind(d.kind))
+      notification["descriptor"] =
+          json::Object{{"id", getDiagnosticInfo(d.kind).name}};
+    notifications.push_back(std::move(notification));
+    return;
+  }
   json::Object result;
   if (isValidKind(d.kind)) {
     result["ruleId"] = getDiagnosticInfo(d.kind).name;
@@ -457,15 +457,6 @@ void SarifDiagnosticPrinter::handle(const Diagnostic &d) {
   if (!d.flag.empty())
     result["properties"] = json::Object{{"warningOption", d.flag}};
   results.push_back(std::move(result));
-}
-
-void SarifDiagnosticPrinter::handleToolMessage(Severity severity,
-                                               llvm::StringRef message) {
-  if (severity == Severity::Error)
-    anyToolError = true;
-  notifications.push_back(
-      json::Object{{"level", getSeverityName(severity)},
-                   {"message", json::Object{{"text", jsonString(message)}}}});
 }
 
 /// SARIF's level for a diagnostic kind's default severity.

@@ -16,15 +16,16 @@
 // "unicodeCodePoints" (SARIF has no byte columns). On ASCII lines the two
 // agree. Range ends are exclusive in both (the column after the range).
 //
-// Problems that are about no place in a file and are not declared in
-// DiagnosticKinds.def (a bad option value, an unreadable file) are handed
-// over with handleToolMessage, so that the stream holds the document and
-// nothing else.
+// Diagnostics about no place in a file (a bad option value, an unreadable
+// file) have no location in JSON, and are SARIF notifications of the
+// invocation (toolExecutionNotifications, with the id as their
+// descriptor), which then did not execute successfully if one is an error.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/Spelling.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -38,8 +39,8 @@ namespace netc {
 /// The form diagnostics are written in (--diagnostics-format).
 enum class DiagnosticFormat { Text, Json, Sarif };
 
-/// "text", "json" or "sarif"; std::nullopt for anything else.
-std::optional<DiagnosticFormat> parseDiagnosticFormat(llvm::StringRef name);
+/// "text", "json" and "sarif".
+SpellingTable<DiagnosticFormat> getDiagnosticFormatSpellings();
 
 /// The producer a document names.
 struct DiagnosticToolInfo {
@@ -56,11 +57,6 @@ public:
   StructuredDiagnosticPrinter(llvm::SourceMgr &sourceMgr,
                               llvm::raw_ostream &os, DiagnosticToolInfo tool)
       : sourceMgr(sourceMgr), os(os), tool(std::move(tool)) {}
-
-  /// Records a problem that is not about a place in a file and has no
-  /// DiagnosticKinds.def id, such as "cannot read 'x.net'".
-  virtual void handleToolMessage(Severity severity,
-                                 llvm::StringRef message) = 0;
 
   /// Writes the document; later calls do nothing.
   void finish();
@@ -92,7 +88,6 @@ public:
   using StructuredDiagnosticPrinter::StructuredDiagnosticPrinter;
   ~JsonDiagnosticPrinter() override;
   void handle(const Diagnostic &diagnostic) override;
-  void handleToolMessage(Severity severity, llvm::StringRef message) override;
 
 protected:
   llvm::json::Value buildDocument() override;
@@ -109,8 +104,9 @@ private:
 };
 
 /// SARIF 2.1.0: one run, one result per error or warning (its notes are
-/// relatedLocations, its fix-its one fix), a rule per diagnostic id used,
-/// and tool messages as toolExecutionNotifications of the invocation.
+/// relatedLocations, its fix-its one fix), a rule per diagnostic id used
+/// by a result, and diagnostics without a location as
+/// toolExecutionNotifications of the invocation.
 class SarifDiagnosticPrinter : public StructuredDiagnosticPrinter {
 public:
   /// The schema URI written as "$schema".
@@ -121,7 +117,6 @@ public:
   using StructuredDiagnosticPrinter::StructuredDiagnosticPrinter;
   ~SarifDiagnosticPrinter() override;
   void handle(const Diagnostic &diagnostic) override;
-  void handleToolMessage(Severity severity, llvm::StringRef message) override;
 
 protected:
   llvm::json::Value buildDocument() override;

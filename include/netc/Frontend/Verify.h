@@ -23,10 +23,14 @@
 namespace netc {
 
 /// Collects diagnostics and compares them with a buffer's expectations.
+/// Diagnostics without a location (about the command line or a file that
+/// cannot be read, which no line of a file can expect) go to \p unlocated
+/// when one is given, else they must match an expectation at line 0.
 class VerifyDiagnosticConsumer : public DiagnosticConsumer {
 public:
-  explicit VerifyDiagnosticConsumer(llvm::SourceMgr &sourceMgr)
-      : sourceMgr(sourceMgr) {}
+  explicit VerifyDiagnosticConsumer(llvm::SourceMgr &sourceMgr,
+                                    DiagnosticConsumer *unlocated = nullptr)
+      : sourceMgr(sourceMgr), unlocated(unlocated) {}
 
   void handle(const Diagnostic &diagnostic) override;
 
@@ -45,6 +49,7 @@ private:
   void record(const Diagnostic &diagnostic);
 
   llvm::SourceMgr &sourceMgr;
+  DiagnosticConsumer *unlocated;
   std::vector<Produced> produced;
 };
 

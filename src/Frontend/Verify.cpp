@@ -4,7 +4,7 @@
 // matches produced diagnostics against them by line, severity and substring.
 //
 //===----------------------------------------------------------------------===//
-#include "netc/Basic/Verify.h"
+#include "netc/Frontend/Verify.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -26,6 +26,8 @@ void VerifyDiagnosticConsumer::record(const Diagnostic &d) {
 }
 
 void VerifyDiagnosticConsumer::handle(const Diagnostic &d) {
+  if (unlocated && !d.loc.isValid())
+    return unlocated->handle(d);
   record(d);
   for (const Diagnostic &note : d.notes)
     record(note);

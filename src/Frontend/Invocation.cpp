@@ -1,0 +1,290 @@
+//===- Invocation.cpp - reading a run's options, and running it -----------===//
+#include "netc/Frontend/Invocation.h"
+
+#include "netc/Frontend/OptionValues.h"
+#include "netc/Frontend/OutputFiles.h"
+
+#include "llvm/Support/Process.h"
+
+using namespace netc;
+
+SpellingTable<EmitAction> netc::getEmitActionSpellings() {
+  static const Spelling<EmitAction> spellings[] = {
+      {EmitAction::Table, "table",
+       "the layer table and memory figures (default)"},
+      {EmitAction::Json, "json", "the same figures as JSON"},
+      {EmitAction::Csv, "csv", "the same figures as CSV"},
+      {EmitAction::Markdown, "markdown", "the same figures as Markdown tables"},
+      {EmitAction::Dot, "dot", "a Graphviz DOT diagram"},
+      {EmitAction::Svg, "svg",
+       "the diagram as SVG (rendered by Graphviz's library)"},
+      {EmitAction::Png, "png", "the diagram as PNG (needs -o or a pipe)"},
+      {EmitAction::Pdf, "pdf", "the diagram as PDF (needs -o or a pipe)"},
+      {EmitAction::AST, "ast", "the parsed syntax tree (debug)"},
+      {EmitAction::None, "none", "nothing; only check"}};
+  return spellings;
+}
+
+llvm::StringRef Invocation::getImageFormat() const {
+  llvm::StringRef name = getSpelling(getEmitActionSpellings(), action);
+  return isGraphvizImageFormat(name) ? name : "";
+}
+
+namespace {
+/// Reads one InvocationOptions; each step reports its first bad value.
+class OptionReader {
+public:
+  OptionReader(const InvocationOptions &in, Invocation &out,
+               DiagnosticEngine &diags)
+      : in(in), out(out), diags(diags) {}
+
+  bool read() {
+    out.inputs = in.inputs;
+    out.network = in.network;
+    out.action = in.action;
+    out.outputFile = in.outputFile;
+    out.applyFixIts = in.applyFixIts;
+    if (in.inputs.empty())
+      return reject(diag::err_drv_no_input_files);
+    return readReportOptions() && readCheckOptions() && readModelStates() &&
+           checkOutput();
+  }
+
+private:
+  template <typename... Ts> bool reject(diag::Kind kind, Ts &&...args) {
+    diags.report(llvm::SMLoc(), kind, std::forward<Ts>(args)...);
+    return false;
+  }
+  /// "--OPTION must be EXPECTED, got VALUE" unless \p ok.
+  bool checkRange(bool ok, llvm::StringRef option, llvm::StringRef expected,
+                  long long value) {
+    return ok || reject(diag::err_drv_option_range, option, expected, value);
+  }
+
+  /// The batch, the element type, and how the report looks.
+  bool readReportOptions() {
+    AnalysisOptions &analysis = out.analysis;
+    ReportOptions &report = out.report;
+    if (!checkRange(in.batch >= 1, "batch", "at least 1", in.batch))
+      return false;
+    analysis.batch = in.batch;
+    if (!in.dtype.empty()) {
+      std::optional<DType> dtype = parseDType(in.dtype);
+      if (!dtype || !isFloatingPoint(*dtype)) {
+        std::vector<std::string> floats;
+        for (const Spelling<DType> &s : getDTypeSpellings())
+          if (isFloatingPoint(s.value))
+            floats.push_back(s.name.str());
+        reportBadChoice("dtype", floats, in.dtype, diags);
+        return false;
+      }
+      analysis.dtype = dtype;
+    }
+    auto rankDir = parseChoice("rankdir", getRankDirSpellings(), in.rankdir,
+                               diags);
+    if (!rankDir || !checkRange(!in.depth || *in.depth >= 1, "depth",
+                                "1 or more", in.depth.value_or(-1)))
+      return false;
+    report.rankdir = *rankDir;
+    report.depth = in.depth.value_or(-1);
+    if (!in.fit.empty()) {
+      std::optional<int64_t> bytes = parseByteSize(in.fit);
+      if (!bytes || *bytes <= 0)
+        return reject(diag::err_drv_fit_size, in.fit);
+      analysis.fitBudgetBytes = *bytes;
+      report.fitBudgetText = in.fit;
+    }
+    auto units = parseChoice("units", getSizeUnitSpellings(), in.units, diags);
+    if (!units)
+      return false;
+    report.units = *units;
+    auto model = parseChoice("memory-model", getMemoryModelSpellings(),
+                             in.memoryModel, diags);
+    if (!model)
+      return false;
+    analysis.model = *model;
+    if (in.explain && in.action != EmitAction::Table)
+      return reject(diag::err_drv_explain_needs_table);
+    report.explain = in.explain;
+    if (!in.columns)
+      return true;
+    if (in.action != EmitAction::Table && in.action != EmitAction::Markdown &&
+        in.action != EmitAction::None)
+      return reject(diag::err_drv_columns_needs_table);
+    return parseColumns(*in.columns, report.columns, diags);
+  }
+
+  /// Limits and -D.
+  bool readCheckOptions() {
+    if (!checkRange(in.maxSteps >= 1, "max-steps", "at least 1",
+                    in.maxSteps) ||
+        !checkRange(in.maxLayers >= 1, "max-layers", "at least 1",
+                    in.maxLayers))
+      return false;
+    CheckOptions &check = out.frontend.check;
+    for (const std::string &define : in.defines) {
+      auto parsed = parseDefine(define, diags);
+      if (!parsed)
+        return false;
+      check.defines.push_back(std::move(*parsed));
+    }
+    check.maxLayers = in.maxLayers;
+    check.maxSteps = in.maxSteps;
+    check.maxImportDepth = in.maxImportDepth;
+    check.maxFileBytes = uint64_t(in.maxFileMiB) << 20;
+    out.frontend.keepASTs = in.action == EmitAction::AST;
+    return true;
+  }
+
+  /// The optimizer, precision and sharding.
+  bool readModelStates() {
+    ModelStateConfig &states = out.analysis.states;
+    if (!in.optimizer.empty()) {
+      auto optimizer = parseChoice("optimizer", getOptimizerSpellings(),
+                                   in.optimizer, diags);
+      if (!optimizer)
+        return false;
+      states.optimizer = *optimizer;
+    }
+    if (!in.precision.empty() && in.precision != "mixed")
+      return reject(diag::err_drv_precision, in.precision);
+    states.mixedPrecision = in.precision == "mixed";
+    // Mixed precision fixes the element sizes; --dtype may only name its
+    // 16-bit type.
+    std::optional<DType> dtype = out.analysis.dtype;
+    if (states.mixedPrecision && dtype && getByteWidth(*dtype) != 2)
+      return reject(diag::err_drv_precision_dtype, in.dtype);
+    if (!checkRange(in.devices >= 1, "gpus", "at least 1", in.devices) ||
+        !checkRange(in.zeroStage >= 0 && in.zeroStage <= 3, "zero",
+                    "0, 1, 2 or 3", in.zeroStage))
+      return false;
+    states.devices = in.devices;
+    states.zeroStage = in.zeroStage;
+    return true;
+  }
+
+  /// PNG and PDF go to -o FILE, a pipe or a file, never to a terminal.
+  bool checkOutput() {
+    llvm::StringRef image = out.getImageFormat();
+    if ((image == "png" || image == "pdf") &&
+        (out.outputFile.empty() || out.outputFile == "-") &&
+        llvm::sys::Process::StandardOutIsDisplayed())
+      return reject(diag::err_drv_binary_to_terminal, image);
+    return true;
+  }
+
+  const InvocationOptions &in;
+  Invocation &out;
+  DiagnosticEngine &diags;
+};
+} // namespace
+
+bool netc::readInvocation(const InvocationOptions &options,
+                          Invocation &invocation, DiagnosticEngine &diags) {
+  return OptionReader(options, invocation, diags).read();
+}
+
+/// An image shows one network: with several in the input, --network must
+/// choose one.
+static bool checkImageNetworks(const Invocation &invocation,
+                               llvm::ArrayRef<NetworkAnalysis> analyses,
+                               DiagnosticEngine &diags) {
+  if (analyses.size() == 1)
+    return true;
+  llvm::StringRef format = invocation.getImageFormat();
+  if (analyses.empty()) {
+    diags.report(llvm::SMLoc(), diag::err_drv_image_no_network, format);
+    return false;
+  }
+  std::string names;
+  for (const NetworkAnalysis &a : analyses)
+    names += (names.empty() ? "" : ", ") + a.graph->name;
+  diags.report(llvm::SMLoc(), diag::err_drv_image_networks, format,
+               analyses.size(), names);
+  return false;
+}
+
+/// The action's output as text (DOT for the images).
+static std::string emitOutput(const Invocation &invocation,
+                              const FrontendResult &result,
+                              llvm::ArrayRef<NetworkAnalysis> analyses) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  const ReportOptions &options = invocation.report;
+  switch (invocation.action) {
+  case EmitAction::Table:
+    emitTable(analyses, options, os);
+    break;
+  case EmitAction::Json:
+    emitJson(analyses, options, os);
+    break;
+  case EmitAction::Csv:
+    emitCsv(analyses, options, os);
+    break;
+  case EmitAction::Markdown:
+    emitMarkdown(analyses, options, os);
+    break;
+  case EmitAction::Dot:
+  case EmitAction::Svg:
+  case EmitAction::Png:
+  case EmitAction::Pdf:
+    emitDot(analyses, options, os);
+    break;
+  case EmitAction::AST:
+    for (const auto &module : result.asts)
+      ast::dump(*module, os);
+    break;
+  case EmitAction::None:
+    break;
+  }
+  return os.str();
+}
+
+int netc::executeInvocation(const Invocation &invocation,
+                            DiagnosticEngine &diags,
+                            const FixItCollector &fixIts,
+                            VerifyDiagnosticConsumer *verifier,
+                            bool showColors, PhaseTimes *times) {
+  FrontendResult result;
+  if (!runFrontend(invocation.inputs, invocation.frontend, diags, result,
+                   times))
+    return ExitUsage;
+  if (invocation.applyFixIts && !writeFixedFiles(fixIts.getFixIts(), diags))
+    return ExitUsage;
+  std::vector<NetworkAnalysis> analyses;
+  bool found;
+  {
+    PhaseTimes::Scope phase(times, "memory analysis");
+    found = analyzeNetworks(result, invocation.network, invocation.analysis,
+                            diags, analyses);
+  }
+  if (verifier)
+    return verifier->verify(llvm::errs(), showColors) ? ExitClean
+                                                      : ExitInputErrors;
+  if (diags.getNumErrors())
+    return ExitInputErrors;
+  if (!found) {
+    reportMissingNetwork(result, invocation.network, diags);
+    return ExitUsage;
+  }
+  llvm::StringRef image = invocation.getImageFormat();
+  if (!image.empty() && !checkImageNetworks(invocation, analyses, diags))
+    return ExitUsage;
+  std::string text;
+  {
+    PhaseTimes::Scope phase(
+        times, "emit " +
+                   getSpelling(getEmitActionSpellings(), invocation.action).str());
+    text = emitOutput(invocation, result, analyses);
+  }
+  if (!image.empty()) {
+    PhaseTimes::Scope phase(times, "render " + image.str());
+    if (!renderImage(text, image, diags))
+      return ExitUsage;
+    if (diags.getNumErrors()) // Graphviz's warnings made errors by -Werror
+      return ExitInputErrors;
+  }
+  PhaseTimes::Scope phase(times, "write output");
+  return writeOutputFile(invocation.outputFile, text, diags) ? ExitClean
+                                                            : ExitUsage;
+}
