@@ -35,7 +35,7 @@ Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
     }
     if (block)
       return callBlock(*block, call, isResult);
-    std::vector<BoundArg> bound(op->args.size());
+    std::vector<BoundArg> bound;
     if (!bindOpArguments(call, *op, bound))
       return Value::unknown();
     return applyOp(*op, call.getRange(), std::move(bound), isResult);
@@ -176,150 +176,25 @@ bool Elaborator::checkArgument(const OpDef &op, const ArgSpec &spec,
   return true;
 }
 
-void Elaborator::reportUnknownKeyword(const ast::Identifier &keyword,
-                                      llvm::StringRef callee,
-                                      llvm::ArrayRef<std::string> known,
-                                      llvm::SMLoc signatureLoc,
-                                      llvm::StringRef signature) {
-  llvm::SMRange r = keyword.range;
-  if (auto suggestion = findClosest(keyword.name, known))
-    diags.report(r.Start, diag::err_unknown_keyword_suggest, keyword.name,
-                 callee, *suggestion)
-        .range(r)
-        .fixIt(r, *suggestion);
-  else
-    diags.report(r.Start, diag::err_unknown_keyword, keyword.name, callee)
-        .range(r)
-        .note(signatureLoc, diag::note_op_signature, signature);
-}
-
 bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
                                  std::vector<BoundArg> &bound) {
-  bool ok = true;
-  unsigned nextPositional = 0;
-  bool reportedTooMany = false;
-  // An unknown keyword is usually the required argument misspelt; a piped
-  // call whose positional arguments are shifted mistypes all of them. Either
-  // way, say it once.
-  bool reportedUnknownKeyword = false;
+  // A piped call whose positional arguments are shifted by one (the piped
+  // value is already the first) mistypes all of them: say it once.
   bool reportedPipedShift = false;
-  unsigned numPositional = 0;
-  for (const ast::Argument &arg : call.getArgs())
-    numPositional += !arg.keyword;
-  // concat(a, b, c): every positional argument is one of the tensors.
-  std::vector<Value> variadicTensors;
-  std::vector<llvm::SMRange> variadicRanges;
-  llvm::SMRange variadicRange;
-
-  for (const ast::Argument &arg : call.getArgs()) {
-    int index;
-    if (arg.keyword) {
-      index = op.findArgIndex(arg.keyword->name);
-      if (index < 0 || (op.variadic && index == 0)) {
-        std::vector<std::string> names;
-        for (const ArgSpec &spec : op.args)
-          if (spec.type != ArgType::Tensor)
-            names.push_back(spec.name.str());
-        reportUnknownKeyword(*arg.keyword, op.name, names, call.getLoc(),
-                             op.getSignature());
-        evaluateArgument(*arg.value);
-        ok = false;
-        reportedUnknownKeyword = true;
-        continue;
-      }
-      if (bound[index].given) {
-        diags.report(arg.range.Start, diag::err_duplicate_arg,
-                     arg.keyword->name, op.name)
-            .range(arg.range)
-            .note(bound[index].range.Start, diag::note_previous_arg);
-        evaluateArgument(*arg.value);
-        ok = false;
-        continue;
-      }
-    } else if (op.variadic) {
-      Value value = evaluateArgument(*arg.value);
-      // One tuple of tensors is the list itself: concat(parts).
-      if (numPositional == 1 && value.isTuple())
-        for (const Value &e : value.getElements()) {
-          variadicTensors.push_back(e);
-          variadicRanges.push_back(arg.value->getRange());
-        }
-      else {
-        variadicTensors.push_back(value);
-        variadicRanges.push_back(arg.value->getRange());
-      }
-      variadicRange = variadicRange.isValid()
-                          ? llvm::SMRange(variadicRange.Start,
-                                          arg.value->getRange().End)
-                          : arg.value->getRange();
-      continue;
-    } else {
-      index = nextPositional++;
-      if (index >= static_cast<int>(op.args.size())) {
-        if (!reportedTooMany)
-          diags.report(arg.range.Start, diag::err_too_many_args, op.name,
-                       op.args.size(), op.args.size() == 1 ? "" : "s",
-                       numPositional)
-              .range(arg.range)
-              .note(call.getLoc(), diag::note_op_signature, op.getSignature());
-        reportedTooMany = true;
-        evaluateArgument(*arg.value);
-        ok = false;
-        continue;
-      }
-    }
-    Value value = evaluateArgument(*arg.value);
-    bound[index] = BoundArg{value, arg.value->getRange(), true};
-    if (reportedPipedShift && !arg.keyword) {
-      ok = false;
-      continue;
-    }
-    if (!checkArgument(op, op.args[index], value, arg.value->getRange(),
-                       call.isPiped())) {
-      ok = false;
-      reportedPipedShift |= call.isPiped() && value.isTensor() && index > 0;
-    }
-  }
-
-  if (op.variadic) {
-    const ArgSpec &spec = op.args[0];
-    bool allTensors = !variadicTensors.empty();
-    for (size_t i = 0; i < variadicTensors.size(); ++i) {
-      const Value &v = variadicTensors[i];
-      if (v.isUnknown())
-        ok = false;
-      else if (!v.isTensor()) {
-        diags.report(variadicRanges[i].Start, diag::err_arg_type, spec.name,
-                     op.name, "tensors", v.describeKind())
-            .range(variadicRanges[i]);
-        ok = allTensors = false;
-        break;
-      }
-    }
-    if (variadicTensors.empty()) {
-      diags.report(call.getLoc(), diag::err_missing_arg, op.name, spec.name)
-          .range(call.getRange())
-          .note(call.getLoc(), diag::note_op_signature, op.getSignature());
-      ok = false;
-    }
-    bound[0] = BoundArg{Value::tuple(variadicTensors), variadicRange, true};
-  }
-
-  for (unsigned i = 0; i < op.args.size(); ++i) {
-    if (bound[i].given)
-      continue;
-    const ArgSpec &spec = op.args[i];
-    if (spec.isRequired()) {
-      ok = false;
-      if (reportedUnknownKeyword)
-        continue;
-      diags.report(call.getLoc(), diag::err_missing_arg, op.name, spec.name)
-          .range(call.getRange())
-          .note(call.getLoc(), diag::note_op_signature, op.getSignature());
-      continue;
-    }
-    bound[i].value = spec.defaultValue;
-  }
+  auto check = [&](unsigned index, const BoundArg &arg, bool byKeyword) {
+    if (reportedPipedShift && !byKeyword)
+      return false;
+    if (checkArgument(op, op.args[index], arg.value, arg.range,
+                      call.isPiped()))
+      return true;
+    reportedPipedShift |= call.isPiped() && arg.value.isTensor() && index > 0;
+    return false;
+  };
+  bool ok = bindArguments(call, CallSignature::forOp(op, call.getLoc()),
+                          bound, check);
+  for (unsigned i = 0; i < op.args.size(); ++i)
+    if (!bound[i].given)
+      bound[i].value = op.args[i].defaultValue;
   return ok;
 }
 
@@ -512,87 +387,25 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
       return Value::unknown();
     }
 
-  // Bind the parameters: positional, then keyword, then defaults.
+  // Bind the parameters: positional, then keyword, then defaults, which see
+  // only consts.
   llvm::ArrayRef<ast::Parameter> params = block.getParams();
-  std::vector<std::optional<Binding>> bound(params.size());
-  bool ok = true;
-  bool reportedUnknownKeyword = false;
-  unsigned nextPositional = 0;
-  auto signature = [&]() {
-    std::string s = block.getName().name + "(";
-    for (size_t i = 0; i < params.size(); ++i)
-      s += (i ? ", " : "") + params[i].name.name +
-           (params[i].defaultValue ? "=..." : "");
-    return s + ")";
-  };
-  for (const ast::Argument &arg : call.getArgs()) {
-    int index = -1;
-    if (arg.keyword) {
-      for (size_t i = 0; i < params.size(); ++i)
-        if (params[i].name.name == arg.keyword->name)
-          index = i;
-      if (index < 0) {
-        std::vector<std::string> names;
-        for (const ast::Parameter &p : params)
-          names.push_back(p.name.name);
-        reportUnknownKeyword(*arg.keyword, "block '" + block.getName().name + "'",
-                             names, block.getName().range.Start, signature());
-        evaluateArgument(*arg.value);
-        ok = false;
-        reportedUnknownKeyword = true;
-        continue;
-      }
-    } else {
-      index = nextPositional++;
-      if (index >= static_cast<int>(params.size())) {
-        if (index == static_cast<int>(params.size()))
-          diags.report(arg.range.Start, diag::err_too_many_args,
-                       "block '" + block.getName().name + "'", params.size(),
-                       params.size() == 1 ? "" : "s",
-                       call.getArgs().size())
-              .range(arg.range)
-              .note(block.getName().range.Start, diag::note_op_signature,
-                    signature());
-        evaluateArgument(*arg.value);
-        ok = false;
-        continue;
-      }
-    }
-    if (bound[index]) {
-      diags.report(arg.range.Start, diag::err_duplicate_arg,
-                   params[index].name.name, "block '" + block.getName().name + "'")
-          .range(arg.range)
-          .note(bound[index]->range.Start, diag::note_previous_arg);
-      ok = false;
-      continue;
-    }
-    Value value = evaluateArgument(*arg.value);
-    ok &= !value.isUnknown();
-    bound[index] = Binding{value, arg.value->getRange()};
-  }
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (bound[i])
-      continue;
-    if (!params[i].defaultValue) {
-      ok = false;
-      if (reportedUnknownKeyword)
-        continue; // the misspelt keyword was probably this one
-      diags.report(call.getLoc(), diag::err_missing_arg,
-                   "block '" + block.getName().name + "'", params[i].name.name)
-          .range(call.getRange())
-          .note(block.getName().range.Start, diag::note_op_signature,
-                signature());
-      ok = false;
-      continue;
-    }
-    // Defaults see only consts.
-    Value value = evaluateCompileTime(*params[i].defaultValue,
-                                      /*consts only=*/true);
-    ok &= !value.isUnknown();
-    bound[i] = Binding{value, params[i].name.range};
-  }
+  std::vector<BoundArg> bound;
+  bool ok = bindArguments(call, CallSignature::forBlock(block), bound,
+                          [](unsigned, const BoundArg &arg, bool) {
+                            return !arg.value.isUnknown();
+                          });
   if (!ok)
     return Value::unknown();
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (bound[i].given)
+      continue;
+    Value value = evaluateCompileTime(*params[i].defaultValue,
+                                      /*consts only=*/true);
+    if (value.isUnknown())
+      return Value::unknown();
+    bound[i] = BoundArg{value, params[i].name.range, true};
+  }
 
   // The call's scope: named after the bound name, with the loop indices of
   // the calling frame (x.0, x.1 ... as PyTorch's layer1.0).
@@ -615,7 +428,8 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
   callee_frame.prefix = scope.name;
   callee_frame.scope = graph.scopes.size() - 1;
   for (size_t i = 0; i < params.size(); ++i)
-    callee_frame.locals[params[i].name.name] = *bound[i];
+    callee_frame.locals[params[i].name.name] =
+        Binding{bound[i].value, bound[i].range};
   frames.push_back(std::move(callee_frame));
   size_t firstLayer = graph.layers.size();
   diags.pushContext(call.getLoc(), diag::note_in_block_call,

@@ -2,7 +2,8 @@
 //
 // Private to the check stage. Statements are in ElaborateStatements.cpp,
 // expressions and compile-time values in ElaborateExpressions.cpp, calls of
-// ops and blocks in ElaborateCalls.cpp.
+// ops and blocks in ElaborateCalls.cpp, the binding of their arguments in
+// BindArguments.cpp.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -19,9 +20,39 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <functional>
 #include <map>
 
 namespace netc::check {
+
+/// The parameters a call is bound against, of an op or of a block
+/// (BindArguments.cpp).
+struct CallSignature {
+  struct Param {
+    std::string name;
+    bool required;
+    /// Offered as a "did you mean" for an unknown keyword: not an op's
+    /// tensor parameters, which are rarely given by keyword.
+    bool suggested;
+  };
+  /// How messages name the callee: "conv2d", "block 'stage'".
+  std::string callee;
+  std::vector<Param> params;
+  /// The first parameter takes every positional argument (concat).
+  bool variadic = false;
+  /// Where the signature note points (the call for an op, the block's
+  /// name for a block), and its text: "conv2d(x, out_channels, ...)".
+  llvm::SMLoc loc;
+  std::string text;
+
+  static CallSignature forOp(const OpDef &op, llvm::SMLoc callLoc);
+  static CallSignature forBlock(const ast::BlockDecl &block);
+};
+
+/// Checks one bound argument (its parameter's index, and whether it was
+/// given by keyword); false after reporting a bad value.
+using ArgumentCheck =
+    std::function<bool(unsigned index, const BoundArg &arg, bool byKeyword)>;
 
 /// Expands one network into its graph. The algorithm:
 ///   1. bind the network's parameters (defaults, or -D overrides);
@@ -122,14 +153,20 @@ private:
 
   // ElaborateCalls.cpp
   Value evaluateCall(const ast::CallExpr &call, bool isResult);
+  /// Binds an op call: the binder, the op's type and value checks, then the
+  /// defaults of what was not given.
   bool bindOpArguments(const ast::CallExpr &call, const OpDef &op,
                        std::vector<BoundArg> &bound);
+  /// Binds \p call's arguments to \p signature into \p bound (one per
+  /// parameter; those not given are left so), checking each given one with
+  /// \p check; false after any error (BindArguments.cpp).
+  bool bindArguments(const ast::CallExpr &call, const CallSignature &signature,
+                     std::vector<BoundArg> &bound, const ArgumentCheck &check);
   /// "unknown keyword argument 'k' for CALLEE", with "did you mean" and a
-  /// fix-it when one of \p known is close, else a note with the signature.
+  /// fix-it when a suggested parameter is close, else a note with the
+  /// signature.
   void reportUnknownKeyword(const ast::Identifier &keyword,
-                            llvm::StringRef callee,
-                            llvm::ArrayRef<std::string> known,
-                            llvm::SMLoc signatureLoc, llvm::StringRef signature);
+                            const CallSignature &signature);
   bool checkArgument(const OpDef &op, const ArgSpec &spec, const Value &value,
                      llvm::SMRange range, bool inPipedCall);
   /// Makes the layer(s) of an op applied to bound arguments.

@@ -1,0 +1,175 @@
+//===- BindArguments.cpp - one binder for the calls of ops and blocks -----===//
+//
+// A call's arguments are bound to the parameters of what it calls, an op of
+// the registry or a block, by one algorithm, so that both report the same
+// mistakes in the same words: positional arguments in order (or, for a
+// variadic op such as concat, all into its first parameter, which takes
+// tensors), keyword
+// arguments by name; an unknown keyword (with "did you mean"), an argument
+// given twice, too many positional arguments (counting positional ones
+// only) and missing required parameters are located errors with the
+// signature as a note. Every argument is evaluated once, also in a call
+// that fails, so that the values it uses are not "unused".
+//
+//===----------------------------------------------------------------------===//
+#include "Elaborator.h"
+
+#include "netc/Basic/Suggest.h"
+
+using namespace netc;
+using namespace netc::check;
+
+CallSignature CallSignature::forOp(const OpDef &op, llvm::SMLoc callLoc) {
+  CallSignature s;
+  s.callee = op.name;
+  for (const ArgSpec &spec : op.args)
+    s.params.push_back({spec.name.str(), spec.isRequired(),
+                        /*suggested=*/spec.type != ArgType::Tensor});
+  s.variadic = op.variadic;
+  s.loc = callLoc;
+  s.text = op.getSignature();
+  return s;
+}
+
+CallSignature CallSignature::forBlock(const ast::BlockDecl &block) {
+  CallSignature s;
+  s.callee = "block '" + block.getName().name + "'";
+  s.text = block.getName().name + "(";
+  llvm::ArrayRef<ast::Parameter> params = block.getParams();
+  for (size_t i = 0; i < params.size(); ++i) {
+    s.params.push_back({params[i].name.name, !params[i].defaultValue,
+                        /*suggested=*/true});
+    s.text += (i ? ", " : "") + params[i].name.name +
+              (params[i].defaultValue ? "=..." : "");
+  }
+  s.text += ")";
+  s.loc = block.getName().range.Start;
+  return s;
+}
+
+void Elaborator::reportUnknownKeyword(const ast::Identifier &keyword,
+                                      const CallSignature &signature) {
+  std::vector<std::string> known;
+  for (const CallSignature::Param &p : signature.params)
+    if (p.suggested)
+      known.push_back(p.name);
+  llvm::SMRange r = keyword.range;
+  if (auto suggestion = findClosest(keyword.name, known))
+    diags.report(r.Start, diag::err_unknown_keyword_suggest, keyword.name,
+                 signature.callee, *suggestion)
+        .range(r)
+        .fixIt(r, *suggestion);
+  else
+    diags.report(r.Start, diag::err_unknown_keyword, keyword.name,
+                 signature.callee)
+        .range(r)
+        .note(signature.loc, diag::note_op_signature, signature.text);
+}
+
+bool Elaborator::bindArguments(const ast::CallExpr &call,
+                               const CallSignature &signature,
+                               std::vector<BoundArg> &bound,
+                               const ArgumentCheck &check) {
+  size_t numParams = signature.params.size();
+  bound.assign(numParams, BoundArg());
+  bool ok = true;
+  // An unknown keyword is usually a required parameter misspelt: then the
+  // missing parameter is not reported again.
+  bool reportedUnknownKeyword = false;
+  bool reportedTooMany = false;
+  unsigned numPositional = 0;
+  for (const ast::Argument &arg : call.getArgs())
+    numPositional += !arg.keyword;
+  // concat(a, b, c): every positional argument is one of the first
+  // parameter's values; one tuple of them is the list itself: concat(parts).
+  std::vector<Value> variadicValues;
+  std::vector<llvm::SMRange> variadicRanges;
+  llvm::SMRange variadicRange;
+  unsigned nextPositional = 0;
+
+  for (const ast::Argument &arg : call.getArgs()) {
+    llvm::SMRange valueRange = arg.value->getRange();
+    size_t index = numParams;
+    if (arg.keyword) {
+      for (size_t i = 0; i < numParams; ++i)
+        if (signature.params[i].name == arg.keyword->name &&
+            !(signature.variadic && i == 0))
+          index = i;
+      if (index == numParams) {
+        reportUnknownKeyword(*arg.keyword, signature);
+        evaluateArgument(*arg.value);
+        ok = false;
+        reportedUnknownKeyword = true;
+        continue;
+      }
+      if (bound[index].given) {
+        diags.report(arg.range.Start, diag::err_duplicate_arg,
+                     arg.keyword->name, signature.callee)
+            .range(arg.range)
+            .note(bound[index].range.Start, diag::note_previous_arg);
+        evaluateArgument(*arg.value);
+        ok = false;
+        continue;
+      }
+    } else if (signature.variadic) {
+      Value value = evaluateArgument(*arg.value);
+      if (numPositional == 1 && value.isTuple())
+        variadicValues = value.getElements();
+      else
+        variadicValues.push_back(value);
+      variadicRanges.resize(variadicValues.size(), valueRange);
+      variadicRange = variadicRange.isValid()
+                          ? llvm::SMRange(variadicRange.Start, valueRange.End)
+                          : valueRange;
+      continue;
+    } else {
+      index = nextPositional++;
+      if (index >= numParams) {
+        if (!reportedTooMany)
+          diags.report(arg.range.Start, diag::err_too_many_args,
+                       signature.callee, numParams, numParams == 1 ? "" : "s",
+                       numPositional)
+              .range(arg.range)
+              .note(signature.loc, diag::note_op_signature, signature.text);
+        reportedTooMany = true;
+        evaluateArgument(*arg.value);
+        ok = false;
+        continue;
+      }
+    }
+    Value value = evaluateArgument(*arg.value);
+    bound[index] = BoundArg{value, valueRange, true};
+    if (!check(index, bound[index], arg.keyword != nullptr))
+      ok = false;
+  }
+
+  // A variadic parameter takes tensors, the first that is not one reported.
+  for (size_t i = 0; i < variadicValues.size(); ++i) {
+    const Value &v = variadicValues[i];
+    if (v.isUnknown()) {
+      ok = false;
+    } else if (!v.isTensor()) {
+      diags.report(variadicRanges[i].Start, diag::err_arg_type,
+                   signature.params[0].name, signature.callee, "tensors",
+                   v.describeKind())
+          .range(variadicRanges[i]);
+      ok = false;
+      break;
+    }
+  }
+  if (!variadicValues.empty())
+    bound[0] = BoundArg{Value::tuple(std::move(variadicValues)),
+                        variadicRange, true};
+  for (size_t i = 0; i < numParams; ++i) {
+    if (bound[i].given || !signature.params[i].required)
+      continue;
+    ok = false;
+    if (reportedUnknownKeyword)
+      continue; // the misspelt keyword was probably this one
+    diags.report(call.getLoc(), diag::err_missing_arg, signature.callee,
+                 signature.params[i].name)
+        .range(call.getRange())
+        .note(signature.loc, diag::note_op_signature, signature.text);
+  }
+  return ok;
+}
