@@ -24,69 +24,57 @@ static std::optional<TensorType> inferSoftmaxShape(OpContext &ctx) {
   return in;
 }
 
+/// An element-wise activation: the input's shape, in place unless
+/// inplace=false, one FLOP per element however many operations its formula
+/// spells (docs/macs.md); \p parameter is its one number argument, if any.
+static OpDef makeElementWise(const char *name, const char *formula,
+                             SavedTensors saves, InputTypes inputTypes,
+                             std::optional<ArgSpec> parameter = std::nullopt) {
+  using namespace sig;
+  std::vector<ArgSpec> args{tensor("x")};
+  if (parameter)
+    args.push_back(*parameter);
+  args.push_back(inplaceFlag());
+  OpDef op{name,
+           OpFamily::Activation,
+           std::string("element-wise ") + formula +
+               "; in place unless inplace=false",
+           std::move(args),
+           0,
+           OutputStorage::InPlace,
+           sameShape,
+           nullptr};
+  op.saves = {saves};
+  op.countCost = flopsPerOutputElement(1);
+  op.inputTypes = inputTypes;
+  return op;
+}
+
 void ops::addActivationOps(std::vector<OpDef> &ops) {
   using namespace sig;
-  struct Simple {
-    const char *name;
-    const char *doc;
-    SavedTensors saves;
-    /// torch clamps integers too; sigmoid and tanh of integers give f32,
-    /// which an in-place call cannot store, so they take floats only.
-    InputTypes inputTypes = InputTypes::Float;
-  };
-  static const Simple simple[] = {
-      {"relu", "max(x, 0)", SavedTensors::Output, InputTypes::FloatOrInteger},
-      {"relu6", "min(max(x, 0), 6)", SavedTensors::InputOrCopyInPlace,
-       InputTypes::FloatOrInteger},
-      {"gelu", "Gaussian error linear unit", SavedTensors::InputOrCopyInPlace},
-      {"sigmoid", "1 / (1 + exp(-x))", SavedTensors::Output},
-      {"tanh", "hyperbolic tangent", SavedTensors::Output},
-      {"silu", "x * sigmoid(x) (also called swish)", SavedTensors::InputOrCopyInPlace},
-      {"hardswish", "x * relu6(x + 3) / 6", SavedTensors::InputOrCopyInPlace},
-      {"hardsigmoid", "relu6(x + 3) / 6", SavedTensors::InputOrCopyInPlace},
-  };
-  for (const Simple &s : simple)
-    ops.push_back(OpDef{s.name,
-                        OpFamily::Activation,
-                        std::string("element-wise ") + s.doc +
-                            "; in place unless inplace=false",
-                        {tensor("x"), inplaceFlag()},
-                        0,
-                        OutputStorage::InPlace,
-                        sameShape,
-                        nullptr});
-  // One FLOP per element for every element-wise activation, however many
-  // operations its formula spells (docs/macs.md).
-  for (size_t i = 0; i < std::size(simple); ++i) {
-    OpDef &op = ops[ops.size() - std::size(simple) + i];
-    op.saves = {simple[i].saves};
-    op.countCost = flopsPerOutputElement(1);
-    op.inputTypes = simple[i].inputTypes;
-  }
-  ops.push_back(OpDef{
-      "leaky_relu",
-      OpFamily::Activation,
-      "element-wise x if x > 0 else slope * x; in place unless inplace=false",
-      {tensor("x"), withDefault("slope", ArgType::Number, Value::floating(0.01)),
-       inplaceFlag()},
-      0,
-      OutputStorage::InPlace,
-      sameShape,
-      nullptr});
-  ops.back().saves = {SavedTensors::InputOrOutputInPlace};
-  ops.back().countCost = flopsPerOutputElement(1);
-  ops.push_back(OpDef{
-      "elu",
-      OpFamily::Activation,
-      "element-wise x if x > 0 else alpha * (exp(x) - 1); in place unless inplace=false",
-      {tensor("x"), withDefault("alpha", ArgType::Number, Value::floating(1.0)),
-       inplaceFlag()},
-      0,
-      OutputStorage::InPlace,
-      sameShape,
-      nullptr});
-  ops.back().saves = {SavedTensors::InputOrOutputInPlace};
-  ops.back().countCost = flopsPerOutputElement(1);
+  // torch clamps integers too; sigmoid and tanh of integers give f32, which
+  // an in-place call cannot store, so they take floats only.
+  const InputTypes Float = InputTypes::Float;
+  const InputTypes Integer = InputTypes::FloatOrInteger;
+  const SavedTensors Output = SavedTensors::Output;
+  const SavedTensors Copy = SavedTensors::InputOrCopyInPlace;
+  ops.push_back(makeElementWise("relu", "max(x, 0)", Output, Integer));
+  ops.push_back(makeElementWise("relu6", "min(max(x, 0), 6)", Copy, Integer));
+  ops.push_back(makeElementWise("gelu", "Gaussian error linear unit", Copy, Float));
+  ops.push_back(makeElementWise("sigmoid", "1 / (1 + exp(-x))", Output, Float));
+  ops.push_back(makeElementWise("tanh", "hyperbolic tangent", Output, Float));
+  ops.push_back(makeElementWise("silu", "x * sigmoid(x) (also called swish)",
+                                Copy, Float));
+  ops.push_back(makeElementWise("hardswish", "x * relu6(x + 3) / 6", Copy, Float));
+  ops.push_back(makeElementWise("hardsigmoid", "relu6(x + 3) / 6", Copy, Float));
+  ops.push_back(makeElementWise(
+      "leaky_relu", "x if x > 0 else slope * x",
+      SavedTensors::InputOrOutputInPlace, Float,
+      withDefault("slope", ArgType::Number, Value::floating(0.01))));
+  ops.push_back(makeElementWise(
+      "elu", "x if x > 0 else alpha * (exp(x) - 1)",
+      SavedTensors::InputOrOutputInPlace, Float,
+      withDefault("alpha", ArgType::Number, Value::floating(1.0))));
   ops.push_back(OpDef{
       "softmax",
       OpFamily::Activation,

@@ -65,29 +65,43 @@ bool checkGroups(OpContext &ctx, int64_t inChannels, int64_t outChannels) {
 
 } // namespace
 
-/// Shape rule of conv1d/2d/3d.
-static std::optional<TensorType> inferConvShape(OpContext &ctx) {
+/// What both directions of convolution check first: the input is channels
+/// first, the kernel, stride and dilation have one value per axis, and the
+/// groups divide the channels.
+struct ConvWindow {
+  llvm::SmallVector<int64_t, 4> kernel, stride, dilation;
+  int64_t outChannels;
+};
+static std::optional<ConvWindow> readConvWindow(OpContext &ctx) {
   unsigned n = ctx.getOp().spatialRank;
   if (!requireChannelsFirst(ctx, n))
     return std::nullopt;
-  const TensorType &in = ctx.getInput();
   auto kernel = ctx.getPerAxis("kernel", n);
   auto stride = ctx.getPerAxis("stride", n);
   auto dilation = ctx.getPerAxis("dilation", n);
   if (!kernel || !stride || !dilation)
     return std::nullopt;
-  auto pads = getConvPadding(ctx, n, *kernel, *stride, *dilation);
+  int64_t outChannels = ctx.getInt("out_channels");
+  if (!checkGroups(ctx, ctx.getInput().dims[0], outChannels))
+    return std::nullopt;
+  return ConvWindow{std::move(*kernel), std::move(*stride),
+                    std::move(*dilation), outChannels};
+}
+
+/// Shape rule of conv1d/2d/3d.
+static std::optional<TensorType> inferConvShape(OpContext &ctx) {
+  unsigned n = ctx.getOp().spatialRank;
+  std::optional<ConvWindow> w = readConvWindow(ctx);
+  if (!w)
+    return std::nullopt;
+  auto pads = getConvPadding(ctx, n, w->kernel, w->stride, w->dilation);
   if (!pads)
     return std::nullopt;
-  int64_t outChannels = ctx.getInt("out_channels");
-  if (!checkGroups(ctx, in.dims[0], outChannels))
-    return std::nullopt;
-
-  auto sizes = slidingWindowSizes(ctx, *kernel, *stride, *pads, *dilation,
-                                  /*ceilMode=*/false);
+  auto sizes = slidingWindowSizes(ctx, w->kernel, w->stride, *pads,
+                                  w->dilation, /*ceilMode=*/false);
   if (!sizes)
     return std::nullopt;
-  llvm::SmallVector<int64_t, 4> dims{outChannels};
+  llvm::SmallVector<int64_t, 4> dims{w->outChannels};
   dims.append(sizes->begin(), sizes->end());
   return ctx.makeType(dims);
 }
@@ -95,34 +109,28 @@ static std::optional<TensorType> inferConvShape(OpContext &ctx) {
 /// Shape rule of conv_transpose1d/2d/3d.
 static std::optional<TensorType> inferConvTransposeShape(OpContext &ctx) {
   unsigned n = ctx.getOp().spatialRank;
-  if (!requireChannelsFirst(ctx, n))
+  std::optional<ConvWindow> w = readConvWindow(ctx);
+  if (!w)
     return std::nullopt;
   const TensorType &in = ctx.getInput();
-  auto kernel = ctx.getPerAxis("kernel", n);
-  auto stride = ctx.getPerAxis("stride", n);
   auto padding = ctx.getPerAxis("padding", n);
   auto outputPadding = ctx.getPerAxis("output_padding", n);
-  auto dilation = ctx.getPerAxis("dilation", n);
-  if (!kernel || !stride || !padding || !outputPadding || !dilation)
+  if (!padding || !outputPadding)
     return std::nullopt;
-  int64_t outChannels = ctx.getInt("out_channels");
-  if (!checkGroups(ctx, in.dims[0], outChannels))
-    return std::nullopt;
-
-  llvm::SmallVector<int64_t, 4> dims{outChannels};
+  llvm::SmallVector<int64_t, 4> dims{w->outChannels};
   for (unsigned i = 0; i < n; ++i) {
-    if ((*outputPadding)[i] >= std::max((*stride)[i], (*dilation)[i])) {
+    if ((*outputPadding)[i] >= std::max(w->stride[i], w->dilation[i])) {
       ctx.errorAtArg("output_padding", diag::err_arg_value, "output_padding",
                      ctx.getOpName(),
                      "must be smaller than the stride (" +
-                         std::to_string((*stride)[i]) + ") or the dilation (" +
-                         std::to_string((*dilation)[i]) + "), got " +
+                         std::to_string(w->stride[i]) + ") or the dilation (" +
+                         std::to_string(w->dilation[i]) + "), got " +
                          std::to_string((*outputPadding)[i]));
       return std::nullopt;
     }
     // (in-1)*stride - 2*pad + dilation*(k-1) + output_padding + 1
-    auto grown = checkedMul(in.dims[i + 1] - 1, (*stride)[i]);
-    auto span = checkedMul((*dilation)[i], (*kernel)[i] - 1);
+    auto grown = checkedMul(in.dims[i + 1] - 1, w->stride[i]);
+    auto span = checkedMul(w->dilation[i], w->kernel[i] - 1);
     auto twoPad = checkedMul((*padding)[i], 2);
     std::optional<int64_t> out;
     if (grown && span && twoPad)
@@ -137,8 +145,8 @@ static std::optional<TensorType> inferConvTransposeShape(OpContext &ctx) {
     }
     if (*out <= 0) {
       ctx.error(diag::err_output_size_nonpositive, ctx.getOpName(),
-                getSpatialAxisName(n, i), *out, in.dims[i + 1], (*kernel)[i],
-                (*stride)[i], (*padding)[i], (*dilation)[i]);
+                getSpatialAxisName(n, i), *out, in.dims[i + 1], w->kernel[i],
+                w->stride[i], (*padding)[i], w->dilation[i]);
       return std::nullopt;
     }
     dims.push_back(*out);

@@ -68,22 +68,6 @@ countDotProductMacs(const Layer &layer,
   return checkedMul(*outElements, inputs[0]->dims.back());
 }
 
-/// Cost of a dense layer on any rank: every output element is a dot
-/// product over the input's last axis, in_features MACs
-/// (torch.nn.Linear: output.numel() * in_features); the bias adds one FLOP
-/// per output element.
-static std::optional<OpCost>
-countDenseCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
-  auto macs = countDotProductMacs(layer, inputs);
-  if (!macs)
-    return std::nullopt;
-  OpCost cost;
-  cost.macs = *macs;
-  const Attribute *bias = layer.getAttribute("bias");
-  if (!bias || bias->value.getBool())
-    cost.flops = *layer.type.getNumElements(); // counted above
-  return cost;
-}
 
 static std::optional<TensorType> inferEmbeddingShape(OpContext &ctx) {
   llvm::SmallVector<int64_t, 4> dims(ctx.getInput().dims.begin(),
@@ -146,6 +130,21 @@ countMatmulCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
     return std::nullopt;
   OpCost cost;
   cost.macs = *macs;
+  return cost;
+}
+
+/// Cost of a dense layer on any rank: every output element is a dot
+/// product over the input's last axis, in_features MACs
+/// (torch.nn.Linear: output.numel() * in_features), as matmul's; the bias
+/// adds one FLOP per output element.
+static std::optional<OpCost>
+countDenseCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
+  std::optional<OpCost> cost = countMatmulCost(layer, inputs);
+  if (!cost)
+    return std::nullopt;
+  const Attribute *bias = layer.getAttribute("bias");
+  if (!bias || bias->value.getBool())
+    cost->flops = *layer.type.getNumElements(); // checked by countDotProductMacs
   return cost;
 }
 
