@@ -1,7 +1,9 @@
 //===- Parser.h - the one door into the parse stage -------------*- C++ -*-===//
 //
-// Turns a .net buffer into the AST. ANTLR stays behind this function: no
-// generated or runtime type appears in this header.
+// Turns a .net buffer into the AST: a hand-written recursive-descent parser
+// first, ANTLR (which also reports every mistake) when that gives up. ANTLR
+// stays behind this function: no generated or runtime type appears in this
+// header. docs/performance.md says why there are two parsers.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -27,33 +29,30 @@ struct ParseLimits {
 struct ParseTimings {
   /// Checking the buffer: UTF-8, no NUL bytes.
   double validate = 0;
-  /// Lexing, with the token filter's line-end and bracket rules.
+  /// Lexing, with the token filter's line-end and bracket rules (on both
+  /// paths when the careful path ran).
   double lex = 0;
-  /// Statements parsed by recursive descent straight into the AST (parsing
-  /// and AST building are one step there).
-  double parseDirect = 0;
-  /// ANTLR's parsing (prediction and matching) into parse trees, for what
-  /// the direct parser declines (if and for statements, declarations) and
-  /// on the careful path.
+  /// The hand parser: parsing and building the AST are one step there (no
+  /// parse tree).
+  double handParse = 0;
+  /// The careful path: ANTLR's parse of the whole file into a parse tree.
   double parseANTLR = 0;
-  /// Building the AST from ANTLR's parse trees.
+  /// The careful path: building the AST from ANTLR's parse tree.
   double buildAST = 0;
-  /// True when the fast path gave up (a syntax error, a diagnostic, or an
-  /// SLL conflict) and the file was parsed again by the careful path.
+  /// True when the hand parser gave up (a syntax error or any other
+  /// diagnostic) and the file was parsed again by the careful path.
   bool usedCarefulPath = false;
 };
 
-/// How parseModule parses. Every strategy gives the same AST and the same
+/// How parseModule parses. Both strategies give the same AST and the same
 /// diagnostics (the unit tests compare them); only the speed differs.
 enum class ParseStrategy {
-  /// Statements by recursive descent straight into the AST, the rest by
-  /// ANTLR with SLL prediction, one piece at a time; the careful path on
-  /// any error.
+  /// The hand parser (recursive descent straight into the AST); the careful
+  /// path when it does not accept the file.
   Fast,
-  /// As Fast, but every statement through ANTLR (SLL) and the ASTBuilder.
-  ANTLRStatements,
-  /// Only the careful path: the whole file through ANTLR (SLL, then full LL
-  /// with error recovery and reporting).
+  /// Only the careful path: the whole file through ANTLR (full LL with
+  /// error recovery and reporting) and the AST built from its parse tree.
+  /// The reference the hand parser is compared with.
   Careful,
 };
 

@@ -288,12 +288,13 @@ public:
     add("validate UTF-8", t.validate, /*showRSS=*/false);
     add(t.usedCarefulPath ? "lex (careful path: every token kept)" : "lex",
         t.lex, false);
-    if (t.parseDirect > 0)
-      add("parse + build AST (direct, no parse tree)", t.parseDirect, false);
-    add(t.usedCarefulPath ? "parse (ANTLR, careful path: SLL, then LL)"
-                          : "parse (ANTLR, SLL, one tree at a time)",
-        t.parseANTLR, false);
-    add("build AST (from ANTLR's trees)", t.buildAST);
+    add("parse + build AST (direct, no parse tree)", t.handParse,
+        !t.usedCarefulPath);
+    // ANTLR parses only files the hand parser gives up on.
+    if (!t.usedCarefulPath)
+      return;
+    add("parse (ANTLR, careful path: LL)", t.parseANTLR, false);
+    add("build AST (from ANTLR's tree)", t.buildAST);
   }
 
 private:
