@@ -17,6 +17,7 @@
 #include "antlr4-runtime.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Compiler.h"
 
 #include <array>
 #include <cassert>
@@ -102,9 +103,9 @@ public:
   /// The token \p k ahead (1: the current one; at most MaxLookahead); the
   /// EOF token past the end.
   const TokenRecord &peek(size_t k = 1) {
-    if (pos + k > count)
-      refill(k);
-    return pos + k <= count ? buffer[pos + k - 1] : buffer[count - 1];
+    if (LLVM_LIKELY(pos + k <= count))
+      return buffer[pos + k - 1];
+    return peekAfterRefill(k);
   }
   /// The type of the token \p k ahead.
   size_t la(size_t k = 1) { return peek(k).type; }
@@ -122,6 +123,12 @@ private:
   /// Tokens are fetched this many at a time.
   static constexpr size_t Batch = 128;
 
+  /// peek() when the token is not fetched yet (kept out of line, so that
+  /// the common case stays a compare and a load).
+  LLVM_ATTRIBUTE_NOINLINE const TokenRecord &peekAfterRefill(size_t k) {
+    refill(k);
+    return pos + k <= count ? buffer[pos + k - 1] : buffer[count - 1];
+  }
   /// Keeps the tokens not yet consumed and fetches more, so that \p k
   /// tokens are ahead unless EOF comes first.
   void refill(size_t k) {
