@@ -269,30 +269,44 @@ ast::StmtPtr DirectParser::parseAssign() {
 
 // ifStatement : IF cond=expr LBRACE thenBody=body RBRACE
 //               (ELSE (LBRACE elseBody=body RBRACE | elseIf=ifStatement))?
-// An `else if` is an IfStmt alone in the else branch, with its own range.
+// An `else if` is an IfStmt alone in the else branch, ranging from its `if`
+// to the end of the chain. The chain is read in a loop and its IfStmts
+// built from the last one out, so that a long chain does not recurse (the
+// token filter allows 256 `else` a bracket, in brackets 256 deep).
 ast::StmtPtr DirectParser::parseIf() {
-  TokenRecord first = consume();
-  ast::ExprPtr condition = parseExpr();
-  if (!condition)
-    return nullptr;
-  std::vector<ast::StmtPtr> thenBody, elseBody;
-  if (!expect(L::LBRACE) || !parseBody(thenBody) || !expect(L::RBRACE))
-    return nullptr;
-  if (la() == L::ELSE) {
-    consume();
-    if (la() == L::IF) {
-      ast::StmtPtr elseIf = parseIf();
-      if (!elseIf)
-        return nullptr;
-      elseBody.push_back(std::move(elseIf));
-    } else if (!expect(L::LBRACE) || !parseBody(elseBody) ||
-               !expect(L::RBRACE)) {
+  struct Branch {
+    TokenRecord first;
+    ast::ExprPtr condition;
+    std::vector<ast::StmtPtr> body;
+  };
+  std::vector<Branch> branches;
+  std::vector<ast::StmtPtr> elseBody;
+  while (true) {
+    Branch branch{consume(), parseExpr(), {}};
+    if (!branch.condition || !expect(L::LBRACE) || !parseBody(branch.body) ||
+        !expect(L::RBRACE))
       return nullptr;
-    }
+    branches.push_back(std::move(branch));
+    if (la() != L::ELSE)
+      break;
+    consume();
+    if (la() == L::IF)
+      continue;
+    if (!expect(L::LBRACE) || !parseBody(elseBody) || !expect(L::RBRACE))
+      return nullptr;
+    break;
   }
-  return std::make_unique<ast::IfStmt>(std::move(condition),
-                                       std::move(thenBody), std::move(elseBody),
-                                       extent(first));
+  ast::StmtPtr statement;
+  for (auto branch = branches.rbegin(); branch != branches.rend(); ++branch) {
+    if (statement) {
+      elseBody.clear();
+      elseBody.push_back(std::move(statement));
+    }
+    statement = std::make_unique<ast::IfStmt>(
+        std::move(branch->condition), std::move(branch->body),
+        std::move(elseBody), extent(branch->first));
+  }
+  return statement;
 }
 
 // FOR var=IDENT IN from=expr DOTDOT to=expr LBRACE body RBRACE
