@@ -17,13 +17,13 @@
 using namespace netc;
 using namespace netc::parse;
 
-namespace {
 /// The token types (the lexer's; the generated parser numbers them alike).
 using L = netc_grammar::NetcLexer;
-constexpr size_t EndOfFile = antlr4::Token::EOF;
+static constexpr size_t EndOfFile = antlr4::Token::EOF;
 
-bool isSeparator(size_t type) { return type == L::NEWLINE || type == L::SEMI; }
-} // namespace
+static bool isSeparator(size_t type) {
+  return type == L::NEWLINE || type == L::SEMI;
+}
 
 void DirectParser::skipSeparators() {
   while (isSeparator(la()))
@@ -333,15 +333,13 @@ ast::StmtPtr DirectParser::parseFor() {
 // Expressions
 //===----------------------------------------------------------------------===//
 
-namespace {
 /// `lhs op rhs`, its range from the start of \p lhs to the end of \p rhs.
-ast::ExprPtr makeBinary(ast::BinaryExpr::Op op, ast::ExprPtr lhs,
-                        llvm::SMRange opRange, ast::ExprPtr rhs) {
+static ast::ExprPtr makeBinary(ast::BinaryExpr::Op op, ast::ExprPtr lhs,
+                               llvm::SMRange opRange, ast::ExprPtr rhs) {
   llvm::SMRange range(lhs->getRange().Start, rhs->getRange().End);
   return std::make_unique<ast::BinaryExpr>(op, std::move(lhs), std::move(rhs),
                                            opRange, range);
 }
-} // namespace
 
 // expr : orExpr (PIPE pipeStage)*
 // pipeStage : callee=IDENT (LPAREN argList? RPAREN)?

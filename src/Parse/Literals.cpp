@@ -1,6 +1,9 @@
 //===- Literals.cpp - the values of literal spellings ---------------------===//
 //
-// See Literals.h.
+// Computes the values of INT, FLOAT and STRING spellings for both parsers
+// (Literals.h): integers accumulated as negative numbers so that -2^63 fits,
+// floats by strtod with the '_' separators removed, strings with their
+// escapes resolved.
 //
 //===----------------------------------------------------------------------===//
 #include "Literals.h"
