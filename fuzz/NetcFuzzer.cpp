@@ -15,8 +15,10 @@
 // runs. fuzz/README.md describes the target, tools/fuzz.sh runs it.
 //
 // Oracles besides the sanitizers and assertions: the JSON backend's output
-// must parse as JSON, and where the parser's fast path builds an AST, its
-// careful path (ANTLR on the whole file) must build the same one.
+// must parse as JSON, and the hand parser must agree with ANTLR, the
+// reference (ParseStrategy::Careful): where it builds an AST, ANTLR's path
+// must build the same one, range for range, without a diagnostic; where it
+// gives up, ANTLR's path must report a mistake.
 //
 // Built two ways: with -fsanitize=fuzzer as netc-fuzzer (NETC_FUZZ=ON), and
 // with ReplayMain.cpp as netc-fuzz-replay, which runs files through the same
@@ -34,6 +36,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Casting.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -167,12 +170,154 @@ uint64_t hashInput(const uint8_t *data, size_t size) {
   return hash;
 }
 
-/// The parser's fast path (netc/Parse/Parser.h) must build the AST its
-/// careful path builds, ANTLR's whole-file parse: when the fast path
-/// succeeds on \p source with the AST dump \p fastDump, the careful path
-/// must succeed too, silently, with the same dump. Aborts when they differ.
-void checkCarefulPathAgrees(llvm::StringRef source,
-                            const std::string &fastDump) {
+/// Appends every source range of an AST to a string as byte offsets, in a
+/// fixed order. With ast::dump's text (names, values, operators), two
+/// modules give the same strings only if they are the same node for node
+/// and range for range.
+class RangeLister {
+public:
+  RangeLister(const char *base, std::string &out) : base(base), out(out) {}
+
+  void module(const ast::Module &module) {
+    for (const ast::ImportDecl &import : module.getImports())
+      add(import.range);
+    for (const ast::ConstDecl &c : module.getConsts()) {
+      add(c.name.range);
+      expr(*c.value);
+    }
+    for (const auto &block : module.getBlocks())
+      callable(*block);
+    for (const auto &network : module.getNetworks())
+      callable(*network);
+  }
+
+private:
+  void add(llvm::SMRange range) {
+    if (!range.isValid()) {
+      out += "- ";
+      return;
+    }
+    out += std::to_string(range.Start.getPointer() - base) + ":" +
+           std::to_string(range.End.getPointer() - base) + " ";
+  }
+  void callable(const ast::Callable &callable) {
+    add(callable.getRange());
+    add(callable.getName().range);
+    for (const ast::Parameter &param : callable.getParams()) {
+      add(param.name.range);
+      if (param.defaultValue)
+        expr(*param.defaultValue);
+    }
+    body(callable.getBody());
+  }
+  void body(llvm::ArrayRef<ast::StmtPtr> statements) {
+    out += "{ ";
+    for (const ast::StmtPtr &s : statements)
+      stmt(*s);
+    out += "} ";
+  }
+  void stmt(const ast::Stmt &s) {
+    add(s.getRange());
+    if (auto *input = llvm::dyn_cast<ast::InputStmt>(&s)) {
+      add(input->getName().range);
+      if (input->getDType())
+        add(input->getDType()->range);
+      for (const ast::ExprPtr &dim : input->getDims())
+        expr(*dim);
+    } else if (auto *assign = llvm::dyn_cast<ast::AssignStmt>(&s)) {
+      for (const ast::Identifier &target : assign->getTargets())
+        add(target.range);
+      expr(assign->getValue());
+    } else if (auto *output = llvm::dyn_cast<ast::OutputStmt>(&s)) {
+      add(output->getName().range);
+      if (output->getValue())
+        expr(*output->getValue());
+    } else if (auto *e = llvm::dyn_cast<ast::ExprStmt>(&s)) {
+      expr(e->getValue());
+    } else if (auto *r = llvm::dyn_cast<ast::ReturnStmt>(&s)) {
+      expr(r->getValue());
+    } else if (auto *i = llvm::dyn_cast<ast::IfStmt>(&s)) {
+      expr(i->getCondition());
+      body(i->getThenBody());
+      body(i->getElseBody());
+    } else if (auto *f = llvm::dyn_cast<ast::ForStmt>(&s)) {
+      add(f->getVariable().range);
+      expr(f->getFrom());
+      expr(f->getTo());
+      body(f->getBody());
+    }
+  }
+  void expr(const ast::Expr &e) {
+    out += "(";
+    add(e.getRange());
+    if (auto *t = llvm::dyn_cast<ast::TupleExpr>(&e)) {
+      for (const ast::ExprPtr &element : t->getElements())
+        expr(*element);
+    } else if (auto *c = llvm::dyn_cast<ast::CallExpr>(&e)) {
+      add(c->getCallee().range);
+      for (const ast::Argument &arg : c->getArgs()) {
+        add(arg.range);
+        if (arg.keyword)
+          add(arg.keyword->range);
+        expr(*arg.value);
+      }
+    } else if (auto *u = llvm::dyn_cast<ast::UnaryExpr>(&e)) {
+      add(u->getOpRange());
+      expr(u->getOperand());
+    } else if (auto *b = llvm::dyn_cast<ast::BinaryExpr>(&e)) {
+      add(b->getOpRange());
+      expr(b->getLHS());
+      expr(b->getRHS());
+    } else if (auto *m = llvm::dyn_cast<ast::MemberExpr>(&e)) {
+      expr(m->getBase());
+      add(m->getMember().range);
+    } else if (auto *x = llvm::dyn_cast<ast::IndexExpr>(&e)) {
+      expr(x->getBase());
+      expr(x->getIndex());
+    }
+    out += ")";
+  }
+
+  const char *base;
+  std::string &out;
+};
+
+/// ast::dump's text of \p module followed by its ranges (RangeLister),
+/// offsets from the start of buffer \p bufferId.
+std::string dumpWithRanges(const ast::Module &module,
+                           const llvm::SourceMgr &sourceMgr,
+                           unsigned bufferId) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  ast::dump(module, os);
+  os.flush();
+  text += "ranges: ";
+  RangeLister(sourceMgr.getMemoryBuffer(bufferId)->getBufferStart(), text)
+      .module(module);
+  return text;
+}
+
+/// The hand parser against ANTLR, the reference. parseModule ran on
+/// \p source with the default strategy and gave \p module;
+/// \p usedCarefulPath says whether its hand parser gave up (then the careful path, ANTLR, parsed
+/// and reported, so its result is ANTLR's by construction). Where the hand
+/// parser gave up, ANTLR's path must have found a mistake; where it built
+/// an AST (\p fastDump, dumpWithRanges), ANTLR's path alone
+/// (ParseStrategy::Careful) must build the same one without a diagnostic.
+/// Aborts when they differ.
+void checkHandParserAgrees(llvm::StringRef source, const ast::Module *module,
+                           bool usedCarefulPath,
+                           const std::string &fastDump) {
+  if (usedCarefulPath) {
+    if (module) {
+      fprintf(stderr, "netc-fuzzer: the hand parser gave up on a file ANTLR "
+                      "parses without a diagnostic\n");
+      abort();
+    }
+    return;
+  }
+  if (!module)
+    return; // not UTF-8, or a NUL byte: neither parser ran
   llvm::SourceMgr sourceMgr;
   std::string messages;
   llvm::raw_string_ostream messageStream(messages);
@@ -181,16 +326,15 @@ void checkCarefulPathAgrees(llvm::StringRef source,
   unsigned bufferId = sourceMgr.AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(source, InputName), llvm::SMLoc());
   std::unique_ptr<ast::Module> careful =
-      parseModule(bufferId, diags, {}, nullptr, ParseStrategy::Careful);
+      parseModule(bufferId, diags, ParseOptions{{}, ParseStrategy::Careful});
   std::string carefulDump;
-  llvm::raw_string_ostream dumpStream(carefulDump);
   if (careful)
-    ast::dump(*careful, dumpStream);
-  if (!careful || !messageStream.str().empty() ||
-      dumpStream.str() != fastDump) {
+    carefulDump = dumpWithRanges(*careful, sourceMgr, bufferId);
+  if (!careful || !messageStream.str().empty() || carefulDump != fastDump) {
     fprintf(stderr,
-            "netc-fuzzer: the parser's fast and careful paths disagree\n"
-            "careful path diagnostics:\n%s\nfast AST:\n%s\ncareful AST:\n%s\n",
+            "netc-fuzzer: the hand parser and ANTLR disagree\n"
+            "ANTLR's diagnostics:\n%s\nhand parser's AST:\n%s\n"
+            "ANTLR's AST:\n%s\n",
             messages.c_str(), fastDump.c_str(), carefulDump.c_str());
     abort();
   }
@@ -264,12 +408,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   checkOptions.maxLayers = 2'000;
   checkOptions.maxSteps = 200'000;
 
-  std::unique_ptr<ast::Module> module = parseModule(bufferId, diags);
+  bool usedCarefulPath = false;
+  std::unique_ptr<ast::Module> module =
+      parseModule(bufferId, diags, {}, &usedCarefulPath);
+  checkHandParserAgrees(source, module.get(), usedCarefulPath,
+                        module ? dumpWithRanges(*module, sourceMgr, bufferId)
+                               : std::string());
   if (module) {
-    std::string dump;
-    llvm::raw_string_ostream dumpStream(dump);
-    ast::dump(*module, dumpStream);
-    checkCarefulPathAgrees(source, dump);
 
     if (importsStayInSandbox(*module)) {
       CheckedModule checked = checkModule(*module, diags, checkOptions);

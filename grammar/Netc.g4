@@ -6,12 +6,25 @@
 // grammar sees NEWLINE only where it ends a statement. docs/language.md
 // describes the language.
 //
-// For speed, the parser's fast path repeats two parts of this grammar by
-// hand: the lexer rules (src/Parse/FastLexer.h) and the rules from
-// `statement` down (src/Parse/StatementParser.h), plus the LL(1) top-level
-// rules (parseFast in src/Parse/Parser.cpp). A change here needs the same
-// change there; the unit test ParseStages and the fuzzer compare the two
-// paths. docs/performance.md explains why.
+// This file is the definition of the language's syntax. For speed, netc
+// parses with hand-written code that follows it, and ANTLR's parser,
+// generated from it, is the reference and the error reporter:
+//   - src/Parse/FastLexer.h: the lexer rules by hand (ASCII text);
+//   - src/Parse/DirectParser.h/.cpp: every parser rule by hand, one function
+//     per rule, building the AST directly; when it does not accept a file,
+//     ANTLR parses it and reports the mistakes;
+//   - src/Parse/ASTBuilder.h, BuildTopLevel.cpp, BuildExpressions.cpp: the
+//     AST from ANTLR's parse tree (the same AST);
+//   - src/Parse/SyntaxErrorReporter.cpp words ANTLR's errors by the rule
+//     contexts named here.
+// A change to a lexer rule needs the same change in FastLexer; a change to
+// a parser rule, the same change in DirectParser and the ASTBuilder (and a
+// look at the SyntaxErrorReporter). The unit test ParseStages compares the
+// hand lexer and parser with ANTLR's on every example, every test input,
+// generated programs (add a new construct to its generator) and generated
+// mistakes, and the fuzzer on every input (fuzz/README.md); a new keyword or
+// punctuation also needs fuzz/netc.dict regenerated. docs/performance.md
+// explains the choice.
 grammar Netc;
 
 // ---- Parser rules -----------------------------------------------------------

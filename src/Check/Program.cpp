@@ -175,7 +175,7 @@ void Program::loadImports(const ast::Module &module,
     unsigned id = file.bufferId;
     loadedFiles[path] = id;
     std::unique_ptr<ast::Module> parsed =
-        parseModule(id, diags, options.parseLimits);
+        parseModule(id, diags, ParseOptions{options.parseLimits});
     if (!parsed) {
       brokenImport = true; // its names are unknown: stay quiet about them
       continue;

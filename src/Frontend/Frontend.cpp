@@ -27,20 +27,6 @@ static void reportUnloadable(const LoadedFile &file, llvm::StringRef path,
   }
 }
 
-/// Adds the parser's own timings to \p times.
-static void addParseTimes(PhaseTimes &times, const ParseTimings &t) {
-  times.add("validate UTF-8", t.validate, /*recordRSS=*/false);
-  times.add(t.usedCarefulPath ? "lex (careful path: every token kept)" : "lex",
-            t.lex, false);
-  if (t.parseDirect > 0)
-    times.add("parse + build AST (direct, no parse tree)", t.parseDirect,
-              false);
-  times.add(t.usedCarefulPath ? "parse (ANTLR, careful path: SLL, then LL)"
-                              : "parse (ANTLR, SLL, one tree at a time)",
-            t.parseANTLR, false);
-  times.add("build AST (from ANTLR's trees)", t.buildAST);
-}
-
 bool netc::runFrontend(llvm::ArrayRef<std::string> inputs,
                        const FrontendOptions &options, DiagnosticEngine &diags,
                        FrontendResult &result, PhaseTimes *times) {
@@ -56,12 +42,11 @@ bool netc::runFrontend(llvm::ArrayRef<std::string> inputs,
       reportUnloadable(file, path, maxBytes, diags);
       return false;
     }
-    ParseTimings parseTimings;
+    ParseOptions parse;
+    parse.limits = options.check.parseLimits;
+    parse.times = times;
     std::unique_ptr<ast::Module> module =
-        parseModule(file.bufferId, diags, options.check.parseLimits,
-                    times ? &parseTimings : nullptr);
-    if (times)
-      addParseTimes(*times, parseTimings);
+        parseModule(file.bufferId, diags, parse);
     if (!module)
       continue;
     {

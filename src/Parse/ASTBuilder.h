@@ -1,9 +1,13 @@
 //===- ASTBuilder.h - parse tree to AST -------------------------*- C++ -*-===//
 //
 // Private to the parse stage (after kuzu's Transformer, but never exported).
-// One build function per grammar rule, named after it; each returns the
+// The careful path's second half (Parser.cpp): once ANTLR has parsed a whole
+// file without a syntax error, it builds the AST from the parse tree. One
+// build function per grammar rule, named after it; each returns the
 // hand-written AST node with its source range. Literal values are checked
-// here (integer overflow, float range, string escapes).
+// here (integer overflow, float range; the values themselves come from
+// Literals.h) and reported. The hand parser (DirectParser) builds the same
+// AST without a parse tree; the unit test ParseStages compares the two.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -25,20 +29,8 @@ public:
 
   using P = netc_grammar::NetcParser;
 
-  /// The top-level items of a file, in source order, as they are built.
-  struct ModuleParts {
-    std::vector<ast::ImportDecl> imports;
-    std::vector<ast::ConstDecl> consts;
-    std::vector<std::unique_ptr<ast::BlockDecl>> blocks;
-    std::vector<std::unique_ptr<ast::Network>> networks;
-  };
-
   // BuildTopLevel.cpp: file, topItem, paramList, body, statement, ifStatement
   std::unique_ptr<ast::Module> buildFile(P::FileContext &ctx);
-  /// Builds one top-level item into \p parts.
-  void addTopItem(P::TopItemContext &item, ModuleParts &parts);
-  /// The module of the items in \p parts.
-  std::unique_ptr<ast::Module> finish(ModuleParts parts);
   std::vector<ast::Parameter> buildParamList(P::ParamListContext *ctx);
   std::vector<ast::StmtPtr> buildBody(P::BodyContext &ctx);
   ast::StmtPtr buildStatement(P::StatementContext &ctx);
@@ -62,17 +54,6 @@ public:
   llvm::SMRange rangeOf(antlr4::ParserRuleContext &ctx) const;
   llvm::SMRange rangeOf(antlr4::Token *token) const;
   ast::Identifier identifier(antlr4::Token *token) const;
-
-  /// The value of an INT token's spelling (negated when \p negative), or
-  /// nullopt when it does not fit in 64 bits.
-  static std::optional<int64_t> parseIntegerSpelling(llvm::StringRef spelling,
-                                                     bool negative);
-  /// The value of a FLOAT token's spelling, or nullopt when it is out of
-  /// range (too large, or too small to be told from zero).
-  static std::optional<double> parseFloatSpelling(llvm::StringRef spelling);
-  /// The value of a string literal's spelling (quotes removed, escapes
-  /// resolved).
-  static std::string unquote(const std::string &quoted);
 
 private:
   ast::ExprPtr buildIntegerLiteral(antlr4::Token *digits, bool negative,

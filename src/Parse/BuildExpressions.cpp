@@ -7,12 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ASTBuilder.h"
+#include "Literals.h"
 
 #include "llvm/ADT/StringExtras.h"
-
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
 
 using namespace netc;
 using namespace netc::parse;
@@ -197,37 +194,6 @@ ast::ExprPtr ASTBuilder::buildPostfix(NetcParser::PostfixContext &ctx) {
       i += 2;
     }
   }
-  return value;
-}
-
-std::optional<int64_t>
-ASTBuilder::parseIntegerSpelling(llvm::StringRef spelling, bool negative) {
-  // Accumulate as a negative number so that -2^63 is representable.
-  int64_t value = 0;
-  for (char c : spelling) {
-    if (c == '_')
-      continue;
-    if (__builtin_mul_overflow(value, 10, &value) ||
-        __builtin_sub_overflow(value, c - '0', &value))
-      return std::nullopt;
-  }
-  if (!negative && __builtin_mul_overflow(value, -1, &value))
-    return std::nullopt;
-  return value;
-}
-
-std::optional<double> ASTBuilder::parseFloatSpelling(llvm::StringRef spelling) {
-  std::string digits;
-  digits.reserve(spelling.size());
-  for (char c : spelling)
-    if (c != '_')
-      digits += c;
-  errno = 0;
-  double value = std::strtod(digits.c_str(), nullptr);
-  // Out of range either way: too large (inf) or too small to be told
-  // from zero.
-  if (errno == ERANGE && (std::isinf(value) || value == 0))
-    return std::nullopt;
   return value;
 }
 

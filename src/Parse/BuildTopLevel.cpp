@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ASTBuilder.h"
+#include "Literals.h"
 
 using namespace netc;
 using namespace netc::parse;
@@ -29,51 +30,32 @@ ast::Identifier ASTBuilder::identifier(antlr4::Token *token) const {
   return {token->getText(), rangeOf(token)};
 }
 
-std::string ASTBuilder::unquote(const std::string &quoted) {
-  std::string value;
-  for (size_t i = 1; i + 1 < quoted.size(); ++i) {
-    char c = quoted[i];
-    if (c == '\\' && i + 2 < quoted.size()) {
-      char next = quoted[++i];
-      value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
-      continue;
-    }
-    value += c;
-  }
-  return value;
-}
-
 // file : sep* (topItem sep*)* EOF
-std::unique_ptr<ast::Module> ASTBuilder::buildFile(NetcParser::FileContext &ctx) {
-  ModuleParts parts;
-  for (NetcParser::TopItemContext *item : ctx.topItem())
-    addTopItem(*item, parts);
-  return finish(std::move(parts));
-}
-
 // topItem : importDecl | constDecl | blockDecl | networkDecl
-void ASTBuilder::addTopItem(NetcParser::TopItemContext &item,
-                            ModuleParts &parts) {
-  if (auto *import = dynamic_cast<NetcParser::ImportDeclContext *>(&item)) {
-    parts.imports.push_back(
-        {unquote(import->path->getText()), rangeOf(import->path)});
-  } else if (auto *c = dynamic_cast<NetcParser::ConstDeclContext *>(&item)) {
-    parts.consts.push_back({identifier(c->name), buildExpr(*c->expr())});
-  } else if (auto *b = dynamic_cast<NetcParser::BlockDeclContext *>(&item)) {
-    parts.blocks.push_back(std::make_unique<ast::BlockDecl>(
-        identifier(b->name), buildParamList(b->paramList()),
-        buildBody(*b->body()), rangeOf(*b)));
-  } else if (auto *n = dynamic_cast<NetcParser::NetworkDeclContext *>(&item)) {
-    parts.networks.push_back(std::make_unique<ast::Network>(
-        identifier(n->name), buildParamList(n->paramList()),
-        buildBody(*n->body()), rangeOf(*n)));
+std::unique_ptr<ast::Module> ASTBuilder::buildFile(NetcParser::FileContext &ctx) {
+  std::vector<ast::ImportDecl> imports;
+  std::vector<ast::ConstDecl> consts;
+  std::vector<std::unique_ptr<ast::BlockDecl>> blocks;
+  std::vector<std::unique_ptr<ast::Network>> networks;
+  for (NetcParser::TopItemContext *item : ctx.topItem()) {
+    if (auto *import = dynamic_cast<NetcParser::ImportDeclContext *>(item)) {
+      imports.push_back(
+          {unquote(import->path->getText()), rangeOf(import->path)});
+    } else if (auto *c = dynamic_cast<NetcParser::ConstDeclContext *>(item)) {
+      consts.push_back({identifier(c->name), buildExpr(*c->expr())});
+    } else if (auto *b = dynamic_cast<NetcParser::BlockDeclContext *>(item)) {
+      blocks.push_back(std::make_unique<ast::BlockDecl>(
+          identifier(b->name), buildParamList(b->paramList()),
+          buildBody(*b->body()), rangeOf(*b)));
+    } else if (auto *n = dynamic_cast<NetcParser::NetworkDeclContext *>(item)) {
+      networks.push_back(std::make_unique<ast::Network>(
+          identifier(n->name), buildParamList(n->paramList()),
+          buildBody(*n->body()), rangeOf(*n)));
+    }
   }
-}
-
-std::unique_ptr<ast::Module> ASTBuilder::finish(ModuleParts parts) {
-  return std::make_unique<ast::Module>(
-      bufferId, std::move(parts.imports), std::move(parts.consts),
-      std::move(parts.blocks), std::move(parts.networks));
+  return std::make_unique<ast::Module>(bufferId, std::move(imports),
+                                       std::move(consts), std::move(blocks),
+                                       std::move(networks));
 }
 
 // paramList : param (COMMA param)* COMMA?

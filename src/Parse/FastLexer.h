@@ -25,11 +25,11 @@
 
 namespace netc::parse {
 
-/// A CommonToken whose memory comes from a free list: the fast path makes
-/// and frees a token for every few characters of the file, and only a
-/// statement's worth of them is alive at a time. (Deleting a token through
-/// its Token base finds this class's operator delete: the destructor is
-/// virtual.)
+/// A CommonToken whose memory comes from a free list: the hand parser's
+/// TokenReader makes and frees a token for every few characters of the
+/// file, each freed as soon as it is read, so the same few blocks are used
+/// over and over. (Deleting a token through its Token base finds this
+/// class's operator delete: the destructor is virtual.)
 class PooledToken final : public antlr4::CommonToken {
 public:
   /// The token CommonTokenFactory would make for these arguments (its

@@ -1,16 +1,15 @@
 //===- StreamingInput.h - character and token streams that stay small -*- C++ -*-===//
 //
-// Two streams for the parser's fast path (Parser.cpp):
+// The input of the hand parser (Parser.cpp, DirectParser):
 //
-//   ByteCharStream    the characters of a pure-ASCII buffer, read in place
-//                     (ANTLRInputStream copies the text into UTF-32, four
-//                     bytes per character);
-//   WindowTokenStream the tokens from a TokenSource, fetched on demand and
-//                     kept only from the statement being parsed on
-//                     (CommonTokenStream keeps every token of the file).
-//
-// Both behave as ANTLR's own streams do for everything the parser, its
-// prediction and the lexer ask of them.
+//   ByteCharStream  the characters of a pure-ASCII buffer, read in place
+//                   (ANTLRInputStream copies the text into UTF-32, four
+//                   bytes per character); it behaves as ANTLR's own stream
+//                   does for everything the lexer asks of it;
+//   TokenReader     the tokens from a TokenSource (the TokenFilter), fetched
+//                   in batches as small records, with two tokens of
+//                   lookahead (CommonTokenStream keeps every token of the
+//                   file as a heap object).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -18,9 +17,11 @@
 #include "antlr4-runtime.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Compiler.h"
 
+#include <array>
+#include <cassert>
 #include <chrono>
-#include <vector>
 #include <memory>
 
 namespace netc::parse {
@@ -76,153 +77,93 @@ private:
   size_t p = 0;
 };
 
+/// A token as the hand parser reads it: its type and its first and last
+/// code point (ANTLR's inclusive start and stop indices). Line and column
+/// are left behind: the hand parser reports nothing.
+struct TokenRecord {
+  size_t type;
+  size_t start;
+  size_t stop;
+};
+
 /// The tokens of a TokenSource (every token on the default channel, as the
-/// TokenFilter delivers them), fetched in batches as the parser looks ahead.
-/// discardBefore() drops the tokens the parser is done with, so only the
-/// tokens of the statement being parsed stay in memory.
-class WindowTokenStream final : public antlr4::TokenStream {
+/// TokenFilter delivers them) as TokenRecords, fetched in batches as the
+/// hand parser looks ahead. Each antlr4::Token is freed as soon as it is
+/// copied (FastLexer's pooled tokens go straight back to their free list),
+/// so only a batch of small records is in memory, whatever the file's size.
+/// The hand parser never looks back and at most two tokens ahead.
+class TokenReader {
 public:
-  explicit WindowTokenStream(antlr4::TokenSource &source) : source(source) {}
+  explicit TokenReader(antlr4::TokenSource &source) : source(source) {}
 
   /// When set, the time spent fetching tokens (lexing and the token filter)
   /// is added to *lexSeconds.
   void timeFetches(double *lexSeconds) { fetchSeconds = lexSeconds; }
 
-  antlr4::Token *LT(ssize_t k) override {
-    if (k == 0)
-      return nullptr;
-    if (k < 0) {
-      if (static_cast<size_t>(-k) > p)
-        return nullptr;
-      return at(p - static_cast<size_t>(-k));
-    }
-    size_t i = p + static_cast<size_t>(k) - 1;
-    sync(i);
-    if (i >= end())
-      return window.back().get(); // EOF
-    return at(i);
+  /// The token \p k ahead (1: the current one; at most MaxLookahead); the
+  /// EOF token past the end.
+  const TokenRecord &peek(size_t k = 1) {
+    if (LLVM_LIKELY(pos + k <= count))
+      return buffer[pos + k - 1];
+    return peekAfterRefill(k);
   }
-  size_t LA(ssize_t i) override {
-    if (i > 0) {
-      size_t index = p + static_cast<size_t>(i) - 1;
-      sync(index);
-      if (index >= end())
-        return types.back(); // EOF
-      return types[index - base + head];
-    }
-    antlr4::Token *token = LT(i);
-    return token ? token->getType() : antlr4::Token::INVALID_TYPE;
-  }
-  void consume() override {
-    if (LA(1) == antlr4::Token::EOF)
-      throw antlr4::IllegalStateException("cannot consume EOF");
-    ++p;
-    sync(p);
-  }
-  ssize_t mark() override { return 0; }
-  void release(ssize_t) override {}
-  size_t index() override { return p; }
-  void seek(size_t index) override {
-    sync(index);
-    p = index < end() ? index : end() - 1;
-  }
-  size_t size() override { return end(); }
-  std::string getSourceName() const override {
-    return source.getSourceName();
-  }
-  antlr4::Token *get(size_t index) const override { return at(index); }
-  antlr4::TokenSource *getTokenSource() const override { return &source; }
-  std::string getText(const antlr4::misc::Interval &interval) override {
-    std::string text;
-    if (interval.a < 0 || interval.b < interval.a)
-      return text;
-    for (size_t i = std::max<size_t>(interval.a, base);
-         i <= static_cast<size_t>(interval.b) && i < end(); ++i) {
-      if (at(i)->getType() == antlr4::Token::EOF)
-        break;
-      text += at(i)->getText();
-    }
-    return text;
-  }
-  std::string getText() override {
-    return getText(antlr4::misc::Interval(base, end() - 1));
-  }
-  std::string getText(antlr4::RuleContext *ctx) override {
-    return getText(ctx->getSourceInterval());
-  }
-  std::string getText(antlr4::Token *start, antlr4::Token *stop) override {
-    if (!start || !stop)
-      return "";
-    return getText(
-        antlr4::misc::Interval(start->getTokenIndex(), stop->getTokenIndex()));
+  /// The type of the token \p k ahead.
+  size_t la(size_t k = 1) { return peek(k).type; }
+  /// Moves past the current token (never EOF) and returns it.
+  TokenRecord consume() {
+    TokenRecord token = peek(1);
+    assert(token.type != antlr4::Token::EOF && "consuming EOF");
+    ++pos;
+    return token;
   }
 
-  /// Forgets the tokens before \p index, except the one just before it (the
-  /// parser reads it back as the stop token of the rule it ends).
-  void discardBefore(size_t index) {
-    if (index < base + 2)
-      return;
-    size_t drop = std::min(index - 1, end() - 1) - base;
-    for (size_t i = head; i < head + drop; ++i)
-      window[i].reset();
-    head += drop;
-    base += drop;
-    // Reuse the front of the buffers once the dropped part dominates.
-    if (head >= 256 && head * 2 >= window.size()) {
-      window.erase(window.begin(), window.begin() + head);
-      types.erase(types.begin(), types.begin() + head);
-      head = 0;
-    }
-  }
+  static constexpr size_t MaxLookahead = 2;
 
 private:
   /// Tokens are fetched this many at a time.
-  static constexpr size_t Batch = 64;
+  static constexpr size_t Batch = 128;
 
-  /// One past the index of the last token fetched.
-  size_t end() const { return base + (window.size() - head); }
-  antlr4::Token *at(size_t index) const {
-    return window[index - base + head].get();
+  /// peek() when the token is not fetched yet (kept out of line, so that
+  /// the common case stays a compare and a load).
+  LLVM_ATTRIBUTE_NOINLINE const TokenRecord &peekAfterRefill(size_t k) {
+    refill(k);
+    return pos + k <= count ? buffer[pos + k - 1] : buffer[count - 1];
   }
-
-  /// Makes token \p index available, unless EOF comes first.
-  void sync(size_t index) {
-    if (index < end() || fetchedEOF)
+  /// Keeps the tokens not yet consumed and fetches more, so that \p k
+  /// tokens are ahead unless EOF comes first.
+  void refill(size_t k) {
+    assert(k <= MaxLookahead && "looking too far ahead");
+    if (fetchedEOF)
       return;
+    size_t kept = count - pos;
+    for (size_t i = 0; i < kept; ++i)
+      buffer[i] = buffer[pos + i];
+    pos = 0;
+    count = kept;
     if (!fetchSeconds) {
-      fetch(index);
+      fetch();
       return;
     }
     auto start = std::chrono::steady_clock::now();
-    fetch(index);
+    fetch();
     *fetchSeconds += std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();
   }
-  void fetch(size_t index) {
-    size_t want = index + Batch;
-    while (end() <= want && !fetchedEOF) {
+  void fetch() {
+    while (count < buffer.size() && !fetchedEOF) {
       std::unique_ptr<antlr4::Token> token = source.nextToken();
-      // The lexer's factory makes CommonTokens, which number as
-      // BufferedTokenStream numbers them.
-      static_cast<antlr4::CommonToken *>(token.get())->setTokenIndex(end());
       size_t type = token->getType();
+      buffer[count++] = {type, token->getStartIndex(), token->getStopIndex()};
       fetchedEOF = type == antlr4::Token::EOF;
-      window.push_back(std::move(token));
-      types.push_back(type);
     }
   }
 
   antlr4::TokenSource &source;
-  /// The tokens fetched and not yet forgotten are window[head...]; types
-  /// holds their types, read without a virtual call.
-  std::vector<std::unique_ptr<antlr4::Token>> window;
-  std::vector<size_t> types;
-  size_t head = 0;
-  /// The index of window[head].
-  size_t base = 0;
-  /// The index of the current token.
-  size_t p = 0;
+  /// The tokens fetched: buffer[pos, count) are still ahead.
+  std::array<TokenRecord, Batch + MaxLookahead> buffer;
+  size_t pos = 0;
+  size_t count = 0;
   bool fetchedEOF = false;
   double *fetchSeconds = nullptr;
 };

@@ -1,17 +1,18 @@
 //===- TokenFilter.h - the token source between lexer and parser -*- C++ -*-===//
 //
-// Private to the parse stage. Sits between NetcLexer and the token stream and
-// makes line ends mean what the language says:
+// Private to the parse stage. Sits between the lexer (FastLexer or NetcLexer)
+// and the parser (the hand parser's TokenReader, or the careful path's
+// CommonTokenStream) and makes line ends mean what the language says:
 //   - line ends inside (...) and [...] are dropped (an expression continues);
 //   - line ends before a line that starts with '|>' or 'else' are dropped;
 //   - runs of line ends become one.
 // It also tracks bracket nesting, so it reports unmatched and unclosed
-// brackets, nesting beyond the limit (before ANTLR's recursive descent could
-// overflow the stack), invalid characters and unterminated strings. It
-// counts the operators of each statement too: a chain such as `- - - 1`,
-// `1 + 1 + 1` or `x |> relu |> relu` nests one expression in the next, so
-// past a limit it is reported (and the rest of the file dropped) before the
-// parsers and the checker recurse through it.
+// brackets, nesting beyond the limit (before either parser's recursive
+// descent could overflow the stack), invalid characters and unterminated
+// strings. It counts the operators of each statement too: a chain such as
+// `- - - 1`, `1 + 1 + 1` or `x |> relu |> relu` nests one expression in the
+// next, so past a limit it is reported (and the rest of the file dropped)
+// before the parsers and the checker recurse through it.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -273,13 +273,16 @@ network Summaries {
 }
 
 TEST(Emit, EverySummaryArgumentIsInItsSignature) {
-  for (const OpDef &op : getAllOps())
-    if (op.summary)
-      for (const SummaryArg &arg : *op.summary) {
-        EXPECT_TRUE(op.findArg(arg.name)) << op.name << ": " << arg.name.str();
-        if (!arg.stride.empty())
-          EXPECT_TRUE(op.findArg(arg.stride)) << op.name;
+  for (const OpDef &op : getAllOps()) {
+    if (!op.summary)
+      continue;
+    for (const SummaryArg &arg : *op.summary) {
+      EXPECT_TRUE(op.findArg(arg.name)) << op.name << ": " << arg.name.str();
+      if (!arg.stride.empty()) {
+        EXPECT_TRUE(op.findArg(arg.stride)) << op.name;
       }
+    }
+  }
 }
 
 } // namespace

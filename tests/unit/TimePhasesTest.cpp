@@ -33,6 +33,8 @@ TEST_F(TimePhases, PrintsEveryPhaseAndChangesNothingElse) {
         "total"})
     EXPECT_NE(timed.err.find(row), std::string::npos) << row << "\n"
                                                       << timed.err;
+  // A file without mistakes never reaches ANTLR's careful path.
+  EXPECT_EQ(timed.err.find("careful path"), std::string::npos) << timed.err;
 }
 
 TEST_F(TimePhases, MistakesAreReportedAsWithout) {
@@ -47,7 +49,23 @@ TEST_F(TimePhases, MistakesAreReportedAsWithout) {
   // The diagnostics come first, unchanged; the table follows them.
   ASSERT_FALSE(plain.err.empty());
   EXPECT_EQ(timed.err.substr(0, plain.err.size()), plain.err);
-  EXPECT_NE(timed.err.find("(careful path"), std::string::npos) << timed.err;
+  for (const char *row : {"lex (careful path", "parse + build AST",
+                          "parse (ANTLR, careful path"})
+    EXPECT_NE(timed.err.find(row), std::string::npos) << row << "\n"
+                                                      << timed.err;
+  // ANTLR found the syntax error: no AST was built from its tree.
+  EXPECT_EQ(timed.err.find("build AST (from ANTLR"), std::string::npos)
+      << timed.err;
+
+  // A mistake the grammar accepts (a literal out of range) is found while
+  // the AST is built from ANTLR's tree.
+  file = write("literal.net", "network N {\n  input x: [3, 8, 8]\n"
+                              "  output y = x |> dense(99999999999999999999)\n"
+                              "}\n");
+  timed = run({"--time-phases", file});
+  EXPECT_EQ(timed.status, 1);
+  EXPECT_NE(timed.err.find("build AST (from ANTLR"), std::string::npos)
+      << timed.err;
 }
 
 } // namespace

@@ -1,13 +1,16 @@
 //===- Parser.h - the one door into the parse stage -------------*- C++ -*-===//
 //
-// Turns a .net buffer into the AST. ANTLR stays behind this function: no
-// generated or runtime type appears in this header.
+// Turns a .net buffer into the AST: a hand-written recursive-descent parser
+// first, ANTLR (which also reports every mistake) when that gives up. ANTLR
+// stays behind this function: no generated or runtime type appears in this
+// header. docs/performance.md says why there are two parsers.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "netc/AST/AST.h"
 #include "netc/Basic/Diagnostics.h"
+#include "netc/Basic/PhaseTimes.h"
 
 #include <memory>
 
@@ -23,46 +26,36 @@ struct ParseLimits {
   unsigned maxOperators = 1000;
 };
 
-/// Where parseModule spent its time (for --time-phases), in seconds.
-struct ParseTimings {
-  /// Checking the buffer: UTF-8, no NUL bytes.
-  double validate = 0;
-  /// Lexing, with the token filter's line-end and bracket rules.
-  double lex = 0;
-  /// Statements parsed by recursive descent straight into the AST (parsing
-  /// and AST building are one step there).
-  double parseDirect = 0;
-  /// ANTLR's parsing (prediction and matching) into parse trees, for what
-  /// the direct parser declines (if and for statements, declarations) and
-  /// on the careful path.
-  double parseANTLR = 0;
-  /// Building the AST from ANTLR's parse trees.
-  double buildAST = 0;
-  /// True when the fast path gave up (a syntax error, a diagnostic, or an
-  /// SLL conflict) and the file was parsed again by the careful path.
-  bool usedCarefulPath = false;
-};
-
-/// How parseModule parses. Every strategy gives the same AST and the same
+/// How parseModule parses. Both strategies give the same AST and the same
 /// diagnostics (the unit tests compare them); only the speed differs.
 enum class ParseStrategy {
-  /// Statements by recursive descent straight into the AST, the rest by
-  /// ANTLR with SLL prediction, one piece at a time; the careful path on
-  /// any error.
+  /// The hand parser (recursive descent straight into the AST); the careful
+  /// path when it does not accept the file.
   Fast,
-  /// As Fast, but every statement through ANTLR (SLL) and the ASTBuilder.
-  ANTLRStatements,
-  /// Only the careful path: the whole file through ANTLR (SLL, then full LL
-  /// with error recovery and reporting).
+  /// Only the careful path: the whole file through ANTLR (full LL with
+  /// error recovery and reporting) and the AST built from its parse tree.
+  /// The reference the hand parser is compared with.
   Careful,
+};
+
+/// How parseModule parses.
+struct ParseOptions {
+  ParseLimits limits;
+  ParseStrategy strategy = ParseStrategy::Fast;
+  /// --time-phases: the time of each step is added here (validating the
+  /// text, lexing, the hand parser, and when it ran the careful path's
+  /// parse and AST building).
+  PhaseTimes *times = nullptr;
 };
 
 /// Parses buffer \p bufferId of the engine's source manager. Every syntax
 /// error is reported through \p diags; returns null when there were any.
-/// When \p timings is given, the time of each step is added to it.
-std::unique_ptr<ast::Module>
-parseModule(unsigned bufferId, DiagnosticEngine &diags,
-            const ParseLimits &limits = {}, ParseTimings *timings = nullptr,
-            ParseStrategy strategy = ParseStrategy::Fast);
+/// \p usedCarefulPath, when given, is set to whether the hand parser gave
+/// up and ANTLR's careful path parsed the file (the tests and the fuzzer
+/// compare the two).
+std::unique_ptr<ast::Module> parseModule(unsigned bufferId,
+                                         DiagnosticEngine &diags,
+                                         const ParseOptions &options = {},
+                                         bool *usedCarefulPath = nullptr);
 
 } // namespace netc

@@ -288,9 +288,9 @@ int main(int argc, char **argv) {
   if (timePhases)
     phaseTimes.print(llvm::errs(),
                      "(lex: the lexer and the token filter, interleaved with "
-                     "parsing and timed apart; direct: statements parsed by "
-                     "recursive descent straight into the AST; ANTLR: what the "
-                     "direct parser declines; peak RSS: at the end of the phase; "
+                     "parsing and timed apart; direct: the hand parser, straight "
+                     "into the AST; ANTLR: only when the hand "
+                     "parser gives up; peak RSS: at the end of the phase; "
                      "imports are parsed within check)");
   return status;
 }
