@@ -53,31 +53,27 @@ class CheckedArithmetic {
 public:
   /// The product of \p factors (0 once any product overflows).
   int64_t mul(std::initializer_list<int64_t> factors) {
-    int64_t r = 1;
-    for (int64_t f : factors)
-      if (!track(checkedMul(r, f), r))
-        return 0;
-    return r;
+    return fold(factors, 1, checkedMul);
   }
   /// The sum of \p terms (0 once any sum overflows).
   int64_t add(std::initializer_list<int64_t> terms) {
-    int64_t r = 0;
-    for (int64_t t : terms)
-      if (!track(checkedAdd(r, t), r))
-        return 0;
-    return r;
+    return fold(terms, 0, checkedAdd);
   }
   /// True when some product or sum overflowed.
   bool overflowed() const { return overflow; }
 
 private:
-  bool track(std::optional<int64_t> value, int64_t &out) {
-    if (!value) {
-      overflow = true;
-      return false;
+  int64_t fold(std::initializer_list<int64_t> values, int64_t result,
+               std::optional<int64_t> (*op)(int64_t, int64_t)) {
+    for (int64_t v : values) {
+      std::optional<int64_t> next = op(result, v);
+      if (!next) {
+        overflow = true;
+        return 0;
+      }
+      result = *next;
     }
-    out = *value;
-    return true;
+    return result;
   }
   bool overflow = false;
 };
