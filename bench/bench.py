@@ -11,6 +11,11 @@ Every measurement is a child process: wall time from the parent, CPU time
 and peak RSS from os.wait4 (that child's own rusage). Each run has a time
 limit; the ONNX runs also have a memory limit. Run it with bench/run.sh,
 which builds netc first; see docs/performance.md.
+
+--baseline PATH times a second netc binary (an older build) on the same
+files, right after each run of the first, so that a change is measured
+before and after in one run on one machine state; the tables gain its
+wall time and the ratio new / baseline.
 """
 
 import argparse
@@ -366,6 +371,27 @@ def machine():
                load[0], platform.python_version(), onnx.__version__))
 
 
+def baseline_table(results):
+    """Lines of the before/after table, when a baseline ran."""
+    lines = ["| graph | layers | baseline wall | netc wall | netc / baseline "
+             "| baseline peak RSS | netc peak RSS |",
+             "|---|--:|--:|--:|--:|--:|--:|"]
+    for r in results:
+        n, b = r["netc"], r.get("baseline")
+        if not b:
+            continue
+        ok = n.get("status") == 0 and b.get("status") == 0 and \
+            not n.get("timed_out") and not b.get("timed_out")
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["graph"], format(r["layers"], ","),
+            fmt_s(b["wall"]) if ok else failure(b),
+            fmt_s(n["wall"]) if ok else failure(n),
+            "%.2f" % (n["wall"] / b["wall"]) if ok else "-",
+            fmt_mib(b.get("rss_kib")) if ok else "-",
+            fmt_mib(n.get("rss_kib")) if ok else "-"))
+    return lines
+
+
 def markdown(results, resnet):
     lines = []
     lines.append("| graph | layers | .net file | netc wall | netc CPU | "
@@ -416,12 +442,22 @@ def markdown(results, resnet):
             else:
                 cells += ["-", "-"]
         lines.append("| %s | %s |" % (kind, " | ".join(cells)))
+    if any(r.get("baseline") for r in results):
+        lines.append("")
+        lines += baseline_table(results)
     if resnet:
         lines.append("")
         lines.append("`netc examples/resnet50.net` (table to /dev/null), %d "
                      "runs: median %s, fastest %s wall; median CPU %s"
                      % (resnet["runs"], fmt_s(resnet["median"]),
                         fmt_s(resnet["min"]), fmt_s(resnet["cpu"])))
+        b = resnet.get("baseline")
+        if b:
+            lines.append("")
+            lines.append("the baseline, alternated with it, %d runs: median "
+                         "%s, fastest %s wall; median CPU %s"
+                         % (b["runs"], fmt_s(b["median"]), fmt_s(b["min"]),
+                            fmt_s(b["cpu"])))
     return "\n".join(lines)
 
 
@@ -455,6 +491,9 @@ def main():
                         help="time limit of each ONNX run, seconds")
     parser.add_argument("--onnx-memory-limit", type=float, default=12,
                         help="address-space limit of each ONNX run, GiB")
+    parser.add_argument("--baseline",
+                        help="a second netc binary to time on the same files "
+                        "(before and after a change)")
     parser.add_argument("--no-onnx", action="store_true",
                         help="time netc only")
     parser.add_argument("--no-table", action="store_true",
@@ -509,6 +548,15 @@ def main():
                 % (fmt_s(n["wall"]), fmt_mib(n["rss_kib"]))
                 if n["status"] == 0 and not n["timed_out"]
                 else "  netc: %s %s" % (failure(n), n["stderr"][-300:]))
+            if args.baseline:
+                b = bench_netc(os.path.abspath(args.baseline), path, layers,
+                               args)
+                b.pop("stdout", None)
+                entry["baseline"] = b
+                log("  baseline --emit=none: %s, %s"
+                    % (fmt_s(b["wall"]), fmt_mib(b["rss_kib"]))
+                    if b["status"] == 0 and not b["timed_out"]
+                    else "  baseline: " + failure(b))
             if not args.no_table:
                 t = bench_netc(netc, path, layers, args, table=True)
                 t.pop("stdout", None)
@@ -535,12 +583,24 @@ def main():
     resnet = None
     example = os.path.join(source_dir, "examples", "resnet50.net")
     if os.path.exists(example):
-        runs = [run([netc, example], args.timeout) for _ in range(20)]
-        walls = sorted(r["wall"] for r in runs if r["status"] == 0)
-        if walls:
-            resnet = {"runs": len(walls), "median": statistics.median(walls),
-                      "min": walls[0],
-                      "cpu": statistics.median(r["cpu"] for r in runs)}
+        binaries = [netc] + ([os.path.abspath(args.baseline)]
+                             if args.baseline else [])
+        # Alternated, so that both see the same machine.
+        runs = {b: [] for b in binaries}
+        for _ in range(20):
+            for b in binaries:
+                runs[b].append(run([b, example], args.timeout))
+
+        def summary(rs):
+            walls = sorted(r["wall"] for r in rs if r["status"] == 0)
+            if not walls:
+                return None
+            return {"runs": len(walls), "median": statistics.median(walls),
+                    "min": walls[0],
+                    "cpu": statistics.median(r["cpu"] for r in rs)}
+        resnet = summary(runs[netc])
+        if resnet and args.baseline:
+            resnet["baseline"] = summary(runs[binaries[1]])
 
     text = ("Machine: %s\n\nnetc: `netc --emit=none --max-layers=...` "
             "(check and memory analysis, no output); netc + table: the "

@@ -3,6 +3,8 @@
 
 #include "netc/Basic/CheckedMath.h"
 
+#include <algorithm>
+
 using namespace netc;
 
 /// The element type memory counts in: the option, else f16 in mixed
@@ -53,10 +55,6 @@ static bool analyzeMemory(const Graph &graph, const AnalysisOptions &options,
     return false;
   a.saved = std::move(*saved);
   a.peak = std::move(*peak);
-  // Each part is within the checked total.
-  a.layerSavedBytes.assign(graph.layers.size(), 0);
-  for (const LayerSaves &l : a.saved.layers)
-    a.layerSavedBytes[l.layer] = l.newTensorBytes + l.extraBytes;
   if (options.model == MemoryModel::PyTorch) {
     std::optional<MemoryEstimate> estimate = estimatePyTorchMemory(
         a.counts, a.setup, a.classic, a.saved, a.peak);
@@ -70,6 +68,16 @@ static bool analyzeMemory(const Graph &graph, const AnalysisOptions &options,
     a.fit = fitBatch(a.estimate.fixedBytes, a.estimate.perSampleBytes,
                      options.fitBudgetBytes);
   return true;
+}
+
+int64_t NetworkAnalysis::getSavedBytes(LayerId id) const {
+  // The records are in layer order, one per layer that keeps something.
+  auto it = std::lower_bound(
+      saved.layers.begin(), saved.layers.end(), id,
+      [](const LayerSaves &l, LayerId layer) { return l.layer < layer; });
+  if (it == saved.layers.end() || it->layer != id)
+    return 0;
+  return it->newTensorBytes + it->extraBytes; // parts of the checked sum
 }
 
 std::optional<NetworkAnalysis>

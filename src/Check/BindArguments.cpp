@@ -19,58 +19,46 @@
 using namespace netc;
 using namespace netc::check;
 
-CallSignature CallSignature::forOp(const OpDef &op, llvm::SMLoc callLoc) {
-  CallSignature s;
-  s.callee = op.name;
-  for (const ArgSpec &spec : op.args)
-    s.params.push_back({spec.name.str(), spec.isRequired(),
-                        /*suggested=*/spec.type != ArgType::Tensor});
-  s.variadic = op.variadic;
-  s.loc = callLoc;
-  s.text = op.getSignature();
-  return s;
+std::string CallSignature::getCallee() const {
+  return op ? op->name : "block '" + block->getName().name + "'";
 }
 
-CallSignature CallSignature::forBlock(const ast::BlockDecl &block) {
-  CallSignature s;
-  s.callee = "block '" + block.getName().name + "'";
-  s.text = block.getName().name + "(";
-  llvm::ArrayRef<ast::Parameter> params = block.getParams();
-  for (size_t i = 0; i < params.size(); ++i) {
-    s.params.push_back({params[i].name.name, !params[i].defaultValue,
-                        /*suggested=*/true});
-    s.text += (i ? ", " : "") + params[i].name.name +
-              (params[i].defaultValue ? "=..." : "");
-  }
-  s.text += ")";
-  s.loc = block.getName().range.Start;
-  return s;
+std::string CallSignature::getText() const {
+  if (op)
+    return op->getSignature();
+  std::string text = block->getName().name + "(";
+  llvm::ArrayRef<ast::Parameter> params = block->getParams();
+  for (size_t i = 0; i < params.size(); ++i)
+    text += (i ? ", " : "") + params[i].name.name +
+            (params[i].defaultValue ? "=..." : "");
+  return text + ")";
 }
 
 void Elaborator::reportUnknownKeyword(const ast::Identifier &keyword,
                                       const CallSignature &signature) {
   std::vector<std::string> known;
-  for (const CallSignature::Param &p : signature.params)
-    if (p.suggested)
-      known.push_back(p.name);
+  for (size_t i = 0; i < signature.size(); ++i)
+    if (signature.isSuggested(i))
+      known.push_back(signature.getName(i).str());
   llvm::SMRange r = keyword.range;
   if (auto suggestion = findClosest(keyword.name, known))
     diags.report(r.Start, diag::err_unknown_keyword_suggest, keyword.name,
-                 signature.callee, *suggestion)
+                 signature.getCallee(), *suggestion)
         .range(r)
         .fixIt(r, *suggestion);
   else
     diags.report(r.Start, diag::err_unknown_keyword, keyword.name,
-                 signature.callee)
+                 signature.getCallee())
         .range(r)
-        .note(signature.loc, diag::note_op_signature, signature.text);
+        .note(signature.getLoc(), diag::note_op_signature,
+              signature.getText());
 }
 
 bool Elaborator::bindArguments(const ast::CallExpr &call,
                                const CallSignature &signature,
                                std::vector<BoundArg> &bound,
-                               const ArgumentCheck &check) {
-  size_t numParams = signature.params.size();
+                               ArgumentCheck check) {
+  size_t numParams = signature.size();
   bound.assign(numParams, BoundArg());
   bool ok = true;
   // An unknown keyword is usually a required parameter misspelt: then the
@@ -92,8 +80,8 @@ bool Elaborator::bindArguments(const ast::CallExpr &call,
     size_t index = numParams;
     if (arg.keyword) {
       for (size_t i = 0; i < numParams; ++i)
-        if (signature.params[i].name == arg.keyword->name &&
-            !(signature.variadic && i == 0))
+        if (signature.getName(i) == arg.keyword->name &&
+            !(signature.isVariadic() && i == 0))
           index = i;
       if (index == numParams) {
         reportUnknownKeyword(*arg.keyword, signature);
@@ -104,14 +92,14 @@ bool Elaborator::bindArguments(const ast::CallExpr &call,
       }
       if (bound[index].given) {
         diags.report(arg.range.Start, diag::err_duplicate_arg,
-                     arg.keyword->name, signature.callee)
+                     arg.keyword->name, signature.getCallee())
             .range(arg.range)
             .note(bound[index].range.Start, diag::note_previous_arg);
         evaluateArgument(*arg.value);
         ok = false;
         continue;
       }
-    } else if (signature.variadic) {
+    } else if (signature.isVariadic()) {
       Value value = evaluateArgument(*arg.value);
       if (numPositional == 1 && value.isTuple())
         variadicValues = value.getElements();
@@ -127,10 +115,11 @@ bool Elaborator::bindArguments(const ast::CallExpr &call,
       if (index >= numParams) {
         if (!reportedTooMany)
           diags.report(arg.range.Start, diag::err_too_many_args,
-                       signature.callee, numParams, numParams == 1 ? "" : "s",
-                       numPositional)
+                       signature.getCallee(), numParams,
+                       numParams == 1 ? "" : "s", numPositional)
               .range(arg.range)
-              .note(signature.loc, diag::note_op_signature, signature.text);
+              .note(signature.getLoc(), diag::note_op_signature,
+                    signature.getText());
         reportedTooMany = true;
         evaluateArgument(*arg.value);
         ok = false;
@@ -150,7 +139,7 @@ bool Elaborator::bindArguments(const ast::CallExpr &call,
       ok = false;
     } else if (!v.isTensor()) {
       diags.report(variadicRanges[i].Start, diag::err_arg_type,
-                   signature.params[0].name, signature.callee, "tensors",
+                   signature.getName(0), signature.getCallee(), "tensors",
                    v.describeKind())
           .range(variadicRanges[i]);
       ok = false;
@@ -161,15 +150,16 @@ bool Elaborator::bindArguments(const ast::CallExpr &call,
     bound[0] = BoundArg{Value::tuple(std::move(variadicValues)),
                         variadicRange, true};
   for (size_t i = 0; i < numParams; ++i) {
-    if (bound[i].given || !signature.params[i].required)
+    if (bound[i].given || !signature.isRequired(i))
       continue;
     ok = false;
     if (reportedUnknownKeyword)
       continue; // the misspelt keyword was probably this one
-    diags.report(call.getLoc(), diag::err_missing_arg, signature.callee,
-                 signature.params[i].name)
+    diags.report(call.getLoc(), diag::err_missing_arg, signature.getCallee(),
+                 signature.getName(i))
         .range(call.getRange())
-        .note(signature.loc, diag::note_op_signature, signature.text);
+        .note(signature.getLoc(), diag::note_op_signature,
+              signature.getText());
   }
   return ok;
 }

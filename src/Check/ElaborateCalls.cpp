@@ -190,7 +190,7 @@ bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
     reportedPipedShift |= call.isPiped() && arg.value.isTensor() && index > 0;
     return false;
   };
-  bool ok = bindArguments(call, CallSignature::forOp(op, call.getLoc()),
+  bool ok = bindArguments(call, CallSignature(op, call.getLoc()),
                           bound, check);
   for (unsigned i = 0; i < op.args.size(); ++i)
     if (!bound[i].given)
@@ -391,7 +391,7 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
   // only consts.
   llvm::ArrayRef<ast::Parameter> params = block.getParams();
   std::vector<BoundArg> bound;
-  bool ok = bindArguments(call, CallSignature::forBlock(block), bound,
+  bool ok = bindArguments(call, CallSignature(block), bound,
                           [](unsigned, const BoundArg &arg, bool) {
                             return !arg.value.isUnknown();
                           });

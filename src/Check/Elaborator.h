@@ -17,42 +17,60 @@
 #include "netc/Graph/Graph.h"
 #include "netc/Ops/OpRegistry.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
-#include <functional>
 #include <map>
 
 namespace netc::check {
 
 /// The parameters a call is bound against, of an op or of a block
-/// (BindArguments.cpp).
-struct CallSignature {
-  struct Param {
-    std::string name;
-    bool required;
-    /// Offered as a "did you mean" for an unknown keyword: not an op's
-    /// tensor parameters, which are rarely given by keyword.
-    bool suggested;
-  };
-  /// How messages name the callee: "conv2d", "block 'stage'".
-  std::string callee;
-  std::vector<Param> params;
-  /// The first parameter takes every positional argument (concat).
-  bool variadic = false;
-  /// Where the signature note points (the call for an op, the block's
-  /// name for a block), and its text: "conv2d(x, out_channels, ...)".
-  llvm::SMLoc loc;
-  std::string text;
+/// (BindArguments.cpp). A view of the op or block: what only messages need
+/// is built when a message is.
+class CallSignature {
+public:
+  /// An op called at \p callLoc (where its signature note points).
+  CallSignature(const OpDef &op, llvm::SMLoc callLoc)
+      : op(&op), loc(callLoc) {}
+  /// A block (its signature note points at its name).
+  explicit CallSignature(const ast::BlockDecl &block)
+      : block(&block), loc(block.getName().range.Start) {}
 
-  static CallSignature forOp(const OpDef &op, llvm::SMLoc callLoc);
-  static CallSignature forBlock(const ast::BlockDecl &block);
+  size_t size() const {
+    return op ? op->args.size() : block->getParams().size();
+  }
+  llvm::StringRef getName(size_t i) const {
+    return op ? llvm::StringRef(op->args[i].name)
+              : llvm::StringRef(block->getParams()[i].name.name);
+  }
+  bool isRequired(size_t i) const {
+    return op ? op->args[i].isRequired() : !block->getParams()[i].defaultValue;
+  }
+  /// Offered as a "did you mean" for an unknown keyword: not an op's tensor
+  /// parameters, which are rarely given by keyword.
+  bool isSuggested(size_t i) const {
+    return !op || op->args[i].type != ArgType::Tensor;
+  }
+  /// The first parameter takes every positional argument (concat).
+  bool isVariadic() const { return op && op->variadic; }
+  /// Where the signature note points.
+  llvm::SMLoc getLoc() const { return loc; }
+  /// How messages name the callee: "conv2d", "block 'stage'".
+  std::string getCallee() const;
+  /// The signature's text: "conv2d(x, out_channels, ...)", "stage(x, w=...)".
+  std::string getText() const;
+
+private:
+  const OpDef *op = nullptr;
+  const ast::BlockDecl *block = nullptr;
+  llvm::SMLoc loc;
 };
 
 /// Checks one bound argument (its parameter's index, and whether it was
 /// given by keyword); false after reporting a bad value.
 using ArgumentCheck =
-    std::function<bool(unsigned index, const BoundArg &arg, bool byKeyword)>;
+    llvm::function_ref<bool(unsigned index, const BoundArg &arg, bool byKeyword)>;
 
 /// Expands one network into its graph. The algorithm:
 ///   1. bind the network's parameters (defaults, or -D overrides);
@@ -161,7 +179,7 @@ private:
   /// parameter; those not given are left so), checking each given one with
   /// \p check; false after any error (BindArguments.cpp).
   bool bindArguments(const ast::CallExpr &call, const CallSignature &signature,
-                     std::vector<BoundArg> &bound, const ArgumentCheck &check);
+                     std::vector<BoundArg> &bound, ArgumentCheck check);
   /// "unknown keyword argument 'k' for CALLEE", with "did you mean" and a
   /// fix-it when a suggested parameter is close, else a note with the
   /// signature.

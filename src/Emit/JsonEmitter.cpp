@@ -127,7 +127,7 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
           j.attribute("output_elements", *layer.type.getNumElements());
           j.attribute("activations", getActivationElements(layer));
           j.attribute("storage", getStorageName(layer.storage));
-          j.attribute("saved_bytes", a.layerSavedBytes[id]);
+          j.attribute("saved_bytes", a.getSavedBytes(id));
           j.attribute("macs", a.layerCosts[id].macs);
           j.attribute("flops", a.layerCosts[id].flops);
         });

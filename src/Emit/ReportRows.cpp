@@ -226,7 +226,7 @@ std::vector<ReportRow> emit::collectRows(const NetworkAnalysis &a, int depth) {
     row->trainable += layer.params.trainable;
     row->buffers += layer.params.buffers;
     row->activations += getActivationElements(layer);
-    row->savedBytes += a.layerSavedBytes[id];
+    row->savedBytes += a.getSavedBytes(id);
     row->macs += a.layerCosts[id].macs;
     row->flops += a.layerCosts[id].flops;
   }

@@ -56,10 +56,8 @@ struct NetworkAnalysis {
   OpCost totalCost;
   /// The classic recipe's figures.
   ClassicMemory classic;
-  /// What autograd keeps (the pytorch model), per sample; and per layer (by
-  /// LayerId), the bytes it is first to keep, extras included.
+  /// What autograd keeps (the pytorch model), per sample.
   SavedForBackward saved;
-  std::vector<int64_t> layerSavedBytes;
   /// The inference peak by liveness, per sample.
   InferencePeak peak;
   /// The selected model's terms.
@@ -68,6 +66,9 @@ struct NetworkAnalysis {
   std::optional<BatchFit> fit;
 
   int64_t getBatch() const { return setup.batch; }
+  /// The bytes per sample layer \p id is first to keep for backward,
+  /// statistics and masks included (a part of saved.bytes).
+  int64_t getSavedBytes(LayerId id) const;
   MemoryModel getModel() const { return estimate.model; }
 };
 
