@@ -170,131 +170,16 @@ uint64_t hashInput(const uint8_t *data, size_t size) {
   return hash;
 }
 
-/// Appends every source range of an AST to a string as byte offsets, in a
-/// fixed order. With ast::dump's text (names, values, operators), two
-/// modules give the same strings only if they are the same node for node
-/// and range for range.
-class RangeLister {
-public:
-  RangeLister(const char *base, std::string &out) : base(base), out(out) {}
-
-  void module(const ast::Module &module) {
-    for (const ast::ImportDecl &import : module.getImports())
-      add(import.range);
-    for (const ast::ConstDecl &c : module.getConsts()) {
-      add(c.name.range);
-      expr(*c.value);
-    }
-    for (const auto &block : module.getBlocks())
-      callable(*block);
-    for (const auto &network : module.getNetworks())
-      callable(*network);
-  }
-
-private:
-  void add(llvm::SMRange range) {
-    if (!range.isValid()) {
-      out += "- ";
-      return;
-    }
-    out += std::to_string(range.Start.getPointer() - base) + ":" +
-           std::to_string(range.End.getPointer() - base) + " ";
-  }
-  void callable(const ast::Callable &callable) {
-    add(callable.getRange());
-    add(callable.getName().range);
-    for (const ast::Parameter &param : callable.getParams()) {
-      add(param.name.range);
-      if (param.defaultValue)
-        expr(*param.defaultValue);
-    }
-    body(callable.getBody());
-  }
-  void body(llvm::ArrayRef<ast::StmtPtr> statements) {
-    out += "{ ";
-    for (const ast::StmtPtr &s : statements)
-      stmt(*s);
-    out += "} ";
-  }
-  void stmt(const ast::Stmt &s) {
-    add(s.getRange());
-    if (auto *input = llvm::dyn_cast<ast::InputStmt>(&s)) {
-      add(input->getName().range);
-      if (input->getDType())
-        add(input->getDType()->range);
-      for (const ast::ExprPtr &dim : input->getDims())
-        expr(*dim);
-    } else if (auto *assign = llvm::dyn_cast<ast::AssignStmt>(&s)) {
-      for (const ast::Identifier &target : assign->getTargets())
-        add(target.range);
-      expr(assign->getValue());
-    } else if (auto *output = llvm::dyn_cast<ast::OutputStmt>(&s)) {
-      add(output->getName().range);
-      if (output->getValue())
-        expr(*output->getValue());
-    } else if (auto *e = llvm::dyn_cast<ast::ExprStmt>(&s)) {
-      expr(e->getValue());
-    } else if (auto *r = llvm::dyn_cast<ast::ReturnStmt>(&s)) {
-      expr(r->getValue());
-    } else if (auto *i = llvm::dyn_cast<ast::IfStmt>(&s)) {
-      expr(i->getCondition());
-      body(i->getThenBody());
-      body(i->getElseBody());
-    } else if (auto *f = llvm::dyn_cast<ast::ForStmt>(&s)) {
-      add(f->getVariable().range);
-      expr(f->getFrom());
-      expr(f->getTo());
-      body(f->getBody());
-    }
-  }
-  void expr(const ast::Expr &e) {
-    out += "(";
-    add(e.getRange());
-    if (auto *t = llvm::dyn_cast<ast::TupleExpr>(&e)) {
-      for (const ast::ExprPtr &element : t->getElements())
-        expr(*element);
-    } else if (auto *c = llvm::dyn_cast<ast::CallExpr>(&e)) {
-      add(c->getCallee().range);
-      for (const ast::Argument &arg : c->getArgs()) {
-        add(arg.range);
-        if (arg.keyword)
-          add(arg.keyword->range);
-        expr(*arg.value);
-      }
-    } else if (auto *u = llvm::dyn_cast<ast::UnaryExpr>(&e)) {
-      add(u->getOpRange());
-      expr(u->getOperand());
-    } else if (auto *b = llvm::dyn_cast<ast::BinaryExpr>(&e)) {
-      add(b->getOpRange());
-      expr(b->getLHS());
-      expr(b->getRHS());
-    } else if (auto *m = llvm::dyn_cast<ast::MemberExpr>(&e)) {
-      expr(m->getBase());
-      add(m->getMember().range);
-    } else if (auto *x = llvm::dyn_cast<ast::IndexExpr>(&e)) {
-      expr(x->getBase());
-      expr(x->getIndex());
-    }
-    out += ")";
-  }
-
-  const char *base;
-  std::string &out;
-};
-
-/// ast::dump's text of \p module followed by its ranges (RangeLister),
-/// offsets from the start of buffer \p bufferId.
+/// ast::dump's exact form of \p module: every node with its source ranges
+/// as offsets into buffer \p bufferId, so two modules give the same text
+/// only if they are the same node for node and range for range.
 std::string dumpWithRanges(const ast::Module &module,
                            const llvm::SourceMgr &sourceMgr,
                            unsigned bufferId) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  ast::dump(module, os);
-  os.flush();
-  text += "ranges: ";
-  RangeLister(sourceMgr.getMemoryBuffer(bufferId)->getBufferStart(), text)
-      .module(module);
-  return text;
+  ast::dump(module, os, sourceMgr.getMemoryBuffer(bufferId)->getBufferStart());
+  return os.str();
 }
 
 /// The hand parser against ANTLR, the reference. parseModule ran on

@@ -1,7 +1,8 @@
 //===- ASTDumper.cpp - print the AST as an indented tree ------------------===//
 //
-// Used by `netc --emit=ast` and by the parser's unit tests. One private class
-// walks the tree; each node prints on its own line, children indented.
+// Used by `netc --emit=ast`, the parser's unit tests and the fuzzer. One
+// private class walks the tree; each node prints on its own line, children
+// indented; in the exact form (a range base given), with its source ranges.
 //
 //===----------------------------------------------------------------------===//
 #include "netc/AST/AST.h"
@@ -9,19 +10,22 @@
 #include "llvm/Support/Casting.h"
 #include "llvm/Support/Format.h"
 
+#include <string>
+
 using namespace netc::ast;
 
 namespace {
 /// Walks the AST and prints one line per node.
 class ASTDumper {
 public:
-  explicit ASTDumper(llvm::raw_ostream &os) : os(os) {}
+  ASTDumper(llvm::raw_ostream &os, const char *base) : os(os), base(base) {}
 
   void dumpModule(const Module &module) {
     for (const ImportDecl &import : module.getImports())
-      indent() << "Import \"" << import.path << "\"\n";
+      indent() << "Import \"" << import.path << "\"" << range(import.range)
+               << "\n";
     for (const ConstDecl &c : module.getConsts()) {
-      indent() << "Const " << c.name.name << "\n";
+      indent() << "Const " << c.name.name << range(c.name.range) << "\n";
       ++depth;
       dumpExpr(*c.value);
       --depth;
@@ -35,11 +39,24 @@ public:
 private:
   llvm::raw_ostream &indent() { return os.indent(depth * 2); }
 
+  /// " @start:end" in the exact form, else "".
+  std::string range(llvm::SMRange r) const {
+    if (!base)
+      return "";
+    if (!r.isValid())
+      return " @-";
+    return " @" + std::to_string(r.Start.getPointer() - base) + ":" +
+           std::to_string(r.End.getPointer() - base);
+  }
+
   void dumpCallable(llvm::StringRef kind, const Callable &callable) {
-    indent() << kind << " " << callable.getName().name << "\n";
+    indent() << kind << " " << callable.getName().name
+             << range(callable.getName().range) << range(callable.getRange())
+             << "\n";
     ++depth;
     for (const Parameter &param : callable.getParams()) {
-      indent() << "Param " << param.name.name << "\n";
+      indent() << "Param " << param.name.name << range(param.name.range)
+               << "\n";
       if (param.defaultValue) {
         ++depth;
         dumpExpr(*param.defaultValue);
@@ -56,11 +73,14 @@ private:
   }
 
   void dumpStmt(const Stmt &stmt) {
+    std::string at = range(stmt.getRange());
     if (auto *input = llvm::dyn_cast<InputStmt>(&stmt)) {
-      indent() << "Input " << input->getName().name;
+      indent() << "Input " << input->getName().name
+               << range(input->getName().range);
       if (input->getDType())
-        os << " dtype=" << input->getDType()->name;
-      os << "\n";
+        os << " dtype=" << input->getDType()->name
+           << range(input->getDType()->range);
+      os << at << "\n";
       ++depth;
       for (const auto &dim : input->getDims())
         dumpExpr(*dim);
@@ -68,29 +88,30 @@ private:
     } else if (auto *assign = llvm::dyn_cast<AssignStmt>(&stmt)) {
       indent() << "Assign";
       for (const Identifier &target : assign->getTargets())
-        os << " " << target.name;
-      os << "\n";
+        os << " " << target.name << range(target.range);
+      os << at << "\n";
       ++depth;
       dumpExpr(assign->getValue());
       --depth;
     } else if (auto *output = llvm::dyn_cast<OutputStmt>(&stmt)) {
-      indent() << "Output " << output->getName().name << "\n";
+      indent() << "Output " << output->getName().name
+               << range(output->getName().range) << at << "\n";
       ++depth;
       if (output->getValue())
         dumpExpr(*output->getValue());
       --depth;
     } else if (auto *exprStmt = llvm::dyn_cast<ExprStmt>(&stmt)) {
-      indent() << "ExprStmt\n";
+      indent() << "ExprStmt" << at << "\n";
       ++depth;
       dumpExpr(exprStmt->getValue());
       --depth;
     } else if (auto *ret = llvm::dyn_cast<ReturnStmt>(&stmt)) {
-      indent() << "Return\n";
+      indent() << "Return" << at << "\n";
       ++depth;
       dumpExpr(ret->getValue());
       --depth;
     } else if (auto *ifStmt = llvm::dyn_cast<IfStmt>(&stmt)) {
-      indent() << "If\n";
+      indent() << "If" << at << "\n";
       ++depth;
       dumpExpr(ifStmt->getCondition());
       indent() << "Then\n";
@@ -105,7 +126,8 @@ private:
       }
       --depth;
     } else if (auto *forStmt = llvm::dyn_cast<ForStmt>(&stmt)) {
-      indent() << "For " << forStmt->getVariable().name << "\n";
+      indent() << "For " << forStmt->getVariable().name
+               << range(forStmt->getVariable().range) << at << "\n";
       ++depth;
       dumpExpr(forStmt->getFrom());
       dumpExpr(forStmt->getTo());
@@ -115,54 +137,62 @@ private:
   }
 
   void dumpExpr(const Expr &expr) {
+    std::string at = range(expr.getRange());
     if (auto *i = llvm::dyn_cast<IntegerExpr>(&expr)) {
-      indent() << "Integer " << i->getValue() << "\n";
+      indent() << "Integer " << i->getValue() << at << "\n";
     } else if (auto *f = llvm::dyn_cast<FloatExpr>(&expr)) {
-      indent() << "Float " << llvm::format("%g", f->getValue()) << "\n";
+      indent() << "Float " << llvm::format(base ? "%a" : "%g", f->getValue())
+               << at << "\n";
     } else if (auto *b = llvm::dyn_cast<BoolExpr>(&expr)) {
-      indent() << "Bool " << (b->getValue() ? "true" : "false") << "\n";
+      indent() << "Bool " << (b->getValue() ? "true" : "false") << at << "\n";
     } else if (auto *s = llvm::dyn_cast<StringExpr>(&expr)) {
       indent() << "String \"";
       os.write_escaped(s->getValue());
-      os << "\"\n";
+      os << "\"" << at << "\n";
     } else if (auto *n = llvm::dyn_cast<NameExpr>(&expr)) {
-      indent() << "Name " << n->getName() << "\n";
+      indent() << "Name " << n->getName() << at << "\n";
     } else if (auto *t = llvm::dyn_cast<TupleExpr>(&expr)) {
-      indent() << "Tuple\n";
+      indent() << "Tuple" << at << "\n";
       ++depth;
       for (const auto &element : t->getElements())
         dumpExpr(*element);
       --depth;
     } else if (auto *u = llvm::dyn_cast<UnaryExpr>(&expr)) {
       indent() << (u->getOp() == UnaryExpr::Op::Negate ? "Negate" : "Not")
-               << "\n";
+               << range(u->getOpRange()) << at << "\n";
       ++depth;
       dumpExpr(u->getOperand());
       --depth;
     } else if (auto *b = llvm::dyn_cast<BinaryExpr>(&expr)) {
-      indent() << "Binary " << getSpelling(b->getOp()) << "\n";
+      indent() << "Binary " << getSpelling(b->getOp())
+               << range(b->getOpRange()) << at << "\n";
       ++depth;
       dumpExpr(b->getLHS());
       dumpExpr(b->getRHS());
       --depth;
     } else if (auto *m = llvm::dyn_cast<MemberExpr>(&expr)) {
-      indent() << "Member " << m->getMember().name << "\n";
+      indent() << "Member " << m->getMember().name
+               << range(m->getMember().range) << at << "\n";
       ++depth;
       dumpExpr(m->getBase());
       --depth;
     } else if (auto *ix = llvm::dyn_cast<IndexExpr>(&expr)) {
-      indent() << "Index\n";
+      indent() << "Index" << at << "\n";
       ++depth;
       dumpExpr(ix->getBase());
       dumpExpr(ix->getIndex());
       --depth;
     } else if (auto *c = llvm::dyn_cast<CallExpr>(&expr)) {
       indent() << "Call " << c->getCallee().name
-               << (c->isPiped() ? " (piped)" : "") << "\n";
+               << range(c->getCallee().range)
+               << (c->isPiped() ? " (piped)" : "") << at << "\n";
       ++depth;
       for (const Argument &arg : c->getArgs()) {
+        if (base)
+          indent() << "Arg" << range(arg.range) << "\n";
         if (arg.keyword) {
-          indent() << "Keyword " << arg.keyword->name << "\n";
+          indent() << "Keyword " << arg.keyword->name
+                   << range(arg.keyword->range) << "\n";
           ++depth;
           dumpExpr(*arg.value);
           --depth;
@@ -175,12 +205,15 @@ private:
   }
 
   llvm::raw_ostream &os;
+  /// The buffer start ranges are counted from; null for the plain form.
+  const char *base;
   unsigned depth = 0;
 };
 } // namespace
 
-void netc::ast::dump(const Module &module, llvm::raw_ostream &os) {
-  ASTDumper(os).dumpModule(module);
+void netc::ast::dump(const Module &module, llvm::raw_ostream &os,
+                     const char *rangeBase) {
+  ASTDumper(os, rangeBase).dumpModule(module);
 }
 
 llvm::StringRef netc::ast::getSpelling(BinaryExpr::Op op) {

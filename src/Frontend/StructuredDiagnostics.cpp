@@ -368,6 +368,15 @@ unsigned SarifDiagnosticPrinter::ruleIndex(diag::Kind kind) {
   return rules.size() - 1;
 }
 
+/// The range of \p d that holds its caret (or starts at it), if any.
+static const llvm::SMRange *findCaretRange(const Diagnostic &d) {
+  for (const llvm::SMRange &r : d.ranges)
+    if (r.isValid() && r.Start.getPointer() <= d.loc.getPointer() &&
+        (d.loc.getPointer() < r.End.getPointer() || r.Start == d.loc))
+      return &r;
+  return nullptr;
+}
+
 void SarifDiagnosticPrinter::handle(const Diagnostic &d) {
   if (!d.loc.isValid()) {
     // About the run, not a place in a file (the command line, a file that
@@ -398,13 +407,7 @@ void SarifDiagnosticPrinter::handle(const Diagnostic &d) {
   json::Array relatedLocations;
   int nextId = 1;
   if (getPosition(d.loc)) {
-    const llvm::SMRange *primary = nullptr;
-    for (const llvm::SMRange &r : d.ranges)
-      if (r.isValid() && r.Start.getPointer() <= d.loc.getPointer() &&
-          (d.loc.getPointer() < r.End.getPointer() || r.Start == d.loc)) {
-        primary = &r;
-        break;
-      }
+    const llvm::SMRange *primary = findCaretRange(d);
     json::Value primaryRegion = primary ? region(*primary) : pointRegion(d.loc);
     result["locations"] = json::Array{json::Object{
         {"physicalLocation",
@@ -426,13 +429,7 @@ void SarifDiagnosticPrinter::handle(const Diagnostic &d) {
         {"message", json::Object{{"text",
                                   jsonString(note.getMessageWithoutFlag())}}}};
     if (getPosition(note.loc)) {
-      const llvm::SMRange *noteRange = nullptr;
-      for (const llvm::SMRange &r : note.ranges)
-        if (r.isValid() && r.Start.getPointer() <= note.loc.getPointer() &&
-            (note.loc.getPointer() < r.End.getPointer() || r.Start == note.loc)) {
-          noteRange = &r;
-          break;
-        }
+      const llvm::SMRange *noteRange = findCaretRange(note);
       related["physicalLocation"] = physicalLocation(
           noteRange ? noteRange->Start : note.loc,
           noteRange ? region(*noteRange) : pointRegion(note.loc));

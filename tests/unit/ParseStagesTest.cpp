@@ -39,136 +39,6 @@ using namespace netc;
 
 namespace {
 
-/// Prints every node with every field and its range as byte offsets, so
-/// that two ASTs print the same only if they are the same.
-class FullDumper {
-public:
-  FullDumper(const char *base, llvm::raw_ostream &os) : base(base), os(os) {}
-
-  void module(const ast::Module &m) {
-    for (const ast::ImportDecl &i : m.getImports())
-      os << "import " << i.path << range(i.range) << "\n";
-    for (const ast::ConstDecl &c : m.getConsts()) {
-      os << "const " << id(c.name) << "\n";
-      expr(*c.value);
-    }
-    for (const auto &b : m.getBlocks())
-      callable("block", *b);
-    for (const auto &n : m.getNetworks())
-      callable("network", *n);
-  }
-
-private:
-  std::string range(llvm::SMRange r) const {
-    if (!r.isValid())
-      return "@-";
-    return "@" + std::to_string(r.Start.getPointer() - base) + ":" +
-           std::to_string(r.End.getPointer() - base);
-  }
-  std::string id(const ast::Identifier &i) const {
-    return i.name + range(i.range);
-  }
-  void callable(llvm::StringRef kind, const ast::Callable &c) {
-    os << kind << " " << id(c.getName()) << range(c.getRange()) << "\n";
-    for (const ast::Parameter &p : c.getParams()) {
-      os << "param " << id(p.name) << "\n";
-      if (p.defaultValue)
-        expr(*p.defaultValue);
-    }
-    body(c.getBody());
-  }
-  void body(llvm::ArrayRef<ast::StmtPtr> stmts) {
-    os << "{\n";
-    for (const auto &s : stmts)
-      stmt(*s);
-    os << "}\n";
-  }
-  void stmt(const ast::Stmt &s) {
-    os << "stmt" << range(s.getRange()) << " ";
-    if (auto *in = llvm::dyn_cast<ast::InputStmt>(&s)) {
-      os << "input " << id(in->getName());
-      if (in->getDType())
-        os << " dtype " << id(*in->getDType());
-      os << "\n";
-      for (const auto &d : in->getDims())
-        expr(*d);
-    } else if (auto *a = llvm::dyn_cast<ast::AssignStmt>(&s)) {
-      os << "assign";
-      for (const ast::Identifier &t : a->getTargets())
-        os << " " << id(t);
-      os << "\n";
-      expr(a->getValue());
-    } else if (auto *o = llvm::dyn_cast<ast::OutputStmt>(&s)) {
-      os << "output " << id(o->getName()) << "\n";
-      if (o->getValue())
-        expr(*o->getValue());
-    } else if (auto *e = llvm::dyn_cast<ast::ExprStmt>(&s)) {
-      os << "expr\n";
-      expr(e->getValue());
-    } else if (auto *r = llvm::dyn_cast<ast::ReturnStmt>(&s)) {
-      os << "return\n";
-      expr(r->getValue());
-    } else if (auto *i = llvm::dyn_cast<ast::IfStmt>(&s)) {
-      os << "if\n";
-      expr(i->getCondition());
-      body(i->getThenBody());
-      body(i->getElseBody());
-    } else if (auto *f = llvm::dyn_cast<ast::ForStmt>(&s)) {
-      os << "for " << id(f->getVariable()) << "\n";
-      expr(f->getFrom());
-      expr(f->getTo());
-      body(f->getBody());
-    }
-  }
-  void expr(const ast::Expr &e) {
-    os << "(" << range(e.getRange()) << " ";
-    if (auto *i = llvm::dyn_cast<ast::IntegerExpr>(&e)) {
-      os << "int " << i->getValue();
-    } else if (auto *f = llvm::dyn_cast<ast::FloatExpr>(&e)) {
-      os << "float " << llvm::format("%a", f->getValue());
-    } else if (auto *b = llvm::dyn_cast<ast::BoolExpr>(&e)) {
-      os << "bool " << b->getValue();
-    } else if (auto *s = llvm::dyn_cast<ast::StringExpr>(&e)) {
-      os << "string [";
-      os.write_escaped(s->getValue());
-      os << "]";
-    } else if (auto *n = llvm::dyn_cast<ast::NameExpr>(&e)) {
-      os << "name " << n->getName();
-    } else if (auto *t = llvm::dyn_cast<ast::TupleExpr>(&e)) {
-      os << "tuple";
-      for (const auto &x : t->getElements())
-        expr(*x);
-    } else if (auto *c = llvm::dyn_cast<ast::CallExpr>(&e)) {
-      os << "call " << id(c->getCallee()) << (c->isPiped() ? " piped" : "");
-      for (const ast::Argument &a : c->getArgs()) {
-        os << " arg" << range(a.range);
-        if (a.keyword)
-          os << " " << id(*a.keyword) << "=";
-        expr(*a.value);
-      }
-    } else if (auto *u = llvm::dyn_cast<ast::UnaryExpr>(&e)) {
-      os << (u->getOp() == ast::UnaryExpr::Op::Negate ? "neg" : "not")
-         << range(u->getOpRange());
-      expr(u->getOperand());
-    } else if (auto *b = llvm::dyn_cast<ast::BinaryExpr>(&e)) {
-      os << ast::getSpelling(b->getOp()) << range(b->getOpRange());
-      expr(b->getLHS());
-      expr(b->getRHS());
-    } else if (auto *m = llvm::dyn_cast<ast::MemberExpr>(&e)) {
-      os << "member " << id(m->getMember());
-      expr(m->getBase());
-    } else if (auto *x = llvm::dyn_cast<ast::IndexExpr>(&e)) {
-      os << "index";
-      expr(x->getBase());
-      expr(x->getIndex());
-    }
-    os << ")";
-  }
-
-  const char *base;
-  llvm::raw_ostream &os;
-};
-
 /// What one strategy made of a buffer: the full AST dump (empty when the
 /// parse failed, and for an empty file) and the rendered diagnostics.
 struct Outcome {
@@ -193,8 +63,8 @@ Outcome parseWith(llvm::StringRef source, ParseStrategy strategy) {
   outcome.parsed = module != nullptr;
   if (module) {
     llvm::raw_string_ostream astOS(outcome.ast);
-    FullDumper(sourceMgr.getMemoryBuffer(1)->getBufferStart(), astOS)
-        .module(*module);
+    // The exact dump: every node with its ranges.
+    ast::dump(*module, astOS, sourceMgr.getMemoryBuffer(1)->getBufferStart());
   }
   diagOS.flush();
   return outcome;

@@ -465,6 +465,11 @@ private:
 };
 
 /// Prints \p module as an indented tree (for `--emit=ast` and tests).
-void dump(const Module &module, llvm::raw_ostream &os);
+/// With \p rangeBase (the start of the module's buffer), the dump is exact,
+/// for comparing two ASTs: every node's source ranges follow it as byte
+/// offsets (`@start:end`), each call argument's own range on an `Arg`
+/// line, and floats in hexadecimal.
+void dump(const Module &module, llvm::raw_ostream &os,
+          const char *rangeBase = nullptr);
 
 } // namespace netc::ast
