@@ -7,7 +7,8 @@ the test fails, listing each line that went wrong, unless netc exits with
 the status and its JSON document holds a diagnostic with the id.
 
 In ARGS, {dir} is the scratch folder, `env:NAME=VALUE` adds to the
-environment and `stdout:tty` gives netc a terminal as standard output.
+environment, `stdout:tty` gives netc a terminal as standard output and
+`stdout:full` gives it /dev/full.
 
     tools/check_driver_diagnostics.py --netc PATH
 """
@@ -44,6 +45,7 @@ def run_case(netc, args, scratch):
     env = dict(os.environ)
     argv = [netc, "--diagnostics-format=json"]
     tty = False
+    stdout = subprocess.DEVNULL
     for arg in args:
         arg = arg.replace("{dir}", scratch)
         if arg.startswith("env:"):
@@ -51,13 +53,16 @@ def run_case(netc, args, scratch):
             env[name] = value
         elif arg == "stdout:tty":
             tty = True
+        elif arg == "stdout:full":
+            stdout = open("/dev/full", "wb")
         else:
             argv.append(arg)
     if not tty:
         result = subprocess.run(argv, cwd=scratch, env=env,
-                                stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, stdout=stdout,
                                 stderr=subprocess.PIPE, timeout=60)
+        if stdout is not subprocess.DEVNULL:
+            stdout.close()
         return result.returncode, result.stderr.decode("utf-8", "replace")
     leader, follower = pty.openpty()
     try:

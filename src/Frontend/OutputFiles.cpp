@@ -1,21 +1,270 @@
-//===- OutputFiles.cpp - writing reports and fixed sources ----------------===//
+//===- OutputFiles.cpp - writing reports and fixed sources safely ---------===//
+//
+// Every file netc writes goes through writeFile, which never loses the
+// user's data:
+//   - a symbolic link is written through, to the file it names;
+//   - a device, a FIFO or a terminal is written directly (never replaced);
+//   - a regular file gets a temporary in its own folder, with the file's
+//     mode and owner, renamed over it once it is whole, so a failure leaves
+//     the old file as it was; a file with other hard links is rewritten in
+//     place instead (after the temporary proved there is room), so that the
+//     links stay one file;
+//   - a read-only file, a folder, and for -o an input of the run, are
+//     refused with the reason;
+//   - the temporary is removed on SIGINT and SIGTERM.
+//
+//===----------------------------------------------------------------------===//
 #include "netc/Frontend/OutputFiles.h"
 
 #include "netc/Basic/FixIts.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace netc;
+
+namespace {
+
+/// The system's reason for \p error, lowercased to read inside a message
+/// ("no space left on device").
+std::string describeErrno(int error) {
+  std::string reason = std::strerror(error);
+  if (!reason.empty())
+    reason[0] = llvm::toLower(reason[0]);
+  return reason;
+}
+
+/// Writes all of \p text to \p fd at \p offset (or at the current position
+/// when \p offset is negative); false with errno set when it cannot.
+bool writeAll(int fd, llvm::StringRef text, off_t offset = -1) {
+  const char *data = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = offset < 0 ? ::write(fd, data, left)
+                           : ::pwrite(fd, data, left, offset);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      if (n == 0)
+        errno = ENOSPC;
+      return false;
+    }
+    data += n;
+    left -= n;
+    if (offset >= 0)
+      offset += n;
+  }
+  return true;
+}
+
+/// Rewrites the regular file \p path in place (keeping its inode, so its
+/// hard links, owner and mode); false with errno set.
+bool writeInPlace(const std::string &path, llvm::StringRef text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  bool ok = writeAll(fd, text, 0) &&
+            ::ftruncate(fd, static_cast<off_t>(text.size())) == 0 &&
+            ::fsync(fd) == 0;
+  int saved = errno;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok && errno == 0)
+    errno = saved;
+  return ok;
+}
+
+/// A file written whole or not at all.
+class SafeWriter {
+public:
+  SafeWriter(DiagnosticEngine &diags, diag::Kind failure)
+      : diags(diags), failure(failure) {}
+
+  /// Writes \p text to \p path; false after reporting why it could not.
+  /// \p inputs: files that must not be written (checked by identity).
+  bool write(llvm::StringRef path,
+             llvm::ArrayRef<llvm::sys::fs::UniqueID> inputs,
+             llvm::StringRef text) {
+    // Through a symbolic link, to the file it names.
+    std::string target = path.str();
+    struct stat st;
+    if (::lstat(target.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      char resolved[PATH_MAX];
+      if (!::realpath(target.c_str(), resolved))
+        return fail(path, "it is a symbolic link to '" + readLink(target) +
+                              "', which " + describeErrno(errno));
+      target = resolved;
+    }
+    if (::stat(target.c_str(), &st) != 0) {
+      if (errno != ENOENT)
+        return fail(path, describeErrno(errno));
+      return writeNew(path, target, text);
+    }
+    if (S_ISDIR(st.st_mode))
+      return fail(path, "it is a directory");
+    if (!S_ISREG(st.st_mode))
+      return writeDirectly(path, target, text);
+    llvm::sys::fs::UniqueID id(st.st_dev, st.st_ino);
+    for (const llvm::sys::fs::UniqueID &input : inputs)
+      if (input == id) {
+        diags.report(llvm::SMLoc(), diag::err_file_write_is_input, path);
+        return false;
+      }
+    if ((st.st_mode & 0222) == 0) {
+      diags.report(llvm::SMLoc(), diag::err_file_write_read_only, path);
+      return false;
+    }
+    return replaceRegular(path, target, st, text);
+  }
+
+private:
+  bool fail(llvm::StringRef path, const std::string &reason) {
+    diags.report(llvm::SMLoc(), failure, path, reason);
+    return false;
+  }
+
+  static std::string readLink(const std::string &path) {
+    char buffer[PATH_MAX];
+    ssize_t n = ::readlink(path.c_str(), buffer, sizeof buffer - 1);
+    return n < 0 ? std::string("?") : std::string(buffer, n);
+  }
+
+  /// A device, a FIFO, a terminal: written as it is.
+  bool writeDirectly(llvm::StringRef path, const std::string &target,
+                     llvm::StringRef text) {
+    int fd = ::open(target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+      return fail(path, describeErrno(errno));
+    bool ok = writeAll(fd, text);
+    int error = errno;
+    ::close(fd);
+    return ok || fail(path, describeErrno(error));
+  }
+
+  /// A temporary in \p target's folder holding \p text, closed; "" after
+  /// reporting. It is removed if netc is interrupted before it is renamed.
+  std::string writeTemporary(llvm::StringRef path, const std::string &target,
+                             llvm::StringRef text, const struct stat *like) {
+    llvm::SmallString<256> temp(llvm::sys::path::parent_path(target));
+    if (temp.empty())
+      temp = ".";
+    llvm::sys::path::append(temp, ".netc-%%%%%%%%.tmp");
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(temp, fd, temp)) {
+      fail(path, "cannot create a temporary file in its folder: " +
+                     ec.message());
+      return "";
+    }
+    std::string name(temp);
+    llvm::sys::RemoveFileOnSignal(name);
+    bool ok = writeAll(fd, text) && ::fsync(fd) == 0;
+    int error = errno;
+    if (ok && like) {
+      // The file's own mode and, where we may, its owner.
+      ok = ::fchmod(fd, like->st_mode & 07777) == 0;
+      error = errno;
+      if (ok && (like->st_uid != ::geteuid() || like->st_gid != ::getegid()))
+        chownFailed = ::fchown(fd, like->st_uid, like->st_gid) != 0;
+    } else if (ok) {
+      mode_t mask = ::umask(0);
+      ::umask(mask);
+      ok = ::fchmod(fd, 0666 & ~mask) == 0;
+      error = errno;
+    }
+    if (::close(fd) != 0 && ok) {
+      ok = false;
+      error = errno;
+    }
+    if (!ok) {
+      discard(name);
+      fail(path, describeErrno(error));
+      return "";
+    }
+    return name;
+  }
+
+  void discard(const std::string &temp) {
+    ::unlink(temp.c_str());
+    llvm::sys::DontRemoveFileOnSignal(temp);
+  }
+
+  bool renameOver(llvm::StringRef path, const std::string &temp,
+                  const std::string &target) {
+    if (::rename(temp.c_str(), target.c_str()) != 0) {
+      int error = errno;
+      discard(temp);
+      return fail(path, describeErrno(error));
+    }
+    llvm::sys::DontRemoveFileOnSignal(temp);
+    return true;
+  }
+
+  bool writeNew(llvm::StringRef path, const std::string &target,
+                llvm::StringRef text) {
+    std::string temp = writeTemporary(path, target, text, nullptr);
+    return !temp.empty() && renameOver(path, temp, target);
+  }
+
+  bool replaceRegular(llvm::StringRef path, const std::string &target,
+                      const struct stat &st, llvm::StringRef text) {
+    std::string temp = writeTemporary(path, target, text, &st);
+    if (temp.empty())
+      return false;
+    if (st.st_nlink <= 1 && !chownFailed)
+      return renameOver(path, temp, target);
+    // Hard links, or an owner we cannot give the temporary: the file is
+    // rewritten in place. The temporary has proved the text is whole and
+    // fits; removing it gives its room back first.
+    discard(temp);
+    if (!writeInPlace(target, text))
+      return fail(path, describeErrno(errno));
+    return true;
+  }
+
+  DiagnosticEngine &diags;
+  diag::Kind failure;
+  bool chownFailed = false;
+};
+
+/// The identities of every file loaded into \p sourceMgr (the inputs and
+/// their imports).
+std::vector<llvm::sys::fs::UniqueID>
+getSourceFiles(const llvm::SourceMgr &sourceMgr) {
+  std::vector<llvm::sys::fs::UniqueID> ids;
+  for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id) {
+    llvm::sys::fs::UniqueID unique;
+    if (!llvm::sys::fs::getUniqueID(
+            sourceMgr.getMemoryBuffer(id)->getBufferIdentifier(), unique))
+      ids.push_back(unique);
+  }
+  return ids;
+}
+
+} // namespace
 
 bool netc::writeOutputFile(llvm::StringRef path, llvm::StringRef text,
                            DiagnosticEngine &diags) {
   if (path.empty() || path == "-") {
-    llvm::outs() << text;
-    llvm::outs().flush();
-    return true;
+    llvm::raw_fd_ostream &out = llvm::outs();
+    out << text;
+    out.flush();
+    if (!out.has_error())
+      return true;
+    std::string reason = describeErrno(out.error().value());
+    out.clear_error();
+    diags.report(llvm::SMLoc(), diag::err_file_write_stdout, reason);
+    return false;
   }
   llvm::StringRef directory = llvm::sys::path::parent_path(path);
   if (!directory.empty() && !llvm::sys::fs::is_directory(directory)) {
@@ -23,13 +272,8 @@ bool netc::writeOutputFile(llvm::StringRef path, llvm::StringRef text,
                  directory);
     return false;
   }
-  if (llvm::Error error =
-          llvm::writeFileAtomically((path + ".tmp%%%%%%").str(), path, text)) {
-    llvm::consumeError(std::move(error));
-    diags.report(llvm::SMLoc(), diag::err_file_write, path);
-    return false;
-  }
-  return true;
+  return SafeWriter(diags, diag::err_file_write)
+      .write(path, getSourceFiles(diags.getSourceMgr()), text);
 }
 
 bool netc::writeFixedFiles(llvm::ArrayRef<FixIt> fixIts,
@@ -39,14 +283,23 @@ bool netc::writeFixedFiles(llvm::ArrayRef<FixIt> fixIts,
     FixedBuffer fixed = applyFixIts(sourceMgr, id, fixIts);
     if (!fixed.applied)
       continue;
-    std::string path =
-        sourceMgr.getMemoryBuffer(id)->getBufferIdentifier().str();
-    if (llvm::Error error = llvm::writeFileAtomically(path + ".tmp%%%%%%",
-                                                      path, fixed.text)) {
-      llvm::consumeError(std::move(error));
-      diags.report(llvm::SMLoc(), diag::err_file_write_fixed, path);
+    const llvm::MemoryBuffer &source = *sourceMgr.getMemoryBuffer(id);
+    std::string path = source.getBufferIdentifier().str();
+    // A file saved or rewritten while netc ran is the user's newer text:
+    // never replace it with fixes made to the older one.
+    auto current = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                               /*RequiresNullTerminator=*/false,
+                                               /*IsVolatile=*/true);
+    if (!current || (*current)->getBuffer() != source.getBuffer()) {
+      diags.report(llvm::SMLoc(), diag::err_file_write_fixed, path,
+                   current ? "it changed while netc ran"
+                           : "it cannot be read again: " +
+                                 current.getError().message());
       return false;
     }
+    if (!SafeWriter(diags, diag::err_file_write_fixed)
+             .write(path, {}, fixed.text))
+      return false;
     std::string skipped;
     if (fixed.skipped)
       skipped = "; " + std::to_string(fixed.skipped) + " overlapping one" +

@@ -2,10 +2,15 @@
 //
 // writeOutputFile and writeFixedFiles (Frontend/OutputFiles.h): each reports
 // a file it cannot write as a diagnostic without a location, and leaves
-// nothing half written.
+// nothing half written. Through the netc binary: -o never replaces an input
+// or import, a symbolic link, a device or a FIFO, nor changes a file's
+// mode or splits its hard links; read-only files are refused; full
+// standard streams end in an exit status, not an abort. Run as root in CI,
+// as these were found.
 //
 //===----------------------------------------------------------------------===//
 #include "ExampleLoader.h"
+#include "NetcProcess.h"
 
 #include "netc/Frontend/OutputFiles.h"
 
@@ -13,7 +18,16 @@
 
 #include "gtest/gtest.h"
 
+#include <fcntl.h>
+#include <fstream>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
 using namespace netc;
+
+static bool startsWith(const std::string &s, llvm::StringRef prefix) {
+  return llvm::StringRef(s).startswith(prefix);
+}
 
 namespace {
 
@@ -34,9 +48,12 @@ TEST(OutputFiles, UnwritableFixedFileIsAnError) {
   DiagnosticEngine diags(sourceMgr, consumer);
   EXPECT_FALSE(writeFixedFiles(fixIts, diags));
   ASSERT_EQ(consumer.messages.size(), 1u);
-  EXPECT_EQ(consumer.messages[0],
-            "<no location>: error: cannot write the fixed "
-            "'/nonexistent-netc-folder/typo.net'");
+  EXPECT_EQ(consumer.messages[0].rfind(
+                "<no location>: error: cannot write the fixed "
+                "'/nonexistent-netc-folder/typo.net': ",
+                0),
+            0u)
+      << consumer.messages[0];
   EXPECT_FALSE(llvm::sys::fs::exists(path));
 }
 
@@ -51,6 +68,184 @@ TEST(OutputFiles, DirectoryIsNotReplaced) {
   ASSERT_EQ(consumer.messages.size(), 1u);
   EXPECT_NE(consumer.messages[0].find("cannot write"), std::string::npos);
   EXPECT_TRUE(llvm::sys::fs::is_directory(dir));
+  llvm::sys::fs::remove_directories(dir);
+}
+
+} // namespace
+
+namespace {
+
+using netc::testing::NetcRun;
+using netc::testing::readFile;
+
+/// The report written with -o next to the files it must never damage.
+class SafeOutput : public netc::testing::NetcProcessTest {
+public:
+  SafeOutput() : NetcProcessTest("netc-safe-output") {}
+
+protected:
+  void SetUp() override {
+    NetcProcessTest::SetUp();
+    model = write("model.net", "network N {\n  input x: [4]\n"
+                               "  output y = relu(x)\n}\n");
+  }
+  /// The mode bits of \p file (following links).
+  unsigned modeOf(const std::string &file) {
+    struct stat st;
+    EXPECT_EQ(::stat(file.c_str(), &st), 0) << file;
+    return st.st_mode & 07777;
+  }
+  std::string model;
+};
+
+TEST_F(SafeOutput, InputsAndImportsAreNeverOverwritten) {
+  std::string before = readFile(model);
+  NetcRun r = run({model, "-o", model});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("it is a file this run reads"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(readFile(model), before);
+
+  // An imported library, named another way (through a symbolic link).
+  std::string lib = write("lib.net", "block b(x) {\n  return relu(x)\n}\n");
+  std::string main = write("main.net", "import \"lib.net\"\nnetwork M {\n"
+                                       "  input x: [4]\n  output y = b(x)\n}\n");
+  ASSERT_FALSE(llvm::sys::fs::create_link("lib.net", path("alias.net")));
+  r = run({main, "--emit=json", "-o", path("alias.net")});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(readFile(lib), "block b(x) {\n  return relu(x)\n}\n");
+}
+
+TEST_F(SafeOutput, SymbolicLinksAreWrittenThrough) {
+  std::string target = write("report.txt", "old\n");
+  ASSERT_FALSE(llvm::sys::fs::create_link("report.txt", path("link.txt")));
+  NetcRun r = run({model, "-o", path("link.txt")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(startsWith(readFile(target), "network N"));
+  llvm::sys::fs::file_status status;
+  ASSERT_FALSE(llvm::sys::fs::status(path("link.txt"), status,
+                                     /*follow=*/false));
+  EXPECT_EQ(status.type(), llvm::sys::fs::file_type::symlink_file);
+}
+
+TEST_F(SafeOutput, ModeOwnerAndHardLinksAreKept) {
+  std::string secret = write("secret.txt", "old\n");
+  ASSERT_EQ(::chmod(secret.c_str(), 0600), 0);
+  NetcRun r = run({model, "-o", secret});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(modeOf(secret), 0600u);
+
+  std::string first = write("first.txt", "old\n");
+  ASSERT_FALSE(llvm::sys::fs::create_hard_link(first, path("second.txt")));
+  r = run({model, "-o", first});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(startsWith(readFile(path("second.txt")), "network N"));
+}
+
+TEST_F(SafeOutput, ReadOnlyFilesAndFoldersAreRefused) {
+  std::string readOnly = write("read-only.txt", "old\n");
+  ASSERT_EQ(::chmod(readOnly.c_str(), 0444), 0);
+  NetcRun r = run({model, "-o", readOnly});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("it is read-only"), std::string::npos) << r.err;
+  EXPECT_EQ(readFile(readOnly), "old\n");
+
+  // --fixit does not rewrite a read-only source either.
+  std::string typo = write("typo.net", "network T {\n  input x: [4]\n"
+                                       "  output y = reul(x)\n}\n");
+  ASSERT_EQ(::chmod(typo.c_str(), 0444), 0);
+  r = run({"--fixit", "--emit=none", typo});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(readFile(typo).find("reul"), std::string::npos);
+
+  r = run({model, "-o", std::string(dir)});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("it is a directory"), std::string::npos) << r.err;
+}
+
+TEST_F(SafeOutput, DevicesAndFifosAreWrittenNotReplaced) {
+  std::string fifo = path("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  // Held open for reading (and writing, which on Linux never blocks), so
+  // netc's writer does not wait, and a netc that replaced the FIFO instead
+  // leaves nothing to read rather than a reader waiting forever.
+  int held = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+  ASSERT_GE(held, 0);
+  NetcRun r = run({model, "-o", fifo});
+  EXPECT_EQ(r.status, 0) << r.err;
+  char buffer[8192];
+  ssize_t n = ::read(held, buffer, sizeof buffer);
+  ::close(held);
+  EXPECT_TRUE(n > 0 && startsWith(std::string(buffer, n), "network N"));
+  struct stat st;
+  ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+
+  // A device node of our own (root only): /dev/null's numbers.
+  std::string device = path("null");
+  if (::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0)
+    GTEST_SKIP() << "mknod needs root";
+  r = run({model, "-o", device});
+  EXPECT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(::stat(device.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+}
+
+/// Runs netc on \p args with standard output and error redirected to
+/// \p out and \p err.
+int runRedirected(std::vector<llvm::StringRef> args, llvm::StringRef out,
+                  llvm::StringRef err) {
+  args.insert(args.begin(), NETC_BINARY);
+  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), out,
+                                                 err};
+  return llvm::sys::ExecuteAndWait(NETC_BINARY, args, llvm::None, redirects,
+                                   /*SecondsToWait=*/60);
+}
+
+TEST_F(SafeOutput, FullStandardStreamsAreReportedNotAborts) {
+  // Standard output on a full disk: a message and exit status 2.
+  int status = runRedirected({model}, "/dev/full", path("err.txt"));
+  EXPECT_EQ(status, 2);
+  std::string err = readFile(path("err.txt"));
+  EXPECT_NE(err.find("cannot write to standard output: no space left on "
+                     "device"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("PLEASE submit"), std::string::npos) << err;
+
+  // Standard error on a full disk: the exit status still says what was
+  // found (1: the input has an error), never an abort.
+  std::string broken = write("broken.net", "network N {\n  input x: [4]\n"
+                                           "  output y = reul(x)\n}\n");
+  status = runRedirected({broken}, path("out.txt"), "/dev/full");
+  EXPECT_EQ(status, 1);
+}
+
+TEST(OutputFiles, SourceChangedWhileNetcRanIsNotFixed) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("netc-changed", dir));
+  std::string file = (dir + "/typo.net").str();
+  // On disk, the user's newer text; in the run, what netc read before.
+  std::ofstream(file) << "network T {\n  input x: [4]\n  output y = relu(x)\n"
+                         "  # saved by an editor meanwhile\n}\n";
+  llvm::SourceMgr sourceMgr;
+  unsigned id = sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(
+          "network T {\n  input x: [4]\n  output y = reul(x)\n}\n", file),
+      llvm::SMLoc());
+  llvm::StringRef text = sourceMgr.getMemoryBuffer(id)->getBuffer();
+  const char *typo = text.data() + text.find("reul");
+  std::vector<FixIt> fixIts{
+      {llvm::SMRange(llvm::SMLoc::getFromPointer(typo),
+                     llvm::SMLoc::getFromPointer(typo + 4)),
+       "relu"}};
+  netc::testing::RecordingConsumer consumer(sourceMgr);
+  DiagnosticEngine diags(sourceMgr, consumer);
+  EXPECT_FALSE(writeFixedFiles(fixIts, diags));
+  ASSERT_EQ(consumer.messages.size(), 1u);
+  EXPECT_NE(consumer.messages[0].find("it changed while netc ran"),
+            std::string::npos);
+  EXPECT_NE(readFile(file).find("saved by an editor"), std::string::npos);
   llvm::sys::fs::remove_directories(dir);
 }
 

@@ -1,8 +1,12 @@
 //===- OutputFiles.h - writing reports and fixed sources ---------*- C++ -*-===//
 //
 // The two ways netc writes files: the report (-o FILE, or standard output)
-// and --fixit's rewritten sources. Each file is written whole or not at all
-// (a temporary renamed over it); every failure is a diagnostic.
+// and --fixit's rewritten sources. Nothing of the user's is lost: links are
+// written through, devices and FIFOs written directly, a regular file
+// replaced whole (or not at all) keeping its mode, owner and hard links;
+// read-only files, and for -o the files the run reads, are refused; a
+// source changed while netc ran is not fixed. Every failure is a
+// diagnostic.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -14,15 +18,17 @@
 
 namespace netc {
 
-/// Writes \p text to \p path atomically, or to standard output when \p path
-/// is empty or "-"; false after reporting why it could not.
+/// Writes \p text to \p path, or to standard output when \p path is empty
+/// or "-"; false after reporting why it could not (a file the run read, a
+/// read-only file, a folder, a full disk, a closed pipe ...).
 bool writeOutputFile(llvm::StringRef path, llvm::StringRef text,
                      DiagnosticEngine &diags);
 
 /// --fixit: rewrites every buffer of the engine's source manager that has
-/// fix-its among \p fixIts (inputs and imported files), atomically, with a
-/// note saying how many it applied; false after reporting a file that
-/// cannot be written.
+/// fix-its among \p fixIts (inputs and imported files), each as
+/// writeOutputFile writes, with a note saying how many it applied; false
+/// after reporting a file that cannot be written or that changed on disk
+/// since it was read.
 bool writeFixedFiles(llvm::ArrayRef<FixIt> fixIts, DiagnosticEngine &diags);
 
 } // namespace netc

@@ -292,5 +292,10 @@ int main(int argc, char **argv) {
                      "into the AST; ANTLR: only when the hand "
                      "parser gives up; peak RSS: at the end of the phase; "
                      "imports are parsed within check)");
+  // Standard error that cannot be written (a full disk, a closed
+  // descriptor) loses the diagnostics but not the exit status; LLVM would
+  // otherwise abort when the stream is destroyed.
+  if (llvm::errs().has_error())
+    llvm::errs().clear_error();
   return status;
 }
