@@ -33,27 +33,36 @@ namespace {
 
 /// A fixed file whose folder does not exist cannot be written: the error
 /// names it, and writeFixedFiles fails.
-TEST(OutputFiles, UnwritableFixedFileIsAnError) {
+/// Runs writeFixedFiles on \p text, as read from \p path, with one fix-it
+/// (reul -> relu); returns whether it wrote, and the messages in \p messages.
+bool fixTypo(const std::string &path, llvm::StringRef text,
+             std::vector<std::string> &messages) {
   llvm::SourceMgr sourceMgr;
-  const char *path = "/nonexistent-netc-folder/typo.net";
   unsigned id = sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy("output y = reul(x)\n", path),
-      llvm::SMLoc());
-  llvm::StringRef text = sourceMgr.getMemoryBuffer(id)->getBuffer();
-  const char *typo = text.data() + text.find("reul");
-  std::vector<FixIt> fixIts{{llvm::SMRange(llvm::SMLoc::getFromPointer(typo),
-                                           llvm::SMLoc::getFromPointer(typo + 4)),
-                             "relu"}};
+      llvm::MemoryBuffer::getMemBufferCopy(text, path), llvm::SMLoc());
+  llvm::StringRef buffer = sourceMgr.getMemoryBuffer(id)->getBuffer();
+  const char *typo = buffer.data() + buffer.find("reul");
+  std::vector<FixIt> fixIts{
+      {llvm::SMRange(llvm::SMLoc::getFromPointer(typo),
+                     llvm::SMLoc::getFromPointer(typo + 4)),
+       "relu"}};
   netc::testing::RecordingConsumer consumer(sourceMgr);
   DiagnosticEngine diags(sourceMgr, consumer);
-  EXPECT_FALSE(writeFixedFiles(fixIts, diags));
-  ASSERT_EQ(consumer.messages.size(), 1u);
-  EXPECT_EQ(consumer.messages[0].rfind(
-                "<no location>: error: cannot write the fixed "
-                "'/nonexistent-netc-folder/typo.net': ",
-                0),
+  bool written = writeFixedFiles(fixIts, diags);
+  messages = consumer.messages;
+  return written;
+}
+
+TEST(OutputFiles, UnwritableFixedFileIsAnError) {
+  const char *path = "/nonexistent-netc-folder/typo.net";
+  std::vector<std::string> messages;
+  EXPECT_FALSE(fixTypo(path, "output y = reul(x)\n", messages));
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].rfind("<no location>: error: cannot write the fixed "
+                              "'/nonexistent-netc-folder/typo.net': ",
+                              0),
             0u)
-      << consumer.messages[0];
+      << messages[0];
   EXPECT_FALSE(llvm::sys::fs::exists(path));
 }
 
@@ -228,23 +237,12 @@ TEST(OutputFiles, SourceChangedWhileNetcRanIsNotFixed) {
   // On disk, the user's newer text; in the run, what netc read before.
   std::ofstream(file) << "network T {\n  input x: [4]\n  output y = relu(x)\n"
                          "  # saved by an editor meanwhile\n}\n";
-  llvm::SourceMgr sourceMgr;
-  unsigned id = sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy(
-          "network T {\n  input x: [4]\n  output y = reul(x)\n}\n", file),
-      llvm::SMLoc());
-  llvm::StringRef text = sourceMgr.getMemoryBuffer(id)->getBuffer();
-  const char *typo = text.data() + text.find("reul");
-  std::vector<FixIt> fixIts{
-      {llvm::SMRange(llvm::SMLoc::getFromPointer(typo),
-                     llvm::SMLoc::getFromPointer(typo + 4)),
-       "relu"}};
-  netc::testing::RecordingConsumer consumer(sourceMgr);
-  DiagnosticEngine diags(sourceMgr, consumer);
-  EXPECT_FALSE(writeFixedFiles(fixIts, diags));
-  ASSERT_EQ(consumer.messages.size(), 1u);
-  EXPECT_NE(consumer.messages[0].find("it changed while netc ran"),
-            std::string::npos);
+  std::vector<std::string> messages;
+  EXPECT_FALSE(fixTypo(file,
+                       "network T {\n  input x: [4]\n  output y = reul(x)\n}\n",
+                       messages));
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_NE(messages[0].find("it changed while netc ran"), std::string::npos);
   EXPECT_NE(readFile(file).find("saved by an editor"), std::string::npos);
   llvm::sys::fs::remove_directories(dir);
 }
