@@ -13,22 +13,25 @@ void FixItCollector::handle(const Diagnostic &diagnostic) {
 }
 
 FixedBuffer netc::applyFixIts(const llvm::SourceMgr &sourceMgr,
-                              unsigned bufferId, llvm::ArrayRef<FixIt> fixIts) {
-  llvm::StringRef text = sourceMgr.getMemoryBuffer(bufferId)->getBuffer();
-  const char *begin = text.begin();
-  // The edits in this buffer, as byte offsets.
+                              llvm::ArrayRef<unsigned> bufferIds,
+                              llvm::ArrayRef<FixIt> fixIts) {
+  llvm::StringRef text = sourceMgr.getMemoryBuffer(bufferIds[0])->getBuffer();
+  // The edits in these buffers, as byte offsets.
   struct Edit {
     size_t start, end;
     const std::string *replacement;
   };
   std::vector<Edit> edits;
-  for (const FixIt &f : fixIts) {
-    const char *start = f.range.Start.getPointer();
-    const char *end = f.range.End.getPointer();
-    if (!start || start < begin || end > text.end() || end < start)
-      continue;
-    edits.push_back({size_t(start - begin), size_t(end - begin),
-                     &f.replacement});
+  for (unsigned id : bufferIds) {
+    llvm::StringRef copy = sourceMgr.getMemoryBuffer(id)->getBuffer();
+    for (const FixIt &f : fixIts) {
+      const char *start = f.range.Start.getPointer();
+      const char *end = f.range.End.getPointer();
+      if (!start || start < copy.begin() || end > copy.end() || end < start)
+        continue;
+      edits.push_back({size_t(start - copy.begin()),
+                       size_t(end - copy.begin()), &f.replacement});
+    }
   }
   std::stable_sort(edits.begin(), edits.end(), [](const Edit &a, const Edit &b) {
     return a.start < b.start;
@@ -36,10 +39,15 @@ FixedBuffer netc::applyFixIts(const llvm::SourceMgr &sourceMgr,
   FixedBuffer result;
   size_t copied = 0;
   const Edit *last = nullptr;
-  for (const Edit &e : edits) {
-    if (last && e.start == last->start && e.end == last->end &&
-        *e.replacement == *last->replacement)
-      continue; // the same fix reported twice
+  for (size_t i = 0; i < edits.size(); ++i) {
+    const Edit &e = edits[i];
+    // The same fix reported twice (or found in two copies of the file):
+    // an identical edit earlier among those starting at the same place.
+    bool repeated = false;
+    for (size_t j = i; j-- > 0 && edits[j].start == e.start;)
+      repeated |= edits[j].end == e.end && *edits[j].replacement == *e.replacement;
+    if (repeated)
+      continue;
     // Overlapping an applied edit (two insertions at one point overlap).
     if (last && (e.start < last->end ||
                  (e.start == last->start && e.start == e.end))) {

@@ -19,14 +19,40 @@ bool check::isBuiltinName(llvm::StringRef name) {
          name == "rank";
 }
 
+/// \p path made absolute with its symbolic links, `.` and `..` resolved as
+/// the operating system resolves them; empty when it does not exist.
+static std::string getRealPath(llvm::StringRef path) {
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real, /*expand_tilde=*/false))
+    return "";
+  return std::string(real);
+}
+
+/// The real path of the folder imports must stay under: --import-root, or
+/// the folder of the file on the command line (the current folder for
+/// standard input).
+static std::string getImportRoot(llvm::StringRef mainPath,
+                                 const CheckOptions &options) {
+  if (!options.importRoot.empty())
+    return getRealPath(options.importRoot);
+  llvm::SmallString<256> folder(mainPath == "<stdin>"
+                                    ? llvm::StringRef(".")
+                                    : llvm::sys::path::parent_path(mainPath));
+  if (folder.empty())
+    folder = ".";
+  return getRealPath(folder);
+}
+
 Program::Program(const ast::Module &main, DiagnosticEngine &diags,
                  const CheckOptions &options)
     : main(main), diags(diags), options(options) {
   llvm::SourceMgr &sm = diags.getSourceMgr();
-  llvm::SmallString<256> mainPath(
-      sm.getMemoryBuffer(main.getBufferId())->getBufferIdentifier());
-  llvm::sys::fs::make_absolute(mainPath);
-  loadedFiles[mainPath] = main.getBufferId();
+  llvm::StringRef mainPath =
+      sm.getMemoryBuffer(main.getBufferId())->getBufferIdentifier();
+  importRoot = getImportRoot(mainPath, options);
+  std::string realMain = getRealPath(mainPath);
+  if (!realMain.empty())
+    loadedFiles[realMain] = main.getBufferId();
   std::vector<unsigned> importStack{main.getBufferId()};
   loadImports(main, importStack);
   addModule(main);
@@ -114,6 +140,64 @@ void Program::addModule(const ast::Module &module) {
     d.declare();
 }
 
+std::optional<Program::ResolvedImport>
+Program::resolveImport(const ast::ImportDecl &import,
+                       llvm::StringRef importer) {
+  // A refused file's names are unknown: errors about them would only
+  // repeat this one.
+  auto refuse = [&](diag::Kind kind, llvm::StringRef detail) {
+    diags.report(import.range.Start, kind, import.path, detail)
+        .range(import.range);
+    brokenImport = true;
+    return std::nullopt;
+  };
+  // The path as the user reaches it, relative to the importing file; `..`
+  // is left to the operating system, which resolves it after links.
+  ResolvedImport resolved;
+  llvm::SmallString<256> displayPath;
+  if (!llvm::sys::path::is_absolute(import.path))
+    displayPath = llvm::sys::path::parent_path(importer);
+  llvm::sys::path::append(displayPath, import.path);
+  llvm::sys::path::remove_dots(displayPath, /*remove_dot_dot=*/false);
+  resolved.displayPath = std::string(displayPath);
+
+  // Only .net sources: no other file's text is ever read, so none can be
+  // echoed in a diagnostic. (A folder is named as one: a likelier slip.)
+  if (llvm::sys::path::extension(import.path) != ".net") {
+    if (!llvm::sys::fs::is_directory(displayPath))
+      return refuse(diag::err_import_not_net, "it");
+    // A folder is a mistake in the path, not a file whose names are unknown.
+    diags.report(import.range.Start, diag::err_import_not_found, import.path,
+                 "it is a directory")
+        .range(import.range);
+    return std::nullopt;
+  }
+
+  llvm::SmallString<256> real;
+  if (std::error_code ec =
+          llvm::sys::fs::real_path(displayPath, real, /*expand_tilde=*/false)) {
+    std::string reason = ec.message();
+    if (!reason.empty())
+      reason[0] = llvm::toLower(reason[0]);
+    return refuse(diag::err_import_not_found, reason);
+  }
+  resolved.realPath = std::string(real);
+  if (llvm::sys::path::extension(resolved.realPath) != ".net")
+    return refuse(diag::err_import_not_net,
+                  "the file it links to, '" + resolved.realPath + "',");
+  llvm::StringRef under(resolved.realPath);
+  if (importRoot.empty() || !under.consume_front(importRoot) ||
+      !(importRoot == "/" || under.startswith("/"))) {
+    diags.report(import.range.Start, diag::err_import_outside_root,
+                 import.path, resolved.realPath,
+                 importRoot.empty() ? "(none)" : importRoot)
+        .range(import.range);
+    brokenImport = true;
+    return std::nullopt;
+  }
+  return resolved;
+}
+
 void Program::loadImports(const ast::Module &module,
                           std::vector<unsigned> &importStack) {
   llvm::SourceMgr &sm = diags.getSourceMgr();
@@ -126,17 +210,10 @@ void Program::loadImports(const ast::Module &module,
           .range(import.range);
       return;
     }
-    // The file is named in diagnostics as reached from the importer's name
-    // (relative when the user wrote a relative path), and known by its
-    // absolute path, so that two spellings of one file load it once.
-    llvm::SmallString<256> displayPath(llvm::sys::path::parent_path(importer));
-    llvm::sys::path::append(displayPath, import.path);
-    llvm::sys::path::remove_dots(displayPath, /*remove_dot_dot=*/true);
-    llvm::SmallString<256> path(displayPath);
-    llvm::sys::fs::make_absolute(path);
-    llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
-
-    auto loaded = loadedFiles.find(path);
+    std::optional<ResolvedImport> resolved = resolveImport(import, importer);
+    if (!resolved)
+      continue;
+    auto loaded = loadedFiles.find(resolved->realPath);
     if (loaded != loadedFiles.end()) {
       // A cycle if the file is still being loaded further up this chain.
       if (std::find(importStack.begin(), importStack.end(), loaded->second) !=
@@ -145,8 +222,12 @@ void Program::loadImports(const ast::Module &module,
             .range(import.range);
       continue;
     }
-    LoadedFile file = loadSourceFile(sm, displayPath, options.maxFileBytes,
-                                     import.range.Start);
+    // Opened by its real path, so the file checked is the file resolved
+    // (a link changed in between cannot redirect it), and named as the
+    // user reaches it.
+    LoadedFile file =
+        loadSourceFile(sm, resolved->realPath, options.maxFileBytes,
+                       import.range.Start, resolved->displayPath);
     if (!file.isLoaded()) {
       std::string reason;
       switch (file.status) {
@@ -154,10 +235,7 @@ void Program::loadImports(const ast::Module &module,
         reason = "it is a directory";
         break;
       case LoadedFile::Status::TooLarge:
-        reason = "it is " + std::to_string(file.size) +
-                 " bytes; the file size limit is " +
-                 std::to_string(options.maxFileBytes) +
-                 " bytes; raise it with --max-file-size";
+        reason = "it " + file.describeTooLarge(options.maxFileBytes);
         break;
       default:
         reason = file.reason;
@@ -173,7 +251,7 @@ void Program::loadImports(const ast::Module &module,
       continue;
     }
     unsigned id = file.bufferId;
-    loadedFiles[path] = id;
+    loadedFiles[resolved->realPath] = id;
     std::unique_ptr<ast::Module> parsed =
         parseModule(id, diags, ParseOptions{options.parseLimits});
     if (!parsed) {

@@ -52,6 +52,16 @@ public:
   llvm::StringMap<ConstEntry> &getConsts() { return consts; }
 
 private:
+  /// An import's file: its path as the user reaches it (for messages) and
+  /// its real path (to open it, and to know it however it is spelt).
+  struct ResolvedImport {
+    std::string displayPath;
+    std::string realPath;
+  };
+  /// Resolves \p import of the file \p importer; nullopt after reporting
+  /// a path that does not exist, is not a .net file or leaves the root.
+  std::optional<ResolvedImport> resolveImport(const ast::ImportDecl &import,
+                                              llvm::StringRef importer);
   void addModule(const ast::Module &module);
   void loadImports(const ast::Module &module,
                    std::vector<unsigned> &importStack);
@@ -62,8 +72,11 @@ private:
   const CheckOptions &options;
   /// Imported modules, kept alive while the program is checked.
   std::vector<std::unique_ptr<ast::Module>> imported;
-  /// Buffers already loaded, by full path.
+  /// Buffers already loaded, by real path.
   llvm::StringMap<unsigned> loadedFiles;
+  /// The real path of the folder imports must stay under (empty when it
+  /// does not exist, and then no import is allowed).
+  std::string importRoot;
   llvm::StringMap<ConstEntry> consts;
   llvm::StringMap<const ast::BlockDecl *> blocks;
   llvm::StringMap<const ast::Network *> networks;

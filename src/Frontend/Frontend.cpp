@@ -19,8 +19,8 @@ static void reportUnloadable(const LoadedFile &file, llvm::StringRef path,
     diags.report(llvm::SMLoc(), diag::err_file_directory, path);
     return;
   case LoadedFile::Status::TooLarge:
-    diags.report(llvm::SMLoc(), diag::err_file_too_large, path, file.size,
-                 maxBytes, maxBytes >> 20);
+    diags.report(llvm::SMLoc(), diag::err_file_too_large, path,
+                 file.describeSize(), maxBytes, maxBytes >> 20);
     return;
   default:
     diags.report(llvm::SMLoc(), diag::err_file_read, path, file.reason);

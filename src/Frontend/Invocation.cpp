@@ -4,6 +4,7 @@
 #include "netc/Frontend/OptionValues.h"
 #include "netc/Frontend/OutputFiles.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
 
 using namespace netc;
@@ -46,6 +47,8 @@ public:
     out.applyFixIts = in.applyFixIts;
     if (in.inputs.empty())
       return reject(diag::err_drv_no_input_files);
+    if (in.applyFixIts && llvm::is_contained(in.inputs, "-"))
+      return reject(diag::err_drv_fixit_stdin);
     return readReportOptions() && readCheckOptions() && readModelStates() &&
            checkOutput();
   }
@@ -131,6 +134,11 @@ private:
     check.maxLayers = in.maxLayers;
     check.maxSteps = in.maxSteps;
     check.maxImportDepth = in.maxImportDepth;
+    if (!in.importRoot.empty()) {
+      if (!llvm::sys::fs::is_directory(in.importRoot))
+        return reject(diag::err_drv_import_root, in.importRoot);
+      check.importRoot = in.importRoot;
+    }
     check.maxFileBytes = uint64_t(in.maxFileMiB) << 20;
     out.frontend.keepASTs = in.action == EmitAction::AST;
     return true;

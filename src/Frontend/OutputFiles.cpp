@@ -17,6 +17,7 @@
 #include "netc/Frontend/OutputFiles.h"
 
 #include "netc/Basic/FixIts.h"
+#include "netc/Basic/SourceFiles.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -30,6 +31,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <map>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -242,12 +244,12 @@ private:
 std::vector<llvm::sys::fs::UniqueID>
 getSourceFiles(const llvm::SourceMgr &sourceMgr) {
   std::vector<llvm::sys::fs::UniqueID> ids;
-  for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id) {
-    llvm::sys::fs::UniqueID unique;
-    if (!llvm::sys::fs::getUniqueID(
-            sourceMgr.getMemoryBuffer(id)->getBufferIdentifier(), unique))
-      ids.push_back(unique);
-  }
+  // Each file as it was when read (an import is named by the path the
+  // user wrote but opened by its real path).
+  for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id)
+    if (const FileStamp *stamp =
+            getLoadedFileStamp(*sourceMgr.getMemoryBuffer(id)))
+      ids.emplace_back(stamp->device, stamp->inode);
   return ids;
 }
 
@@ -279,24 +281,59 @@ bool netc::writeOutputFile(llvm::StringRef path, llvm::StringRef text,
 bool netc::writeFixedFiles(llvm::ArrayRef<FixIt> fixIts,
                            DiagnosticEngine &diags) {
   llvm::SourceMgr &sourceMgr = diags.getSourceMgr();
+  // The buffers of each file, in load order: a file named on the command
+  // line and imported by another is loaded twice, and its fixes are
+  // applied together, once, in one write.
+  std::vector<std::vector<unsigned>> files;
+  std::map<std::pair<uint64_t, uint64_t>, size_t> fileIndex;
   for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id) {
-    FixedBuffer fixed = applyFixIts(sourceMgr, id, fixIts);
+    const FileStamp *stamp =
+        getLoadedFileStamp(*sourceMgr.getMemoryBuffer(id));
+    if (!stamp) {
+      files.push_back({id});
+      continue;
+    }
+    auto [it, added] =
+        fileIndex.try_emplace({stamp->device, stamp->inode}, files.size());
+    if (added)
+      files.emplace_back();
+    files[it->second].push_back(id);
+  }
+
+  for (const std::vector<unsigned> &copies : files) {
+    const llvm::MemoryBuffer &source = *sourceMgr.getMemoryBuffer(copies[0]);
+    std::string path = source.getBufferIdentifier().str();
+    auto refuse = [&](const std::string &reason) {
+      diags.report(llvm::SMLoc(), diag::err_file_write_fixed, path, reason);
+      return false;
+    };
+    // Copies read at different times differ when the file changed between
+    // the two reads: their fixes cannot be merged.
+    for (unsigned id : copies)
+      if (sourceMgr.getMemoryBuffer(id)->getBuffer() != source.getBuffer())
+        return refuse("it changed while netc ran");
+    FixedBuffer fixed = applyFixIts(sourceMgr, copies, fixIts);
     if (!fixed.applied)
       continue;
-    const llvm::MemoryBuffer &source = *sourceMgr.getMemoryBuffer(id);
-    std::string path = source.getBufferIdentifier().str();
-    // A file saved or rewritten while netc ran is the user's newer text:
-    // never replace it with fixes made to the older one.
+    const FileStamp *stamp = getLoadedFileStamp(source);
+    if (!stamp)
+      return refuse("it is not a regular file");
+    // A file saved, replaced or rewritten while netc ran is the user's
+    // newer text: never replace it with fixes made to the older one. The
+    // stamp (device, inode, size, modification time) tells most changes;
+    // comparing the text tells one made within the clock's resolution.
+    std::optional<FileStamp> now = getFileStamp(path);
+    if (!now)
+      return refuse("it is no longer a regular file that can be read");
+    if (*now != *stamp)
+      return refuse("it changed while netc ran");
     auto current = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                                /*RequiresNullTerminator=*/false,
                                                /*IsVolatile=*/true);
-    if (!current || (*current)->getBuffer() != source.getBuffer()) {
-      diags.report(llvm::SMLoc(), diag::err_file_write_fixed, path,
-                   current ? "it changed while netc ran"
-                           : "it cannot be read again: " +
-                                 current.getError().message());
-      return false;
-    }
+    if (!current)
+      return refuse("it cannot be read again: " + current.getError().message());
+    if ((*current)->getBuffer() != source.getBuffer())
+      return refuse("it changed while netc ran");
     if (!SafeWriter(diags, diag::err_file_write_fixed)
              .write(path, {}, fixed.text))
       return false;

@@ -2,6 +2,7 @@
 #include "netc/Memory/ModelStates.h"
 
 #include "netc/Basic/CheckedMath.h"
+#include "netc/Basic/Numbers.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -99,13 +100,15 @@ std::optional<int64_t> netc::parseByteSize(llvm::StringRef text) {
   text = text.trim();
   size_t digits = 0;
   while (digits < text.size() &&
-         (llvm::isDigit(text[digits]) || text[digits] == '.'))
+         (llvm::isDigit(text[digits]) || text[digits] == '.' ||
+          text[digits] == '_'))
     ++digits;
   llvm::StringRef number = text.take_front(digits);
   llvm::StringRef unit = text.drop_front(digits).trim();
-  double value;
-  if (number.empty() || number.getAsDouble(value) || value < 0)
+  std::optional<double> parsed = parseDecimalNumber(number);
+  if (!parsed || *parsed < 0)
     return std::nullopt;
+  double value = *parsed;
   auto scale = llvm::StringSwitch<std::optional<double>>(unit)
                    .Cases("", "B", 1.0)
                    .Case("KB", 1e3)

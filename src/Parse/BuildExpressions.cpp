@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ASTBuilder.h"
+
+#include "netc/Basic/Numbers.h"
 #include "Literals.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -201,7 +203,7 @@ ast::ExprPtr ASTBuilder::buildIntegerLiteral(antlr4::Token *token,
                                              bool negative,
                                              llvm::SMRange range) {
   std::string spelling = token->getText();
-  std::optional<int64_t> value = parseIntegerSpelling(spelling, negative);
+  std::optional<int64_t> value = getDigitsValue(spelling, negative);
   if (!value) {
     diags.report(range.Start, diag::err_integer_too_large,
                  abbreviate((negative ? "-" : "") + spelling),
@@ -216,7 +218,7 @@ ast::ExprPtr ASTBuilder::buildFloatLiteral(antlr4::Token *token,
                                            bool negative,
                                            llvm::SMRange range) {
   std::string spelling = token->getText();
-  std::optional<double> value = parseFloatSpelling(spelling);
+  std::optional<double> value = getFloatSpellingValue(spelling);
   if (!value) {
     diags.report(range.Start, diag::err_float_invalid, abbreviate(spelling))
         .range(range);

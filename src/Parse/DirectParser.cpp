@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "DirectParser.h"
 
+#include "netc/Basic/Numbers.h"
+
 #include "Literals.h"
 
 #include "NetcLexer.h"
@@ -521,12 +523,12 @@ ast::ExprPtr DirectParser::parseNumber(const TokenRecord &literal,
                                        bool negative, llvm::SMRange range) {
   llvm::StringRef digits = spelling(rangeOf(literal));
   if (literal.type == L::INT) {
-    std::optional<int64_t> value = parseIntegerSpelling(digits, negative);
+    std::optional<int64_t> value = getDigitsValue(digits, negative);
     if (!value)
       return nullptr;
     return std::make_unique<ast::IntegerExpr>(*value, range);
   }
-  std::optional<double> value = parseFloatSpelling(digits);
+  std::optional<double> value = getFloatSpellingValue(digits);
   if (!value)
     return nullptr;
   return std::make_unique<ast::FloatExpr>(negative ? -*value : *value, range);

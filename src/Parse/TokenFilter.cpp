@@ -153,8 +153,10 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
     }
     case NetcLexer::NEWLINE: {
       if (newlinesAreInsignificant()) {
+        // The line's code ends after its last token, before a comment.
         if (!open.back().firstLineEnd.isValid())
-          open.back().firstLineEnd = rangeOf(*token).Start;
+          open.back().firstLineEnd =
+              previousEnd.isValid() ? previousEnd : rangeOf(*token).Start;
         continue;
       }
       // Fold a run of line ends; drop them all before a '|>' line.
@@ -265,6 +267,7 @@ std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
       continue;
     }
     previousType = type;
+    previousEnd = rangeOf(*token).End;
     return token;
   }
 }

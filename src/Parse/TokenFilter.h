@@ -88,6 +88,9 @@ private:
   std::vector<OpenBracket> open;
   std::unique_ptr<antlr4::Token> pending;
   size_t previousType = antlr4::Token::INVALID_TYPE;
+  /// Just past the last token returned: where a line's code ends, before
+  /// any comment after it.
+  llvm::SMLoc previousEnd;
   bool structuralError = false;
   bool stopped = false;
   std::vector<size_t> lexicalErrorLines;

@@ -2,7 +2,7 @@
 //
 // Shared by the tests of the driver: a fixture that gives each test a
 // scratch directory (removed at its end), writes files into it and runs the
-// netc binary with --color=never first, standard input empty, standard
+// netc binary with --color=never first, standard input empty or a file, standard
 // output and error captured in files there, and optional additions to the
 // environment; readFile reads a file's bytes, binary ones too.
 //
@@ -65,9 +65,9 @@ protected:
     return p;
   }
   /// Runs `netc --color=never ARGS...`; \p env adds NAME=VALUE entries to
-  /// the environment.
+  /// the environment; standard input is \p input (empty: /dev/null).
   NetcRun run(std::vector<std::string> args,
-              std::vector<std::string> env = {}) {
+              std::vector<std::string> env = {}, std::string input = "") {
     std::string out = path("stdout.bin"), err = path("stderr.txt");
     // ExecuteAndWait's redirections do not truncate.
     llvm::sys::fs::remove(out);
@@ -83,7 +83,7 @@ protected:
         environment.push_back(e);
     }
     llvm::Optional<llvm::StringRef> redirects[] = {
-        llvm::StringRef(""), llvm::StringRef(out), llvm::StringRef(err)};
+        llvm::StringRef(input), llvm::StringRef(out), llvm::StringRef(err)};
     int status = llvm::sys::ExecuteAndWait(
         NETC_BINARY, argv,
         env.empty()

@@ -12,6 +12,7 @@
 #include "ExampleLoader.h"
 #include "NetcProcess.h"
 
+#include "netc/Basic/SourceFiles.h"
 #include "netc/Frontend/OutputFiles.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -20,6 +21,7 @@
 
 #include <fcntl.h>
 #include <fstream>
+#include <functional>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -31,21 +33,26 @@ static bool startsWith(const std::string &s, llvm::StringRef prefix) {
 
 namespace {
 
-/// A fixed file whose folder does not exist cannot be written: the error
-/// names it, and writeFixedFiles fails.
-/// Runs writeFixedFiles on \p text, as read from \p path, with one fix-it
-/// (reul -> relu); returns whether it wrote, and the messages in \p messages.
+/// Runs writeFixedFiles on \p text, written to \p path and loaded as netc
+/// loads a source, with one fix-it (reul -> relu), after \p meanwhile has
+/// done what a user might do to the file while netc ran; returns whether it
+/// wrote, and the messages in \p messages.
 bool fixTypo(const std::string &path, llvm::StringRef text,
-             std::vector<std::string> &messages) {
+             std::vector<std::string> &messages,
+             const std::function<void()> &meanwhile = [] {}) {
+  std::ofstream(path, std::ios::binary) << text.str();
   llvm::SourceMgr sourceMgr;
-  unsigned id = sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy(text, path), llvm::SMLoc());
-  llvm::StringRef buffer = sourceMgr.getMemoryBuffer(id)->getBuffer();
+  LoadedFile file = loadSourceFile(sourceMgr, path, DefaultMaxFileBytes, {});
+  EXPECT_TRUE(file.isLoaded()) << path;
+  if (!file.isLoaded())
+    return false;
+  llvm::StringRef buffer = sourceMgr.getMemoryBuffer(file.bufferId)->getBuffer();
   const char *typo = buffer.data() + buffer.find("reul");
   std::vector<FixIt> fixIts{
       {llvm::SMRange(llvm::SMLoc::getFromPointer(typo),
                      llvm::SMLoc::getFromPointer(typo + 4)),
        "relu"}};
+  meanwhile();
   netc::testing::RecordingConsumer consumer(sourceMgr);
   DiagnosticEngine diags(sourceMgr, consumer);
   bool written = writeFixedFiles(fixIts, diags);
@@ -53,17 +60,25 @@ bool fixTypo(const std::string &path, llvm::StringRef text,
   return written;
 }
 
+/// A fixed file that can no longer be written (it became a folder): the
+/// error names it, and writeFixedFiles fails.
 TEST(OutputFiles, UnwritableFixedFileIsAnError) {
-  const char *path = "/nonexistent-netc-folder/typo.net";
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("netc-unwritable", dir));
+  std::string path = (dir + "/typo.net").str();
   std::vector<std::string> messages;
-  EXPECT_FALSE(fixTypo(path, "output y = reul(x)\n", messages));
+  EXPECT_FALSE(fixTypo(path, "output y = reul(x)\n", messages, [&] {
+    llvm::sys::fs::remove(path);
+    llvm::sys::fs::create_directory(path);
+  }));
   ASSERT_EQ(messages.size(), 1u);
-  EXPECT_EQ(messages[0].rfind("<no location>: error: cannot write the fixed "
-                              "'/nonexistent-netc-folder/typo.net': ",
+  EXPECT_EQ(messages[0].rfind("<no location>: error: cannot write the fixed '" +
+                                  path + "': ",
                               0),
             0u)
       << messages[0];
-  EXPECT_FALSE(llvm::sys::fs::exists(path));
+  EXPECT_TRUE(llvm::sys::fs::is_directory(path));
+  llvm::sys::fs::remove_directories(dir);
 }
 
 /// -o onto a directory: an error, and the directory is left alone.
@@ -234,16 +249,53 @@ TEST(OutputFiles, SourceChangedWhileNetcRanIsNotFixed) {
   llvm::SmallString<128> dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("netc-changed", dir));
   std::string file = (dir + "/typo.net").str();
-  // On disk, the user's newer text; in the run, what netc read before.
-  std::ofstream(file) << "network T {\n  input x: [4]\n  output y = relu(x)\n"
-                         "  # saved by an editor meanwhile\n}\n";
+  const char *read = "network T {\n  input x: [4]\n  output y = reul(x)\n}\n";
+  // What a user does meanwhile, and what must be on disk afterwards.
+  struct Change {
+    const char *what;
+    std::function<void()> change;
+    std::string kept;
+  };
+  std::string newer =
+      "network T {\n  input x: [4]\n  output y = reul(x)\n  # newer\n}\n";
+  std::string sameSize = "network T {\n  input x: [8]\n  output y = reul(x)\n}\n";
+  std::vector<Change> changes{
+      {"an editor saves by rename",
+       [&] {
+         std::ofstream((dir + "/new").str()) << newer;
+         llvm::sys::fs::rename(dir + "/new", file);
+       },
+       newer},
+      {"a rewrite in place of the same size, its time set back",
+       [&] {
+         struct stat before;
+         ::stat(file.c_str(), &before);
+         std::ofstream(file, std::ios::binary | std::ios::in) << sameSize;
+         struct timespec times[2] = {before.st_atim, before.st_mtim};
+         ::utimensat(AT_FDCWD, file.c_str(), times, 0);
+       },
+       sameSize},
+      {"a touch (the same text, a newer time)",
+       [&] {
+         struct timespec times[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+         ::usleep(10'000);
+         ::utimensat(AT_FDCWD, file.c_str(), times, 0);
+       },
+       read},
+  };
+  for (const Change &c : changes) {
+    std::vector<std::string> messages;
+    EXPECT_FALSE(fixTypo(file, read, messages, c.change)) << c.what;
+    ASSERT_EQ(messages.size(), 1u) << c.what;
+    EXPECT_NE(messages[0].find("it changed while netc ran"), std::string::npos)
+        << c.what << ": " << messages[0];
+    EXPECT_EQ(readFile(file), c.kept) << c.what;
+  }
+  // Unchanged, it is fixed.
   std::vector<std::string> messages;
-  EXPECT_FALSE(fixTypo(file,
-                       "network T {\n  input x: [4]\n  output y = reul(x)\n}\n",
-                       messages));
-  ASSERT_EQ(messages.size(), 1u);
-  EXPECT_NE(messages[0].find("it changed while netc ran"), std::string::npos);
-  EXPECT_NE(readFile(file).find("saved by an editor"), std::string::npos);
+  EXPECT_TRUE(fixTypo(file, read, messages));
+  EXPECT_EQ(readFile(file),
+            "network T {\n  input x: [4]\n  output y = relu(x)\n}\n");
   llvm::sys::fs::remove_directories(dir);
 }
 

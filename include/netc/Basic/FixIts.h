@@ -41,10 +41,13 @@ struct FixedBuffer {
   unsigned skipped = 0;
 };
 
-/// Applies the fix-its of \p fixIts that fall in buffer \p bufferId, in
-/// source order; a fix-it that overlaps an earlier one is skipped, and one
-/// identical to an earlier one counts once.
-FixedBuffer applyFixIts(const llvm::SourceMgr &sourceMgr, unsigned bufferId,
+/// Applies the fix-its of \p fixIts that fall in the buffers \p bufferIds,
+/// copies of one file with the same text (a file named on the command line
+/// and imported by another is loaded twice), in source order; a fix-it
+/// that overlaps an earlier one is skipped, and one identical to an earlier
+/// one (the same fix found in two copies) counts once.
+FixedBuffer applyFixIts(const llvm::SourceMgr &sourceMgr,
+                        llvm::ArrayRef<unsigned> bufferIds,
                         llvm::ArrayRef<FixIt> fixIts);
 
 } // namespace netc

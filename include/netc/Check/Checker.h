@@ -34,6 +34,9 @@ struct CheckOptions {
   int64_t maxSteps = 50'000'000;
   /// Deepest chain of imports.
   unsigned maxImportDepth = 64;
+  /// The folder imports must stay under (--import-root); empty: the folder
+  /// of the file named on the command line.
+  std::string importRoot;
   /// Largest imported file (--max-file-size).
   uint64_t maxFileBytes = DefaultMaxFileBytes;
   /// Deepest nesting of block calls (a block calling a block ...), fixed:

@@ -41,6 +41,9 @@ struct InvocationOptions {
   long long maxLayers = 1'000'000;
   long long maxSteps = 50'000'000;
   unsigned maxImportDepth = 64;
+  /// --import-root: the folder imports must stay under (empty: each input's
+  /// own folder).
+  std::string importRoot;
   unsigned maxFileMiB = DefaultMaxFileBytes >> 20;
 
   EmitAction action = EmitAction::Table;

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "Version.h"
 
+#include "netc/Basic/Numbers.h"
 #include "netc/Basic/WarningOptions.h"
 #include "netc/Frontend/Invocation.h"
 #include "netc/Frontend/StructuredDiagnostics.h"
@@ -20,6 +21,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
+
+#include <limits>
 
 using namespace netc;
 namespace cl = llvm::cl;
@@ -32,6 +35,31 @@ template <typename Enum> struct ValuesOf {
       option.getParser().addLiteralOption(s.name, s.value, s.help);
   }
 };
+
+/// Reads an integer option as every number is read (Basic/Numbers.h):
+/// decimal, with '_' separators. LLVM's own parser takes 010 as octal and
+/// 0b11 as binary.
+template <typename T> class DecimalParser : public cl::parser<T> {
+public:
+  using cl::parser<T>::parser;
+  bool parse(cl::Option &option, llvm::StringRef, llvm::StringRef arg,
+             T &value) {
+    std::optional<int64_t> parsed = parseDecimalInteger(arg);
+    if (!parsed)
+      return option.error("'" + arg + "' is not a decimal integer");
+    if (*parsed < int64_t(std::numeric_limits<T>::min()) ||
+        (*parsed > 0 &&
+         uint64_t(*parsed) > uint64_t(std::numeric_limits<T>::max())))
+      return option.error("'" + arg + "' is out of range (" +
+                          std::to_string(std::numeric_limits<T>::min()) +
+                          " to " +
+                          std::to_string(std::numeric_limits<T>::max()) + ")");
+    value = T(*parsed);
+    return false;
+  }
+};
+/// An integer option, read by DecimalParser.
+template <typename T> using IntegerOption = cl::opt<T, false, DecimalParser<T>>;
 
 static cl::OptionCategory inputCategory("Input options");
 static cl::OptionCategory outputCategory("Output options");
@@ -48,18 +76,23 @@ static cl::list<std::string> defines(
     cl::desc("Set a network parameter: -D size=320 (integers, numbers, true "
              "or false)"),
     cl::value_desc("name=value"), cl::cat(inputCategory));
-static cl::opt<long long> maxLayers(
+static IntegerOption<long long> maxLayers(
     "max-layers", cl::desc("Most layers one network may expand to (default 1000000)"),
     cl::init(1'000'000), cl::cat(inputCategory));
-static cl::opt<long long> maxSteps(
+static IntegerOption<long long> maxSteps(
     "max-steps",
     cl::desc("Most statements one network may run while it expands (default "
              "50000000)"),
     cl::init(50'000'000), cl::cat(inputCategory));
-static cl::opt<unsigned> maxImportDepth(
+static IntegerOption<unsigned> maxImportDepth(
     "max-import-depth", cl::desc("Deepest chain of imports (default 64)"),
     cl::init(64), cl::cat(inputCategory));
-static cl::opt<unsigned> maxFileMiB(
+static cl::opt<std::string> importRoot(
+    "import-root",
+    cl::desc("The folder imports must stay under (default: the folder of "
+             "each input file)"),
+    cl::value_desc("folder"), cl::cat(inputCategory));
+static IntegerOption<unsigned> maxFileMiB(
     "max-file-size", cl::desc("Largest input file, in MiB (default 256)"),
     cl::value_desc("MiB"), cl::init(DefaultMaxFileBytes >> 20),
     cl::cat(inputCategory));
@@ -70,7 +103,7 @@ static cl::opt<EmitAction> emitAction(
 static cl::opt<std::string> outputFile(
     "o", cl::desc("Write the output to <file> (atomically) instead of standard output"),
     cl::value_desc("file"), cl::cat(outputCategory));
-static cl::opt<int> tableDepth(
+static IntegerOption<int> tableDepth(
     "depth",
     cl::desc("Show block calls nested N deep as one row each, summing their "
              "layers (1: one row per block the network calls; default: every "
@@ -92,7 +125,7 @@ static cl::opt<bool> timePhases(
              "(read, lex, parse, AST, check, memory, emit) to standard error"),
     cl::cat(outputCategory));
 
-static cl::opt<long long> batchSize(
+static IntegerOption<long long> batchSize(
     "batch", cl::desc("Batch size for training memory (default 1)"),
     cl::init(1), cl::cat(memoryCategory));
 static cl::opt<std::string> dtypeName(
@@ -108,12 +141,12 @@ static cl::opt<std::string> precisionName(
     cl::desc("mixed: 16-bit weights, gradients and activations with f32 "
              "master weights and optimizer states"),
     cl::value_desc("mode"), cl::cat(memoryCategory));
-static cl::opt<long long> devices(
+static IntegerOption<long long> devices(
     "gpus",
     cl::desc("Data-parallel devices the model states are sharded over with "
              "--zero (default 1)"),
     cl::init(1), cl::cat(memoryCategory));
-static cl::opt<int> zeroStage(
+static IntegerOption<int> zeroStage(
     "zero",
     cl::desc("ZeRO stage: 0 none, 1 shards optimizer states, 2 also "
              "gradients, 3 also weights"),
@@ -162,7 +195,7 @@ static cl::opt<bool> verifyDiagnostics(
     cl::desc("Check that the diagnostics match the expected-error/warning/note "
              "comments in the input"),
     cl::cat(diagnosticCategory));
-static cl::opt<unsigned> errorLimit(
+static IntegerOption<unsigned> errorLimit(
     "error-limit",
     cl::desc("Show at most N errors, then one line saying how many more there "
              "were (default 20; 0 shows all; --verify-diagnostics shows all "
@@ -178,6 +211,7 @@ static InvocationOptions getInvocationOptions() {
   o.maxLayers = maxLayers;
   o.maxSteps = maxSteps;
   o.maxImportDepth = maxImportDepth;
+  o.importRoot = importRoot;
   o.maxFileMiB = maxFileMiB;
   o.action = emitAction;
   o.outputFile = outputFile;
