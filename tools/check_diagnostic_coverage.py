@@ -42,6 +42,7 @@ EXEMPT = {
     # The default limit is 1,000,000 layers: reaching it takes seconds and
     # ~440 MB, so the test lowers the limit (CheckOptions::maxLayers).
     "err_too_many_layers": "unit/Language.LayerLimit",
+    "err_names_too_long": "unit/Limits.NameBytes",
     # --verify-diagnostics shows every error (a test file may expect any
     # number), so the error limit's message needs the driver.
     "err_too_many_errors": "unit/DriverTest.ErrorLimit",

@@ -215,9 +215,10 @@ std::string Elaborator::makeLayerName(llvm::StringRef opName, bool isResult,
   }
   llvm::SmallString<64> local;
   uniqueLocalName(f, base, local);
-  if (f.prefix.empty())
-    return std::string(local);
-  return (f.prefix + "." + local).str();
+  std::string name =
+      f.prefix.empty() ? std::string(local) : (f.prefix + "." + local).str();
+  nameBytes += name.size();
+  return name;
 }
 
 std::string Elaborator::uniqueLocalName(Frame &f, const std::string &base) {
@@ -417,6 +418,11 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
   std::string local = uniqueLocalName(caller, base);
   BlockScope scope;
   scope.name = caller.prefix.empty() ? local : caller.prefix + "." + local;
+  // Every name made inside repeats this one: the limit must see it before
+  // the call's statements run.
+  nameBytes += scope.name.size();
+  if (!withinNameLimit(call.getRange()))
+    return Value::unknown();
   scope.block = block.getName().name;
   scope.parent = caller.scope;
   scope.depth = caller.scope < 0 ? 1 : graph.scopes[caller.scope].depth + 1;

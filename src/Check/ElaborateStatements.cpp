@@ -419,6 +419,18 @@ void Elaborator::runOutput(const ast::OutputStmt &output) {
   graph.outputs.push_back({name.name, value.getTensor(), name.range});
 }
 
+bool Elaborator::withinNameLimit(llvm::SMRange where) {
+  if (limitReported)
+    return false;
+  if (nameBytes <= options.maxNameBytes)
+    return true;
+  diags.report(where.Start, diag::err_names_too_long, graph.name,
+               options.maxNameBytes)
+      .range(where);
+  limitReported = true;
+  return false;
+}
+
 bool Elaborator::withinLimits(llvm::SMRange where, bool addsLayer) {
   if (limitReported)
     return false;
@@ -430,6 +442,8 @@ bool Elaborator::withinLimits(llvm::SMRange where, bool addsLayer) {
     limitReported = true;
     return false;
   }
+  if (!withinNameLimit(where))
+    return false;
   if (++steps > options.maxSteps) {
     diags.report(where.Start, diag::err_too_many_steps, graph.name,
                  options.maxSteps)

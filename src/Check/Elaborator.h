@@ -203,6 +203,9 @@ private:
                               llvm::SmallVectorImpl<char> &local);
   /// Checks the layer and step limits; false (once reported) past them.
   bool withinLimits(llvm::SMRange where, bool addsLayer);
+  /// False, after reporting it once at \p where, when the names made so
+  /// far pass --max-name-bytes.
+  bool withinNameLimit(llvm::SMRange where);
 
   Frame &frame() { return frames.back(); }
   /// True while evaluating a const or a default outside any network body.
@@ -235,6 +238,8 @@ private:
   std::map<LayerId, LayerId> firstPartOf;
   int constDepth = 0;
   int64_t steps = 0;
+  /// Bytes of the layer and block-call names made so far (--max-name-bytes).
+  int64_t nameBytes = 0;
   bool limitReported = false;
   bool hasInputs = false;
   bool hasOutputs = false;

@@ -121,6 +121,8 @@ private:
   bool readCheckOptions() {
     if (!checkRange(in.maxSteps >= 1, "max-steps", "at least 1",
                     in.maxSteps) ||
+        !checkRange(in.maxNameBytes >= 1, "max-name-bytes", "at least 1",
+                    in.maxNameBytes) ||
         !checkRange(in.maxLayers >= 1, "max-layers", "at least 1",
                     in.maxLayers))
       return false;
@@ -133,6 +135,7 @@ private:
     }
     check.maxLayers = in.maxLayers;
     check.maxSteps = in.maxSteps;
+    check.maxNameBytes = in.maxNameBytes;
     check.maxImportDepth = in.maxImportDepth;
     if (!in.importRoot.empty()) {
       if (!llvm::sys::fs::is_directory(in.importRoot))

@@ -4,7 +4,7 @@
 // that it is fixed), never a crash, a hang or a wrapped integer: nesting
 // depth, operators in a statement, `else` branches, block call depth,
 // file size, layers after expansion, statements run while
-// expanding, import depth, tensor rank, element counts and byte sizes past
+// expanding, the bytes of the layer names, import depth, tensor rank, element counts and byte sizes past
 // 2^63.
 //
 //===----------------------------------------------------------------------===//
@@ -130,6 +130,35 @@ TEST_F(Limits, StatementsWhileExpanding) {
   expectError(run({"--emit=none", "--max-steps=100", file}), 1,
               "raise the limit with --max-steps");
   EXPECT_EQ(run({"--emit=none", file}).status, 0);
+}
+
+TEST_F(Limits, NameBytes) {
+  // A 40 KB file within every other limit: 250 nested blocks binding
+  // 60-character names, and a loop inside. Each layer's name repeats the
+  // calls around it (15 KB); the names grew to 12 GB before netc aborted
+  // after a minute. The limit stops it at 256 MiB, at the statement.
+  std::string name(60, 'v');
+  std::string text = "block b250(x) {\n  for i in 0..800000 {\n    " + name +
+                     " = relu(x)\n    x = " + name + "\n  }\n  return x\n}\n";
+  for (int d = 249; d >= 0; --d)
+    text += "block b" + std::to_string(d) + "(x) {\n  " + name + " = b" +
+            std::to_string(d + 1) + "(x)\n  return " + name + "\n}\n";
+  text += "network Deep {\n  input x: [4]\n  output y = b0(x)\n}\n";
+  std::string file = write("deep.net", text);
+  expectError(run({"--emit=none", file}), 1,
+              "deep.net:4:5: error: the layer names of network 'Deep' take "
+              "more than 268435456 bytes together (each name repeats the "
+              "names of the block calls around it); raise the limit with "
+              "--max-name-bytes");
+
+  std::string small = write("small.net", "block b(x) {\n  for i in 0..10 { x = relu(x) }\n"
+                                         "  return x\n}\nnetwork N {\n"
+                                         "  input x: [4]\n  output y = b(x)\n}\n");
+  // y_b.x_relu_9 and the others: 10 names of about 12 bytes, and y_b.
+  expectError(run({"--emit=none", "--max-name-bytes=50", small}), 1,
+              "take more than 50 bytes together");
+  EXPECT_EQ(run({"--emit=none", "--max-name-bytes=1000", small}).status, 0);
+  EXPECT_EQ(run({"--max-name-bytes=0", small}).status, 2);
 }
 
 TEST_F(Limits, ImportDepth) {

@@ -32,6 +32,9 @@ struct CheckOptions {
   int64_t maxLayers = 1'000'000;
   /// Most statements one network's expansion may run (loops included).
   int64_t maxSteps = 50'000'000;
+  /// Most bytes the layer names of one network may take together: each
+  /// name repeats the names of the block calls around it (--max-name-bytes).
+  int64_t maxNameBytes = int64_t(256) << 20;
   /// Deepest chain of imports.
   unsigned maxImportDepth = 64;
   /// The folder imports must stay under (--import-root); empty: the folder

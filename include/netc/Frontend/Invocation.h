@@ -40,6 +40,7 @@ struct InvocationOptions {
   std::vector<std::string> defines;
   long long maxLayers = 1'000'000;
   long long maxSteps = 50'000'000;
+  long long maxNameBytes = 256LL << 20;
   unsigned maxImportDepth = 64;
   /// --import-root: the folder imports must stay under (empty: each input's
   /// own folder).

@@ -79,6 +79,11 @@ static cl::list<std::string> defines(
 static IntegerOption<long long> maxLayers(
     "max-layers", cl::desc("Most layers one network may expand to (default 1000000)"),
     cl::init(1'000'000), cl::cat(inputCategory));
+static IntegerOption<long long> maxNameBytes(
+    "max-name-bytes",
+    cl::desc("Most bytes the layer names of one network may take together "
+             "(default 268435456, 256 MiB)"),
+    cl::init(256LL << 20), cl::cat(inputCategory));
 static IntegerOption<long long> maxSteps(
     "max-steps",
     cl::desc("Most statements one network may run while it expands (default "
@@ -210,6 +215,7 @@ static InvocationOptions getInvocationOptions() {
   o.defines = defines;
   o.maxLayers = maxLayers;
   o.maxSteps = maxSteps;
+  o.maxNameBytes = maxNameBytes;
   o.maxImportDepth = maxImportDepth;
   o.importRoot = importRoot;
   o.maxFileMiB = maxFileMiB;
