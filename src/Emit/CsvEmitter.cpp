@@ -44,14 +44,15 @@ void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
   for (const NetworkAnalysis &a : analyses) {
     const Graph &g = *a.graph;
     std::string dtype = getDTypeName(a.dtype).str();
-    for (const ReportRow &r : collectRows(a, options.depth))
-      row(os, {g.name, r.layer ? "layer" : "block", r.name, r.op,
+    forEachRow(a, options.depth, [&](const ReportRow &r) {
+      row(os, {g.name, r.layer ? "layer" : "block", r.name.str(), r.op.str(),
                r.type.str(), getDTypeName(r.type.dtype).str(),
                std::to_string(r.trainable), std::to_string(r.buffers),
                std::to_string(r.activations),
                r.layer ? getStorageName(r.layer->storage).str() : "",
                std::to_string(r.savedBytes), "", "", std::to_string(r.macs),
                std::to_string(r.flops)});
+    });
     row(os, {g.name, "total", "", "", "", dtype,
              std::to_string(a.counts.trainableParams),
              std::to_string(a.counts.bufferParams),

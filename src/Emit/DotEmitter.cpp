@@ -293,9 +293,10 @@ private:
 
   /// Sorts layers into their scopes and finds the calls collapsed by depth.
   void placeLayers() {
-    for (ReportRow &row : collectRows(analysis, options.depth))
+    forEachRow(analysis, options.depth, [&](const ReportRow &row) {
       if (row.scope >= 0)
-        collapsed.emplace(row.scope, std::move(row));
+        collapsed.emplace(row.scope, row);
+    });
     for (LayerId id = 0; id < g.layers.size(); ++id) {
       int collapse = findCollapsedScope(g, g.layers[id], options.depth);
       collapsedInto[id] = collapse;

@@ -36,12 +36,12 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
   for (Column c : columns)
     os << (isNumericColumn(c) ? "---:|" : "---|");
   os << "\n";
-  for (const ReportRow &r : collectRows(a, options.depth)) {
+  forEachRow(a, options.depth, [&](const ReportRow &r) {
     os << "| " << cell(r.name) << " |";
     for (Column c : columns)
       os << " " << cell(describeCell(r, c)) << " |";
     os << "\n";
-  }
+  });
   os << "| **total** |";
   for (Column c : columns) {
     std::string total = describeTotalCell(a, c);

@@ -195,30 +195,33 @@ int emit::findCollapsedScope(const Graph &graph, const Layer &layer,
   return collapse;
 }
 
-std::vector<ReportRow> emit::collectRows(const NetworkAnalysis &a, int depth) {
+void emit::forEachRow(const NetworkAnalysis &a, int depth,
+                      llvm::function_ref<void(const ReportRow &)> take) {
   const Graph &graph = *a.graph;
-  std::vector<ReportRow> rows;
-  // Index of the collapsed row of each scope, once made.
-  std::vector<int> rowOfScope(graph.scopes.size(), -1);
+  // The collapsed call being summed: its layers are consecutive (a call's
+  // body is elaborated whole before the next statement), so its row is
+  // complete at the first layer outside it.
+  ReportRow pending;
   for (LayerId id = 0; id < graph.layers.size(); ++id) {
     const Layer &layer = graph.layers[id];
     int collapse = findCollapsedScope(graph, layer, depth);
-    ReportRow *row;
+    if (pending.scope >= 0 && pending.scope != collapse) {
+      take(pending);
+      pending = ReportRow();
+    }
+    ReportRow single;
+    ReportRow *row = &single;
     if (collapse < 0) {
-      rows.emplace_back();
-      row = &rows.back();
-      row->name = layer.name;
-      row->op = layer.op->name;
-      row->layer = &layer;
+      single.name = layer.name;
+      single.op = layer.op->name;
+      single.layer = &layer;
     } else {
-      if (rowOfScope[collapse] < 0) {
-        rowOfScope[collapse] = rows.size();
-        rows.emplace_back();
-        rows.back().name = graph.scopes[collapse].name;
-        rows.back().op = graph.scopes[collapse].block;
-        rows.back().scope = collapse;
+      if (pending.scope < 0) {
+        pending.name = graph.scopes[collapse].name;
+        pending.op = graph.scopes[collapse].block;
+        pending.scope = collapse;
       }
-      row = &rows[rowOfScope[collapse]];
+      row = &pending;
     }
     // A collapsed call's output is its last layer's (in source order).
     row->type = layer.type;
@@ -229,8 +232,11 @@ std::vector<ReportRow> emit::collectRows(const NetworkAnalysis &a, int depth) {
     row->savedBytes += a.getSavedBytes(id);
     row->macs += a.layerCosts[id].macs;
     row->flops += a.layerCosts[id].flops;
+    if (collapse < 0)
+      take(single);
   }
-  return rows;
+  if (pending.scope >= 0)
+    take(pending);
 }
 
 std::string emit::describeActivations(const ReportRow &row) {
@@ -349,7 +355,7 @@ bool emit::isNumericColumn(Column column) {
 std::string emit::describeCell(const ReportRow &row, Column column) {
   switch (column) {
   case Column::Op:
-    return row.op;
+    return row.op.str();
   case Column::Shape:
     return row.type.str();
   case Column::Params:

@@ -60,9 +60,10 @@ void emitExplanation(const NetworkAnalysis &analysis,
 
 /// One row of a layer table: a layer, or a block call collapsed by --depth.
 struct ReportRow {
-  std::string name;
-  /// The op, or the block's name for a collapsed call.
-  std::string op;
+  /// The layer's or the call's name, and the op or the block's name for a
+  /// collapsed call (both the graph's own strings).
+  llvm::StringRef name;
+  llvm::StringRef op;
   TensorType type;
   int64_t trainable = 0;
   int64_t buffers = 0;
@@ -86,10 +87,12 @@ struct ReportRow {
 /// ReportOptions::depth): the outermost call at that depth or deeper, or -1.
 int findCollapsedScope(const Graph &graph, const Layer &layer, int depth);
 
-/// The rows of the analysis's table at \p depth (see ReportOptions::depth),
-/// in the order of the layers; a collapsed call's figures are its layers'
-/// summed (parts of the analysis's checked totals).
-std::vector<ReportRow> collectRows(const NetworkAnalysis &analysis, int depth);
+/// Hands \p take the rows of the analysis's table at \p depth (see
+/// ReportOptions::depth) one by one, in the order of the layers, keeping
+/// none: a collapsed call's figures are its layers' summed (parts of the
+/// analysis's checked totals), and a call's layers are consecutive.
+void forEachRow(const NetworkAnalysis &analysis, int depth,
+                llvm::function_ref<void(const ReportRow &)> take);
 
 /// The activations cell: a count, "in place", "view" or, for an input, its
 /// element count.

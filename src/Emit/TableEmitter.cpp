@@ -1,7 +1,7 @@
 //===- TableEmitter.cpp - the default text report -------------------------===//
 //
 // One table per network, columns sized to their content in two passes (as
-// llvm-size does): layer, op, output shape, parameters (and non-trainable
+// llvm-size does; the layers' rows are made twice rather than kept): layer, op, output shape, parameters (and non-trainable
 // buffers when there are any), activations and MACs by default, or the
 // columns --columns chooses. Then the MACs and FLOPs per sample, and the
 // classic memory recipe, each term with its formula, its bytes and MiB.
@@ -12,6 +12,7 @@
 #include "llvm/Support/Format.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 using namespace netc;
@@ -23,25 +24,37 @@ enum class Align { Left, Right };
 /// A table of strings printed with aligned columns.
 class TextTable {
 public:
+  using Row = std::vector<std::string>;
+  /// Rows made on demand, twice: once to size the columns and once to
+  /// print them, so that a network's layers are never all held as text.
+  using RowSource = std::function<void(llvm::function_ref<void(const Row &)>)>;
+
   explicit TextTable(std::vector<Align> aligns) : aligns(std::move(aligns)) {}
-  void addRow(std::vector<std::string> row) { rows.push_back(std::move(row)); }
+  void addRow(Row row) { rows.push_back(std::move(row)); }
   void addRule() { rows.push_back({}); }
   /// A line of text printed as is, outside the columns.
   void addHeading(std::string text) { headings[rows.size()] = std::move(text); rows.push_back({}); }
+  void addRows(RowSource source) {
+    sources[rows.size()] = std::move(source);
+    rows.push_back({});
+  }
 
   void print(llvm::raw_ostream &os, unsigned indent) const {
     std::vector<size_t> widths(aligns.size(), 0);
-    for (const auto &row : rows)
+    auto measure = [&](const Row &row) {
       for (size_t i = 0; i < row.size(); ++i)
         widths[i] = std::max(widths[i], row[i].size());
+    };
     for (size_t r = 0; r < rows.size(); ++r) {
-      const auto &row = rows[r];
-      auto heading = headings.find(r);
-      if (heading != headings.end()) {
-        os << heading->second << "\n";
-        continue;
-      }
-      std::string line(indent, ' ');
+      auto source = sources.find(r);
+      if (source != sources.end())
+        source->second(measure);
+      else
+        measure(rows[r]);
+    }
+    std::string line;
+    auto printRow = [&](const Row &row) {
+      line.assign(indent, ' ');
       if (row.empty()) {
         for (size_t i = 0; i < widths.size(); ++i)
           line += std::string(widths[i], '-') + (i + 1 < widths.size() ? "  " : "");
@@ -49,9 +62,11 @@ public:
         for (size_t i = 0; i < row.size(); ++i) {
           size_t pad = widths[i] - row[i].size();
           if (aligns[i] == Align::Right)
-            line += std::string(pad, ' ') + row[i];
+            line.append(pad, ' ').append(row[i]);
+          else if (i + 1 < row.size())
+            line.append(row[i]).append(pad, ' ');
           else
-            line += row[i] + (i + 1 < row.size() ? std::string(pad, ' ') : "");
+            line.append(row[i]);
           if (i + 1 < row.size())
             line += "  ";
         }
@@ -59,13 +74,24 @@ public:
       while (!line.empty() && line.back() == ' ')
         line.pop_back();
       os << line << "\n";
+    };
+    for (size_t r = 0; r < rows.size(); ++r) {
+      auto heading = headings.find(r);
+      auto source = sources.find(r);
+      if (heading != headings.end())
+        os << heading->second << "\n";
+      else if (source != sources.end())
+        source->second(printRow);
+      else
+        printRow(rows[r]);
     }
   }
 
 private:
   std::vector<Align> aligns;
-  std::vector<std::vector<std::string>> rows;
+  std::vector<Row> rows;
   std::map<size_t, std::string> headings;
+  std::map<size_t, RowSource> sources;
 };
 } // namespace
 
@@ -99,12 +125,15 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
   TextTable table(aligns);
   table.addRow(header);
   table.addRule();
-  for (const ReportRow &r : collectRows(a, options.depth)) {
-    std::vector<std::string> row{r.name};
-    for (Column c : columns)
-      row.push_back(describeCell(r, c));
-    table.addRow(std::move(row));
-  }
+  table.addRows([&](llvm::function_ref<void(const TextTable::Row &)> take) {
+    TextTable::Row row;
+    forEachRow(a, options.depth, [&](const ReportRow &r) {
+      row.assign(1, r.name.str());
+      for (Column c : columns)
+        row.push_back(describeCell(r, c));
+      take(row);
+    });
+  });
   table.addRule();
   std::vector<std::string> total{"total"};
   std::vector<std::string> withInput{"total with the input"};

@@ -215,12 +215,11 @@ static bool checkImageNetworks(const Invocation &invocation,
   return false;
 }
 
-/// The action's output as text (DOT for the images).
-static std::string emitOutput(const Invocation &invocation,
-                              const FrontendResult &result,
-                              llvm::ArrayRef<NetworkAnalysis> analyses) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
+/// Writes the action's output to \p os (DOT for the images).
+static void emitOutput(const Invocation &invocation,
+                       const FrontendResult &result,
+                       llvm::ArrayRef<NetworkAnalysis> analyses,
+                       llvm::raw_ostream &os) {
   const ReportOptions &options = invocation.report;
   switch (invocation.action) {
   case EmitAction::Table:
@@ -248,7 +247,6 @@ static std::string emitOutput(const Invocation &invocation,
   case EmitAction::None:
     break;
   }
-  return os.str();
 }
 
 int netc::executeInvocation(const Invocation &invocation,
@@ -281,14 +279,25 @@ int netc::executeInvocation(const Invocation &invocation,
   llvm::StringRef image = invocation.getImageFormat();
   if (!image.empty() && !checkImageNetworks(invocation, analyses, diags))
     return ExitUsage;
+  std::string phaseName =
+      "emit " + getSpelling(getEmitActionSpellings(), invocation.action).str();
+  if (image.empty()) {
+    // Reports are written as they are produced.
+    PhaseTimes::Scope phase(times, phaseName + " and write");
+    auto emit = [&](llvm::raw_ostream &os) {
+      emitOutput(invocation, result, analyses, os);
+    };
+    return writeOutputFile(invocation.outputFile, emit, diags) ? ExitClean
+                                                              : ExitUsage;
+  }
+  // An image: Graphviz reads the whole DOT text, and writes the picture.
   std::string text;
   {
-    PhaseTimes::Scope phase(
-        times, "emit " +
-                   getSpelling(getEmitActionSpellings(), invocation.action).str());
-    text = emitOutput(invocation, result, analyses);
+    PhaseTimes::Scope phase(times, phaseName);
+    llvm::raw_string_ostream os(text);
+    emitOutput(invocation, result, analyses, os);
   }
-  if (!image.empty()) {
+  {
     PhaseTimes::Scope phase(times, "render " + image.str());
     if (!renderImage(text, image, diags))
       return ExitUsage;

@@ -87,17 +87,22 @@ bool writeInPlace(const std::string &path, llvm::StringRef text) {
   return ok;
 }
 
+/// Writes a file's content to a descriptor from its current position;
+/// false with errno set.
+using ContentWriter = llvm::function_ref<bool(int fd)>;
+
 /// A file written whole or not at all.
 class SafeWriter {
 public:
   SafeWriter(DiagnosticEngine &diags, diag::Kind failure)
       : diags(diags), failure(failure) {}
 
-  /// Writes \p text to \p path; false after reporting why it could not.
-  /// \p inputs: files that must not be written (checked by identity).
+  /// Writes what \p content writes to \p path; false after reporting why
+  /// it could not. \p inputs: files that must not be written (checked by
+  /// identity).
   bool write(llvm::StringRef path,
              llvm::ArrayRef<llvm::sys::fs::UniqueID> inputs,
-             llvm::StringRef text) {
+             ContentWriter content) {
     // Through a symbolic link, to the file it names.
     std::string target = path.str();
     struct stat st;
@@ -111,12 +116,12 @@ public:
     if (::stat(target.c_str(), &st) != 0) {
       if (errno != ENOENT)
         return fail(path, describeErrno(errno));
-      return writeNew(path, target, text);
+      return writeNew(path, target, content);
     }
     if (S_ISDIR(st.st_mode))
       return fail(path, "it is a directory");
     if (!S_ISREG(st.st_mode))
-      return writeDirectly(path, target, text);
+      return writeDirectly(path, target, content);
     llvm::sys::fs::UniqueID id(st.st_dev, st.st_ino);
     for (const llvm::sys::fs::UniqueID &input : inputs)
       if (input == id) {
@@ -127,7 +132,7 @@ public:
       diags.report(llvm::SMLoc(), diag::err_file_write_read_only, path);
       return false;
     }
-    return replaceRegular(path, target, st, text);
+    return replaceRegular(path, target, st, content);
   }
 
 private:
@@ -144,20 +149,21 @@ private:
 
   /// A device, a FIFO, a terminal: written as it is.
   bool writeDirectly(llvm::StringRef path, const std::string &target,
-                     llvm::StringRef text) {
+                     ContentWriter content) {
     int fd = ::open(target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
       return fail(path, describeErrno(errno));
-    bool ok = writeAll(fd, text);
+    bool ok = content(fd);
     int error = errno;
     ::close(fd);
     return ok || fail(path, describeErrno(error));
   }
 
-  /// A temporary in \p target's folder holding \p text, closed; "" after
-  /// reporting. It is removed if netc is interrupted before it is renamed.
+  /// A temporary in \p target's folder holding the content, closed; ""
+  /// after reporting. It is removed if netc is interrupted before it is
+  /// renamed.
   std::string writeTemporary(llvm::StringRef path, const std::string &target,
-                             llvm::StringRef text, const struct stat *like) {
+                             ContentWriter content, const struct stat *like) {
     llvm::SmallString<256> temp(llvm::sys::path::parent_path(target));
     if (temp.empty())
       temp = ".";
@@ -170,7 +176,7 @@ private:
     }
     std::string name(temp);
     llvm::sys::RemoveFileOnSignal(name);
-    bool ok = writeAll(fd, text) && ::fsync(fd) == 0;
+    bool ok = content(fd) && ::fsync(fd) == 0;
     int error = errno;
     if (ok && like) {
       // The file's own mode and, where we may, its owner.
@@ -213,23 +219,29 @@ private:
   }
 
   bool writeNew(llvm::StringRef path, const std::string &target,
-                llvm::StringRef text) {
-    std::string temp = writeTemporary(path, target, text, nullptr);
+                ContentWriter content) {
+    std::string temp = writeTemporary(path, target, content, nullptr);
     return !temp.empty() && renameOver(path, temp, target);
   }
 
   bool replaceRegular(llvm::StringRef path, const std::string &target,
-                      const struct stat &st, llvm::StringRef text) {
-    std::string temp = writeTemporary(path, target, text, &st);
+                      const struct stat &st, ContentWriter content) {
+    std::string temp = writeTemporary(path, target, content, &st);
     if (temp.empty())
       return false;
     if (st.st_nlink <= 1 && !chownFailed)
       return renameOver(path, temp, target);
     // Hard links, or an owner we cannot give the temporary: the file is
     // rewritten in place. The temporary has proved the text is whole and
-    // fits; removing it gives its room back first.
+    // fits; it is read back, and removed to give its room back first.
+    auto text = llvm::MemoryBuffer::getFile(temp, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false,
+                                            /*IsVolatile=*/true);
     discard(temp);
-    if (!writeInPlace(target, text))
+    if (!text)
+      return fail(path, "cannot read back its temporary: " +
+                            text.getError().message());
+    if (!writeInPlace(target, (*text)->getBuffer()))
       return fail(path, describeErrno(errno));
     return true;
   }
@@ -255,11 +267,12 @@ getSourceFiles(const llvm::SourceMgr &sourceMgr) {
 
 } // namespace
 
-bool netc::writeOutputFile(llvm::StringRef path, llvm::StringRef text,
+bool netc::writeOutputFile(llvm::StringRef path,
+                           llvm::function_ref<void(llvm::raw_ostream &)> emit,
                            DiagnosticEngine &diags) {
   if (path.empty() || path == "-") {
     llvm::raw_fd_ostream &out = llvm::outs();
-    out << text;
+    emit(out);
     out.flush();
     if (!out.has_error())
       return true;
@@ -274,8 +287,26 @@ bool netc::writeOutputFile(llvm::StringRef path, llvm::StringRef text,
                  directory);
     return false;
   }
+  // The report is written as it is produced, straight into the file (or its
+  // temporary), never held whole in memory.
+  auto content = [&](int fd) {
+    llvm::raw_fd_ostream out(fd, /*shouldClose=*/false);
+    emit(out);
+    out.flush();
+    if (!out.has_error())
+      return true;
+    errno = out.error().value();
+    out.clear_error();
+    return false;
+  };
   return SafeWriter(diags, diag::err_file_write)
-      .write(path, getSourceFiles(diags.getSourceMgr()), text);
+      .write(path, getSourceFiles(diags.getSourceMgr()), content);
+}
+
+bool netc::writeOutputFile(llvm::StringRef path, llvm::StringRef text,
+                           DiagnosticEngine &diags) {
+  return writeOutputFile(
+      path, [&](llvm::raw_ostream &out) { out << text; }, diags);
 }
 
 bool netc::writeFixedFiles(llvm::ArrayRef<FixIt> fixIts,
@@ -334,8 +365,9 @@ bool netc::writeFixedFiles(llvm::ArrayRef<FixIt> fixIts,
       return refuse("it cannot be read again: " + current.getError().message());
     if ((*current)->getBuffer() != source.getBuffer())
       return refuse("it changed while netc ran");
+    auto content = [&](int fd) { return writeAll(fd, fixed.text); };
     if (!SafeWriter(diags, diag::err_file_write_fixed)
-             .write(path, {}, fixed.text))
+             .write(path, {}, content))
       return false;
     std::string skipped;
     if (fixed.skipped)

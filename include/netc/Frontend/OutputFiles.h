@@ -14,13 +14,20 @@
 #include "netc/Basic/Diagnostics.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace netc {
 
-/// Writes \p text to \p path, or to standard output when \p path is empty
-/// or "-"; false after reporting why it could not (a file the run read, a
-/// read-only file, a folder, a full disk, a closed pipe ...).
+/// Writes what \p emit writes to \p path, or to standard output when
+/// \p path is empty or "-", as it is written (no copy of the whole output
+/// is kept); false after reporting why it could not (a file the run read,
+/// a read-only file, a folder, a full disk, a closed pipe ...).
+bool writeOutputFile(llvm::StringRef path,
+                     llvm::function_ref<void(llvm::raw_ostream &)> emit,
+                     DiagnosticEngine &diags);
+/// writeOutputFile for a text already made.
 bool writeOutputFile(llvm::StringRef path, llvm::StringRef text,
                      DiagnosticEngine &diags);
 
