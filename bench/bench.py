@@ -278,10 +278,8 @@ def best_of(runs):
     return runs[len(runs) // 2]
 
 
-def bench_netc(netc, path, layers, args, table=False):
-    cmd = [netc, "--max-layers=%d" % (layers + 10), path]
-    if not table:
-        cmd.insert(1, "--emit=none")
+def bench_netc(netc, path, layers, args, emit="none"):
+    cmd = [netc, "--max-layers=%d" % (layers + 10), "--emit=" + emit, path]
     repeat = args.repeat if layers <= 20000 else 1
     runs = []
     for _ in range(repeat):
@@ -364,11 +362,15 @@ def machine():
     except (OSError, ValueError, IndexError):
         mem = 0
     load = os.getloadavg()
-    import onnx
+    try:
+        import onnx
+        onnx_version = onnx.__version__
+    except ImportError:
+        onnx_version = "not installed"
     return ("%s, %d CPUs, %.0f GiB RAM, %s %s; load average at start %.2f; "
             "Python %s, onnx %s"
             % (cpu, os.cpu_count(), mem, platform.system(), platform.release(),
-               load[0], platform.python_version(), onnx.__version__))
+               load[0], platform.python_version(), onnx_version))
 
 
 def baseline_table(results):
@@ -389,6 +391,39 @@ def baseline_table(results):
             "%.2f" % (n["wall"] / b["wall"]) if ok else "-",
             fmt_mib(b.get("rss_kib")) if ok else "-",
             fmt_mib(n.get("rss_kib")) if ok else "-"))
+    return lines
+
+
+def formats_table(results):
+    """What each report format adds to --emit=none: wall time and peak RSS,
+    each with its ratio to --emit=none's."""
+    formats = []
+    for r in results:
+        for fmt in r.get("formats") or {}:
+            if fmt not in formats:
+                formats.append(fmt)
+    if not formats:
+        return []
+    lines = ["| graph | layers | --emit=none | " +
+             " | ".join("--emit=" + f for f in formats) + " |",
+             "|---|--:|--:|" + "--:|" * len(formats)]
+    for r in results:
+        n = r["netc"]
+        if n.get("status") != 0 or n.get("timed_out"):
+            continue
+        cells = []
+        for fmt in formats:
+            t = (r.get("formats") or {}).get(fmt)
+            if not t or t.get("status") != 0 or t.get("timed_out"):
+                cells.append("-")
+                continue
+            cells.append("%s (x%.2f), %s (x%.2f)" % (
+                fmt_s(t["wall"]), t["wall"] / n["wall"],
+                fmt_mib(t["rss_kib"]), t["rss_kib"] / n["rss_kib"]))
+        lines.append("| %s | %s | %s, %s | %s |" % (
+            r["graph"], format(r["layers"], ","), fmt_s(n["wall"]),
+            fmt_mib(n["rss_kib"]), " | ".join(cells)))
+    lines.append("")
     return lines
 
 
@@ -424,6 +459,7 @@ def markdown(results, resnet):
                          fmt_mib(o.get("rss_kib")),
                          ratio))
     lines.append("")
+    lines += formats_table(results)
     # Growth: how time grows with the layers, from the 10k tier up.
     lines.append("| graph | 10k -> 100k: layers x | time x | 100k -> 1M: "
                  "layers x | time x |")
@@ -497,7 +533,14 @@ def main():
     parser.add_argument("--no-onnx", action="store_true",
                         help="time netc only")
     parser.add_argument("--no-table", action="store_true",
-                        help="skip the runs that also print the table")
+                        help="skip the runs that print reports (--formats "
+                        "none)")
+    parser.add_argument("--formats", default="table,json,csv,markdown,dot",
+                        help="the report formats timed against --emit=none "
+                        "(default: all of them)")
+    parser.add_argument("--max-format-rss-ratio", type=float,
+                        help="fail when a format's peak RSS passes this "
+                        "multiple of --emit=none's (reports must stream)")
     parser.add_argument("--workdir", help="where the generated files go "
                         "(default: a temporary directory, removed after)")
     parser.add_argument("--json", help="also write the raw results here")
@@ -506,6 +549,8 @@ def main():
     args.onnx_memory_limit = int(args.onnx_memory_limit * 2 ** 30)
 
     netc = os.path.abspath(args.netc)
+    formats = [] if args.no_table else \
+        [f for f in args.formats.split(",") if f and f != "none"]
     source_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     if not args.no_onnx:
         try:
@@ -557,10 +602,29 @@ def main():
                     % (fmt_s(b["wall"]), fmt_mib(b["rss_kib"]))
                     if b["status"] == 0 and not b["timed_out"]
                     else "  baseline: " + failure(b))
-            if not args.no_table:
-                t = bench_netc(netc, path, layers, args, table=True)
+            # Each report format, against --emit=none: what emitting adds.
+            entry["formats"] = {}
+            for fmt in formats:
+                t = bench_netc(netc, path, layers, args, emit=fmt)
                 t.pop("stdout", None)
-                entry["table"] = t
+                entry["formats"][fmt] = t
+                if t["status"] != 0 or t["timed_out"]:
+                    problems.append("%s: netc --emit=%s %s"
+                                    % (entry["graph"], fmt, failure(t)))
+                    continue
+                if n["status"] == 0 and not n["timed_out"]:
+                    rss = t["rss_kib"] / n["rss_kib"]
+                    log("  --emit=%s: %s (x%.2f), %s (x%.2f)"
+                        % (fmt, fmt_s(t["wall"]), t["wall"] / n["wall"],
+                           fmt_mib(t["rss_kib"]), rss))
+                    if args.max_format_rss_ratio and \
+                            rss > args.max_format_rss_ratio:
+                        problems.append(
+                            "%s: --emit=%s peaks at %.2f x the memory of "
+                            "--emit=none (limit %.2f): a report is being "
+                            "held whole" % (entry["graph"], fmt, rss,
+                                            args.max_format_rss_ratio))
+            entry["table"] = entry["formats"].get("table")
             if args.no_onnx:
                 entry["onnx"] = {"skipped": "--no-onnx"}
             else:
