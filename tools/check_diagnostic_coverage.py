@@ -33,6 +33,8 @@ import re
 import subprocess
 import sys
 
+from timeouts import scaled
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                      ".."))
 
@@ -86,7 +88,7 @@ def produced_ids(netc):
     for path in sorted(glob.glob(os.path.join(verify, "*.net"))):
         name = os.path.basename(path)
         result = subprocess.run([netc, "--diagnostics-format=json", name],
-                                cwd=verify, capture_output=True, timeout=120)
+                                cwd=verify, capture_output=True, timeout=scaled(120))
         try:
             document = json.loads(result.stderr.decode("utf-8", "replace"))
         except ValueError:
@@ -102,7 +104,7 @@ def produced_ids(netc):
 def gtest_names(unittests):
     """The CTest names ("unit/Suite.Name") of the GoogleTest cases."""
     result = subprocess.run([unittests, "--gtest_list_tests"],
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=scaled(120))
     names, suite = set(), None
     for line in result.stdout.split("\n"):
         if line and not line.startswith(" "):

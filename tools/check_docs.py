@@ -27,13 +27,15 @@ import subprocess
 import sys
 import tempfile
 
+from timeouts import scaled
+
 FILE_LINE = re.compile(r"^`([\w./-]+)`:\s*$")
 
 
 def run(command, cwd, env):
     result = subprocess.run("( " + command + " ) 2>&1", shell=True, cwd=cwd,
                             env=env, capture_output=True, text=True,
-                            timeout=120, executable="/bin/bash",
+                            timeout=scaled(120), executable="/bin/bash",
                             errors="replace")
     text = result.stdout.rstrip("\n")
     return text.split("\n") if text else []

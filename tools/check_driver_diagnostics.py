@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 
+from timeouts import scaled
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                      ".."))
 TABLE = os.path.join(ROOT, "tests", "driver", "diagnostics.txt")
@@ -60,7 +62,7 @@ def run_case(netc, args, scratch):
     if not tty:
         result = subprocess.run(argv, cwd=scratch, env=env,
                                 stdin=subprocess.DEVNULL, stdout=stdout,
-                                stderr=subprocess.PIPE, timeout=60)
+                                stderr=subprocess.PIPE, timeout=scaled(60))
         if stdout is not subprocess.DEVNULL:
             stdout.close()
         return result.returncode, result.stderr.decode("utf-8", "replace")
@@ -68,7 +70,7 @@ def run_case(netc, args, scratch):
     try:
         result = subprocess.run(argv, cwd=scratch, env=env,
                                 stdin=subprocess.DEVNULL, stdout=follower,
-                                stderr=subprocess.PIPE, timeout=60)
+                                stderr=subprocess.PIPE, timeout=scaled(60))
     finally:
         os.close(follower)
         os.close(leader)

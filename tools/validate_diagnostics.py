@@ -30,6 +30,8 @@ import tempfile
 
 import jsonschema
 
+from timeouts import scaled
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                      ".."))
 TEXT_LINE = re.compile(r"^(.*?):(\d+):(\d+): (error|warning|note): (.*)$")
@@ -51,7 +53,7 @@ def load_schema(name, validator_class):
 
 def run(netc, args, cwd):
     result = subprocess.run([netc, "--color=never"] + args, cwd=cwd,
-                            capture_output=True, timeout=120)
+                            capture_output=True, timeout=scaled(120))
     return result.returncode, result.stderr.decode("utf-8", "replace")
 
 
