@@ -81,6 +81,27 @@ void emitMarkdown(llvm::ArrayRef<NetworkAnalysis> analyses,
 void emitDot(llvm::ArrayRef<NetworkAnalysis> analyses,
              const ReportOptions &options, llvm::raw_ostream &os);
 
+/// How big the diagram emitDot draws of a network is for Graphviz's dot
+/// layout (docs/rendering.md#big-diagrams): dot puts the nodes on rows and
+/// draws an edge that skips rows through a hidden node on each row it
+/// crosses, and the time it takes grows much faster than the count of
+/// nodes, hidden ones included.
+struct DiagramSize {
+  /// Layers and collapsed block calls (the legend aside).
+  size_t nodes = 0;
+  size_t edges = 0;
+  /// The rows the edges span, added up: one for an edge to the next row.
+  size_t edgeRows = 0;
+
+  /// The figure the limit bounds: the nodes plus the rows the edges span.
+  size_t getSize() const { return nodes + edgeRows; }
+};
+
+/// The size of the diagram emitDot draws of \p analysis with \p options
+/// (after --depth's collapsing), measured without drawing it.
+DiagramSize measureDiagram(const NetworkAnalysis &analysis,
+                           const ReportOptions &options);
+
 /// True for the image formats renderGraphviz writes: svg, png and pdf.
 bool isGraphvizImageFormat(llvm::StringRef format);
 
