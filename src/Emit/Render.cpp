@@ -366,6 +366,40 @@ bool netc::renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
   return error.empty();
 }
 
+bool netc::checkDiagramSize(const NetworkAnalysis &analysis,
+                            const ReportOptions &options,
+                            DiagnosticEngine &diags) {
+  DiagramSize size = measureDiagram(analysis, options);
+  if (size.getSize() <= MaxDiagramSize)
+    return true;
+  const Graph &graph = *analysis.graph;
+  auto number = [](size_t n) { return formatWithSeparators(int64_t(n)); };
+  // The most detailed --depth that fits: block calls nested deeper than
+  // the deepest call draw as they are.
+  unsigned deepest = 0;
+  for (const BlockScope &scope : graph.scopes)
+    deepest = std::max(deepest, scope.depth);
+  int from = options.depth < 0 ? int(deepest) : options.depth - 1;
+  for (int depth = std::min(from, int(deepest)); depth >= 1; --depth) {
+    ReportOptions collapsed = options;
+    collapsed.depth = depth;
+    DiagramSize smaller = measureDiagram(analysis, collapsed);
+    if (smaller.getSize() > MaxDiagramSize)
+      continue;
+    diags.report(graph.range.Start, diag::err_render_too_big_depth,
+                 graph.name, number(size.nodes), number(size.edges),
+                 number(size.edgeRows), number(size.getSize()),
+                 number(MaxDiagramSize), depth, number(smaller.getSize()))
+        .range(graph.range);
+    return false;
+  }
+  diags.report(graph.range.Start, diag::err_render_too_big, graph.name,
+               number(size.nodes), number(size.edges), number(size.edgeRows),
+               number(size.getSize()), number(MaxDiagramSize))
+      .range(graph.range);
+  return false;
+}
+
 bool netc::renderImage(std::string &text, llvm::StringRef format,
                        DiagnosticEngine &diags) {
   std::string image, error;

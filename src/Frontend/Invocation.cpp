@@ -270,6 +270,9 @@ int netc::executeInvocation(const Invocation &invocation,
   llvm::StringRef image = invocation.getImageFormat();
   if (!image.empty() && !checkImageNetworks(invocation, analyses, diags))
     return ExitUsage;
+  if (!image.empty() &&
+      !checkDiagramSize(analyses.front(), invocation.report, diags))
+    return ExitUsage;
   std::string text;
   {
     PhaseTimes::Scope phase(

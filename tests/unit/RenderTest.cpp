@@ -3,8 +3,9 @@
 // renderGraphviz in-process: each format's signature, byte-identical SVG,
 // DOT problems as errors, warnings captured instead of printed. Then the
 // driver as a process: every example renders to SVG without a message, PNG
-// and PDF to -o and to a pipe, the one-network rule, a missing plugin named,
-// and nothing Graphviz's libraries print reaching standard error unwrapped.
+// and PDF to -o and to a pipe, diagrams too big to draw refused, the
+// one-network rule, a missing plugin named, and nothing Graphviz's
+// libraries print reaching standard error unwrapped.
 // Kept fast: every example as SVG, PNG and PDF (cairo) for small ones only.
 //
 //===----------------------------------------------------------------------===//
@@ -19,6 +20,7 @@
 
 #include "gtest/gtest.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -109,6 +111,12 @@ TEST(Render, UnknownFormatIsAnError) {
   EXPECT_NE(error.find("svg, png and pdf"), std::string::npos) << error;
   EXPECT_TRUE(isGraphvizImageFormat("png"));
   EXPECT_FALSE(isGraphvizImageFormat("dot"));
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
 }
 
 TEST(Render, WarningsAreCapturedNotPrinted) {
@@ -240,6 +248,73 @@ TEST_F(RenderDriver, PdfIsReproducibleWithSourceDateEpoch) {
             std::string::npos)
       << r.err;
   EXPECT_FALSE(llvm::sys::fs::exists(path("bad.pdf")));
+}
+
+/// The network, `x = x + x0` a hundred times: Graphviz took
+/// minutes over its diagram.
+const char *const DenseLoop = "network Dense(steps=100) {\n"
+                              "  input x0: [4]\n"
+                              "  x = x0\n"
+                              "  for i in 0..steps { x = x + x0 }\n"
+                              "  output y = x\n"
+                              "}\n";
+
+// Refused at once, at the network's name, with its size; --emit=dot still
+// writes it, and a smaller loop draws.
+TEST_F(RenderDriver, TooBigDiagramIsRefusedAtTheNetwork) {
+  std::string file = write("dense.net", DenseLoop);
+  std::string svg = path("dense.svg");
+  auto start = std::chrono::steady_clock::now();
+  NetcRun r = run({"--emit=svg", "-o", svg, file});
+  EXPECT_LT(secondsSince(start), 10.0);
+  EXPECT_EQ(r.status, 2);
+  // 101 nodes; 199 edges: x0 + x0, then two a step; the 99 edges of the
+  // chain span a row each, those from x0 1 + 2 + ... + 100.
+  EXPECT_EQ(r.err,
+            file + ":1:9: error: the diagram of network 'Dense' is too big "
+                   "for Graphviz to lay out readably: 101 nodes, and 199 "
+                   "edges spanning 5,149 rows, make a size of 5,250, over the "
+                   "limit of " +
+                formatWithSeparators(MaxDiagramSize) +
+                "; write --emit=dot and lay it out yourself\n"
+                "network Dense(steps=100) {\n"
+                "        ^~~~~\n");
+  EXPECT_FALSE(llvm::sys::fs::exists(svg));
+
+  r = run({"--emit=dot", file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("n100 [label="), std::string::npos);
+
+  r = run({"--emit=svg", "-D", "steps=20", file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(startsWith(r.out, "<?xml"));
+}
+
+// The same loop in block calls: the error names the --depth that fits,
+// and that depth draws.
+TEST_F(RenderDriver, TooBigDiagramSuggestsADepthThatFits) {
+  std::string file = write("blocks.net", "block ten(x, x0) {\n"
+                                         "  for i in 0..10 { x = x + x0 }\n"
+                                         "  return x\n"
+                                         "}\n"
+                                         "network Calls {\n"
+                                         "  input x0: [4]\n"
+                                         "  x = x0\n"
+                                         "  for i in 0..10 { x = ten(x, x0) }\n"
+                                         "  output y = x\n"
+                                         "}\n");
+  NetcRun r = run({"--emit=pdf", "-o", path("calls.pdf"), file});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(startsWith(r.err, file + ":5:9: error: the diagram of network "
+                                       "'Calls' is too big"))
+      << r.err;
+  EXPECT_NE(r.err.find("; draw it with --depth 1 (size "), std::string::npos)
+      << r.err;
+
+  r = run({"--emit=pdf", "--depth", "1", "-o", path("calls.pdf"), file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(startsWith(readFile(path("calls.pdf")), "%PDF-"));
 }
 
 const char *const TwoNetworks = "network First {\n"

@@ -97,10 +97,23 @@ struct DiagramSize {
   size_t getSize() const { return nodes + edgeRows; }
 };
 
+/// The largest DiagramSize::getSize() that --emit=svg, png and pdf draw.
+/// The examples are 25 (LeNet-5) to 485 (ResNet-50), ResNet-152 at full
+/// depth 1,471 (0.3 s of layout); the slowest shape measured, every layer
+/// also reading the first, takes 5 s at 1,950 and minutes at 5,250
+/// (docs/rendering.md#big-diagrams).
+constexpr size_t MaxDiagramSize = 2000;
+
 /// The size of the diagram emitDot draws of \p analysis with \p options
 /// (after --depth's collapsing), measured without drawing it.
 DiagramSize measureDiagram(const NetworkAnalysis &analysis,
                            const ReportOptions &options);
+
+/// True when the diagram of \p analysis is at most MaxDiagramSize; else
+/// reports, at the network's name, its size and the largest --depth that
+/// would draw it within the limit (when one would), and returns false.
+bool checkDiagramSize(const NetworkAnalysis &analysis,
+                      const ReportOptions &options, DiagnosticEngine &diags);
 
 /// True for the image formats renderGraphviz writes: svg, png and pdf.
 bool isGraphvizImageFormat(llvm::StringRef format);
