@@ -6,6 +6,8 @@
 
 #include "llvm/Support/Process.h"
 
+#include <cstdio>
+
 using namespace netc;
 
 SpellingTable<EmitAction> netc::getEmitActionSpellings() {
@@ -87,6 +89,13 @@ private:
       return false;
     report.rankdir = *rankDir;
     report.depth = in.depth.value_or(-1);
+    if (!(in.renderTimeout >= 0)) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%g", in.renderTimeout);
+      return reject(diag::err_drv_option_range, "render-timeout",
+                    "a number of seconds, 0 or more", value);
+    }
+    out.renderTimeout = in.renderTimeout;
     if (!in.fit.empty()) {
       std::optional<int64_t> bytes = parseByteSize(in.fit);
       if (!bytes || *bytes <= 0)
@@ -282,7 +291,7 @@ int netc::executeInvocation(const Invocation &invocation,
   }
   if (!image.empty()) {
     PhaseTimes::Scope phase(times, "render " + image.str());
-    if (!renderImage(text, image, diags))
+    if (!renderImage(text, image, diags, invocation.renderTimeout))
       return ExitUsage;
     if (diags.getNumErrors()) // Graphviz's warnings made errors by -Werror
       return ExitInputErrors;

@@ -1,11 +1,12 @@
 //===- RenderTest.cpp - --emit=svg|png|pdf through Graphviz's library -----===//
 //
 // renderGraphviz in-process: each format's signature, byte-identical SVG,
-// DOT problems as errors, warnings captured instead of printed. Then the
-// driver as a process: every example renders to SVG without a message, PNG
-// and PDF to -o and to a pipe, diagrams too big to draw refused, the
-// one-network rule, a missing plugin named, and nothing Graphviz's
-// libraries print reaching standard error unwrapped.
+// DOT problems as errors, the time limit, warnings captured instead of
+// printed. Then the driver as a process: every example renders to SVG
+// without a message, PNG and PDF to -o and to a pipe, diagrams too big to
+// draw refused, --render-timeout, the one-network rule, a missing plugin
+// named, and nothing Graphviz's libraries print reaching standard error
+// unwrapped.
 // Kept fast: every example as SVG, PNG and PDF (cairo) for small ones only.
 //
 //===----------------------------------------------------------------------===//
@@ -113,10 +114,45 @@ TEST(Render, UnknownFormatIsAnError) {
   EXPECT_FALSE(isGraphvizImageFormat("dot"));
 }
 
+/// DOT of the loop, `x = x + x0` run \p steps times: every step
+/// also reads the first node, so each of those edges skips one row more
+/// than the last, and dot's layout takes minutes at 100 steps.
+std::string denseDot(int steps) {
+  std::string dot = "digraph Dense {\n  node [shape=box];\n";
+  for (int i = 1; i <= steps; ++i)
+    dot += "  n" + std::to_string(i - 1) + " -> n" + std::to_string(i) +
+           " [label=\"4\"];\n  n0 -> n" + std::to_string(i) +
+           " [label=\"4\"];\n";
+  return dot + "}\n";
+}
+
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                        start)
       .count();
+}
+
+TEST(Render, TimeLimitStopsTheLayout) {
+  std::string out = "stale", error;
+  std::vector<std::string> warnings;
+  bool timedOut = false;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(renderGraphviz(denseDot(100), "svg", out, error, &warnings,
+                              0.5, &timedOut));
+  double seconds = secondsSince(start);
+  EXPECT_TRUE(timedOut);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(error,
+            "Graphviz did not finish laying out the diagram within 0.5 s");
+  EXPECT_EQ(joined(warnings), "");
+  // Stopped at the limit, not minutes later when the layout would end.
+  EXPECT_LT(seconds, 10.0);
+  // The next rendering is not affected, and without a limit it finishes.
+  EXPECT_TRUE(
+      renderGraphviz(SmallDot, "svg", out, error, nullptr, 0, &timedOut))
+      << error;
+  EXPECT_FALSE(timedOut);
+  EXPECT_TRUE(startsWith(out, "<?xml"));
 }
 
 TEST(Render, WarningsAreCapturedNotPrinted) {
@@ -315,6 +351,39 @@ TEST_F(RenderDriver, TooBigDiagramSuggestsADepthThatFits) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_TRUE(startsWith(readFile(path("calls.pdf")), "%PDF-"));
+}
+
+// --render-timeout stops Graphviz: a diagram within the size limit that
+// takes a while to lay out, stopped after a millisecond, well before it
+// would have been drawn.
+TEST_F(RenderDriver, RenderTimeoutStopsGraphviz) {
+  std::string file = write("dense.net", DenseLoop);
+  auto start = std::chrono::steady_clock::now();
+  NetcRun r = run({"--emit=svg", "-D", "steps=40", file});
+  double drawing = secondsSince(start);
+  ASSERT_EQ(r.status, 0) << r.err;
+
+  std::string svg = path("dense.svg");
+  start = std::chrono::steady_clock::now();
+  r = run({"--emit=svg", "-D", "steps=40", "--render-timeout=0.001", "-o",
+           svg, file});
+  double stopped = secondsSince(start);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "netc: error: Graphviz did not finish laying out the "
+                   "diagram within 0.001 s and was stopped; draw less of it "
+                   "with --depth, allow more time with --render-timeout, or "
+                   "write --emit=dot and lay it out with Graphviz's dot "
+                   "program\n");
+  EXPECT_FALSE(llvm::sys::fs::exists(svg));
+  EXPECT_LT(stopped, drawing / 2) << "drawn in " << drawing << " s";
+
+  // 0 is no limit; a negative time is refused.
+  r = run({"--emit=svg", "--render-timeout=0", example("lenet5")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  r = run({"--emit=svg", "--render-timeout=-1", example("lenet5")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "netc: error: --render-timeout must be a number of "
+                   "seconds, 0 or more, got -1\n");
 }
 
 const char *const TwoNetworks = "network First {\n"
