@@ -14,6 +14,9 @@
 //===----------------------------------------------------------------------===//
 #include "ReportRows.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <functional>
 #include <map>
 #include <set>
@@ -280,6 +283,41 @@ public:
     os << "}\n";
   }
 
+  /// The size of the diagram write() draws, without drawing it: the nodes
+  /// and edges, and the rows each edge spans when every node is drawn on
+  /// the row below the lowest node it reads (and a node that reads nothing,
+  /// an input, on the row above the first node that reads it), as
+  /// Graphviz's dot ranks them when nothing pulls them apart.
+  DiagramSize measure() {
+    findCollapsed();
+    DiagramSize size;
+    std::vector<bool> isNode(g.layers.size() + g.scopes.size(), false);
+    for (LayerId id = 0; id < g.layers.size(); ++id)
+      isNode[nodeOf(id)] = true;
+    size.nodes = size_t(llvm::count(isNode, true));
+    std::vector<std::pair<size_t, size_t>> edges;
+    forEachEdge([&](size_t from, size_t to, LayerId) {
+      edges.push_back({from, to});
+    });
+    size.edges = edges.size();
+    std::vector<size_t> row(isNode.size(), 0);
+    std::vector<bool> readsSomething(isNode.size(), false);
+    for (const auto &[from, to] : edges) {
+      row[to] = std::max(row[to], row[from] + 1);
+      readsSomething[to] = true;
+    }
+    std::vector<size_t> firstReader(isNode.size(), SIZE_MAX);
+    for (const auto &[from, to] : edges)
+      if (!readsSomething[from])
+        firstReader[from] = std::min(firstReader[from], row[to]);
+    for (size_t node = 0; node < isNode.size(); ++node)
+      if (firstReader[node] != SIZE_MAX)
+        row[node] = firstReader[node] - 1;
+    for (const auto &[from, to] : edges)
+      size.edgeRows += row[to] - row[from];
+    return size;
+  }
+
 private:
   /// "61,706 parameters · 0.42 M MACs per sample".
   std::string describeTitle() const {
@@ -291,16 +329,21 @@ private:
     return title;
   }
 
+  /// Finds, per layer, the call collapsed by depth that absorbs it.
+  void findCollapsed() {
+    for (LayerId id = 0; id < g.layers.size(); ++id)
+      collapsedInto[id] = findCollapsedScope(g, g.layers[id], options.depth);
+  }
+
   /// Sorts layers into their scopes and finds the calls collapsed by depth.
   void placeLayers() {
     forEachRow(analysis, options.depth, [&](const ReportRow &row) {
       if (row.scope >= 0)
         collapsed.emplace(row.scope, row);
     });
+    findCollapsed();
     for (LayerId id = 0; id < g.layers.size(); ++id) {
-      int collapse = findCollapsedScope(g, g.layers[id], options.depth);
-      collapsedInto[id] = collapse;
-      if (collapse >= 0)
+      if (collapsedInto[id] >= 0)
         continue;
       int scope = g.layers[id].scope;
       (scope < 0 ? topLevel : layersOfScope[scope]).push_back(id);
@@ -378,23 +421,41 @@ private:
     os.indent(indent) << "}\n";
   }
 
-  /// The node that stands for layer \p id: itself or its collapsed call.
-  std::string nodeOf(LayerId id) const {
+  /// The node that stands for layer \p id, as a number: the layer's id, or
+  /// for a collapsed call the number of layers plus its scope.
+  size_t nodeOf(LayerId id) const {
     int s = collapsedInto[id];
-    return s < 0 ? "n" + std::to_string(id) : "b" + std::to_string(s);
+    return s < 0 ? size_t(id) : g.layers.size() + size_t(s);
+  }
+
+  /// The DOT name of node \p node: n<layer> or b<scope>.
+  std::string getNodeName(size_t node) const {
+    return node < g.layers.size()
+               ? "n" + std::to_string(node)
+               : "b" + std::to_string(node - g.layers.size());
+  }
+
+  /// Calls \p edge(from, to, tensor) for each edge drawn, once each (a
+  /// collapsed call may read a tensor twice), in the order of the layers
+  /// that read them: so every edge into a node comes before any edge out
+  /// of it (a call's layers are consecutive).
+  void forEachEdge(
+      llvm::function_ref<void(size_t from, size_t to, LayerId tensor)> edge) {
+    std::set<std::pair<size_t, size_t>> drawn;
+    for (LayerId id = 0; id < g.layers.size(); ++id)
+      for (LayerId in : g.layers[id].inputs) {
+        size_t from = nodeOf(in), to = nodeOf(id);
+        if (from != to && drawn.insert({from, to}).second)
+          edge(from, to, in);
+      }
   }
 
   void writeEdges() {
-    // Each drawn edge once (a collapsed call may read a tensor twice).
-    std::set<std::pair<std::string, std::string>> drawn;
-    for (LayerId id = 0; id < g.layers.size(); ++id)
-      for (LayerId in : g.layers[id].inputs) {
-        std::string from = nodeOf(in), to = nodeOf(id);
-        if (from == to || !drawn.insert({from, to}).second)
-          continue;
-        os << "  " << from << " -> " << to << " [label=\" "
-           << escapeQuoted(joinDims(g.layers[in].type.dims)) << "\"];\n";
-      }
+    forEachEdge([&](size_t from, size_t to, LayerId tensor) {
+      os << "  " << getNodeName(from) << " -> " << getNodeName(to)
+         << " [label=\" " << escapeQuoted(joinDims(g.layers[tensor].type.dims))
+         << "\"];\n";
+    });
   }
 
   /// One node listing the families drawn, in family order.
@@ -438,6 +499,11 @@ private:
   bool drewBlocks = false;
 };
 } // namespace
+
+DiagramSize netc::measureDiagram(const NetworkAnalysis &analysis,
+                                 const ReportOptions &options) {
+  return DotWriter(analysis, options, llvm::nulls()).measure();
+}
 
 void netc::emitDot(llvm::ArrayRef<NetworkAnalysis> analyses,
                    const ReportOptions &options, llvm::raw_ostream &os) {

@@ -12,21 +12,40 @@
 // keeps that handler, its error counts and its plugin state in globals, so
 // one rendering runs at a time.
 //
+// The rendering runs in a child process (fork), which sends the image and
+// the messages back through a pipe: dot's layout can take minutes on a
+// dense graph and cannot be interrupted, so netc waits until a deadline
+// and then kills the child (docs/rendering.md#big-diagrams). The child
+// never returns: it ends with _exit, so nothing netc buffered is written
+// twice and no exit handler runs.
+//
 //===----------------------------------------------------------------------===//
 #include "netc/Emit/Emitters.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 using namespace netc;
 
@@ -304,6 +323,252 @@ bool renderWithGraphviz(const std::string &dot, const ImageFormat &format,
   return ok;
 }
 
+/// What one rendering produced, as the child process sends it back.
+struct RenderOutcome {
+  bool ok = false;
+  std::string image;
+  Failure failure;
+  /// What agerr reported.
+  std::vector<GraphvizMessage> messages;
+  /// What was written to file descriptor 2 meanwhile.
+  std::string printed;
+};
+
+/// Renders \p dot in this process, capturing agerr and standard error.
+RenderOutcome renderCapturing(const std::string &dot,
+                              const ImageFormat &format) {
+  RenderOutcome outcome;
+  MessageCapture capture;
+  {
+    StderrCapture stderrCapture;
+    AgerrCapture agerrCapture(capture);
+    outcome.ok = renderWithGraphviz(dot, format, capture, outcome.image,
+                                    outcome.failure);
+    outcome.printed = stderrCapture.finish();
+  }
+  outcome.messages = std::move(capture.messages);
+  return outcome;
+}
+
+/// The outcome as bytes: fields, each its length (8 bytes) then its bytes:
+/// ok, the image, the failed step, the hint, what was printed, then one
+/// field a message, "E" or "W" then its text.
+std::string encodeOutcome(const RenderOutcome &outcome) {
+  std::string bytes;
+  auto add = [&bytes](llvm::StringRef field) {
+    uint64_t size = field.size();
+    bytes.append(reinterpret_cast<const char *>(&size), sizeof size);
+    bytes.append(field.data(), field.size());
+  };
+  add(outcome.ok ? "1" : "0");
+  add(outcome.image);
+  add(outcome.failure.step);
+  add(outcome.failure.hint);
+  add(outcome.printed);
+  for (const GraphvizMessage &message : outcome.messages)
+    add((message.isError ? "E" : "W") + message.text);
+  return bytes;
+}
+
+/// The inverse of encodeOutcome; false for bytes it did not write.
+bool decodeOutcome(llvm::StringRef bytes, RenderOutcome &outcome) {
+  auto take = [&bytes](std::string &field) {
+    uint64_t size;
+    if (bytes.size() < sizeof size)
+      return false;
+    std::memcpy(&size, bytes.data(), sizeof size);
+    bytes = bytes.drop_front(sizeof size);
+    if (bytes.size() < size)
+      return false;
+    field = bytes.take_front(size).str();
+    bytes = bytes.drop_front(size);
+    return true;
+  };
+  std::string ok;
+  if (!take(ok) || !take(outcome.image) || !take(outcome.failure.step) ||
+      !take(outcome.failure.hint) || !take(outcome.printed))
+    return false;
+  outcome.ok = ok == "1";
+  while (!bytes.empty()) {
+    std::string message;
+    if (!take(message) || message.empty())
+      return false;
+    outcome.messages.push_back({message[0] == 'E', message.substr(1)});
+  }
+  return true;
+}
+
+/// Writes all of \p bytes to \p fd; false when it cannot.
+bool writeAll(int fd, llvm::StringRef bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    bytes = bytes.drop_front(size_t(n));
+  }
+  return true;
+}
+
+/// The child process: renders, sends the outcome through \p fd and ends.
+[[noreturn]] void runRenderChild(int fd, const std::string &dot,
+                                 const ImageFormat &format, pid_t parent) {
+#ifdef __linux__
+  // Killed with netc, should netc die first.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent)
+    ::_exit(1);
+#else
+  (void)parent;
+#endif
+  // netc's handlers (removing temporaries, LLVM's stack dump) are netc's:
+  // the child dies of these signals plainly, and a closed pipe is an error
+  // of write, not a signal. Standard output is netc's alone.
+  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT})
+    std::signal(signal, SIG_DFL);
+  std::signal(SIGPIPE, SIG_IGN);
+  int null = ::open("/dev/null", O_WRONLY);
+  if (null >= 0)
+    ::dup2(null, STDOUT_FILENO);
+  RenderOutcome outcome = renderCapturing(dot, format);
+  ::_exit(writeAll(fd, encodeOutcome(outcome)) ? 0 : 1);
+}
+
+/// "30 s", "0.5 s".
+std::string describeSeconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
+}
+
+/// How a rendering in a child process ended.
+enum class ChildResult { Finished, TimedOut, Failed };
+
+/// Renders \p dot in a child process and waits for its outcome at most
+/// \p timeoutSeconds (0: as long as it takes), killing it after that.
+/// Failed, with the reason in \p problem, when the child cannot start or
+/// ends without an outcome.
+ChildResult renderInChild(const std::string &dot, const ImageFormat &format,
+                          double timeoutSeconds, RenderOutcome &outcome,
+                          std::string &problem) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    problem = std::string("cannot start Graphviz: pipe: ") +
+              std::strerror(errno);
+    return ChildResult::Failed;
+  }
+  pid_t parent = ::getpid();
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    runRenderChild(fds[1], dot, format, parent);
+  }
+  ::close(fds[1]);
+  if (child < 0) {
+    problem = std::string("cannot start Graphviz: fork: ") +
+              std::strerror(errno);
+    ::close(fds[0]);
+    return ChildResult::Failed;
+  }
+
+  using Clock = std::chrono::steady_clock;
+  bool limited = timeoutSeconds > 0 && std::isfinite(timeoutSeconds);
+  Clock::time_point deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(
+                             limited ? timeoutSeconds : 0));
+  std::string bytes;
+  bool timedOut = false, readFailed = false;
+  for (;;) {
+    int waitMs = -1;
+    if (limited) {
+      auto left = std::chrono::duration<double, std::milli>(deadline -
+                                                            Clock::now());
+      if (left.count() <= 0) {
+        timedOut = true;
+        break;
+      }
+      waitMs = int(std::min(std::ceil(left.count()), 1e9));
+    }
+    pollfd ready = {fds[0], POLLIN, 0};
+    int polled = ::poll(&ready, 1, waitMs);
+    if (polled < 0 && errno != EINTR) {
+      readFailed = true;
+      break;
+    }
+    if (polled <= 0)
+      continue;
+    char buffer[65536];
+    ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+      continue;
+    if (n < 0)
+      readFailed = true;
+    if (n <= 0)
+      break;
+    bytes.append(buffer, size_t(n));
+  }
+  if (timedOut || readFailed)
+    ::kill(child, SIGKILL);
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timedOut) {
+    problem = "Graphviz did not finish laying out the diagram within " +
+              describeSeconds(timeoutSeconds);
+    return ChildResult::TimedOut;
+  }
+  if (!readFailed && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+      decodeOutcome(bytes, outcome))
+    return ChildResult::Finished;
+  if (WIFSIGNALED(status))
+    problem = llvm::formatv("Graphviz stopped while drawing the diagram, "
+                            "killed by signal {0} ({1})",
+                            WTERMSIG(status), ::strsignal(WTERMSIG(status)))
+                  .str();
+  else
+    problem = "Graphviz stopped while drawing the diagram, without a result";
+  return ChildResult::Failed;
+}
+
+/// The error and warnings of a finished rendering, as renderGraphviz
+/// reports them; false when it failed.
+bool reportOutcome(RenderOutcome &outcome, const ImageFormat &image,
+                   std::string &out, std::string &error,
+                   std::vector<std::string> *warnings) {
+  // Errors: what failed, then what Graphviz said. An error message without
+  // a failed step still means the picture cannot be trusted.
+  Failure &failure = outcome.failure;
+  std::string graphvizErrors = joinErrors(outcome.messages);
+  if (!outcome.ok || !graphvizErrors.empty()) {
+    if (failure.step.empty())
+      failure.step =
+          (llvm::Twine("Graphviz could not write ") + image.name).str();
+    error = failure.step;
+    if (!graphvizErrors.empty())
+      error += ": " + graphvizErrors;
+    if (!failure.hint.empty())
+      error += "; " + failure.hint;
+  } else {
+    out = std::move(outcome.image);
+  }
+
+  if (warnings) {
+    for (const GraphvizMessage &message : outcome.messages)
+      if (!message.isError)
+        warnings->push_back("Graphviz: " + oneLine(message.text));
+    llvm::SmallVector<llvm::StringRef, 4> lines;
+    llvm::StringRef(outcome.printed).split(lines, '\n', -1,
+                                           /*KeepEmpty=*/false);
+    for (llvm::StringRef line : lines)
+      if (!line.trim().empty())
+        warnings->push_back("Graphviz: " + oneLine(line));
+  }
+  return error.empty();
+}
+
 } // namespace
 
 bool netc::isGraphvizImageFormat(llvm::StringRef format) {
@@ -312,9 +577,12 @@ bool netc::isGraphvizImageFormat(llvm::StringRef format) {
 
 bool netc::renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
                           std::string &out, std::string &error,
-                          std::vector<std::string> *warnings) {
+                          std::vector<std::string> *warnings,
+                          double timeoutSeconds, bool *timedOut) {
   out.clear();
   error.clear();
+  if (timedOut)
+    *timedOut = false;
   const ImageFormat *image = findImageFormat(format);
   if (!image) {
     error = ("cannot render '" + format +
@@ -324,55 +592,70 @@ bool netc::renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
     return false;
   }
 
-  std::lock_guard<std::mutex> lock(graphvizMutex);
-  MessageCapture capture;
-  std::string printed;
-  Failure failure;
-  bool ok;
+  RenderOutcome outcome;
+  ChildResult result;
   {
-    StderrCapture stderrCapture;
-    AgerrCapture agerrCapture(capture);
-    ok = renderWithGraphviz(dot.str(), *image, capture, out, failure);
-    printed = stderrCapture.finish();
+    std::lock_guard<std::mutex> lock(graphvizMutex);
+    result = renderInChild(dot.str(), *image, timeoutSeconds, outcome, error);
   }
-
-  // Errors: what failed, then what Graphviz said. An error message without
-  // a failed step still means the picture cannot be trusted.
-  std::string graphvizErrors = joinErrors(capture.messages);
-  if (!ok || !graphvizErrors.empty()) {
-    out.clear();
-    if (failure.step.empty())
-      failure.step =
-          (llvm::Twine("Graphviz could not write ") + image->name).str();
-    error = failure.step;
-    if (!graphvizErrors.empty())
-      error += ": " + graphvizErrors;
-    if (!failure.hint.empty())
-      error += "; " + failure.hint;
-  }
-
-  if (warnings) {
-    for (const GraphvizMessage &message : capture.messages)
-      if (!message.isError)
-        warnings->push_back("Graphviz: " + oneLine(message.text));
-    llvm::SmallVector<llvm::StringRef, 4> lines;
-    llvm::StringRef(printed).split(lines, '\n', -1, /*KeepEmpty=*/false);
-    for (llvm::StringRef line : lines)
-      if (!line.trim().empty())
-        warnings->push_back("Graphviz: " + oneLine(line));
-  }
-  if (error.empty() && format == "pdf")
+  if (result == ChildResult::TimedOut && timedOut)
+    *timedOut = true;
+  if (result != ChildResult::Finished ||
+      !reportOutcome(outcome, *image, out, error, warnings))
+    return false;
+  if (format == "pdf")
     applySourceDateEpoch(out, error);
   return error.empty();
 }
 
+bool netc::checkDiagramSize(const NetworkAnalysis &analysis,
+                            const ReportOptions &options,
+                            DiagnosticEngine &diags) {
+  DiagramSize size = measureDiagram(analysis, options);
+  if (size.getSize() <= MaxDiagramSize)
+    return true;
+  const Graph &graph = *analysis.graph;
+  auto number = [](size_t n) { return formatWithSeparators(int64_t(n)); };
+  // The most detailed --depth that fits: block calls nested deeper than
+  // the deepest call draw as they are.
+  unsigned deepest = 0;
+  for (const BlockScope &scope : graph.scopes)
+    deepest = std::max(deepest, scope.depth);
+  int from = options.depth < 0 ? int(deepest) : options.depth - 1;
+  for (int depth = std::min(from, int(deepest)); depth >= 1; --depth) {
+    ReportOptions collapsed = options;
+    collapsed.depth = depth;
+    DiagramSize smaller = measureDiagram(analysis, collapsed);
+    if (smaller.getSize() > MaxDiagramSize)
+      continue;
+    diags.report(graph.range.Start, diag::err_render_too_big_depth,
+                 graph.name, number(size.nodes), number(size.edges),
+                 number(size.edgeRows), number(size.getSize()),
+                 number(MaxDiagramSize), depth, number(smaller.getSize()))
+        .range(graph.range);
+    return false;
+  }
+  diags.report(graph.range.Start, diag::err_render_too_big, graph.name,
+               number(size.nodes), number(size.edges), number(size.edgeRows),
+               number(size.getSize()), number(MaxDiagramSize))
+      .range(graph.range);
+  return false;
+}
+
 bool netc::renderImage(std::string &text, llvm::StringRef format,
-                       DiagnosticEngine &diags) {
+                       DiagnosticEngine &diags, double timeoutSeconds) {
   std::string image, error;
   std::vector<std::string> warnings;
-  bool rendered = renderGraphviz(text, format, image, error, &warnings);
+  bool timedOut;
+  bool rendered = renderGraphviz(text, format, image, error, &warnings,
+                                 timeoutSeconds, &timedOut);
   for (const std::string &warning : warnings)
     diags.report(llvm::SMLoc(), diag::warn_render, warning);
+  if (timedOut) {
+    diags.report(llvm::SMLoc(), diag::err_render_timeout,
+                 describeSeconds(timeoutSeconds));
+    return false;
+  }
   if (!rendered) {
     diags.report(llvm::SMLoc(), diag::err_render, error);
     return false;

@@ -7,6 +7,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
 
+#include <cstdio>
+
 using namespace netc;
 
 SpellingTable<EmitAction> netc::getEmitActionSpellings() {
@@ -90,6 +92,13 @@ private:
       return false;
     report.rankdir = *rankDir;
     report.depth = in.depth.value_or(-1);
+    if (!(in.renderTimeout >= 0)) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%g", in.renderTimeout);
+      return reject(diag::err_drv_option_range, "render-timeout",
+                    "a number of seconds, 0 or more", value);
+    }
+    out.renderTimeout = in.renderTimeout;
     if (!in.fit.empty()) {
       std::optional<int64_t> bytes = parseByteSize(in.fit);
       if (!bytes || *bytes <= 0)
@@ -279,6 +288,9 @@ int netc::executeInvocation(const Invocation &invocation,
   llvm::StringRef image = invocation.getImageFormat();
   if (!image.empty() && !checkImageNetworks(invocation, analyses, diags))
     return ExitUsage;
+  if (!image.empty() &&
+      !checkDiagramSize(analyses.front(), invocation.report, diags))
+    return ExitUsage;
   std::string phaseName =
       "emit " + getSpelling(getEmitActionSpellings(), invocation.action).str();
   if (image.empty()) {
@@ -299,7 +311,7 @@ int netc::executeInvocation(const Invocation &invocation,
   }
   {
     PhaseTimes::Scope phase(times, "render " + image.str());
-    if (!renderImage(text, image, diags))
+    if (!renderImage(text, image, diags, invocation.renderTimeout))
       return ExitUsage;
     if (diags.getNumErrors()) // Graphviz's warnings made errors by -Werror
       return ExitInputErrors;

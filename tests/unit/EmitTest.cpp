@@ -251,6 +251,59 @@ TEST(Emit, DotDepthCollapsesCallsIntoOneNode) {
   EXPECT_NE(text.find("block call (collapsed)"), std::string::npos);
 }
 
+// measureDiagram counts what emitDot draws: the n<layer> and b<call>
+// nodes and the edges, at every depth.
+TEST(Emit, DiagramSizeCountsWhatTheDotDraws) {
+  auto c = compile(TwoBlocks);
+  for (int depth : {-1, 1, 2, 3}) {
+    ReportOptions options;
+    options.depth = depth;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    emitDot(c->reports, options, os);
+    os.flush();
+    size_t nodes = 0, edges = 0;
+    llvm::SmallVector<llvm::StringRef, 32> lines;
+    llvm::StringRef(text).split(lines, '\n');
+    for (llvm::StringRef line : lines) {
+      line = line.ltrim();
+      if (line.contains(" -> "))
+        ++edges;
+      else if ((line.startswith("n") || line.startswith("b")) &&
+               line.contains(" [label="))
+        ++nodes;
+    }
+    DiagramSize size = measureDiagram(c->reports[0], options);
+    EXPECT_EQ(size.nodes, nodes) << "depth " << depth << "\n" << text;
+    EXPECT_EQ(size.edges, edges) << "depth " << depth;
+    // A chain: every edge goes to the next row.
+    EXPECT_EQ(size.edgeRows, edges) << "depth " << depth;
+    EXPECT_EQ(size.getSize(), nodes + edges);
+  }
+}
+
+// An edge spans the rows between its ends: in `x = x + x0`, step i reads
+// x0 from i rows above. An input read only late is drawn just above its
+// first reader.
+TEST(Emit, DiagramSizeCountsTheRowsEdgesSpan) {
+  auto c = compile("network Loop {\n"
+                   "  input x0: [4]\n"
+                   "  input late: [4]\n"
+                   "  x = x0\n"
+                   "  for i in 0..10 { x = x + x0 }\n"
+                   "  output y = x + late\n"
+                   "}\n");
+  ASSERT_EQ(c->reports.size(), 1u);
+  DiagramSize size = measureDiagram(c->reports[0], ReportOptions());
+  // Two inputs, ten steps and y; x0 + x0, then nine steps of two edges,
+  // then two into y.
+  EXPECT_EQ(size.nodes, 13u);
+  EXPECT_EQ(size.edges, 1u + 9 * 2 + 2);
+  // The chain: 9 edges between steps and 1 to y; from x0: 1 + 2 + ... + 10
+  // rows; from late: 1.
+  EXPECT_EQ(size.edgeRows, 10u + 55 + 1);
+}
+
 TEST(Emit, DotSummariesFollowTheRegistry) {
   auto c = compile(R"(
 network Summaries {

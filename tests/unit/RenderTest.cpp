@@ -1,10 +1,12 @@
 //===- RenderTest.cpp - --emit=svg|png|pdf through Graphviz's library -----===//
 //
 // renderGraphviz in-process: each format's signature, byte-identical SVG,
-// DOT problems as errors, warnings captured instead of printed. Then the
-// driver as a process: every example renders to SVG without a message, PNG
-// and PDF to -o and to a pipe, the one-network rule, a missing plugin named,
-// and nothing Graphviz's libraries print reaching standard error unwrapped.
+// DOT problems as errors, the time limit, warnings captured instead of
+// printed. Then the driver as a process: every example renders to SVG
+// without a message, PNG and PDF to -o and to a pipe, diagrams too big to
+// draw refused, --render-timeout, the one-network rule, a missing plugin
+// named, and nothing Graphviz's libraries print reaching standard error
+// unwrapped.
 // Kept fast: every example as SVG, PNG and PDF (cairo) for small ones only.
 //
 //===----------------------------------------------------------------------===//
@@ -19,6 +21,7 @@
 
 #include "gtest/gtest.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -109,6 +112,47 @@ TEST(Render, UnknownFormatIsAnError) {
   EXPECT_NE(error.find("svg, png and pdf"), std::string::npos) << error;
   EXPECT_TRUE(isGraphvizImageFormat("png"));
   EXPECT_FALSE(isGraphvizImageFormat("dot"));
+}
+
+/// DOT of the loop, `x = x + x0` run \p steps times: every step
+/// also reads the first node, so each of those edges skips one row more
+/// than the last, and dot's layout takes minutes at 100 steps.
+std::string denseDot(int steps) {
+  std::string dot = "digraph Dense {\n  node [shape=box];\n";
+  for (int i = 1; i <= steps; ++i)
+    dot += "  n" + std::to_string(i - 1) + " -> n" + std::to_string(i) +
+           " [label=\"4\"];\n  n0 -> n" + std::to_string(i) +
+           " [label=\"4\"];\n";
+  return dot + "}\n";
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
+TEST(Render, TimeLimitStopsTheLayout) {
+  std::string out = "stale", error;
+  std::vector<std::string> warnings;
+  bool timedOut = false;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(renderGraphviz(denseDot(100), "svg", out, error, &warnings,
+                              0.5, &timedOut));
+  double seconds = secondsSince(start);
+  EXPECT_TRUE(timedOut);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(error,
+            "Graphviz did not finish laying out the diagram within 0.5 s");
+  EXPECT_EQ(joined(warnings), "");
+  // Stopped at the limit, not minutes later when the layout would end.
+  EXPECT_LT(seconds, 10.0);
+  // The next rendering is not affected, and without a limit it finishes.
+  EXPECT_TRUE(
+      renderGraphviz(SmallDot, "svg", out, error, nullptr, 0, &timedOut))
+      << error;
+  EXPECT_FALSE(timedOut);
+  EXPECT_TRUE(startsWith(out, "<?xml"));
 }
 
 TEST(Render, WarningsAreCapturedNotPrinted) {
@@ -240,6 +284,106 @@ TEST_F(RenderDriver, PdfIsReproducibleWithSourceDateEpoch) {
             std::string::npos)
       << r.err;
   EXPECT_FALSE(llvm::sys::fs::exists(path("bad.pdf")));
+}
+
+/// The network, `x = x + x0` a hundred times: Graphviz took
+/// minutes over its diagram.
+const char *const DenseLoop = "network Dense(steps=100) {\n"
+                              "  input x0: [4]\n"
+                              "  x = x0\n"
+                              "  for i in 0..steps { x = x + x0 }\n"
+                              "  output y = x\n"
+                              "}\n";
+
+// Refused at once, at the network's name, with its size; --emit=dot still
+// writes it, and a smaller loop draws.
+TEST_F(RenderDriver, TooBigDiagramIsRefusedAtTheNetwork) {
+  std::string file = write("dense.net", DenseLoop);
+  std::string svg = path("dense.svg");
+  auto start = std::chrono::steady_clock::now();
+  NetcRun r = run({"--emit=svg", "-o", svg, file});
+  EXPECT_LT(secondsSince(start), 10.0);
+  EXPECT_EQ(r.status, 2);
+  // 101 nodes; 199 edges: x0 + x0, then two a step; the 99 edges of the
+  // chain span a row each, those from x0 1 + 2 + ... + 100.
+  EXPECT_EQ(r.err,
+            file + ":1:9: error: the diagram of network 'Dense' is too big "
+                   "for Graphviz to lay out readably: 101 nodes, and 199 "
+                   "edges spanning 5,149 rows, make a size of 5,250, over the "
+                   "limit of " +
+                formatWithSeparators(MaxDiagramSize) +
+                "; write --emit=dot and lay it out yourself\n"
+                "network Dense(steps=100) {\n"
+                "        ^~~~~\n");
+  EXPECT_FALSE(llvm::sys::fs::exists(svg));
+
+  r = run({"--emit=dot", file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("n100 [label="), std::string::npos);
+
+  r = run({"--emit=svg", "-D", "steps=20", file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(startsWith(r.out, "<?xml"));
+}
+
+// The same loop in block calls: the error names the --depth that fits,
+// and that depth draws.
+TEST_F(RenderDriver, TooBigDiagramSuggestsADepthThatFits) {
+  std::string file = write("blocks.net", "block ten(x, x0) {\n"
+                                         "  for i in 0..10 { x = x + x0 }\n"
+                                         "  return x\n"
+                                         "}\n"
+                                         "network Calls {\n"
+                                         "  input x0: [4]\n"
+                                         "  x = x0\n"
+                                         "  for i in 0..10 { x = ten(x, x0) }\n"
+                                         "  output y = x\n"
+                                         "}\n");
+  NetcRun r = run({"--emit=pdf", "-o", path("calls.pdf"), file});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(startsWith(r.err, file + ":5:9: error: the diagram of network "
+                                       "'Calls' is too big"))
+      << r.err;
+  EXPECT_NE(r.err.find("; draw it with --depth 1 (size "), std::string::npos)
+      << r.err;
+
+  r = run({"--emit=pdf", "--depth", "1", "-o", path("calls.pdf"), file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(startsWith(readFile(path("calls.pdf")), "%PDF-"));
+}
+
+// --render-timeout stops Graphviz: a diagram within the size limit that
+// takes a while to lay out, stopped after a millisecond, well before it
+// would have been drawn.
+TEST_F(RenderDriver, RenderTimeoutStopsGraphviz) {
+  std::string file = write("dense.net", DenseLoop);
+  auto start = std::chrono::steady_clock::now();
+  NetcRun r = run({"--emit=svg", "-D", "steps=40", file});
+  double drawing = secondsSince(start);
+  ASSERT_EQ(r.status, 0) << r.err;
+
+  std::string svg = path("dense.svg");
+  start = std::chrono::steady_clock::now();
+  r = run({"--emit=svg", "-D", "steps=40", "--render-timeout=0.001", "-o",
+           svg, file});
+  double stopped = secondsSince(start);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "netc: error: Graphviz did not finish laying out the "
+                   "diagram within 0.001 s and was stopped; draw less of it "
+                   "with --depth, allow more time with --render-timeout, or "
+                   "write --emit=dot and lay it out with Graphviz's dot "
+                   "program\n");
+  EXPECT_FALSE(llvm::sys::fs::exists(svg));
+  EXPECT_LT(stopped, drawing / 2) << "drawn in " << drawing << " s";
+
+  // 0 is no limit; a negative time is refused.
+  r = run({"--emit=svg", "--render-timeout=0", example("lenet5")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  r = run({"--emit=svg", "--render-timeout=-1", example("lenet5")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "netc: error: --render-timeout must be a number of "
+                   "seconds, 0 or more, got -1\n");
 }
 
 const char *const TwoNetworks = "network First {\n"

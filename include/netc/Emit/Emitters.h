@@ -81,15 +81,55 @@ void emitMarkdown(llvm::ArrayRef<NetworkAnalysis> analyses,
 void emitDot(llvm::ArrayRef<NetworkAnalysis> analyses,
              const ReportOptions &options, llvm::raw_ostream &os);
 
+/// How big the diagram emitDot draws of a network is for Graphviz's dot
+/// layout (docs/rendering.md#big-diagrams): dot puts the nodes on rows and
+/// draws an edge that skips rows through a hidden node on each row it
+/// crosses, and the time it takes grows much faster than the count of
+/// nodes, hidden ones included.
+struct DiagramSize {
+  /// Layers and collapsed block calls (the legend aside).
+  size_t nodes = 0;
+  size_t edges = 0;
+  /// The rows the edges span, added up: one for an edge to the next row.
+  size_t edgeRows = 0;
+
+  /// The figure the limit bounds: the nodes plus the rows the edges span.
+  size_t getSize() const { return nodes + edgeRows; }
+};
+
+/// The largest DiagramSize::getSize() that --emit=svg, png and pdf draw.
+/// The examples are 25 (LeNet-5) to 485 (ResNet-50), ResNet-152 at full
+/// depth 1,471 (0.3 s of layout); the slowest shape measured, every layer
+/// also reading the first, takes 5 s at 1,950 and had not finished after
+/// 8 minutes at 5,250
+/// (docs/rendering.md#big-diagrams).
+constexpr size_t MaxDiagramSize = 2000;
+
+/// The size of the diagram emitDot draws of \p analysis with \p options
+/// (after --depth's collapsing), measured without drawing it.
+DiagramSize measureDiagram(const NetworkAnalysis &analysis,
+                           const ReportOptions &options);
+
+/// True when the diagram of \p analysis is at most MaxDiagramSize; else
+/// reports, at the network's name, its size and the largest --depth that
+/// would draw it within the limit (when one would), and returns false.
+bool checkDiagramSize(const NetworkAnalysis &analysis,
+                      const ReportOptions &options, DiagnosticEngine &diags);
+
 /// True for the image formats renderGraphviz writes: svg, png and pdf.
 bool isGraphvizImageFormat(llvm::StringRef format);
 
+/// How long a rendering may take by default, in seconds (--render-timeout).
+constexpr double DefaultRenderTimeoutSeconds = 30;
+
 /// Renders the first graph of \p dot (DOT text, such as emitDot writes) as
-/// \p format (svg, png or pdf) in-process through Graphviz's C library:
-/// parsed in memory, laid out by the dot engine, rendered by the core (svg)
-/// or cairo (png, pdf) plugin. Returns true with the image in \p out, or
-/// false with a one-line reason in \p error (what failed, Graphviz's own
-/// messages, and for a missing plugin the package to reinstall). Graphviz's
+/// \p format (svg, png or pdf) through Graphviz's C library: parsed in
+/// memory, laid out by the dot engine, rendered by the core (svg) or cairo
+/// (png, pdf) plugin, in a child process that is killed after
+/// \p timeoutSeconds (0: no limit). Returns true with the image in \p out,
+/// or false with a one-line reason in \p error (what failed, Graphviz's own
+/// messages, and for a missing plugin the package to reinstall; for the
+/// time limit, with \p timedOut set when given). Graphviz's
 /// warnings, and anything its libraries print to standard error while it
 /// runs, are appended to \p warnings (when given) as "Graphviz: ..." lines
 /// instead of reaching the terminal. Renderings are serialised. A PDF's
@@ -98,14 +138,18 @@ bool isGraphvizImageFormat(llvm::StringRef format);
 /// error. docs/rendering.md describes it.
 bool renderGraphviz(llvm::StringRef dot, llvm::StringRef format,
                     std::string &out, std::string &error,
-                    std::vector<std::string> *warnings = nullptr);
+                    std::vector<std::string> *warnings = nullptr,
+                    double timeoutSeconds = DefaultRenderTimeoutSeconds,
+                    bool *timedOut = nullptr);
 
 /// Replaces the DOT in \p text with the \p format image renderGraphviz
-/// draws of it, reporting Graphviz's failure (err_render) and warnings
-/// (warn_render, group "graphviz") through \p diags. False, with \p text
-/// unchanged, when nothing was drawn.
+/// draws of it within \p timeoutSeconds, reporting Graphviz's failure
+/// (err_render), the time limit (err_render_timeout) and Graphviz's
+/// warnings (warn_render, group "graphviz") through \p diags. False, with
+/// \p text unchanged, when nothing was drawn.
 bool renderImage(std::string &text, llvm::StringRef format,
-                 DiagnosticEngine &diags);
+                 DiagnosticEngine &diags,
+                 double timeoutSeconds = DefaultRenderTimeoutSeconds);
 
 /// Rewrites the `/CreationDate (D:...)` that cairo stamps with the current
 /// time to \p secondsSinceEpoch in UTC, in place and at the same length (so

@@ -52,6 +52,7 @@ struct InvocationOptions {
   std::optional<int> depth;
   std::optional<std::string> columns;
   std::string rankdir = "TB";
+  double renderTimeout = DefaultRenderTimeoutSeconds;
 
   long long batch = 1;
   std::string dtype;
@@ -76,6 +77,8 @@ struct Invocation {
   FrontendOptions frontend;
   AnalysisOptions analysis;
   ReportOptions report;
+  /// Seconds an image's rendering may take; 0 for no limit.
+  double renderTimeout = DefaultRenderTimeoutSeconds;
 
   /// "svg", "png" or "pdf" for the image actions, else "".
   llvm::StringRef getImageFormat() const;

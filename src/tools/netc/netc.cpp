@@ -124,6 +124,12 @@ static cl::opt<std::string> tableColumns(
 static cl::opt<std::string> rankdir(
     "rankdir", cl::desc("Graphviz layout direction: TB or LR"), cl::init("TB"),
     cl::cat(outputCategory));
+static cl::opt<double> renderTimeout(
+    "render-timeout",
+    cl::desc("Stop --emit=svg, png or pdf after this many seconds of "
+             "Graphviz's layout and drawing (default 30; 0: no limit)"),
+    cl::value_desc("seconds"), cl::init(DefaultRenderTimeoutSeconds),
+    cl::cat(outputCategory));
 static cl::opt<bool> timePhases(
     "time-phases",
     cl::desc("At the end, print the wall time and peak memory of each phase "
@@ -226,6 +232,7 @@ static InvocationOptions getInvocationOptions() {
   if (tableColumns.getNumOccurrences())
     o.columns = tableColumns;
   o.rankdir = rankdir;
+  o.renderTimeout = renderTimeout;
   o.batch = batchSize;
   o.dtype = dtypeName;
   o.optimizer = optimizerName;
