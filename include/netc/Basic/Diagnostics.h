@@ -203,6 +203,14 @@ public:
   /// kind's message. It is emitted when the returned builder is destroyed.
   template <typename... Ts>
   DiagnosticBuilder report(llvm::SMLoc loc, diag::Kind kind, Ts &&...args) {
+    // Past the error limit an error is only counted: formatting it and
+    // remembering it cost more than everything else on an input of
+    // nothing but errors.
+    if (errorLimitReported &&
+        getDiagnosticInfo(kind).severity == Severity::Error) {
+      ++numErrors;
+      return DiagnosticBuilder(nullptr, Diagnostic());
+    }
     Diagnostic d;
     d.kind = kind;
     d.severity = getDiagnosticInfo(kind).severity;
