@@ -35,7 +35,8 @@ protected:
   static constexpr double MaxPeakMiB = 500;
 
   /// Runs netc with \p args and returns its cost; the peak is the largest
-  /// of this test's runs (getrusage keeps the maximum over children).
+  /// of this process's runs (getrusage keeps the maximum over children),
+  /// one test's under CTest, which runs each test in a process of its own.
   NetcRun runMeasured(std::vector<std::string> args, Cost &cost) {
     rusage before, after;
     getrusage(RUSAGE_CHILDREN, &before);
