@@ -1,7 +1,8 @@
 //===- Diagnostics.cpp - the diagnostics engine and text printer ----------===//
 //
 // Implements DiagnosticEngine (severity options, counting) and the clang-style
-// TextDiagnosticPrinter on top of llvm::SourceMgr::PrintMessage.
+// TextDiagnosticPrinter on top of llvm::SourceMgr::PrintMessage (for lines
+// of at most MaxShownLineLength bytes; longer ones are windowed here).
 //
 //===----------------------------------------------------------------------===//
 #include "netc/Basic/Diagnostics.h"
@@ -121,30 +122,16 @@ static llvm::SourceMgr::DiagKind toDiagKind(Severity severity) {
   return llvm::SourceMgr::DK_Error;
 }
 
-/// The source line that contains \p loc (without its line end).
-static llvm::StringRef getLineContaining(llvm::SourceMgr &sm, llvm::SMLoc loc) {
-  unsigned id = sm.FindBufferContainingLoc(loc);
-  llvm::StringRef buffer = sm.getMemoryBuffer(id)->getBuffer();
-  size_t offset = loc.getPointer() - buffer.data();
-  size_t start = buffer.rfind('\n', offset == 0 ? 0 : offset - 1);
-  start = (start == llvm::StringRef::npos || offset == 0) ? 0 : start + 1;
-  if (offset > 0 && buffer[offset - 1] == '\n')
-    start = offset;
-  size_t end = buffer.find_first_of("\r\n", offset);
-  if (end == llvm::StringRef::npos)
-    end = buffer.size();
-  return buffer.slice(start, end);
-}
-
 /// Prints \p d with \p window, a part of its source line, as the excerpt
 /// (or no excerpt when \p window is empty). LLVM's SMDiagnostic shows no
 /// caret for lines with non-ASCII characters and counts columns from the
 /// start of the text it is given, so this prints the location, the excerpt
 /// and the caret line itself, one column per code point (tabs to 8).
-void TextDiagnosticPrinter::printExcerpt(const Diagnostic &d,
+void TextDiagnosticPrinter::printExcerpt(llvm::raw_ostream &os,
+                                         const Diagnostic &d,
                                          llvm::StringRef window) {
   unsigned id = sourceMgr.FindBufferContainingLoc(d.loc);
-  auto [lineNo, column] = sourceMgr.getLineAndColumn(d.loc, id);
+  auto [lineNo, column] = lines.getLineAndColumn(d.loc, id);
   {
     llvm::WithColor bold(os, llvm::raw_ostream::SAVEDCOLOR, /*Bold=*/true,
                          /*BG=*/false,
@@ -218,6 +205,18 @@ void TextDiagnosticPrinter::printExcerpt(const Diagnostic &d,
 }
 
 void TextDiagnosticPrinter::print(const Diagnostic &d) {
+  // One write per diagnostic: standard error is unbuffered, and a write per
+  // piece made printing many diagnostics cost system calls, not text.
+  std::string text;
+  llvm::raw_string_ostream buffer(text);
+  buffer.enable_colors(os.colors_enabled());
+  printTo(buffer, d);
+  buffer.flush();
+  os << text;
+}
+
+void TextDiagnosticPrinter::printTo(llvm::raw_ostream &os,
+                                    const Diagnostic &d) {
   if (!d.loc.isValid()) {
     // No place in a file: "netc: error: ...", as tool errors print.
     bool noColors = !showColors;
@@ -229,9 +228,9 @@ void TextDiagnosticPrinter::print(const Diagnostic &d) {
       llvm::WithColor::note(os, "netc", noColors) << d.message << "\n";
     return;
   }
-  llvm::StringRef line = getLineContaining(sourceMgr, d.loc);
+  llvm::StringRef line = lines.getLineContaining(d.loc);
   if (!d.showSourceLine)
-    return printExcerpt(d, llvm::StringRef());
+    return printExcerpt(os, d, llvm::StringRef());
   if (line.size() > MaxShownLineLength) {
     // Show a window of the line around the location.
     size_t column = d.loc.getPointer() - line.data();
@@ -241,10 +240,10 @@ void TextDiagnosticPrinter::print(const Diagnostic &d) {
     // Do not cut a UTF-8 sequence in two.
     while (start > 0 && (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80)
       --start;
-    return printExcerpt(d, line.substr(start, MaxShownLineLength));
+    return printExcerpt(os, d, line.substr(start, MaxShownLineLength));
   }
   if (llvm::any_of(line, [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
-    return printExcerpt(d, line);
+    return printExcerpt(os, d, line);
   std::vector<llvm::SMFixIt> fixIts;
   for (const FixIt &f : d.fixIts)
     fixIts.emplace_back(f.range, f.replacement);

@@ -11,7 +11,6 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -91,21 +90,34 @@ static void writeValue(json::OStream &j, const json::Value &value) {
   }
 }
 
+StructuredDiagnosticPrinter::~StructuredDiagnosticPrinter() = default;
+
+json::OStream &StructuredDiagnosticPrinter::getWriter() {
+  if (!writer)
+    writer = std::make_unique<json::OStream>(bufferStream, /*IndentSize=*/2);
+  return *writer;
+}
+
+void StructuredDiagnosticPrinter::flush() {
+  // Whole writes: the stream is usually unbuffered standard error.
+  os << buffer;
+  os.flush();
+  buffer.clear();
+}
+
+void StructuredDiagnosticPrinter::flushIfFull() {
+  if (buffer.size() >= FlushBytes)
+    flush();
+}
+
 void StructuredDiagnosticPrinter::finish() {
   if (finished)
     return;
   finished = true;
-  // One write: the stream is usually unbuffered standard error.
-  std::string text;
-  llvm::raw_string_ostream buffer(text);
-  {
-    json::OStream j(buffer, /*IndentSize=*/2);
-    writeValue(j, buildDocument());
-  }
-  buffer << "\n";
-  buffer.flush();
-  os << text;
-  os.flush();
+  finishDocument(getWriter());
+  writer.reset();
+  bufferStream << "\n";
+  flush();
 }
 
 std::unique_ptr<StructuredDiagnosticPrinter>
@@ -132,75 +144,91 @@ netc::createStructuredDiagnosticPrinter(DiagnosticFormat format,
 
 JsonDiagnosticPrinter::~JsonDiagnosticPrinter() { finish(); }
 
-json::Value JsonDiagnosticPrinter::convertLocation(llvm::SMLoc loc) {
-  if (!loc.isValid())
-    return nullptr;
-  unsigned id = sourceMgr.FindBufferContainingLoc(loc);
+// The keys are written in KeyOrder, as writeValue orders them.
+
+void JsonDiagnosticPrinter::writeLocation(json::OStream &j, llvm::SMLoc loc) {
+  unsigned id = loc.isValid() ? sourceMgr.FindBufferContainingLoc(loc) : 0;
   if (!id)
-    return nullptr;
-  auto [line, column] = sourceMgr.getLineAndColumn(loc, id);
-  return json::Object{
-      {"file",
-       jsonString(sourceMgr.getMemoryBuffer(id)->getBufferIdentifier())},
-      {"line", line},
-      {"column", column}};
+    return j.value(nullptr);
+  auto [line, column] = lines.getLineAndColumn(loc, id);
+  j.object([&] {
+    j.attribute("file",
+                jsonString(sourceMgr.getMemoryBuffer(id)->getBufferIdentifier()));
+    j.attribute("line", line);
+    j.attribute("column", column);
+  });
 }
 
-json::Value JsonDiagnosticPrinter::convertRange(llvm::SMRange range) {
+/// The buffer of \p range, or 0 when it is not a valid range of one buffer.
+static unsigned getRangeBuffer(llvm::SourceMgr &sourceMgr,
+                               llvm::SMRange range) {
   if (!range.isValid())
-    return nullptr;
+    return 0;
   unsigned id = sourceMgr.FindBufferContainingLoc(range.Start);
   if (!id || sourceMgr.FindBufferContainingLoc(range.End) != id ||
       range.End.getPointer() < range.Start.getPointer())
-    return nullptr;
-  auto [startLine, startColumn] = sourceMgr.getLineAndColumn(range.Start, id);
-  auto [endLine, endColumn] = sourceMgr.getLineAndColumn(range.End, id);
-  return json::Object{
-      {"file",
-       jsonString(sourceMgr.getMemoryBuffer(id)->getBufferIdentifier())},
-      {"start", json::Object{{"line", startLine}, {"column", startColumn}}},
-      {"end", json::Object{{"line", endLine}, {"column", endColumn}}}};
+    return 0;
+  return id;
 }
 
-json::Object JsonDiagnosticPrinter::convert(const Diagnostic &d,
-                                            bool isNote) {
-  json::Object object;
+/// Writes \p range, which getRangeBuffer found in buffer \p id.
+void JsonDiagnosticPrinter::writeRange(json::OStream &j, llvm::SMRange range) {
+  unsigned id = getRangeBuffer(sourceMgr, range);
+  auto [startLine, startColumn] = lines.getLineAndColumn(range.Start, id);
+  auto [endLine, endColumn] = lines.getLineAndColumn(range.End, id);
+  j.object([&] {
+    j.attribute("file",
+                jsonString(sourceMgr.getMemoryBuffer(id)->getBufferIdentifier()));
+    j.attributeObject("start", [&] {
+      j.attribute("line", startLine);
+      j.attribute("column", startColumn);
+    });
+    j.attributeObject("end", [&] {
+      j.attribute("line", endLine);
+      j.attribute("column", endColumn);
+    });
+  });
+}
+
+void JsonDiagnosticPrinter::write(json::OStream &j, const Diagnostic &d,
+                                  bool isNote) {
   const DiagnosticInfo *info =
       isValidKind(d.kind) ? &getDiagnosticInfo(d.kind) : nullptr;
-  object["id"] = info ? json::Value(info->name) : json::Value(nullptr);
-  object["severity"] = getSeverityName(d.severity);
-  if (!isNote) {
-    object["group"] = info && !info->group.empty() ? json::Value(info->group)
-                                                   : json::Value(nullptr);
-    object["option"] =
-        d.flag.empty() ? json::Value(nullptr) : json::Value(d.flag);
-  }
-  object["message"] = jsonString(d.getMessageWithoutFlag());
-  object["location"] = convertLocation(d.loc);
-  json::Array ranges;
-  for (llvm::SMRange range : d.ranges) {
-    json::Value converted = convertRange(range);
-    if (converted.kind() != json::Value::Null)
-      ranges.push_back(std::move(converted));
-  }
-  object["ranges"] = std::move(ranges);
-  json::Array fixIts;
-  for (const FixIt &fixIt : d.fixIts) {
-    json::Value range = convertRange(fixIt.range);
-    if (range.kind() == json::Value::Null)
-      continue;
-    fixIts.push_back(json::Object{{"range", std::move(range)},
-                                  {"replacement",
-                                   jsonString(fixIt.replacement)}});
-  }
-  object["fixits"] = std::move(fixIts);
-  if (!isNote) {
-    json::Array notes;
-    for (const Diagnostic &note : d.notes)
-      notes.push_back(convert(note, /*isNote=*/true));
-    object["notes"] = std::move(notes);
-  }
-  return object;
+  j.object([&] {
+    j.attribute("id", info ? json::Value(info->name) : json::Value(nullptr));
+    j.attribute("severity", getSeverityName(d.severity));
+    if (!isNote) {
+      j.attribute("group", info && !info->group.empty()
+                               ? json::Value(info->group)
+                               : json::Value(nullptr));
+      j.attribute("option",
+                  d.flag.empty() ? json::Value(nullptr) : json::Value(d.flag));
+    }
+    j.attribute("message", jsonString(d.getMessageWithoutFlag()));
+    j.attributeBegin("location");
+    writeLocation(j, d.loc);
+    j.attributeEnd();
+    j.attributeArray("ranges", [&] {
+      for (llvm::SMRange range : d.ranges)
+        if (getRangeBuffer(sourceMgr, range))
+          writeRange(j, range);
+    });
+    j.attributeArray("fixits", [&] {
+      for (const FixIt &fixIt : d.fixIts)
+        if (getRangeBuffer(sourceMgr, fixIt.range))
+          j.object([&] {
+            j.attributeBegin("range");
+            writeRange(j, fixIt.range);
+            j.attributeEnd();
+            j.attribute("replacement", jsonString(fixIt.replacement));
+          });
+    });
+    if (!isNote)
+      j.attributeArray("notes", [&] {
+        for (const Diagnostic &note : d.notes)
+          write(j, note, /*isNote=*/true);
+      });
+  });
 }
 
 void JsonDiagnosticPrinter::count(Severity severity) {
@@ -210,20 +238,37 @@ void JsonDiagnosticPrinter::count(Severity severity) {
     ++numWarnings;
 }
 
-void JsonDiagnosticPrinter::handle(const Diagnostic &diagnostic) {
-  count(diagnostic.severity);
-  diagnostics.push_back(convert(diagnostic, /*isNote=*/false));
+/// Everything before the first diagnostic.
+void JsonDiagnosticPrinter::beginDocument() {
+  begun = true;
+  json::OStream &j = getWriter();
+  j.objectBegin();
+  j.attribute("format", "netc-diagnostics");
+  j.attribute("version", FormatVersion);
+  j.attributeObject("tool", [&] {
+    j.attribute("name", tool.name);
+    j.attribute("version", tool.version);
+  });
+  j.attributeBegin("diagnostics");
+  j.arrayBegin();
 }
 
-json::Value JsonDiagnosticPrinter::buildDocument() {
-  return json::Object{
-      {"format", "netc-diagnostics"},
-      {"version", FormatVersion},
-      {"tool",
-       json::Object{{"name", tool.name}, {"version", tool.version}}},
-      {"diagnostics", std::move(diagnostics)},
-      {"errors", numErrors},
-      {"warnings", numWarnings}};
+void JsonDiagnosticPrinter::handle(const Diagnostic &diagnostic) {
+  if (!begun)
+    beginDocument();
+  count(diagnostic.severity);
+  write(getWriter(), diagnostic, /*isNote=*/false);
+  flushIfFull();
+}
+
+void JsonDiagnosticPrinter::finishDocument(json::OStream &j) {
+  if (!begun)
+    beginDocument();
+  j.arrayEnd();
+  j.attributeEnd();
+  j.attribute("errors", numErrors);
+  j.attribute("warnings", numWarnings);
+  j.objectEnd();
 }
 
 //===----------------------------------------------------------------------===//
@@ -232,19 +277,57 @@ json::Value JsonDiagnosticPrinter::buildDocument() {
 
 SarifDiagnosticPrinter::~SarifDiagnosticPrinter() { finish(); }
 
-/// The number of code points in \p text; each byte that does not start a
-/// valid UTF-8 sequence counts as one.
-static unsigned countCodePoints(llvm::StringRef text) {
-  unsigned count = 0;
-  for (size_t i = 0; i < text.size(); ++count) {
-    auto *p = reinterpret_cast<const llvm::UTF8 *>(text.data() + i);
-    unsigned length = llvm::getNumBytesForUTF8(*p);
-    if (length < 1 || length > text.size() - i ||
-        !llvm::isLegalUTF8Sequence(p, p + length))
-      length = 1;
-    i += length;
+/// The indentation of the elements of "results": $schema's object, "runs",
+/// the run and "results" are four levels of two spaces. A JSON string holds
+/// no line end, so every line end of a result's text is one of its lines.
+static constexpr unsigned ResultIndent = 8;
+
+/// Separates the results in the spool (JSON text never holds a NUL byte).
+static constexpr char ResultEnd = '\0';
+
+SarifDiagnosticPrinter::ResultSpool::~ResultSpool() {
+  if (file)
+    std::fclose(file);
+}
+
+void SarifDiagnosticPrinter::ResultSpool::add(llvm::StringRef text) {
+  memory.append(text.data(), text.size());
+  memory += ResultEnd;
+  if (memory.size() < SpoolBytes)
+    return;
+  if (!file)
+    file = std::tmpfile(); // removed when closed; without one, memory
+  if (file && std::fwrite(memory.data(), 1, memory.size(), file) ==
+                  memory.size())
+    memory.clear();
+}
+
+void SarifDiagnosticPrinter::ResultSpool::forEach(
+    llvm::function_ref<void(llvm::StringRef)> each) {
+  std::string pending;
+  auto split = [&](llvm::StringRef chunk) {
+    while (!chunk.empty()) {
+      size_t end = chunk.find(ResultEnd);
+      if (end == llvm::StringRef::npos) {
+        pending.append(chunk.data(), chunk.size());
+        return;
+      }
+      if (pending.empty()) {
+        each(chunk.take_front(end));
+      } else {
+        pending.append(chunk.data(), end);
+        each(pending);
+        pending.clear();
+      }
+      chunk = chunk.drop_front(end + 1);
+    }
+  };
+  if (file && std::fflush(file) == 0 && std::fseek(file, 0, SEEK_SET) == 0) {
+    std::vector<char> chunk(size_t(1) << 20);
+    while (size_t n = std::fread(chunk.data(), 1, chunk.size(), file))
+      split(llvm::StringRef(chunk.data(), n));
   }
-  return count;
+  split(memory);
 }
 
 std::optional<SarifDiagnosticPrinter::Position>
@@ -254,10 +337,8 @@ SarifDiagnosticPrinter::getPosition(llvm::SMLoc loc) {
   unsigned id = sourceMgr.FindBufferContainingLoc(loc);
   if (!id)
     return std::nullopt;
-  auto [line, byteColumn] = sourceMgr.getLineAndColumn(loc, id);
-  const char *lineStart = loc.getPointer() - (byteColumn - 1);
-  return Position{line, 1 + countCodePoints(llvm::StringRef(
-                                lineStart, byteColumn - 1))};
+  return Position{lines.getLineAndColumn(loc, id).first,
+                  lines.getCodePointColumn(loc, id)};
 }
 
 static json::Object regionObject(unsigned startLine, unsigned startColumn,
@@ -453,7 +534,22 @@ void SarifDiagnosticPrinter::handle(const Diagnostic &d) {
 
   if (!d.flag.empty())
     result["properties"] = json::Object{{"warningOption", d.flag}};
-  results.push_back(std::move(result));
+  // Written as it will stand in the document: an element of "results",
+  // ResultIndent deep.
+  std::string text;
+  {
+    llvm::raw_string_ostream stream(text);
+    json::OStream j(stream, /*IndentSize=*/2);
+    writeValue(j, json::Value(std::move(result)));
+  }
+  std::string indented;
+  indented.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    indented += c;
+    if (c == '\n')
+      indented.append(ResultIndent, ' ');
+  }
+  results.add(indented);
 }
 
 /// SARIF's level for a diagnostic kind's default severity.
@@ -461,7 +557,7 @@ static llvm::StringRef defaultLevel(const DiagnosticInfo &info) {
   return getSeverityName(info.severity);
 }
 
-json::Value SarifDiagnosticPrinter::buildDocument() {
+void SarifDiagnosticPrinter::finishDocument(json::OStream &j) {
   json::Array ruleObjects;
   for (diag::Kind kind : rules) {
     const DiagnosticInfo &info = getDiagnosticInfo(kind);
@@ -488,8 +584,7 @@ json::Value SarifDiagnosticPrinter::buildDocument() {
       {"invocations",
        json::Array{json::Object{
            {"executionSuccessful", !anyToolError},
-           {"toolExecutionNotifications", std::move(notifications)}}}},
-      {"results", std::move(results)}};
+           {"toolExecutionNotifications", std::move(notifications)}}}}};
   if (anyRelativePath) {
     llvm::SmallString<256> directory;
     if (!llvm::sys::fs::current_path(directory)) {
@@ -500,7 +595,24 @@ json::Value SarifDiagnosticPrinter::buildDocument() {
           json::Object{{SourceRootId, json::Object{{"uri", uri}}}};
     }
   }
-  return json::Object{{"$schema", SarifDiagnosticPrinter::SchemaUri},
-                      {"version", "2.1.0"},
-                      {"runs", json::Array{std::move(run)}}};
+  // "results" comes last in the run (KeyOrder), after the rules.
+  j.object([&] {
+    j.attribute("$schema", SarifDiagnosticPrinter::SchemaUri);
+    j.attribute("version", "2.1.0");
+    j.attributeArray("runs", [&] {
+      j.object([&] {
+        json::Value runValue(std::move(run));
+        const json::Object &members = *runValue.getAsObject();
+        for (const char *key : KeyOrder)
+          if (const json::Value *value = members.get(key))
+            j.attributeBegin(key), writeValue(j, *value), j.attributeEnd();
+        j.attributeArray("results", [&] {
+          results.forEach([&](llvm::StringRef text) {
+            j.rawValue(text);
+            flushIfFull();
+          });
+        });
+      });
+    });
+  });
 }

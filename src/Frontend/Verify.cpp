@@ -2,11 +2,19 @@
 //
 // Scans each buffer for `expected-KIND[@[+|-]N] {{text}}` comments, then
 // matches produced diagnostics against them by line, severity and substring.
+// Mismatches print as diagnostics do (TextDiagnosticPrinter: a window of a
+// long line), so that many on one line cost no more than on short lines.
 //
 //===----------------------------------------------------------------------===//
 #include "netc/Frontend/Verify.h"
 
+#include "netc/Basic/SourceLines.h"
+
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <map>
+#include <tuple>
 
 using namespace netc;
 
@@ -33,11 +41,23 @@ void VerifyDiagnosticConsumer::handle(const Diagnostic &d) {
     record(note);
 }
 
+/// Reports a mistake in the expectations, or a mismatch, at \p loc.
+static void reportAt(TextDiagnosticPrinter &printer, llvm::SMLoc loc,
+                     const llvm::Twine &message) {
+  Diagnostic d;
+  d.severity = Severity::Error;
+  d.loc = loc;
+  d.message = message.str();
+  printer.print(d);
+}
+
 /// Parses the expectations of buffer \p bufferId. Malformed expectations are
-/// reported to \p os and make \p ok false.
+/// reported through \p printer and make \p ok false. Each expectation costs
+/// the length of its own text, whatever the length of its line.
 static std::vector<Expectation>
-parseExpectations(llvm::SourceMgr &sm, unsigned bufferId, bool &noDiagnostics,
-                  bool &ok, llvm::raw_ostream &os, bool showColors) {
+parseExpectations(llvm::SourceMgr &sm, SourceLines &lines, unsigned bufferId,
+                  bool &noDiagnostics, bool &ok,
+                  TextDiagnosticPrinter &printer) {
   std::vector<Expectation> result;
   llvm::StringRef buffer = sm.getMemoryBuffer(bufferId)->getBuffer();
   size_t pos = 0;
@@ -57,7 +77,7 @@ parseExpectations(llvm::SourceMgr &sm, unsigned bufferId, bool &noDiagnostics,
       continue;
     } else
       continue;
-    unsigned line = sm.getLineAndColumn(loc, bufferId).first;
+    unsigned line = lines.getLineAndColumn(loc, bufferId).first;
     if (rest.consume_front("@")) {
       // @+N and @-N are relative; @N is line N, as in clang's -verify.
       bool negative = rest.startswith("-");
@@ -69,17 +89,13 @@ parseExpectations(llvm::SourceMgr &sm, unsigned bufferId, bool &noDiagnostics,
         ++digits;
       unsigned offset = 0;
       if (digits == 0 || rest.substr(0, digits).getAsInteger(10, offset)) {
-        sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Error,
-                        "expected a line offset after '@'", {}, {},
-                        showColors);
+        reportAt(printer, loc, "expected a line offset after '@'");
         ok = false;
         continue;
       }
       rest = rest.substr(digits);
       if (negative && offset >= line) {
-        sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Error,
-                        "the line offset goes before the first line", {}, {},
-                        showColors);
+        reportAt(printer, loc, "the line offset goes before the first line");
         ok = false;
         continue;
       }
@@ -87,18 +103,17 @@ parseExpectations(llvm::SourceMgr &sm, unsigned bufferId, bool &noDiagnostics,
     }
     rest = rest.ltrim(" \t");
     if (!rest.consume_front("{{")) {
-      sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Error,
-                      "expected '{{' after the expectation", {}, {},
-                      showColors);
+      reportAt(printer, loc, "expected '{{' after the expectation");
       ok = false;
       continue;
     }
-    size_t end = rest.find("}}");
-    size_t lineEnd = rest.find_first_of("\r\n");
-    if (end == llvm::StringRef::npos || end > lineEnd) {
-      sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Error,
-                      "expected '}}' to end the expectation", {}, {},
-                      showColors);
+    // The text runs to the first "}}", which must be on the same line.
+    size_t end = 0;
+    while (end < rest.size() && rest[end] != '\n' && rest[end] != '\r' &&
+           !rest.substr(end).startswith("}}"))
+      ++end;
+    if (!rest.substr(end).startswith("}}")) {
+      reportAt(printer, loc, "expected '}}' to end the expectation");
       ok = false;
       continue;
     }
@@ -107,41 +122,84 @@ parseExpectations(llvm::SourceMgr &sm, unsigned bufferId, bool &noDiagnostics,
   return result;
 }
 
+namespace {
+/// The unmatched expectations of one text, in the order they are written.
+struct TextQueue {
+  std::string text;
+  std::vector<size_t> indices;
+  size_t next = 0;
+};
+/// The expectations of one buffer, line and severity, by text.
+struct ExpectationGroup {
+  std::vector<TextQueue> texts;
+  llvm::StringMap<size_t> byText;
+};
+using GroupKey = std::tuple<unsigned, unsigned, int>;
+} // namespace
+
 bool VerifyDiagnosticConsumer::verify(llvm::raw_ostream &os, bool showColors) {
   bool ok = true;
+  SourceLines lines(sourceMgr);
+  TextDiagnosticPrinter printer(sourceMgr, os, showColors);
   std::vector<Expectation> expectations;
   bool anyNoDiagnostics = false;
+  std::vector<unsigned> bufferOf; // of each expectation
   for (unsigned id = 1, e = sourceMgr.getNumBuffers(); id <= e; ++id) {
     bool noDiagnostics = false;
     auto found =
-        parseExpectations(sourceMgr, id, noDiagnostics, ok, os, showColors);
+        parseExpectations(sourceMgr, lines, id, noDiagnostics, ok, printer);
     if (noDiagnostics && !found.empty()) {
-      sourceMgr.PrintMessage(os, found.front().commentLoc,
-                             llvm::SourceMgr::DK_Error,
-                             "'expected-no-diagnostics' cannot be combined "
-                             "with other expectations",
-                             {}, {}, showColors);
+      reportAt(printer, found.front().commentLoc,
+               "'expected-no-diagnostics' cannot be combined with other "
+               "expectations");
       ok = false;
     }
     anyNoDiagnostics |= noDiagnostics;
     expectations.insert(expectations.end(), found.begin(), found.end());
+    bufferOf.resize(expectations.size(), id);
   }
 
+  // Each produced diagnostic takes the first unmatched expectation of its
+  // buffer, line and severity whose text it contains. Expectations are
+  // grouped by those three and then by text, so that a line with many
+  // diagnostics and expectations is not searched once per diagnostic.
+  std::map<GroupKey, ExpectationGroup> groups;
+  for (size_t i = 0; i < expectations.size(); ++i) {
+    const Expectation &e = expectations[i];
+    ExpectationGroup &group = groups[GroupKey(
+        bufferOf[i], e.line, static_cast<int>(e.severity))];
+    auto [it, inserted] = group.byText.try_emplace(e.text, group.texts.size());
+    if (inserted)
+      group.texts.push_back({e.text, {}, 0});
+    group.texts[it->second].indices.push_back(i);
+  }
+  auto findIn = [&](ExpectationGroup &group, llvm::StringRef message,
+                    TextQueue *&best) {
+    for (TextQueue &queue : group.texts)
+      if (queue.next < queue.indices.size() &&
+          (!best || queue.indices[queue.next] < best->indices[best->next]) &&
+          message.contains(queue.text))
+        best = &queue;
+  };
   for (Produced &p : produced) {
-    unsigned line = 0;
-    if (p.loc.isValid())
-      line = sourceMgr.getLineAndColumn(p.loc).first;
-    for (Expectation &e : expectations) {
-      if (e.matched || e.severity != p.severity || e.line != line)
-        continue;
-      if (p.loc.isValid() &&
-          sourceMgr.FindBufferContainingLoc(p.loc) !=
-              sourceMgr.FindBufferContainingLoc(e.commentLoc))
-        continue;
-      if (llvm::StringRef(p.message).contains(e.text)) {
-        e.matched = p.matched = true;
-        break;
+    TextQueue *best = nullptr;
+    if (p.loc.isValid()) {
+      unsigned id = sourceMgr.FindBufferContainingLoc(p.loc);
+      auto it = groups.find(GroupKey(id, lines.getLineAndColumn(p.loc, id).first,
+                                     static_cast<int>(p.severity)));
+      if (it != groups.end())
+        findIn(it->second, p.message, best);
+    } else {
+      // Without a location: an expectation at line 0 of any buffer.
+      for (unsigned id = 1, e = sourceMgr.getNumBuffers(); id <= e; ++id) {
+        auto it = groups.find(GroupKey(id, 0, static_cast<int>(p.severity)));
+        if (it != groups.end())
+          findIn(it->second, p.message, best);
       }
+    }
+    if (best) {
+      expectations[best->indices[best->next++]].matched = true;
+      p.matched = true;
     }
   }
 
@@ -149,20 +207,22 @@ bool VerifyDiagnosticConsumer::verify(llvm::raw_ostream &os, bool showColors) {
     if (e.matched)
       continue;
     ok = false;
-    sourceMgr.PrintMessage(os, e.commentLoc, llvm::SourceMgr::DK_Error,
-                           "expected " + getSeverityName(e.severity) +
-                               " was not produced on line " +
-                               llvm::Twine(e.line) + ": {{" + e.text + "}}",
-                           {}, {}, showColors);
+    reportAt(printer, e.commentLoc,
+             "expected " + getSeverityName(e.severity) +
+                 " was not produced on line " + llvm::Twine(e.line) + ": {{" +
+                 e.text + "}}");
   }
   for (const Produced &p : produced) {
     if (p.matched)
       continue;
     ok = false;
-    sourceMgr.PrintMessage(os, p.loc, llvm::SourceMgr::DK_Error,
-                           "unexpected " + getSeverityName(p.severity) + ": " +
-                               p.message,
-                           {}, {}, showColors);
+    llvm::Twine message =
+        "unexpected " + getSeverityName(p.severity) + ": " + p.message;
+    if (p.loc.isValid())
+      reportAt(printer, p.loc, message);
+    else
+      sourceMgr.PrintMessage(os, p.loc, llvm::SourceMgr::DK_Error, message,
+                             {}, {}, showColors);
   }
   if (expectations.empty() && !anyNoDiagnostics && ok) {
     os << "netc: error: --verify-diagnostics found no expectations in the "

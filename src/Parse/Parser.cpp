@@ -8,7 +8,9 @@
 //      checks brackets and limits) and keeping only a batch of small token
 //      records. It reports nothing: the TokenFilter's diagnostics go to a
 //      scratch engine, and any of them, or any input the hand parser does
-//      not accept, makes it give up (by returning null);
+//      not accept, makes it give up (by returning null); the first of them
+//      ends the token stream, so an input of nothing but errors is not
+//      diagnosed twice in full;
 //   3. the careful path, only then: the whole token stream filled up front,
 //      ANTLR's parser on the whole file (full LL prediction, its default
 //      error recovery, the plain-words SyntaxErrorReporter), and, if there
@@ -82,6 +84,7 @@ static std::unique_ptr<ast::Module> parseHand(unsigned bufferId,
     lexer->removeErrorListeners();
     TokenFilter filter(*lexer, text, scratch, limits.maxNesting,
                        limits.maxOperators);
+    filter.setStopAtFirstDiagnostic();
     TokenReader tokens(filter);
     if (times)
       tokens.timeFetches(&lex);

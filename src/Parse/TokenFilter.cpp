@@ -117,6 +117,9 @@ std::unique_ptr<antlr4::Token> TokenFilter::fetch() {
 
 std::unique_ptr<antlr4::Token> TokenFilter::nextToken() {
   while (true) {
+    if (stopAtFirstDiagnostic && !stopped &&
+        diags.getNumErrors() + diags.getNumWarnings() != 0)
+      stopped = true;
     std::unique_ptr<antlr4::Token> token = fetch();
     size_t type = token->getType();
     if (stopped && type != antlr4::Token::EOF)

@@ -51,6 +51,11 @@ public:
     return lexer.getTokenFactory();
   }
 
+  /// Makes the filter end the token stream at its first diagnostic: the
+  /// hand parser gives up then anyway, and an input of nothing but errors
+  /// should not have all of them made for a scratch engine.
+  void setStopAtFirstDiagnostic() { stopAtFirstDiagnostic = true; }
+
   /// True once a bracket error made the token structure unreliable; the
   /// parser's own follow-on errors are then not worth reporting.
   bool hasStructuralError() const { return structuralError; }
@@ -93,6 +98,7 @@ private:
   llvm::SMLoc previousEnd;
   bool structuralError = false;
   bool stopped = false;
+  bool stopAtFirstDiagnostic = false;
   std::vector<size_t> lexicalErrorLines;
 };
 

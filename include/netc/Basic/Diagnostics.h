@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "netc/Basic/SourceLines.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -91,21 +93,28 @@ public:
 };
 
 /// Prints diagnostics as clang does: file:line:col, the source line, a caret
-/// and range underline, fix-it text, then the notes.
+/// and range underline, fix-it text, then the notes. A diagnostic costs the
+/// same on a line of any length: longer lines are shown as a window around
+/// the location, and lines and columns come from SourceLines.
 class TextDiagnosticPrinter : public DiagnosticConsumer {
 public:
   TextDiagnosticPrinter(llvm::SourceMgr &sourceMgr, llvm::raw_ostream &os,
                         bool showColors)
-      : sourceMgr(sourceMgr), os(os), showColors(showColors) {}
+      : sourceMgr(sourceMgr), lines(sourceMgr), os(os),
+        showColors(showColors) {}
   void handle(const Diagnostic &diagnostic) override;
+  /// Prints \p diagnostic alone, without its notes.
+  void print(const Diagnostic &diagnostic);
 
   /// Longer source lines are shown as a window around the location.
   static constexpr unsigned MaxShownLineLength = 200;
 
 private:
-  void print(const Diagnostic &diagnostic);
-  void printExcerpt(const Diagnostic &diagnostic, llvm::StringRef window);
+  void printTo(llvm::raw_ostream &out, const Diagnostic &diagnostic);
+  void printExcerpt(llvm::raw_ostream &out, const Diagnostic &diagnostic,
+                    llvm::StringRef window);
   llvm::SourceMgr &sourceMgr;
+  SourceLines lines;
   llvm::raw_ostream &os;
   bool showColors;
 };
@@ -194,6 +203,14 @@ public:
   /// kind's message. It is emitted when the returned builder is destroyed.
   template <typename... Ts>
   DiagnosticBuilder report(llvm::SMLoc loc, diag::Kind kind, Ts &&...args) {
+    // Past the error limit an error is only counted: formatting it and
+    // remembering it cost more than everything else on an input of
+    // nothing but errors.
+    if (errorLimitReported &&
+        getDiagnosticInfo(kind).severity == Severity::Error) {
+      ++numErrors;
+      return DiagnosticBuilder(nullptr, Diagnostic());
+    }
     Diagnostic d;
     d.kind = kind;
     d.severity = getDiagnosticInfo(kind).severity;

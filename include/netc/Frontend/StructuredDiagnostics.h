@@ -16,6 +16,13 @@
 // "unicodeCodePoints" (SARIF has no byte columns). On ASCII lines the two
 // agree. Range ends are exclusive in both (the column after the range).
 //
+// A diagnostic costs time and memory independent of the length of its line
+// and of how many came before: JSON is written as the diagnostics arrive
+// (into a buffer that goes out in writes of FlushBytes, the last when the
+// run ends); SARIF lists its rules before its results, so each result is
+// written out when it arrives and kept as text, past SpoolBytes in an
+// anonymous temporary file, until the run ends.
+//
 // Diagnostics about no place in a file (a bad option value, an unreadable
 // file) have no location in JSON, and are SARIF notifications of the
 // invocation (toolExecutionNotifications, with the id as their
@@ -27,8 +34,10 @@
 #include "netc/Basic/Diagnostics.h"
 #include "netc/Basic/Spelling.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/JSON.h"
 
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,26 +59,42 @@ struct DiagnosticToolInfo {
   std::string informationUri;
 };
 
-/// Collects diagnostics and writes one document with all of them, on
-/// finish() or, at the latest, when destroyed.
+/// Writes one document with every diagnostic; it is complete on finish()
+/// or, at the latest, when the printer is destroyed.
 class StructuredDiagnosticPrinter : public DiagnosticConsumer {
 public:
   StructuredDiagnosticPrinter(llvm::SourceMgr &sourceMgr,
                               llvm::raw_ostream &os, DiagnosticToolInfo tool)
-      : sourceMgr(sourceMgr), os(os), tool(std::move(tool)) {}
+      : sourceMgr(sourceMgr), lines(sourceMgr), os(os),
+        tool(std::move(tool)) {}
+  ~StructuredDiagnosticPrinter() override;
 
   /// Writes the document; later calls do nothing.
   void finish();
 
+  /// The most text written to the stream at once (a document smaller than
+  /// this is written in one write).
+  static constexpr size_t FlushBytes = size_t(1) << 20;
+
 protected:
-  /// The whole document, from what was collected.
-  virtual llvm::json::Value buildDocument() = 0;
+  /// Writes the rest of the document to \p j.
+  virtual void finishDocument(llvm::json::OStream &j) = 0;
+  /// The writer of the document (into a buffer).
+  llvm::json::OStream &getWriter();
+  /// Sends the buffer to the stream once it holds FlushBytes.
+  void flushIfFull();
 
   llvm::SourceMgr &sourceMgr;
+  /// Lines and columns, at a cost independent of the line's length.
+  SourceLines lines;
   llvm::raw_ostream &os;
   DiagnosticToolInfo tool;
 
 private:
+  void flush();
+  std::string buffer;
+  llvm::raw_string_ostream bufferStream{buffer};
+  std::unique_ptr<llvm::json::OStream> writer;
   bool finished = false;
 };
 
@@ -90,15 +115,17 @@ public:
   void handle(const Diagnostic &diagnostic) override;
 
 protected:
-  llvm::json::Value buildDocument() override;
+  void finishDocument(llvm::json::OStream &j) override;
 
 private:
-  llvm::json::Object convert(const Diagnostic &diagnostic, bool isNote);
-  llvm::json::Value convertLocation(llvm::SMLoc loc);
-  llvm::json::Value convertRange(llvm::SMRange range);
+  void beginDocument();
+  void write(llvm::json::OStream &j, const Diagnostic &diagnostic,
+             bool isNote);
+  void writeLocation(llvm::json::OStream &j, llvm::SMLoc loc);
+  void writeRange(llvm::json::OStream &j, llvm::SMRange range);
   void count(Severity severity);
 
-  llvm::json::Array diagnostics;
+  bool begun = false;
   unsigned numErrors = 0;
   unsigned numWarnings = 0;
 };
@@ -118,10 +145,28 @@ public:
   ~SarifDiagnosticPrinter() override;
   void handle(const Diagnostic &diagnostic) override;
 
+  /// The most result text kept in memory; the rest waits in a file.
+  static constexpr size_t SpoolBytes = size_t(16) << 20;
+
 protected:
-  llvm::json::Value buildDocument() override;
+  void finishDocument(llvm::json::OStream &j) override;
 
 private:
+  /// The results as text, in the order they came; see the file comment.
+  class ResultSpool {
+  public:
+    ResultSpool() = default;
+    ResultSpool(const ResultSpool &) = delete;
+    ResultSpool &operator=(const ResultSpool &) = delete;
+    ~ResultSpool();
+    void add(llvm::StringRef text);
+    /// Calls \p each with the text of every result, in order.
+    void forEach(llvm::function_ref<void(llvm::StringRef)> each);
+
+  private:
+    std::string memory;
+    std::FILE *file = nullptr;
+  };
   /// A line and a column in code points, both from 1.
   struct Position {
     unsigned line;
@@ -138,7 +183,7 @@ private:
   unsigned ruleIndex(diag::Kind kind);
 
   std::vector<diag::Kind> rules;
-  llvm::json::Array results;
+  ResultSpool results;
   llvm::json::Array notifications;
   bool anyToolError = false;
   bool anyRelativePath = false;
