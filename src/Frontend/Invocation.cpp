@@ -92,11 +92,13 @@ private:
       return false;
     report.rankdir = *rankDir;
     report.depth = in.depth.value_or(-1);
-    if (!(in.renderTimeout >= 0)) {
+    // At most a day: a longer wait is no limit, and the deadline must fit
+    // the clock's range.
+    if (!(in.renderTimeout >= 0 && in.renderTimeout <= 86400)) {
       char value[32];
       std::snprintf(value, sizeof value, "%g", in.renderTimeout);
       return reject(diag::err_drv_option_range, "render-timeout",
-                    "a number of seconds, 0 or more", value);
+                    "a number of seconds from 0 (no limit) to 86400", value);
     }
     out.renderTimeout = in.renderTimeout;
     if (!in.fit.empty()) {

@@ -383,7 +383,7 @@ TEST_F(RenderDriver, RenderTimeoutStopsGraphviz) {
   r = run({"--emit=svg", "--render-timeout=-1", example("lenet5")});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "netc: error: --render-timeout must be a number of "
-                   "seconds, 0 or more, got -1\n");
+                   "seconds from 0 (no limit) to 86400, got -1\n");
 }
 
 const char *const TwoNetworks = "network First {\n"

@@ -61,6 +61,21 @@ public:
 /// An integer option, read by DecimalParser.
 template <typename T> using IntegerOption = cl::opt<T, false, DecimalParser<T>>;
 
+/// Reads a number option as a .net file spells numbers: 1.5, 2e3, 1_000;
+/// LLVM's own parser also takes 0x10, inf and nan.
+class NumberParser : public cl::parser<double> {
+public:
+  using cl::parser<double>::parser;
+  bool parse(cl::Option &option, llvm::StringRef, llvm::StringRef arg,
+             double &value) {
+    std::optional<double> parsed = parseDecimalNumber(arg);
+    if (!parsed)
+      return option.error("'" + arg + "' is not a decimal number");
+    value = *parsed;
+    return false;
+  }
+};
+
 static cl::OptionCategory inputCategory("Input options");
 static cl::OptionCategory outputCategory("Output options");
 static cl::OptionCategory memoryCategory("Memory model options");
@@ -124,10 +139,10 @@ static cl::opt<std::string> tableColumns(
 static cl::opt<std::string> rankdir(
     "rankdir", cl::desc("Graphviz layout direction: TB or LR"), cl::init("TB"),
     cl::cat(outputCategory));
-static cl::opt<double> renderTimeout(
+static cl::opt<double, false, NumberParser> renderTimeout(
     "render-timeout",
     cl::desc("Stop --emit=svg, png or pdf after this many seconds of "
-             "Graphviz's layout and drawing (default 30; 0: no limit)"),
+             "Graphviz's layout and drawing (default 30; 0: no limit; at most 86400)"),
     cl::value_desc("seconds"), cl::init(DefaultRenderTimeoutSeconds),
     cl::cat(outputCategory));
 static cl::opt<bool> timePhases(
