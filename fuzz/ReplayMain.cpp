@@ -1,7 +1,8 @@
 //===- ReplayMain.cpp - run files through the fuzz target, without libFuzzer ===//
 //
 // netc-fuzz-replay FILE...: calls LLVMFuzzerTestOneInput (NetcFuzzer.cpp) on
-// each file's bytes, as the fuzzer would. Built in the ordinary build (any
+// each file's bytes, as the fuzzer would (netc-fuzz-files-replay does the
+// same for FilesFuzzer.cpp). Built in the ordinary build (any
 // compiler, no sanitizers) so that the crash reproducers in
 // tests/fuzz-regressions/ and the examples run as CTest cases everywhere;
 // the instrumented netc-fuzzer runs the same files with sanitizers

@@ -16,6 +16,9 @@
 #                           or OOM (for long runs); still exits non-zero
 #                           when anything was found.
 #   NETC_FUZZ_BUILD=DIR     the build directory (default build-fuzz)
+#   NETC_FUZZ_FILES_SECONDS=N  then run the file-system harness
+#                           (fuzz/FilesFuzzer.cpp) for N seconds (default
+#                           20; 0 skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -31,7 +34,7 @@ case $build in /*) ;; *) build=$root/$build ;; esac
 # sanitized test suite), then build only the fuzzer's targets.
 start=$SECONDS
 tools/sanitize.sh --configure-only
-cmake --build "$build" -j "$(nproc)" --target netc-fuzzer netc-fuzz-dict
+cmake --build "$build" -j "$(nproc)" --target netc-fuzzer netc-fuzz-files netc-fuzz-dict
 echo "netc fuzz: build took $((SECONDS - start)) s"
 
 # The dictionary must list every op and keyword of the current sources.
@@ -83,3 +86,27 @@ if ((status != 0 || after > before)); then
   exit 1
 fi
 echo "netc fuzz: no findings"
+
+# The file-system harness (fuzz/FilesFuzzer.cpp): projects of files, links
+# and imports, for NETC_FUZZ_FILES_SECONDS (default 20; 0 skips it), from
+# the seeds in fuzz/files-seeds/ and what earlier runs kept.
+files_seconds=${NETC_FUZZ_FILES_SECONDS:-20}
+if [ "$files_seconds" != 0 ]; then
+  files_corpus=$build/files-corpus
+  mkdir -p "$files_corpus"
+  cp fuzz/files-seeds/* "$files_corpus"/
+  files_log=$build/fuzz-files.log
+  echo "netc fuzz: the file-system harness for $files_seconds s; log $files_log"
+  status=0
+  (cd "$findings" && "$build/bin/netc-fuzz-files" -max_len=2048 -timeout=10 \
+      -rss_limit_mb=2048 -max_total_time="$files_seconds" \
+      -print_final_stats=1 -artifact_prefix="$findings/files-" \
+      "$files_corpus") >"$files_log" 2>&1 || status=$?
+  grep -E '^#[0-9]+' "$files_log" | tail -n 1 || true
+  if ((status != 0)); then
+    echo "netc fuzz: the file-system harness found something (exit status $status); see $files_log" >&2
+    grep -E -A30 '^==[0-9]+==ERROR|runtime error:|netc-fuzz-files:' "$files_log" | head -n 60 >&2 || true
+    exit 1
+  fi
+  echo "netc fuzz: the file-system harness: no findings"
+fi
