@@ -29,7 +29,8 @@ constexpr const char *FontName = "Helvetica";
 constexpr const char *EdgeColor = "#666666";
 constexpr const char *ClusterColor = "#888888";
 constexpr const char *ClusterFill = "#fafafa";
-constexpr const char *DimTextColor = "#555555";
+#define DIM_TEXT_COLOR "#555555"
+constexpr const char *DimTextColor = DIM_TEXT_COLOR;
 constexpr const char *BlockColor = "#e8e8f4";
 
 /// The fill colour of a family, from a pastel palette that prints well in
@@ -75,8 +76,13 @@ llvm::StringRef getLegendName(OpFamily family) {
 } // namespace
 
 /// Escapes text for an HTML-like Graphviz label.
-static std::string escapeHtml(llvm::StringRef text) {
-  std::string out;
+/// Appends \p text to \p out with HTML's special characters escaped.
+static void appendHtml(std::string &out, llvm::StringRef text) {
+  // Most names have none: one append.
+  if (text.find_first_of("&<>\"") == llvm::StringRef::npos) {
+    out.append(text.data(), text.size());
+    return;
+  }
   for (char c : text) {
     switch (c) {
     case '&':
@@ -95,6 +101,11 @@ static std::string escapeHtml(llvm::StringRef text) {
       out += c;
     }
   }
+}
+
+static std::string escapeHtml(llvm::StringRef text) {
+  std::string out;
+  appendHtml(out, text);
   return out;
 }
 
@@ -221,15 +232,24 @@ static std::string describeParams(int64_t trainable, int64_t buffers) {
 /// close that an underscore touches the line below.
 static std::string makeLabel(llvm::StringRef title,
                              llvm::ArrayRef<std::string> lines) {
-  std::string label = "<<table border=\"0\" cellborder=\"0\" "
-                      "cellspacing=\"0\" cellpadding=\"1\"><tr><td><b>" +
-                      escapeHtml(title) + "</b></td></tr>";
+  static constexpr llvm::StringLiteral Open =
+      "<<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" "
+      "cellpadding=\"1\"><tr><td><b>";
+  static constexpr llvm::StringLiteral LineOpen =
+      "<tr><td><font color=\"" DIM_TEXT_COLOR "\" point-size=\"9\">";
+  std::string label;
+  label.reserve(Open.size() + title.size() + 40 + lines.size() * 96);
+  label.append(Open.data(), Open.size());
+  appendHtml(label, title);
+  label += "</b></td></tr>";
   for (const std::string &line : lines)
-    if (!line.empty())
-      label += "<tr><td><font color=\"" + std::string(DimTextColor) +
-               "\" point-size=\"9\">" + escapeHtml(line) +
-               "</font></td></tr>";
-  return label + "</table>>";
+    if (!line.empty()) {
+      label.append(LineOpen.data(), LineOpen.size());
+      appendHtml(label, line);
+      label += "</font></td></tr>";
+    }
+  label += "</table>>";
+  return label;
 }
 
 /// "118 M MACs" per sample, or "" for none.

@@ -103,16 +103,17 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
           writeShape(j, g.layers[o.layer].type);
         });
     });
+    // Strings as StringRefs: a json::Value made of a std::string copies it.
     j.attributeArray("layers", [&] {
       for (LayerId id = 0; id < g.layers.size(); ++id)
         j.object([&] {
           const Layer &layer = g.layers[id];
-          j.attribute("name", layer.name);
-          j.attribute("op", layer.op->name);
+          j.attribute("name", llvm::StringRef(layer.name));
+          j.attribute("op", llvm::StringRef(layer.op->name));
           j.attribute("family", getFamilyName(layer.op->family));
           j.attributeArray("inputs", [&] {
             for (LayerId in : layer.inputs)
-              j.value(g.layers[in].name);
+              j.value(llvm::StringRef(g.layers[in].name));
           });
           writeShape(j, layer.type);
           j.attributeObject("attributes", [&] {
