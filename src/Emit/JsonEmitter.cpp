@@ -1,7 +1,8 @@
 //===- JsonEmitter.cpp - machine-readable report --------------------------===//
 //
 // Writes through llvm::json::OStream so that key order is fixed and golden
-// files stay put. The schema is documented in docs/output-formats.md; its
+// files stay put; the layer objects, most of a report, through LayerWriter,
+// which writes the same text faster. The schema is documented in docs/output-formats.md; its
 // version is JsonSchemaVersion.
 //
 //===----------------------------------------------------------------------===//
@@ -16,42 +17,205 @@
 using namespace netc;
 using namespace netc::emit;
 
-/// Writes a double with the fewest digits that read back the same number
-/// (0.77, not 0.77000000000000002).
-static void writeNumber(llvm::json::OStream &j, double value) {
+/// A double with the fewest digits that read back the same number (0.77,
+/// not 0.77000000000000002).
+static std::string formatShortest(double value) {
   char buffer[32];
   for (int digits = 1; digits <= 17; ++digits) {
     snprintf(buffer, sizeof buffer, "%.*g", digits, value);
     if (std::strtod(buffer, nullptr) == value)
       break;
   }
-  j.rawValue([&](llvm::raw_ostream &os) { os << buffer; });
+  return buffer;
 }
 
-static void writeValue(llvm::json::OStream &j, const Value &v) {
+static void writeNumber(llvm::json::OStream &j, double value) {
+  std::string text = formatShortest(value);
+  j.rawValue([&](llvm::raw_ostream &os) { os << text; });
+}
+
+namespace {
+/// Writes the layer objects, the bulk of a report, in exactly the form
+/// llvm::json::OStream pretty-prints (2-space indents), without its
+/// per-key quoting and UTF-8 checks: the keys are fixed ASCII, and a
+/// string is escaped only when it holds a character that needs it. One
+/// object sits at a known depth of the document.
+class LayerWriter {
+public:
+  LayerWriter(llvm::raw_ostream &os, unsigned indent) : os(os), indent(indent) {}
+
+  void objectBegin() {
+    os << '{';
+    first.push_back(true);
+    indent += 2;
+  }
+  void objectEnd() { end('}'); }
+  void arrayBegin() {
+    os << '[';
+    first.push_back(true);
+    indent += 2;
+  }
+  void arrayEnd() { end(']'); }
+  /// A key of an object (fixed ASCII, never escaped).
+  void key(llvm::StringLiteral name) {
+    element();
+    os << '"' << name << "\": ";
+  }
+  /// The next element of an array.
+  void element() {
+    if (!first.back())
+      os << ',';
+    first.back() = false;
+    os << '\n';
+    os.indent(indent);
+  }
+  void string(llvm::StringRef text) {
+    if (!llvm::json::isUTF8(text)) {
+      quote(llvm::json::fixUTF8(text));
+      return;
+    }
+    quote(text);
+  }
+  void integer(int64_t value) { os << value; }
+  void boolean(bool value) { os << (value ? "true" : "false"); }
+  void raw(llvm::StringRef text) { os << text; }
+
+private:
+  void end(char close) {
+    indent -= 2;
+    if (!first.back()) {
+      os << '\n';
+      os.indent(indent);
+    }
+    first.pop_back();
+    os << close;
+  }
+  /// As llvm::json quotes: '"' and '\\' escaped, control characters as
+  /// \t, \n, \r or \u00XX.
+  void quote(llvm::StringRef text) {
+    os << '"';
+    bool plain = llvm::none_of(text, [](char c) {
+      return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+    });
+    if (plain) {
+      os << text << '"';
+      return;
+    }
+    for (unsigned char c : text) {
+      if (c == '"' || c == '\\')
+        os << '\\';
+      if (c >= 0x20) {
+        os << c;
+        continue;
+      }
+      os << '\\';
+      switch (c) {
+      case '\t':
+        os << 't';
+        break;
+      case '\n':
+        os << 'n';
+        break;
+      case '\r':
+        os << 'r';
+        break;
+      default:
+        os << 'u';
+        llvm::write_hex(os, c, llvm::HexPrintStyle::Lower, 4);
+      }
+    }
+    os << '"';
+  }
+
+  llvm::raw_ostream &os;
+  unsigned indent;
+  std::vector<bool> first;
+};
+} // namespace
+
+static void writeValue(LayerWriter &w, const Value &v) {
   switch (v.getKind()) {
   case Value::Kind::Int:
-    j.value(v.getInt());
+    w.integer(v.getInt());
     return;
   case Value::Kind::Float:
-    writeNumber(j, v.getFloat());
+    w.raw(formatShortest(v.getFloat()));
     return;
   case Value::Kind::Bool:
-    j.value(v.getBool());
+    w.boolean(v.getBool());
     return;
   case Value::Kind::String:
-    j.value(v.getString());
+    w.string(v.getString());
     return;
   case Value::Kind::Tuple:
-    j.array([&] {
-      for (const Value &e : v.getElements())
-        writeValue(j, e);
-    });
+    w.arrayBegin();
+    for (const Value &e : v.getElements()) {
+      w.element();
+      writeValue(w, e);
+    }
+    w.arrayEnd();
     return;
   default:
-    j.value(nullptr);
+    w.raw("null");
     return;
   }
+}
+
+/// One layer's object; \p indent is the depth of its opening brace.
+static void writeLayer(llvm::raw_ostream &os, unsigned indent,
+                       const NetworkAnalysis &a, LayerId id) {
+  const Graph &g = *a.graph;
+  const Layer &layer = g.layers[id];
+  LayerWriter w(os, indent);
+  w.objectBegin();
+  w.key("name");
+  w.string(layer.name);
+  w.key("op");
+  w.string(layer.op->name);
+  w.key("family");
+  w.string(getFamilyName(layer.op->family));
+  w.key("inputs");
+  w.arrayBegin();
+  for (LayerId in : layer.inputs) {
+    w.element();
+    w.string(g.layers[in].name);
+  }
+  w.arrayEnd();
+  w.key("shape");
+  w.arrayBegin();
+  for (int64_t d : layer.type.dims) {
+    w.element();
+    w.integer(d);
+  }
+  w.arrayEnd();
+  w.key("dtype");
+  w.string(getDTypeName(layer.type.dtype));
+  w.key("attributes");
+  w.objectBegin();
+  for (const Attribute &attribute : layer.attributes) {
+    w.element();
+    w.string(attribute.name);
+    w.raw(": ");
+    writeValue(w, attribute.value);
+  }
+  w.objectEnd();
+  w.key("trainable_params");
+  w.integer(layer.params.trainable);
+  w.key("non_trainable_params");
+  w.integer(layer.params.buffers);
+  w.key("output_elements");
+  w.integer(*layer.type.getNumElements());
+  w.key("activations");
+  w.integer(getActivationElements(layer));
+  w.key("storage");
+  w.string(getStorageName(layer.storage));
+  w.key("saved_bytes");
+  w.integer(a.getSavedBytes(id));
+  w.key("macs");
+  w.integer(a.layerCosts[id].macs);
+  w.key("flops");
+  w.integer(a.layerCosts[id].flops);
+  w.objectEnd();
 }
 
 static void writeShape(llvm::json::OStream &j, const TensorType &type) {
@@ -103,35 +267,11 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
           writeShape(j, g.layers[o.layer].type);
         });
     });
-    // Strings as StringRefs: a json::Value made of a std::string copies it.
+    // The layers, the bulk of the report, by LayerWriter: each at the
+    // depth of an element of networks[].layers (8 spaces).
     j.attributeArray("layers", [&] {
       for (LayerId id = 0; id < g.layers.size(); ++id)
-        j.object([&] {
-          const Layer &layer = g.layers[id];
-          j.attribute("name", llvm::StringRef(layer.name));
-          j.attribute("op", llvm::StringRef(layer.op->name));
-          j.attribute("family", getFamilyName(layer.op->family));
-          j.attributeArray("inputs", [&] {
-            for (LayerId in : layer.inputs)
-              j.value(llvm::StringRef(g.layers[in].name));
-          });
-          writeShape(j, layer.type);
-          j.attributeObject("attributes", [&] {
-            for (const Attribute &a : layer.attributes) {
-              j.attributeBegin(a.name);
-              writeValue(j, a.value);
-              j.attributeEnd();
-            }
-          });
-          j.attribute("trainable_params", layer.params.trainable);
-          j.attribute("non_trainable_params", layer.params.buffers);
-          j.attribute("output_elements", *layer.type.getNumElements());
-          j.attribute("activations", getActivationElements(layer));
-          j.attribute("storage", getStorageName(layer.storage));
-          j.attribute("saved_bytes", a.getSavedBytes(id));
-          j.attribute("macs", a.layerCosts[id].macs);
-          j.attribute("flops", a.layerCosts[id].flops);
-        });
+        j.rawValue([&](llvm::raw_ostream &os) { writeLayer(os, 8, a, id); });
     });
     j.attributeObject("totals", [&] {
       j.attribute("trainable_params", a.counts.trainableParams);
