@@ -77,7 +77,7 @@ int64_t NetworkAnalysis::getSavedBytes(LayerId id) const {
       [](const LayerSaves &l, LayerId layer) { return l.layer < layer; });
   if (it == saved.layers.end() || it->layer != id)
     return 0;
-  return it->newTensorBytes + it->extraBytes; // parts of the checked sum
+  return it->getFirstKeptBytes(); // parts of the checked sum
 }
 
 std::optional<NetworkAnalysis>

@@ -163,7 +163,8 @@ static void writeValue(LayerWriter &w, const Value &v) {
 
 /// One layer's object; \p indent is the depth of its opening brace.
 static void writeLayer(llvm::raw_ostream &os, unsigned indent,
-                       const NetworkAnalysis &a, LayerId id) {
+                       const NetworkAnalysis &a, LayerId id,
+                       SavedBytesCursor &saved) {
   const Graph &g = *a.graph;
   const Layer &layer = g.layers[id];
   LayerWriter w(os, indent);
@@ -210,7 +211,7 @@ static void writeLayer(llvm::raw_ostream &os, unsigned indent,
   w.key("storage");
   w.string(getStorageName(layer.storage));
   w.key("saved_bytes");
-  w.integer(a.getSavedBytes(id));
+  w.integer(saved.get(id));
   w.key("macs");
   w.integer(a.layerCosts[id].macs);
   w.key("flops");
@@ -270,8 +271,10 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
     // The layers, the bulk of the report, by LayerWriter: each at the
     // depth of an element of networks[].layers (8 spaces).
     j.attributeArray("layers", [&] {
+      SavedBytesCursor saved(a);
       for (LayerId id = 0; id < g.layers.size(); ++id)
-        j.rawValue([&](llvm::raw_ostream &os) { writeLayer(os, 8, a, id); });
+        j.rawValue(
+            [&](llvm::raw_ostream &os) { writeLayer(os, 8, a, id, saved); });
     });
     j.attributeObject("totals", [&] {
       j.attribute("trainable_params", a.counts.trainableParams);

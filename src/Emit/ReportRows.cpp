@@ -202,6 +202,7 @@ void emit::forEachRow(const NetworkAnalysis &a, int depth,
   // body is elaborated whole before the next statement), so its row is
   // complete at the first layer outside it.
   ReportRow pending;
+  SavedBytesCursor saved(a);
   for (LayerId id = 0; id < graph.layers.size(); ++id) {
     const Layer &layer = graph.layers[id];
     int collapse = findCollapsedScope(graph, layer, depth);
@@ -229,7 +230,7 @@ void emit::forEachRow(const NetworkAnalysis &a, int depth,
     row->trainable += layer.params.trainable;
     row->buffers += layer.params.buffers;
     row->activations += getActivationElements(layer);
-    row->savedBytes += a.getSavedBytes(id);
+    row->savedBytes += saved.get(id);
     row->macs += a.layerCosts[id].macs;
     row->flops += a.layerCosts[id].flops;
     if (collapse < 0)

@@ -72,6 +72,23 @@ struct NetworkAnalysis {
   MemoryModel getModel() const { return estimate.model; }
 };
 
+/// getSavedBytes for layers asked in increasing order (a report's walk),
+/// stepping through the records, which are in layer order, instead of
+/// searching them for each layer.
+class SavedBytesCursor {
+public:
+  explicit SavedBytesCursor(const NetworkAnalysis &analysis)
+      : next(analysis.saved.layers.begin()), end(analysis.saved.layers.end()) {}
+  int64_t get(LayerId id) {
+    while (next != end && next->layer < id)
+      ++next;
+    return next != end && next->layer == id ? next->getFirstKeptBytes() : 0;
+  }
+
+private:
+  std::deque<LayerSaves>::const_iterator next, end;
+};
+
 /// Analyses \p graph (checked clean) for \p options; nullopt after
 /// reporting, at the network's name, a figure that overflows 64 bits.
 std::optional<NetworkAnalysis> analyzeNetwork(const Graph &graph,

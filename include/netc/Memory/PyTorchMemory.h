@@ -39,6 +39,10 @@ struct LayerSaves {
   /// or two for almost every op: held without a heap allocation).
   llvm::SmallVector<LayerId, 2> tensors;
 
+  /// The bytes per sample this layer is first to keep: its new tensors,
+  /// statistics, indices and masks.
+  int64_t getFirstKeptBytes() const { return newTensorBytes + extraBytes; }
+
   LayerSaves() = default;
   LayerSaves(const LayerSaves &) = default;
   LayerSaves &operator=(const LayerSaves &) = default;
