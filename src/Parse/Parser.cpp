@@ -121,6 +121,12 @@ static std::unique_ptr<ast::Module> parseCareful(unsigned bufferId,
                             /*recordRSS=*/false);
     tokens.fill();
   }
+  // A bracket left open or closed wrongly, or nesting past the limit, is
+  // reported by the filter, and ANTLR's errors after it are not shown (they
+  // would only repeat it): the parse can only fail, so it is not run. On a
+  // megabyte of `network N { input x: [3]; ` it took 1.3 s.
+  if (filter.hasStructuralError())
+    return nullptr;
 
   // One parse: full LL prediction, ANTLR's default error recovery, every
   // syntax error reported in plain words.
