@@ -10,6 +10,7 @@
 
 #include "llvm/Support/JSON.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -38,36 +39,44 @@ namespace {
 /// Writes the layer objects, the bulk of a report, in exactly the form
 /// llvm::json::OStream pretty-prints (2-space indents), without its
 /// per-key quoting and UTF-8 checks: the keys are fixed ASCII, and a
-/// string is escaped only when it holds a character that needs it. One
-/// object sits at a known depth of the document.
+/// string is escaped only when it holds a character that needs it. Each
+/// object is made in one reused string, then written at once; it sits at a
+/// known depth of the document.
 class LayerWriter {
 public:
-  LayerWriter(llvm::raw_ostream &os, unsigned indent) : os(os), indent(indent) {}
+  /// Starts an object's text, its brace at depth \p indent.
+  void reset(unsigned indent) {
+    out.clear();
+    first.clear();
+    depth = indent;
+  }
+  llvm::StringRef getText() const { return out; }
 
-  void objectBegin() {
-    os << '{';
-    first.push_back(true);
-    indent += 2;
-  }
-  void objectEnd() { end('}'); }
-  void arrayBegin() {
-    os << '[';
-    first.push_back(true);
-    indent += 2;
-  }
-  void arrayEnd() { end(']'); }
+  void objectBegin() { open('{'); }
+  void objectEnd() { close('}'); }
+  void arrayBegin() { open('['); }
+  void arrayEnd() { close(']'); }
   /// A key of an object (fixed ASCII, never escaped).
   void key(llvm::StringLiteral name) {
     element();
-    os << '"' << name << "\": ";
+    out += '"';
+    out.append(name.data(), name.size());
+    out += "\": ";
   }
   /// The next element of an array.
   void element() {
     if (!first.back())
-      os << ',';
+      out += ',';
     first.back() = false;
-    os << '\n';
-    os.indent(indent);
+    out += '\n';
+    indent();
+  }
+  /// A name of the graph (a layer's, an op's, a family's, an element
+  /// type's): letters, digits, '_' and '.', never escaped.
+  void name(llvm::StringRef text) {
+    out += '"';
+    out.append(text.data(), text.size());
+    out += '"';
   }
   void string(llvm::StringRef text) {
     if (!llvm::json::isUTF8(text)) {
@@ -76,60 +85,82 @@ public:
     }
     quote(text);
   }
-  void integer(int64_t value) { os << value; }
-  void boolean(bool value) { os << (value ? "true" : "false"); }
-  void raw(llvm::StringRef text) { os << text; }
+  void integer(int64_t value) {
+    char buffer[24];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    (void)error;
+    out.append(buffer, end);
+  }
+  void boolean(bool value) { out += value ? "true" : "false"; }
+  void raw(llvm::StringRef text) { out.append(text.data(), text.size()); }
 
 private:
-  void end(char close) {
-    indent -= 2;
+  void indent() {
+    static constexpr llvm::StringLiteral Spaces = "                    "
+                                                  "                    ";
+    for (unsigned left = depth; left;) {
+      unsigned n = std::min<unsigned>(left, Spaces.size());
+      out.append(Spaces.data(), n);
+      left -= n;
+    }
+  }
+  void open(char bracket) {
+    out += bracket;
+    first.push_back(true);
+    depth += 2;
+  }
+  void close(char bracket) {
+    depth -= 2;
     if (!first.back()) {
-      os << '\n';
-      os.indent(indent);
+      out += '\n';
+      indent();
     }
     first.pop_back();
-    os << close;
+    out += bracket;
   }
   /// As llvm::json quotes: '"' and '\\' escaped, control characters as
   /// \t, \n, \r or \u00XX.
   void quote(llvm::StringRef text) {
-    os << '"';
+    out += '"';
     bool plain = llvm::none_of(text, [](char c) {
       return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
     });
     if (plain) {
-      os << text << '"';
+      out.append(text.data(), text.size());
+      out += '"';
       return;
     }
     for (unsigned char c : text) {
       if (c == '"' || c == '\\')
-        os << '\\';
+        out += '\\';
       if (c >= 0x20) {
-        os << c;
+        out += static_cast<char>(c);
         continue;
       }
-      os << '\\';
+      out += '\\';
       switch (c) {
       case '\t':
-        os << 't';
+        out += 't';
         break;
       case '\n':
-        os << 'n';
+        out += 'n';
         break;
       case '\r':
-        os << 'r';
+        out += 'r';
         break;
-      default:
-        os << 'u';
-        llvm::write_hex(os, c, llvm::HexPrintStyle::Lower, 4);
+      default: {
+        char hex[8];
+        snprintf(hex, sizeof hex, "u%04x", c);
+        out += hex;
+      }
       }
     }
-    os << '"';
+    out += '"';
   }
 
-  llvm::raw_ostream &os;
-  unsigned indent;
+  std::string out;
   std::vector<bool> first;
+  unsigned depth = 0;
 };
 } // namespace
 
@@ -161,25 +192,23 @@ static void writeValue(LayerWriter &w, const Value &v) {
   }
 }
 
-/// One layer's object; \p indent is the depth of its opening brace.
-static void writeLayer(llvm::raw_ostream &os, unsigned indent,
-                       const NetworkAnalysis &a, LayerId id,
+/// One layer's object.
+static void writeLayer(LayerWriter &w, const NetworkAnalysis &a, LayerId id,
                        SavedBytesCursor &saved) {
   const Graph &g = *a.graph;
   const Layer &layer = g.layers[id];
-  LayerWriter w(os, indent);
   w.objectBegin();
   w.key("name");
-  w.string(layer.name);
+  w.name(layer.name);
   w.key("op");
-  w.string(layer.op->name);
+  w.name(layer.op->name);
   w.key("family");
-  w.string(getFamilyName(layer.op->family));
+  w.name(getFamilyName(layer.op->family));
   w.key("inputs");
   w.arrayBegin();
   for (LayerId in : layer.inputs) {
     w.element();
-    w.string(g.layers[in].name);
+    w.name(g.layers[in].name);
   }
   w.arrayEnd();
   w.key("shape");
@@ -190,7 +219,7 @@ static void writeLayer(llvm::raw_ostream &os, unsigned indent,
   }
   w.arrayEnd();
   w.key("dtype");
-  w.string(getDTypeName(layer.type.dtype));
+  w.name(getDTypeName(layer.type.dtype));
   w.key("attributes");
   w.objectBegin();
   for (const Attribute &attribute : layer.attributes) {
@@ -209,7 +238,7 @@ static void writeLayer(llvm::raw_ostream &os, unsigned indent,
   w.key("activations");
   w.integer(getActivationElements(layer));
   w.key("storage");
-  w.string(getStorageName(layer.storage));
+  w.name(getStorageName(layer.storage));
   w.key("saved_bytes");
   w.integer(saved.get(id));
   w.key("macs");
@@ -272,9 +301,12 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
     // depth of an element of networks[].layers (8 spaces).
     j.attributeArray("layers", [&] {
       SavedBytesCursor saved(a);
-      for (LayerId id = 0; id < g.layers.size(); ++id)
-        j.rawValue(
-            [&](llvm::raw_ostream &os) { writeLayer(os, 8, a, id, saved); });
+      LayerWriter writer;
+      for (LayerId id = 0; id < g.layers.size(); ++id) {
+        writer.reset(8);
+        writeLayer(writer, a, id, saved);
+        j.rawValue(writer.getText());
+      }
     });
     j.attributeObject("totals", [&] {
       j.attribute("trainable_params", a.counts.trainableParams);

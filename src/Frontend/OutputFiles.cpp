@@ -267,11 +267,16 @@ getSourceFiles(const llvm::SourceMgr &sourceMgr) {
 
 } // namespace
 
+/// Reports are written in pieces of this size: a megabyte of JSON costs
+/// one system call, not 256.
+constexpr size_t ReportBufferBytes = 1 << 20;
+
 bool netc::writeOutputFile(llvm::StringRef path,
                            llvm::function_ref<void(llvm::raw_ostream &)> emit,
                            DiagnosticEngine &diags) {
   if (path.empty() || path == "-") {
     llvm::raw_fd_ostream &out = llvm::outs();
+    out.SetBufferSize(ReportBufferBytes);
     emit(out);
     out.flush();
     if (!out.has_error())
@@ -291,6 +296,7 @@ bool netc::writeOutputFile(llvm::StringRef path,
   // temporary), never held whole in memory.
   auto content = [&](int fd) {
     llvm::raw_fd_ostream out(fd, /*shouldClose=*/false);
+    out.SetBufferSize(ReportBufferBytes);
     emit(out);
     out.flush();
     if (!out.has_error())
