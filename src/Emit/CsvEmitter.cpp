@@ -12,26 +12,30 @@
 using namespace netc;
 using namespace netc::emit;
 
-/// Quotes a field when it holds a comma, quote or line end.
-static std::string csvField(llvm::StringRef field) {
-  if (field.find_first_of(",\"\r\n") == llvm::StringRef::npos)
-    return field.str();
-  std::string quoted = "\"";
+/// Writes a field, quoted when it holds a comma, quote or line end.
+static void writeField(llvm::raw_ostream &os, llvm::StringRef field) {
+  if (field.find_first_of(",\"\r\n") == llvm::StringRef::npos) {
+    os << field;
+    return;
+  }
+  os << '"';
   for (char c : field) {
     if (c == '"')
-      quoted += '"';
-    quoted += c;
+      os << '"';
+    os << c;
   }
-  return quoted + "\"";
+  os << '"';
 }
 
-static void row(llvm::raw_ostream &os, std::initializer_list<std::string> fields) {
+/// One record. The fields may be temporaries of the caller's expression.
+static void row(llvm::raw_ostream &os,
+                std::initializer_list<llvm::StringRef> fields) {
   bool first = true;
-  for (const std::string &f : fields) {
+  for (llvm::StringRef f : fields) {
     if (!first)
       os << ",";
     first = false;
-    os << csvField(f);
+    writeField(os, f);
   }
   os << "\r\n";
 }

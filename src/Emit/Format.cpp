@@ -4,24 +4,39 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <charconv>
 #include <iterator>
 
 using namespace netc;
 
-std::string netc::formatWithSeparators(int64_t value) {
-  std::string digits = std::to_string(value);
-  bool negative = !digits.empty() && digits[0] == '-';
-  if (negative)
-    digits.erase(0, 1);
-  std::string out;
-  int count = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (count && count % 3 == 0)
-      out.insert(out.begin(), ',');
-    out.insert(out.begin(), *it);
-    ++count;
+size_t netc::getWidthWithSeparators(int64_t value) {
+  // Digits, a comma between groups of three, and the sign; |INT64_MIN|
+  // does not fit in int64_t, so count on the unsigned magnitude.
+  uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value)
+                                 : static_cast<uint64_t>(value);
+  size_t digits = 1;
+  while (magnitude >= 10) {
+    magnitude /= 10;
+    ++digits;
   }
-  return negative ? "-" + out : out;
+  return digits + (digits - 1) / 3 + (value < 0 ? 1 : 0);
+}
+
+std::string netc::formatWithSeparators(int64_t value) {
+  char digits[24];
+  char *end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  const char *first = digits[0] == '-' ? digits + 1 : digits;
+  size_t count = end - first;
+  std::string out;
+  out.reserve(count + count / 3 + 1);
+  if (first != digits)
+    out += '-';
+  for (size_t i = 0; i < count; ++i) {
+    if (i && (count - i) % 3 == 0)
+      out += ',';
+    out += first[i];
+  }
+  return out;
 }
 
 namespace {

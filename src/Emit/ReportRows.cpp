@@ -375,6 +375,33 @@ std::string emit::describeCell(const ReportRow &row, Column column) {
   return "";
 }
 
+size_t emit::getCellWidth(const ReportRow &row, Column column) {
+  switch (column) {
+  case Column::Op:
+    return row.op.size();
+  case Column::Shape: {
+    // "[d0, d1, ...]"
+    size_t width = 2;
+    for (size_t i = 0; i < row.type.dims.size(); ++i)
+      width += (i ? 2 : 0) + std::to_string(row.type.dims[i]).size();
+    return width;
+  }
+  case Column::Params:
+    return getWidthWithSeparators(row.trainable);
+  case Column::Buffers:
+    return getWidthWithSeparators(row.buffers);
+  case Column::Macs:
+    return getWidthWithSeparators(row.macs);
+  case Column::Flops:
+    return getWidthWithSeparators(row.flops);
+  case Column::Saved:
+    return getWidthWithSeparators(row.savedBytes);
+  case Column::Activations:
+    break;
+  }
+  return describeCell(row, column).size();
+}
+
 std::string emit::describeTotalCell(const NetworkAnalysis &a, Column column) {
   switch (column) {
   case Column::Op:

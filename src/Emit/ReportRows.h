@@ -112,6 +112,9 @@ bool isNumericColumn(Column column);
 
 /// The cell of \p row in \p column, numbers with thousands separators.
 std::string describeCell(const ReportRow &row, Column column);
+/// describeCell(row, column).size(), mostly without making the text (the
+/// table sizes its columns with it before printing).
+size_t getCellWidth(const ReportRow &row, Column column);
 
 /// The cell of the `total` row in \p column ("" for op and shape).
 std::string describeTotalCell(const NetworkAnalysis &analysis, Column column);

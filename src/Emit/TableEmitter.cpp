@@ -25,17 +25,19 @@ enum class Align { Left, Right };
 class TextTable {
 public:
   using Row = std::vector<std::string>;
-  /// Rows made on demand, twice: once to size the columns and once to
-  /// print them, so that a network's layers are never all held as text.
+  /// Rows made on demand, to print them, so that a network's layers are
+  /// never all held as text; and their widths, measured beforehand without
+  /// making the text (WidthSource maxes each column's width in place).
   using RowSource = std::function<void(llvm::function_ref<void(const Row &)>)>;
+  using WidthSource = std::function<void(std::vector<size_t> &)>;
 
   explicit TextTable(std::vector<Align> aligns) : aligns(std::move(aligns)) {}
   void addRow(Row row) { rows.push_back(std::move(row)); }
   void addRule() { rows.push_back({}); }
   /// A line of text printed as is, outside the columns.
   void addHeading(std::string text) { headings[rows.size()] = std::move(text); rows.push_back({}); }
-  void addRows(RowSource source) {
-    sources[rows.size()] = std::move(source);
+  void addRows(RowSource source, WidthSource widths) {
+    sources[rows.size()] = {std::move(source), std::move(widths)};
     rows.push_back({});
   }
 
@@ -48,7 +50,7 @@ public:
     for (size_t r = 0; r < rows.size(); ++r) {
       auto source = sources.find(r);
       if (source != sources.end())
-        source->second(measure);
+        source->second.second(widths);
       else
         measure(rows[r]);
     }
@@ -81,7 +83,7 @@ public:
       if (heading != headings.end())
         os << heading->second << "\n";
       else if (source != sources.end())
-        source->second(printRow);
+        source->second.first(printRow);
       else
         printRow(rows[r]);
     }
@@ -91,7 +93,7 @@ private:
   std::vector<Align> aligns;
   std::vector<Row> rows;
   std::map<size_t, std::string> headings;
-  std::map<size_t, RowSource> sources;
+  std::map<size_t, std::pair<RowSource, WidthSource>> sources;
 };
 } // namespace
 
@@ -125,15 +127,23 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
   TextTable table(aligns);
   table.addRow(header);
   table.addRule();
-  table.addRows([&](llvm::function_ref<void(const TextTable::Row &)> take) {
-    TextTable::Row row;
-    forEachRow(a, options.depth, [&](const ReportRow &r) {
-      row.assign(1, r.name.str());
-      for (Column c : columns)
-        row.push_back(describeCell(r, c));
-      take(row);
-    });
-  });
+  table.addRows(
+      [&](llvm::function_ref<void(const TextTable::Row &)> take) {
+        TextTable::Row row;
+        forEachRow(a, options.depth, [&](const ReportRow &r) {
+          row.assign(1, r.name.str());
+          for (Column c : columns)
+            row.push_back(describeCell(r, c));
+          take(row);
+        });
+      },
+      [&](std::vector<size_t> &widths) {
+        forEachRow(a, options.depth, [&](const ReportRow &r) {
+          widths[0] = std::max(widths[0], r.name.size());
+          for (size_t i = 0; i < columns.size(); ++i)
+            widths[i + 1] = std::max(widths[i + 1], getCellWidth(r, columns[i]));
+        });
+      });
   table.addRule();
   std::vector<std::string> total{"total"};
   std::vector<std::string> withInput{"total with the input"};

@@ -5,6 +5,8 @@
 
 #include "llvm/ADT/StringSwitch.h"
 
+#include <charconv>
+
 using namespace netc;
 
 unsigned netc::getByteWidth(DType dtype) {
@@ -66,13 +68,17 @@ std::optional<int64_t> TensorType::getNumElements() const {
 }
 
 std::string TensorType::str() const {
-  std::string s = "[";
+  std::string s;
+  s.reserve(2 + dims.size() * 6);
+  s += '[';
   for (size_t i = 0; i < dims.size(); ++i) {
     if (i)
       s += ", ";
-    s += std::to_string(dims[i]);
+    char digits[24];
+    s.append(digits, std::to_chars(digits, digits + sizeof digits, dims[i]).ptr);
   }
-  return s + "]";
+  s += ']';
+  return s;
 }
 
 std::string netc::joinDims(llvm::ArrayRef<int64_t> dims) {

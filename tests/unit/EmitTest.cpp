@@ -5,8 +5,12 @@
 // rows; DOT escaping of hostile names and its node and edge structure.
 //
 //===----------------------------------------------------------------------===//
+#include "ExampleLoader.h"
+#include "ReportRows.h"
+
 #include "netc/Check/Checker.h"
 #include "netc/Emit/Emitters.h"
+#include "netc/Emit/Format.h"
 #include "netc/Ops/OpRegistry.h"
 #include "netc/Parse/Parser.h"
 
@@ -336,6 +340,40 @@ TEST(Emit, EverySummaryArgumentIsInItsSignature) {
       }
     }
   }
+}
+
+} // namespace
+
+namespace {
+
+/// The table sizes its columns with getCellWidth and prints describeCell:
+/// the two must agree on every cell, or columns go out of line.
+TEST(Emit, CellWidthsMatchTheirText) {
+  for (const char *name : {"lenet5", "resnet18", "mobilenet_v2", "unet"}) {
+    Graph graph = netc::testing::loadExample(name);
+    llvm::SourceMgr sourceMgr;
+    netc::testing::RecordingConsumer consumer(sourceMgr);
+    DiagnosticEngine diags(sourceMgr, consumer);
+    for (MemoryModel model : {MemoryModel::Classic, MemoryModel::PyTorch}) {
+      AnalysisOptions options;
+      options.model = model;
+      std::optional<NetworkAnalysis> analysis =
+          analyzeNetwork(graph, options, diags);
+      ASSERT_TRUE(analysis) << name;
+      for (int depth : {-1, 1, 2})
+        emit::forEachRow(*analysis, depth, [&](const emit::ReportRow &row) {
+          for (const Spelling<Column> &column : getColumnSpellings())
+            EXPECT_EQ(emit::getCellWidth(row, column.value),
+                      emit::describeCell(row, column.value).size())
+                << name << " " << row.name.str() << " " << column.name.str();
+        });
+    }
+  }
+  for (int64_t value : {INT64_MIN, INT64_MIN + 1, int64_t(-1000), int64_t(-999),
+                        int64_t(-1), int64_t(0), int64_t(9), int64_t(999),
+                        int64_t(1000), int64_t(123456789), INT64_MAX})
+    EXPECT_EQ(getWidthWithSeparators(value), formatWithSeparators(value).size())
+        << value;
 }
 
 } // namespace

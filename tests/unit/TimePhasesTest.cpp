@@ -40,7 +40,7 @@ TEST_F(TimePhases, PrintsEveryPhaseAndChangesNothingElse) {
 TEST_F(TimePhases, MistakesAreReportedAsWithout) {
   std::string file =
       write("broken.net", "network N {\n  input x: [3, 8, 8]\n"
-                          "  y = conv2d(x, 4, kernel=3\n  output z = y\n}\n");
+                          "  y = conv2d(x, 4 kernel=3)\n  output z = y\n}\n");
   NetcRun plain = run({file});
   NetcRun timed = run({"--time-phases", file});
   EXPECT_EQ(plain.status, 1);
@@ -55,6 +55,19 @@ TEST_F(TimePhases, MistakesAreReportedAsWithout) {
                                                       << timed.err;
   // ANTLR found the syntax error: no AST was built from its tree.
   EXPECT_EQ(timed.err.find("build AST (from ANTLR"), std::string::npos)
+      << timed.err;
+
+  // A bracket left open is the token filter's error, and every syntax
+  // error after it would be suppressed: ANTLR's parse is not run at all.
+  file = write("unclosed.net", "network N {\n  input x: [3, 8, 8]\n"
+                               "  y = conv2d(x, 4, kernel=3\n  output z = y\n}\n");
+  timed = run({"--time-phases", file});
+  EXPECT_EQ(timed.status, 1);
+  EXPECT_NE(timed.err.find("expected ')' to close this call"),
+            std::string::npos)
+      << timed.err;
+  EXPECT_NE(timed.err.find("lex (careful path"), std::string::npos);
+  EXPECT_EQ(timed.err.find("parse (ANTLR, careful path"), std::string::npos)
       << timed.err;
 
   // A mistake the grammar accepts (a literal out of range) is found while

@@ -18,6 +18,8 @@ namespace netc {
 
 /// An integer with thousands separators: 61706 -> "61,706".
 std::string formatWithSeparators(int64_t value);
+/// formatWithSeparators(value).size(), without making the text.
+size_t getWidthWithSeparators(int64_t value);
 
 /// How sizes are shown to people. Binary units (KiB = 1024 B) are labelled
 /// as such; KB, MB and GB are powers of 1000.
