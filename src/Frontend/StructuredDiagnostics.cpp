@@ -150,12 +150,13 @@ void JsonDiagnosticPrinter::writeLocation(json::OStream &j, llvm::SMLoc loc) {
   unsigned id = loc.isValid() ? sourceMgr.FindBufferContainingLoc(loc) : 0;
   if (!id)
     return j.value(nullptr);
-  auto [line, column] = lines.getLineAndColumn(loc, id);
+  // Plain variables: C++17 lambdas cannot capture structured bindings.
+  std::pair<unsigned, unsigned> position = lines.getLineAndColumn(loc, id);
   j.object([&] {
     j.attribute("file",
                 jsonString(sourceMgr.getMemoryBuffer(id)->getBufferIdentifier()));
-    j.attribute("line", line);
-    j.attribute("column", column);
+    j.attribute("line", position.first);
+    j.attribute("column", position.second);
   });
 }
 
@@ -174,18 +175,18 @@ static unsigned getRangeBuffer(llvm::SourceMgr &sourceMgr,
 /// Writes \p range, which getRangeBuffer found in buffer \p id.
 void JsonDiagnosticPrinter::writeRange(json::OStream &j, llvm::SMRange range) {
   unsigned id = getRangeBuffer(sourceMgr, range);
-  auto [startLine, startColumn] = lines.getLineAndColumn(range.Start, id);
-  auto [endLine, endColumn] = lines.getLineAndColumn(range.End, id);
+  std::pair<unsigned, unsigned> start = lines.getLineAndColumn(range.Start, id);
+  std::pair<unsigned, unsigned> end = lines.getLineAndColumn(range.End, id);
   j.object([&] {
     j.attribute("file",
                 jsonString(sourceMgr.getMemoryBuffer(id)->getBufferIdentifier()));
     j.attributeObject("start", [&] {
-      j.attribute("line", startLine);
-      j.attribute("column", startColumn);
+      j.attribute("line", start.first);
+      j.attribute("column", start.second);
     });
     j.attributeObject("end", [&] {
-      j.attribute("line", endLine);
-      j.attribute("column", endColumn);
+      j.attribute("line", end.first);
+      j.attribute("column", end.second);
     });
   });
 }
