@@ -17,6 +17,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <charconv>
 #include <functional>
 #include <map>
 #include <set>
@@ -75,11 +76,17 @@ llvm::StringRef getLegendName(OpFamily family) {
 }
 } // namespace
 
-/// Escapes text for an HTML-like Graphviz label.
+/// True when \p text holds a character HTML escapes.
+static bool needsHtmlEscape(llvm::StringRef text) {
+  return llvm::any_of(text, [](char c) {
+    return c == '&' || c == '<' || c == '>' || c == '"';
+  });
+}
+
 /// Appends \p text to \p out with HTML's special characters escaped.
 static void appendHtml(std::string &out, llvm::StringRef text) {
   // Most names have none: one append.
-  if (text.find_first_of("&<>\"") == llvm::StringRef::npos) {
+  if (!needsHtmlEscape(text)) {
     out.append(text.data(), text.size());
     return;
   }
@@ -103,27 +110,39 @@ static void appendHtml(std::string &out, llvm::StringRef text) {
   }
 }
 
+/// Writes \p value in decimal (raw_ostream's integer output is slower).
+static void writeDecimal(llvm::raw_ostream &os, uint64_t value) {
+  char digits[24];
+  os.write(digits, std::to_chars(digits, digits + sizeof digits, value).ptr -
+                       digits);
+}
+
 static std::string escapeHtml(llvm::StringRef text) {
   std::string out;
   appendHtml(out, text);
   return out;
 }
 
-/// Escapes text for a double-quoted DOT string.
-static std::string escapeQuoted(llvm::StringRef text) {
-  std::string out;
+/// Appends \p text to \p out escaped for a double-quoted DOT string.
+static void appendQuoted(std::string &out, llvm::StringRef text) {
   for (char c : text) {
     if (c == '"' || c == '\\')
       out += '\\';
     out += c;
   }
+}
+
+static std::string escapeQuoted(llvm::StringRef text) {
+  std::string out;
+  appendQuoted(out, text);
   return out;
 }
 
 /// A per-axis value as one number per axis (an integer repeats over \p rank
 /// axes).
-static std::vector<int64_t> getPerAxis(const Value &value, unsigned rank) {
-  std::vector<int64_t> values;
+static llvm::SmallVector<int64_t, 4> getPerAxis(const Value &value,
+                                                unsigned rank) {
+  llvm::SmallVector<int64_t, 4> values;
   if (value.getKind() == Value::Kind::Int)
     values.assign(std::max(1u, rank), value.getInt());
   else if (value.getKind() == Value::Kind::Tuple)
@@ -132,9 +151,9 @@ static std::vector<int64_t> getPerAxis(const Value &value, unsigned rank) {
   return values;
 }
 
-/// A per-axis value as "3x3".
-static std::string describeWindow(const Value &value, unsigned rank) {
-  return joinDims(getPerAxis(value, rank));
+/// Appends a per-axis value as "3x3".
+static void appendWindow(std::string &out, const Value &value, unsigned rank) {
+  appendJoinedDims(out, getPerAxis(value, rank));
 }
 
 /// True when a per-axis value is 1 on every axis.
@@ -145,32 +164,36 @@ static bool isAllOnes(const Value &value) {
   return true;
 }
 
-/// One key argument of \p layer as its op's summary shows it; "" when it is
-/// absent or, for IfNotDefault, the default.
-static std::string describeSummaryArg(const Layer &layer,
-                                      const SummaryArg &arg) {
+/// Appends one key argument of \p layer as its op's summary shows it;
+/// nothing when it is absent or, for IfNotDefault, the default.
+static void appendSummaryArg(std::string &out, const Layer &layer,
+                             const SummaryArg &arg) {
   const OpDef &op = *layer.op;
   const Attribute *a = layer.getAttribute(arg.name);
   if (!a)
-    return "";
+    return;
   const ArgSpec *spec = op.findArg(arg.name);
   bool perAxis = spec && spec->type == ArgType::IntOrTuple;
   switch (arg.style) {
   case SummaryStyle::Value:
-    return a->value.str();
+    out += a->value.str();
+    return;
   case SummaryStyle::Window: {
-    std::string w = describeWindow(a->value, op.spatialRank);
+    appendWindow(out, a->value, op.spatialRank);
     // A stride is one number when it is the same on every axis: 3x3/2.
     const Attribute *stride =
         arg.stride.empty() ? nullptr : layer.getAttribute(arg.stride);
-    if (stride && !isAllOnes(stride->value))
-      w += "/" + describeWindow(stride->value, stride->value.isInt()
-                                                   ? 1
-                                                   : op.spatialRank);
-    return w;
+    if (stride && !isAllOnes(stride->value)) {
+      out += '/';
+      appendWindow(out, stride->value,
+                   stride->value.isInt() ? 1 : op.spatialRank);
+    }
+    return;
   }
   case SummaryStyle::Target:
-    return "to " + describeWindow(a->value, op.spatialRank);
+    out += "to ";
+    appendWindow(out, a->value, op.spatialRank);
+    return;
   case SummaryStyle::IfNotDefault: {
     unsigned rank = op.spatialRank;
     bool isDefault =
@@ -178,98 +201,141 @@ static std::string describeSummaryArg(const Layer &layer,
                                getPerAxis(spec->defaultValue, rank)
                          : a->value.str() == spec->defaultValue.str());
     if (isDefault)
-      return "";
-    return arg.name.str() + " " +
-           (perAxis ? describeWindow(a->value, rank) : a->value.str());
+      return;
+    out.append(arg.name.data(), arg.name.size());
+    out += ' ';
+    if (perAxis)
+      appendWindow(out, a->value, rank);
+    else
+      out += a->value.str();
+    return;
   }
   }
-  return "";
 }
 
-/// The op in short, the way papers write it: "conv2d 3x3/2, 64",
+/// Appends the op in short, the way papers write it: "conv2d 3x3/2, 64",
 /// "maxpool2d 3x3/2", "dense 1000", "dropout p=0.5": the op's summary
 /// arguments (OpDef::summary), else the arguments written in the call
 /// (inplace=false as "not in place").
-static std::string describeOpShort(const Layer &layer) {
+static void appendOpShort(std::string &out, const Layer &layer) {
   const OpDef &op = *layer.op;
-  std::vector<std::string> parts;
+  out += op.name;
+  // Each part after a separator, " " before the first and ", " after; a
+  // part that appends nothing takes its separator back.
+  bool first = true;
+  auto part = [&](auto appendPart) {
+    size_t mark = out.size();
+    out += first ? " " : ", ";
+    size_t start = out.size();
+    appendPart();
+    if (out.size() == start)
+      out.resize(mark);
+    else
+      first = false;
+  };
   if (op.summary) {
-    for (const SummaryArg &arg : *op.summary) {
-      std::string part = describeSummaryArg(layer, arg);
-      if (!part.empty())
-        parts.push_back(std::move(part));
-    }
-  } else {
-    for (const Attribute &a : layer.attributes) {
-      if (a.isDefault || a.name == "output")
-        continue;
-      if (a.name == "inplace") {
-        if (a.value.isBool() && !a.value.getBool())
-          parts.push_back("not in place");
-      } else {
-        parts.push_back(a.name + "=" + a.value.str());
-      }
-    }
+    for (const SummaryArg &arg : *op.summary)
+      part([&] { appendSummaryArg(out, layer, arg); });
+    return;
   }
-  std::string s = op.name;
-  for (size_t i = 0; i < parts.size(); ++i)
-    s += (i ? ", " : " ") + parts[i];
-  return s;
+  for (const Attribute &a : layer.attributes) {
+    if (a.isDefault || a.name == "output")
+      continue;
+    part([&] {
+      if (a.name != "inplace") {
+        out += a.name.ref();
+        out += '=';
+        out += a.value.str();
+      } else if (a.value.isBool() && !a.value.getBool()) {
+        out += "not in place";
+      }
+    });
+  }
 }
 
-/// "9,408 params" (+ buffers), or "" for none.
-static std::string describeParams(int64_t trainable, int64_t buffers) {
+/// Appends "9,408 params" (+ buffers), or nothing for none.
+static void appendParams(std::string &out, int64_t trainable,
+                         int64_t buffers) {
   if (!trainable && !buffers)
-    return "";
-  std::string s = formatWithSeparators(trainable) + " params";
-  if (buffers)
-    s += " + " + formatWithSeparators(buffers) + " buffers";
-  return s;
+    return;
+  appendWithSeparators(out, trainable);
+  out += " params";
+  if (buffers) {
+    out += " + ";
+    appendWithSeparators(out, buffers);
+    out += " buffers";
+  }
 }
 
-/// An HTML-like label: a bold first line, then dimmer lines. Each line is
-/// a row of a borderless table: with <br/> lines Graphviz sets them so
-/// close that an underscore touches the line below.
-static std::string makeLabel(llvm::StringRef title,
-                             llvm::ArrayRef<std::string> lines) {
-  static constexpr llvm::StringLiteral Open =
-      "<<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" "
-      "cellpadding=\"1\"><tr><td><b>";
-  static constexpr llvm::StringLiteral LineOpen =
-      "<tr><td><font color=\"" DIM_TEXT_COLOR "\" point-size=\"9\">";
-  std::string label;
-  label.reserve(Open.size() + title.size() + 40 + lines.size() * 96);
-  label.append(Open.data(), Open.size());
-  appendHtml(label, title);
-  label += "</b></td></tr>";
-  for (const std::string &line : lines)
-    if (!line.empty()) {
+/// Appends "118 M MACs" per sample, or nothing for none.
+static void appendMacs(std::string &out, int64_t macs) {
+  if (!macs)
+    return;
+  appendCountShort(out, macs);
+  out += " MACs";
+}
+
+/// Appends "[64, 56, 56] · 36,928 params": a shape (with its element type
+/// unless f32) and its parameters.
+static void appendShapeAndParams(std::string &out, const TensorType &type,
+                                 int64_t trainable, int64_t buffers) {
+  type.appendTo(out);
+  if (type.dtype != DType::F32) {
+    out += ' ';
+    out += getDTypeName(type.dtype);
+  }
+  if (trainable || buffers) {
+    out += " \u00b7 ";
+    appendParams(out, trainable, buffers);
+  }
+}
+
+namespace {
+/// Makes an HTML-like label in a reused string: a bold first line, then
+/// dimmer lines. Each line is a row of a borderless table: with <br/> lines
+/// Graphviz sets them so close that an underscore touches the line below.
+class LabelBuilder {
+public:
+  /// Starts a label titled \p title.
+  llvm::StringRef make(llvm::StringRef title,
+                       llvm::ArrayRef<llvm::function_ref<void(std::string &)>>
+                           lines) {
+    static constexpr llvm::StringLiteral Open =
+        "<<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" "
+        "cellpadding=\"1\"><tr><td><b>";
+    static constexpr llvm::StringLiteral LineOpen =
+        "<tr><td><font color=\"" DIM_TEXT_COLOR "\" point-size=\"9\">";
+    label.clear();
+    label.append(Open.data(), Open.size());
+    appendHtml(label, title);
+    label += "</b></td></tr>";
+    // Each line is made in place, then escaped if it needs it (rarely),
+    // or taken back with its opening if it is empty.
+    for (llvm::function_ref<void(std::string &)> line : lines) {
+      size_t mark = label.size();
       label.append(LineOpen.data(), LineOpen.size());
-      appendHtml(label, line);
+      size_t start = label.size();
+      line(label);
+      if (label.size() == start) {
+        label.resize(mark);
+        continue;
+      }
+      if (needsHtmlEscape(llvm::StringRef(label).drop_front(start))) {
+        text.assign(label, start);
+        label.resize(start);
+        appendHtml(label, text);
+      }
       label += "</font></td></tr>";
     }
-  label += "</table>>";
-  return label;
-}
+    label += "</table>>";
+    return label;
+  }
 
-/// "118 M MACs" per sample, or "" for none.
-static std::string describeMacs(int64_t macs) {
-  return macs ? formatCountShort(macs) + " MACs" : "";
-}
-
-static std::string layerLabel(const Layer &layer, int64_t macs) {
-  std::string shape = layer.type.str();
-  if (layer.type.dtype != DType::F32)
-    shape += " " + getDTypeName(layer.type.dtype).str();
-  std::string params = describeParams(layer.params.trainable,
-                                      layer.params.buffers);
-  if (layer.op->family == OpFamily::Input)
-    return makeLabel(layer.name, {"input " + shape});
-  return makeLabel(layer.name,
-                   {describeOpShort(layer),
-                    params.empty() ? shape : shape + " \u00b7 " + params,
-                    describeMacs(macs)});
-}
+private:
+  std::string label;
+  std::string text;
+};
+} // namespace
 
 namespace {
 /// Writes one network's digraph.
@@ -286,7 +352,7 @@ public:
     os << "  rankdir=" << getSpelling(getRankDirSpellings(), options.rankdir)
        << "; newrank=true; nodesep=0.25; ranksep=0.35;\n";
     os << "  fontname=\"" << FontName << "\"; labelloc=t; label="
-       << makeLabel(g.name, {describeTitle()})
+       << labels.make(g.name, {[&](std::string &out) { appendTitle(out); }})
        << ";\n";
     os << "  node [shape=box, style=\"rounded,filled\", fontname=\""
        << FontName << "\", fontsize=10, margin=\"0.12,0.04\"];\n";
@@ -340,13 +406,34 @@ public:
 
 private:
   /// "61,706 parameters · 0.42 M MACs per sample".
-  std::string describeTitle() const {
-    std::string title =
-        formatWithSeparators(analysis.counts.trainableParams) + " parameters";
-    int64_t macs = analysis.totalCost.macs;
-    if (macs)
-      title += " \u00b7 " + describeMacs(macs) + " per sample";
-    return title;
+  void appendTitle(std::string &out) const {
+    appendWithSeparators(out, analysis.counts.trainableParams);
+    out += " parameters";
+    if (int64_t macs = analysis.totalCost.macs) {
+      out += " \u00b7 ";
+      appendMacs(out, macs);
+      out += " per sample";
+    }
+  }
+
+  /// The label of layer \p id's node.
+  llvm::StringRef makeLayerLabel(LayerId id) {
+    const Layer &layer = g.layers[id];
+    if (layer.op->family == OpFamily::Input)
+      return labels.make(layer.name, {[&](std::string &out) {
+                           out += "input ";
+                           appendShapeAndParams(out, layer.type, 0, 0);
+                         }});
+    return labels.make(
+        layer.name,
+        {[&](std::string &out) { appendOpShort(out, layer); },
+         [&](std::string &out) {
+           appendShapeAndParams(out, layer.type, layer.params.trainable,
+                                layer.params.buffers);
+         },
+         [&](std::string &out) {
+           appendMacs(out, analysis.layerCosts[id].macs);
+         }});
   }
 
   /// Finds, per layer, the call collapsed by depth that absorbs it.
@@ -393,8 +480,10 @@ private:
   void writeLayer(LayerId id, unsigned indent) {
     const Layer &layer = g.layers[id];
     families.insert(layer.op->family);
-    os.indent(indent) << "n" << id << " [label="
-                      << layerLabel(layer, analysis.layerCosts[id].macs)
+    os.indent(indent) << 'n';
+    writeDecimal(os, id);
+    os << " [label="
+                      << makeLayerLabel(id)
                       << ", fillcolor=\"" << getFamilyColor(layer.op->family)
                       << "\"";
     if (layer.op->family == OpFamily::Input)
@@ -409,15 +498,21 @@ private:
     if (auto call = collapsed.find(s); call != collapsed.end()) {
       const ReportRow &sum = call->second;
       LayerId out = sum.output;
-      std::string shape = sum.type.str();
-      std::string params = describeParams(sum.trainable, sum.buffers);
       os.indent(indent) << "b" << s << " [label="
-                        << makeLabel(scope.name,
-                                     {"block " + scope.block,
-                                      params.empty() ? shape
-                                                     : shape + " \u00b7 " +
-                                                           params,
-                                      describeMacs(sum.macs)})
+                        << labels.make(
+                               scope.name,
+                               {[&](std::string &out) {
+                                  out += "block ";
+                                  out += scope.block;
+                                },
+                                [&](std::string &out) {
+                                  appendShapeAndParams(out, sum.type,
+                                                       sum.trainable,
+                                                       sum.buffers);
+                                },
+                                [&](std::string &out) {
+                                  appendMacs(out, sum.macs);
+                                }})
                         << ", shape=box3d, style=filled, margin=\"0.12,0.1\", fillcolor=\""
                         << BlockColor << "\"";
       if (g.isOutput(out))
@@ -448,33 +543,43 @@ private:
     return s < 0 ? size_t(id) : g.layers.size() + size_t(s);
   }
 
-  /// The DOT name of node \p node: n<layer> or b<scope>.
-  std::string getNodeName(size_t node) const {
-    return node < g.layers.size()
-               ? "n" + std::to_string(node)
-               : "b" + std::to_string(node - g.layers.size());
+  /// Writes the DOT name of node \p node: n<layer> or b<scope>.
+  void writeNodeName(size_t node) {
+    if (node < g.layers.size())
+      writeDecimal(os << 'n', node);
+    else
+      writeDecimal(os << 'b', node - g.layers.size());
   }
 
   /// Calls \p edge(from, to, tensor) for each edge drawn, once each (a
-  /// collapsed call may read a tensor twice), in the order of the layers
-  /// that read them: so every edge into a node comes before any edge out
-  /// of it (a call's layers are consecutive).
+  /// layer or a collapsed call may read a tensor twice), in the order of
+  /// the layers that read them: so every edge into a node comes before any
+  /// edge out of it. A call's layers are consecutive, so all the edges into
+  /// a node come in one run of layers, and an edge is new unless its source
+  /// was last drawn into the same node.
   void forEachEdge(
       llvm::function_ref<void(size_t from, size_t to, LayerId tensor)> edge) {
-    std::set<std::pair<size_t, size_t>> drawn;
+    std::vector<size_t> lastDrawnTo(g.layers.size() + g.scopes.size(),
+                                    SIZE_MAX);
     for (LayerId id = 0; id < g.layers.size(); ++id)
       for (LayerId in : g.layers[id].inputs) {
         size_t from = nodeOf(in), to = nodeOf(id);
-        if (from != to && drawn.insert({from, to}).second)
-          edge(from, to, in);
+        if (from == to || lastDrawnTo[from] == to)
+          continue;
+        lastDrawnTo[from] = to;
+        edge(from, to, in);
       }
   }
 
   void writeEdges() {
     forEachEdge([&](size_t from, size_t to, LayerId tensor) {
-      os << "  " << getNodeName(from) << " -> " << getNodeName(to)
-         << " [label=\" " << escapeQuoted(joinDims(g.layers[tensor].type.dims))
-         << "\"];\n";
+      os << "  ";
+      writeNodeName(from);
+      os << " -> ";
+      writeNodeName(to);
+      edgeLabel.clear();
+      appendJoinedDims(edgeLabel, g.layers[tensor].type.dims);
+      os << " [label=\" " << edgeLabel << "\"];\n";
     });
   }
 
@@ -517,6 +622,9 @@ private:
   std::map<int, ReportRow> collapsed;
   std::set<OpFamily> families;
   bool drewBlocks = false;
+  LabelBuilder labels;
+  /// An edge's label (digits and 'x': nothing to escape), reused.
+  std::string edgeLabel;
 };
 } // namespace
 

@@ -4,7 +4,9 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <iterator>
 
 using namespace netc;
@@ -22,20 +24,27 @@ size_t netc::getWidthWithSeparators(int64_t value) {
   return digits + (digits - 1) / 3 + (value < 0 ? 1 : 0);
 }
 
-std::string netc::formatWithSeparators(int64_t value) {
+void netc::appendWithSeparators(std::string &out, int64_t value) {
   char digits[24];
   char *end = std::to_chars(digits, digits + sizeof digits, value).ptr;
   const char *first = digits[0] == '-' ? digits + 1 : digits;
   size_t count = end - first;
-  std::string out;
-  out.reserve(count + count / 3 + 1);
+  // Made in a buffer, then appended at once.
+  char text[32];
+  size_t size = 0;
   if (first != digits)
-    out += '-';
+    text[size++] = '-';
   for (size_t i = 0; i < count; ++i) {
     if (i && (count - i) % 3 == 0)
-      out += ',';
-    out += first[i];
+      text[size++] = ',';
+    text[size++] = first[i];
   }
+  out.append(text, size);
+}
+
+std::string netc::formatWithSeparators(int64_t value) {
+  std::string out;
+  appendWithSeparators(out, value);
   return out;
 }
 
@@ -118,18 +127,31 @@ std::string netc::formatCountUnit(int64_t count) {
   return os.str();
 }
 
-std::string netc::formatCountShort(int64_t count) {
-  static const char *const Units[] = {"K", "M", "G", "T", "P", "E"};
-  if (count < 1000)
-    return std::to_string(count);
+void netc::appendCountShort(std::string &out, int64_t count) {
+  static constexpr char Units[] = "KMGTPE";
+  constexpr unsigned NumUnits = sizeof Units - 1;
+  char text[48];
+  if (count < 1000) {
+    out.append(text, std::to_chars(text, text + sizeof text, count).ptr - text);
+    return;
+  }
   double value = static_cast<double>(count);
   unsigned unit = 0;
-  for (value /= 1000; value >= 999.5 && unit + 1 < std::size(Units); ++unit)
+  for (value /= 1000; value >= 999.5 && unit + 1 < NumUnits; ++unit)
     value /= 1000;
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  const char *format = value < 9.995 ? "%.2f %s" : value < 99.95 ? "%.1f %s"
-                                                                 : "%.0f %s";
-  os << llvm::format(format, value, Units[unit]);
-  return os.str();
+  // Fixed notation as printf's "%.2f" (to_chars is specified to give the
+  // same text, faster).
+  int precision = value < 9.995 ? 2 : value < 99.95 ? 1 : 0;
+  char *end = std::to_chars(text, text + sizeof text - 4, value,
+                            std::chars_format::fixed, precision)
+                  .ptr;
+  *end++ = ' ';
+  *end++ = Units[unit];
+  out.append(text, end - text);
+}
+
+std::string netc::formatCountShort(int64_t count) {
+  std::string out;
+  appendCountShort(out, count);
+  return out;
 }

@@ -67,26 +67,37 @@ std::optional<int64_t> TensorType::getNumElements() const {
   return n;
 }
 
+/// Appends \p dims to \p out, with \p separator between them.
+static void appendDims(std::string &out, llvm::ArrayRef<int64_t> dims,
+                       llvm::StringRef separator) {
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (i)
+      out.append(separator.data(), separator.size());
+    char digits[24];
+    char *end = std::to_chars(digits, digits + sizeof digits, dims[i]).ptr;
+    out.append(digits, end - digits);
+  }
+}
+
+void TensorType::appendTo(std::string &out) const {
+  out += '[';
+  appendDims(out, dims, ", ");
+  out += ']';
+}
+
 std::string TensorType::str() const {
   std::string s;
   s.reserve(2 + dims.size() * 6);
-  s += '[';
-  for (size_t i = 0; i < dims.size(); ++i) {
-    if (i)
-      s += ", ";
-    char digits[24];
-    s.append(digits, std::to_chars(digits, digits + sizeof digits, dims[i]).ptr);
-  }
-  s += ']';
+  appendTo(s);
   return s;
+}
+
+void netc::appendJoinedDims(std::string &out, llvm::ArrayRef<int64_t> dims) {
+  appendDims(out, dims, "x");
 }
 
 std::string netc::joinDims(llvm::ArrayRef<int64_t> dims) {
   std::string s;
-  for (size_t i = 0; i < dims.size(); ++i) {
-    if (i)
-      s += "x";
-    s += std::to_string(dims[i]);
-  }
+  appendJoinedDims(s, dims);
   return s;
 }

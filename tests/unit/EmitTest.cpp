@@ -255,6 +255,32 @@ TEST(Emit, DotDepthCollapsesCallsIntoOneNode) {
   EXPECT_NE(text.find("block call (collapsed)"), std::string::npos);
 }
 
+// The diagram and the report rows rely on it: the layers of a block call,
+// nested calls included, have consecutive ids.
+TEST(Emit, EveryCallsLayersAreConsecutive) {
+  size_t callsChecked = 0;
+  for (const char *name : {"lenet5", "alexnet", "vgg16", "resnet18",
+                           "resnet50", "mobilenet_v2", "unet", "captcha"}) {
+    Graph graph = netc::testing::loadExample(name);
+    for (int s = 0; s < int(graph.scopes.size()); ++s) {
+      std::vector<LayerId> ids;
+      for (LayerId id = 0; id < graph.layers.size(); ++id) {
+        int scope = graph.layers[id].scope;
+        while (scope >= 0 && scope != s)
+          scope = graph.scopes[scope].parent;
+        if (scope == s)
+          ids.push_back(id);
+      }
+      if (ids.empty())
+        continue;
+      ++callsChecked;
+      EXPECT_EQ(ids.back() - ids.front() + 1, ids.size())
+          << name << " " << graph.scopes[s].name;
+    }
+  }
+  EXPECT_GT(callsChecked, 50u);
+}
+
 // measureDiagram counts what emitDot draws: the n<layer> and b<call>
 // nodes and the edges, at every depth.
 TEST(Emit, DiagramSizeCountsWhatTheDotDraws) {
@@ -374,6 +400,39 @@ TEST(Emit, CellWidthsMatchTheirText) {
                         int64_t(1000), int64_t(123456789), INT64_MAX})
     EXPECT_EQ(getWidthWithSeparators(value), formatWithSeparators(value).size())
         << value;
+}
+
+/// formatCountShort formats with to_chars, specified to write what printf
+/// writes: held against printf on every count below 10^5 and around each
+/// rounding boundary of the units above.
+TEST(Emit, ShortCountsAreWhatPrintfWrites) {
+  auto printfText = [](int64_t count) {
+    if (count < 1000)
+      return std::to_string(count);
+    static const char *const Units[] = {"K", "M", "G", "T", "P", "E"};
+    double value = static_cast<double>(count);
+    unsigned unit = 0;
+    for (value /= 1000; value >= 999.5 && unit + 1 < std::size(Units); ++unit)
+      value /= 1000;
+    char text[64];
+    snprintf(text, sizeof text,
+             value < 9.995 ? "%.2f %s" : value < 99.95 ? "%.1f %s" : "%.0f %s",
+             value, Units[unit]);
+    return std::string(text);
+  };
+  std::vector<int64_t> counts;
+  for (int64_t c = 0; c < 100000; ++c)
+    counts.push_back(c);
+  for (int64_t scale = 1000; scale <= INT64_MAX / 1000000; scale *= 1000)
+    for (int64_t boundary : {1005, 1015, 1025, 9995, 10050, 10150, 99950,
+                             99949, 999500, 999499, 125, 1125})
+      for (int64_t delta = -3; delta <= 3; ++delta)
+        counts.push_back(boundary * scale + delta);
+  counts.push_back(INT64_MAX);
+  for (int64_t count : counts)
+    ASSERT_EQ(formatCountShort(count), printfText(count)) << count;
+  EXPECT_EQ(formatCountShort(117600), "118 K");
+  EXPECT_EQ(formatCountShort(4090000000), "4.09 G");
 }
 
 } // namespace

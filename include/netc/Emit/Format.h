@@ -18,6 +18,8 @@ namespace netc {
 
 /// An integer with thousands separators: 61706 -> "61,706".
 std::string formatWithSeparators(int64_t value);
+/// Appends formatWithSeparators(value) to \p out.
+void appendWithSeparators(std::string &out, int64_t value);
 /// formatWithSeparators(value).size(), without making the text.
 size_t getWidthWithSeparators(int64_t value);
 
@@ -48,5 +50,7 @@ std::string formatCountUnit(int64_t count);
 /// \p count to three significant digits with a decimal unit, for labels
 /// that must stay short: "840", "117.6 K", "118 M", "4.09 G".
 std::string formatCountShort(int64_t count);
+/// Appends formatCountShort(count) to \p out.
+void appendCountShort(std::string &out, int64_t count);
 
 } // namespace netc

@@ -68,6 +68,8 @@ struct TensorType {
   std::optional<int64_t> getNumElements() const;
   /// "[6, 28, 28]".
   std::string str() const;
+  /// Appends str() to \p out.
+  void appendTo(std::string &out) const;
   bool operator==(const TensorType &other) const {
     return dtype == other.dtype && dims == other.dims;
   }
@@ -76,5 +78,7 @@ struct TensorType {
 /// Dimensions joined by 'x', as kernels and edge labels are written:
 /// {5, 5} -> "5x5", {16, 28, 28} -> "16x28x28".
 std::string joinDims(llvm::ArrayRef<int64_t> dims);
+/// Appends joinDims(dims) to \p out.
+void appendJoinedDims(std::string &out, llvm::ArrayRef<int64_t> dims);
 
 } // namespace netc
