@@ -30,7 +30,11 @@ MODES = {
     "sarif": ["--error-limit=0", "--diagnostics-format=sarif"],
     "verify": ["--verify-diagnostics"],
 }
-FILES = {";": ";", ")": ")", "(": "(", "x = a + ": "x = a + "}
+FILES = {";": ";", ")": ")", "(": "(", "x = a + ": "x = a + ",
+         "network N { input x: [3]; ": "network N { input x: [3]; ",
+         # Non-ASCII text is lexed by ANTLR's generated lexer (UnicodeLexer).
+         "é": "é", "é ": "é ", "x = \"é\" ": "x = \"é\" ", "# é\n": "# é\n",
+         "→": "→"}
 
 
 def size(text):
@@ -39,8 +43,9 @@ def size(text):
 
 
 def write(path, unit, n):
-    with open(path, "w") as f:
-        f.write(unit * (n // len(unit)) + "\n")
+    """\p unit repeated to n bytes of UTF-8, then a line end."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(unit * (n // len(unit.encode("utf-8"))) + "\n")
 
 
 def run(netc, args, path, timeout):
@@ -94,7 +99,9 @@ def main():
                 cases.append((f"{n} stray ')' on one line", ")", size(n),
                               mode, options))
         for name, unit in FILES.items():
-            cases.append((f"1M of '{name}'", unit, 1000000, "default", []))
+            cases.append((f"1M of '{name.encode('unicode_escape').decode()}'"
+                          if "\n" in name else f"1M of '{name}'",
+                          unit, 1000000, "default", []))
         for label, unit, n, mode, options in cases:
             write(path, unit, n)
             cells = [cell(run(netc, options, path, args.timeout), args.timeout)

@@ -19,7 +19,8 @@
 //      parser did not exist.
 //
 // ASCII text is lexed by FastLexer, which applies the lexer rules of
-// Netc.g4 directly; other text by ANTLR's generated lexer. The unit test
+// Netc.g4 directly; other text by ANTLR's generated lexer, with its DFA
+// cache widened to every code point (UnicodeLexer). The unit test
 // ParseStages checks that both strategies of ParseStrategy give the same
 // AST and the same diagnostics, and that the hand parser gives up exactly
 // when ANTLR reports a mistake.
@@ -34,6 +35,7 @@
 #include "StreamingInput.h"
 #include "SyntaxErrorReporter.h"
 #include "TokenFilter.h"
+#include "UnicodeLexer.h"
 
 #include "NetcLexer.h"
 #include "NetcParser.h"
@@ -70,7 +72,7 @@ static std::unique_ptr<ast::Module> parseHand(unsigned bufferId,
     DiagnosticEngine scratch(diags.getSourceMgr(), quiet);
 
     // ASCII text is read in place by the hand-written lexer; other text
-    // goes through ANTLR's input stream and generated lexer.
+    // goes through ANTLR's input stream and generated lexer (UnicodeLexer).
     std::unique_ptr<antlr4::CharStream> input;
     std::unique_ptr<netc_grammar::NetcLexer> lexer;
     if (text.isAscii()) {
@@ -79,7 +81,7 @@ static std::unique_ptr<ast::Module> parseHand(unsigned bufferId,
     } else {
       input = std::make_unique<antlr4::ANTLRInputStream>(
           text.getText().data(), text.getText().size());
-      lexer = std::make_unique<netc_grammar::NetcLexer>(input.get());
+      lexer = std::make_unique<UnicodeLexer>(input.get());
     }
     lexer->removeErrorListeners();
     TokenFilter filter(*lexer, text, scratch, limits.maxNesting,
@@ -111,7 +113,7 @@ static std::unique_ptr<ast::Module> parseCareful(unsigned bufferId,
                                                  PhaseTimes *times) {
   unsigned errorsBefore = diags.getNumErrors();
   antlr4::ANTLRInputStream input(text.getText().data(), text.getText().size());
-  netc_grammar::NetcLexer lexer(&input);
+  UnicodeLexer lexer(&input);
   lexer.removeErrorListeners();
   TokenFilter filter(lexer, text, diags, limits.maxNesting,
                      limits.maxOperators);

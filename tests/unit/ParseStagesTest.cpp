@@ -22,6 +22,7 @@
 #include "StreamingInput.h"
 
 #include "NetcLexer.h"
+#include "UnicodeLexer.h"
 
 #include "llvm/Support/Casting.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -98,18 +99,30 @@ bool expectHandParserAgrees(const std::string &source,
   return careful.parsed;
 }
 
-/// The tokens of \p text (pure ASCII, after any byte-order mark), one line
-/// each, by FastLexer or by ANTLR's generated lexer.
-std::vector<std::string> lexWith(llvm::StringRef text, bool hand) {
+/// The lexers of the parse stage, and ANTLR's own.
+enum class LexerKind {
+  /// FastLexer (pure ASCII only).
+  Hand,
+  /// The generated NetcLexer, as ANTLR made it.
+  Generated,
+  /// UnicodeLexer: the generated lexer, caching every code point.
+  Unicode,
+};
+
+/// The tokens of \p text (after any byte-order mark), one line each.
+std::vector<std::string> lexWith(llvm::StringRef text, LexerKind kind) {
   std::unique_ptr<antlr4::CharStream> input;
   std::unique_ptr<netc_grammar::NetcLexer> lexer;
-  if (hand) {
+  if (kind == LexerKind::Hand) {
     input = std::make_unique<parse::ByteCharStream>(text);
     lexer = std::make_unique<parse::FastLexer>(input.get(), text);
   } else {
     input =
         std::make_unique<antlr4::ANTLRInputStream>(text.data(), text.size());
-    lexer = std::make_unique<netc_grammar::NetcLexer>(input.get());
+    if (kind == LexerKind::Generated)
+      lexer = std::make_unique<netc_grammar::NetcLexer>(input.get());
+    else
+      lexer = std::make_unique<parse::UnicodeLexer>(input.get());
   }
   lexer->removeErrorListeners();
   std::vector<std::string> tokens;
@@ -127,17 +140,21 @@ std::vector<std::string> lexWith(llvm::StringRef text, bool hand) {
   }
 }
 
-/// FastLexer must give ANTLR's tokens for \p source, if it is ASCII text.
+/// FastLexer (on ASCII text) and UnicodeLexer (on any text) must give
+/// ANTLR's tokens for \p source.
 void expectLexersAgree(llvm::StringRef source, const std::string &what) {
   llvm::StringRef text = source;
   if (text.startswith("\xEF\xBB\xBF"))
     text = text.drop_front(3);
-  if (!isText(text) ||
-      llvm::any_of(text, [](char c) { return (unsigned char)c >= 0x80; }))
+  if (!isText(text))
     return;
-  EXPECT_EQ(lexWith(text, /*hand=*/true), lexWith(text, /*hand=*/false))
-      << what << "\n"
-      << source.str();
+  std::vector<std::string> generated = lexWith(text, LexerKind::Generated);
+  EXPECT_EQ(lexWith(text, LexerKind::Unicode), generated) << what << "\n"
+                                                          << source.str();
+  if (llvm::any_of(text, [](char c) { return (unsigned char)c >= 0x80; }))
+    return;
+  EXPECT_EQ(lexWith(text, LexerKind::Hand), generated) << what << "\n"
+                                                       << source.str();
 }
 
 std::vector<std::string> netFilesUnder(llvm::StringRef dir) {
@@ -667,6 +684,29 @@ TEST(ParseStages, NonAsciiAndOddBytes) {
     expectHandParserAgrees(source, "odd source");
     expectLexersAgree(source, "odd source");
   }
+}
+
+// UnicodeLexer caches the DFA edges of code points above 127, which ANTLR
+// leaves in the ATN: letters (NON_ASCII_NAME), other numbers in names,
+// marks and symbols (INVALID), in strings and comments, each seen again
+// after its edge is cached, in every state they can follow.
+TEST(ParseStages, WideCodePointsLexAsAntlrLexesThem) {
+  const char *pieces[] = {"é",  "größe", "日本", "x٣", "x²",   "ǅ",  "→",
+                          "😀", "e\u0301", "٣",  "²",    "\u00a0", "Ω1", "_é_"};
+  const char *contexts[] = {"%s", "x = %s", "\"%s\"", "# %s", "%s(1)",
+                            "a.%s", "\"%s", "1%s", "%s%s"};
+  std::string all;
+  for (const char *context : contexts)
+    for (const char *piece : pieces) {
+      char line[128];
+      snprintf(line, sizeof line, context, piece, piece);
+      std::string source = std::string(line) + "\n" + line + " " + line;
+      expectLexersAgree(source, "wide code points");
+      all += source + "\n";
+    }
+  // All at once: the edges cached by one line serve the next.
+  expectLexersAgree(all, "wide code points, together");
+  EXPECT_GT(lexWith(all, LexerKind::Unicode).size(), 400u);
 }
 
 TEST(ParseStages, LexerEdgeCases) {
