@@ -26,6 +26,34 @@ const DiagnosticInfo &netc::getDiagnosticInfo(diag::Kind kind) {
 
 DiagnosticConsumer::~DiagnosticConsumer() = default;
 
+uint64_t netc::getQuotedArguments(llvm::StringRef format) {
+  uint64_t quoted = 0;
+  for (size_t at = format.find("'{"); at != llvm::StringRef::npos;
+       at = format.find("'{", at + 2)) {
+    llvm::StringRef rest = format.drop_front(at + 2);
+    size_t digits = rest.find_first_not_of("0123456789");
+    unsigned index;
+    if (digits != 0 && digits != llvm::StringRef::npos &&
+        rest.substr(digits).startswith("}'") &&
+        !rest.take_front(digits).getAsInteger(10, index) && index < 64)
+      quoted |= uint64_t(1) << index;
+  }
+  return quoted;
+}
+
+std::string netc::shortenMessageArgument(llvm::StringRef text) {
+  if (text.size() <= MaxMessageArgumentBytes)
+    return text.str();
+  // Back to the start of a character (UTF-8 continuation bytes are
+  // 10xxxxxx).
+  size_t cut = MaxMessageArgumentBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  return (text.take_front(cut) + "... (" + llvm::Twine(text.size()) +
+          " bytes)")
+      .str();
+}
+
 llvm::StringRef netc::getSeverityName(Severity severity) {
   switch (severity) {
   case Severity::Note:
@@ -67,9 +95,8 @@ void DiagnosticEngine::emit(Diagnostic diagnostic) {
       continue;
     }
     note.kind = context.kind;
-    note.message = llvm::formatv(getDiagnosticInfo(context.kind).format.data(),
-                                 context.argument)
-                       .str();
+    note.message =
+        formatMessage(getDiagnosticInfo(context.kind).format, context.argument);
     diagnostic.notes.push_back(std::move(note));
   }
   if (diagnostic.severity == Severity::Warning) {

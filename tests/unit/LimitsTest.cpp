@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "NetcProcess.h"
 
+#include "netc/Basic/Diagnostics.h"
+
 #include <string>
 
 namespace {
@@ -159,6 +161,44 @@ TEST_F(Limits, NameBytes) {
               "take more than 50 bytes together");
   EXPECT_EQ(run({"--emit=none", "--max-name-bytes=1000", small}).status, 0);
   EXPECT_EQ(run({"--max-name-bytes=0", small}).status, 2);
+}
+
+// A message quotes at most MaxMessageArgumentBytes of a name, cut between
+// characters, with the name's size: a megabyte name is one line of error,
+// not a megabyte.
+TEST_F(Limits, MessagesQuoteLongNamesInPart) {
+  std::string name(200000, 'a');
+  std::string file = write("longname.net", "network N {\n  input x: [4]\n"
+                                           "  output y = " + name + "\n}\n");
+  NetcRun r = run({"--emit=none", file});
+  expectError(r, 1, "'" + std::string(160, 'a') + "... (200000 bytes)'");
+  EXPECT_LT(r.err.size(), 2000u) << r.err.substr(0, 2000);
+
+  // Two-byte characters: the cut backs off to a character boundary.
+  std::string wide;
+  for (int i = 0; i < 100000; ++i)
+    wide += "\u00e9";
+  file = write("wide.net", wide + "\n");
+  r = run({"--emit=none", file});
+  std::string kept;
+  for (int i = 0; i < 80; ++i)
+    kept += "\u00e9";
+  expectError(r, 1, "'" + kept + "... (200000 bytes)'");
+  EXPECT_LT(r.err.size(), 2000u) << r.err.substr(0, 2000);
+
+  EXPECT_EQ(netc::shortenMessageArgument("short"), "short");
+  EXPECT_EQ(netc::shortenMessageArgument(std::string(160, 'b')),
+            std::string(160, 'b'));
+  // Only quoted arguments are names; the others (a Graphviz or system
+  // error text) are shown whole.
+  EXPECT_EQ(netc::getQuotedArguments("name '{0}' and {1}, '{2}' ('{3}x')"),
+            0b101u);
+  // 'a' then 100 two-byte characters: byte 160 is inside the 80th.
+  std::string odd = "a";
+  for (int i = 0; i < 100; ++i)
+    odd += "\u00e9";
+  EXPECT_EQ(netc::shortenMessageArgument(odd),
+            odd.substr(0, 159) + "... (201 bytes)");
 }
 
 TEST_F(Limits, ImportDepth) {

@@ -23,6 +23,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace netc {
@@ -52,6 +54,51 @@ struct DiagnosticInfo {
 
 /// Returns the static description of \p kind.
 const DiagnosticInfo &getDiagnosticInfo(diag::Kind kind);
+
+/// The longest text a message quotes whole. A longer quoted argument (a
+/// name of a megabyte) is cut at a character boundary, with its size: a
+/// message stays a line, whatever the input.
+constexpr size_t MaxMessageArgumentBytes = 160;
+
+/// \p text, or its first MaxMessageArgumentBytes (whole UTF-8 characters)
+/// then "... (N bytes)".
+std::string shortenMessageArgument(llvm::StringRef text);
+
+/// The arguments \p format quotes ('{0}'), as a bit per index: names and
+/// spellings from the input. The others (a figure, a type, an error text
+/// from the system or Graphviz) are shown whole.
+uint64_t getQuotedArguments(llvm::StringRef format);
+
+/// A message argument as formatv receives it: quoted text shortened
+/// (shortenMessageArgument), anything else unchanged.
+template <typename T>
+decltype(auto) prepareMessageArgument(T &&arg, bool quoted) {
+  using Plain = std::decay_t<T>;
+  if constexpr (std::is_same_v<Plain, std::string> ||
+                std::is_same_v<Plain, llvm::StringRef> ||
+                std::is_same_v<Plain, const char *> ||
+                std::is_same_v<Plain, char *>)
+    return quoted ? shortenMessageArgument(llvm::StringRef(arg))
+                  : std::string(llvm::StringRef(arg));
+  else
+    return std::forward<T>(arg);
+}
+
+/// Formats \p format with \p args, quoted text shortened.
+template <typename... Ts, size_t... Is>
+std::string formatMessage(llvm::StringRef format, std::index_sequence<Is...>,
+                          Ts &&...args) {
+  uint64_t quoted = getQuotedArguments(format);
+  return llvm::formatv(format.data(),
+                       prepareMessageArgument(std::forward<Ts>(args),
+                                              (quoted >> Is) & 1)...)
+      .str();
+}
+template <typename... Ts>
+std::string formatMessage(llvm::StringRef format, Ts &&...args) {
+  return formatMessage(format, std::index_sequence_for<Ts...>(),
+                       std::forward<Ts>(args)...);
+}
 
 /// A replacement of the text in a range (an empty range inserts).
 struct FixIt {
@@ -153,9 +200,8 @@ public:
     n.kind = kind;
     n.severity = Severity::Note;
     n.loc = loc;
-    n.message = llvm::formatv(getDiagnosticInfo(kind).format.data(),
-                              std::forward<Ts>(args)...)
-                    .str();
+    n.message = formatMessage(getDiagnosticInfo(kind).format,
+                              std::forward<Ts>(args)...);
     diagnostic.notes.push_back(std::move(n));
     return *this;
   }
@@ -215,9 +261,8 @@ public:
     d.kind = kind;
     d.severity = getDiagnosticInfo(kind).severity;
     d.loc = loc;
-    d.message = llvm::formatv(getDiagnosticInfo(kind).format.data(),
-                              std::forward<Ts>(args)...)
-                    .str();
+    d.message = formatMessage(getDiagnosticInfo(kind).format,
+                              std::forward<Ts>(args)...);
     return DiagnosticBuilder(this, std::move(d));
   }
 
