@@ -58,7 +58,8 @@ sep
     ;
 
 statement
-    : INPUT name=IDENT COLON dtype=IDENT? LBRACK exprList? RBRACK    # inputStatement
+    : kind=(INPUT | PARAM | BUFFER) name=IDENT COLON dtype=IDENT?
+      LBRACK exprList? RBRACK                                       # declStatement
     | OUTPUT name=IDENT (ASSIGN expr)?                              # outputStatement
     | IDENT (COMMA IDENT)* ASSIGN expr                              # assignStatement
     | RETURN expr (COMMA expr)*                                     # returnStatement
@@ -142,6 +143,8 @@ exprList
 
 NETWORK : 'network' ;
 INPUT   : 'input' ;
+PARAM   : 'param' ;
+BUFFER  : 'buffer' ;
 OUTPUT  : 'output' ;
 IMPORT  : 'import' ;
 CONST   : 'const' ;

@@ -74,8 +74,11 @@ private:
 
   void dumpStmt(const Stmt &stmt) {
     std::string at = range(stmt.getRange());
-    if (auto *input = llvm::dyn_cast<InputStmt>(&stmt)) {
-      indent() << "Input " << input->getName().name
+    if (auto *input = llvm::dyn_cast<TensorDeclStmt>(&stmt)) {
+      // "Input", "Param" or "Buffer".
+      llvm::StringRef keyword = getKeyword(input->getDeclKind());
+      indent() << llvm::StringRef(keyword.substr(0, 1).upper())
+               << keyword.drop_front() << " " << input->getName().name
                << range(input->getName().range);
       if (input->getDType())
         os << " dtype=" << input->getDType()->name
@@ -214,6 +217,18 @@ private:
 void netc::ast::dump(const Module &module, llvm::raw_ostream &os,
                      const char *rangeBase) {
   ASTDumper(os, rangeBase).dumpModule(module);
+}
+
+llvm::StringRef netc::ast::getKeyword(TensorDeclKind kind) {
+  switch (kind) {
+  case TensorDeclKind::Input:
+    return "input";
+  case TensorDeclKind::Param:
+    return "param";
+  case TensorDeclKind::Buffer:
+    return "buffer";
+  }
+  return "input";
 }
 
 llvm::StringRef netc::ast::getSpelling(BinaryExpr::Op op) {

@@ -176,8 +176,8 @@ void Elaborator::runStatement(const ast::Stmt &stmt) {
   frame().statementTarget.clear();
   frame().statementTargets.clear();
   switch (stmt.getKind()) {
-  case ast::Stmt::Kind::Input:
-    return runInput(llvm::cast<ast::InputStmt>(stmt));
+  case ast::Stmt::Kind::TensorDecl:
+    return runTensorDecl(llvm::cast<ast::TensorDeclStmt>(stmt));
   case ast::Stmt::Kind::Output:
     return runOutput(llvm::cast<ast::OutputStmt>(stmt));
   case ast::Stmt::Kind::Assign:
@@ -285,16 +285,19 @@ void Elaborator::runFor(const ast::ForStmt &forStmt) {
   }
 }
 
-void Elaborator::runInput(const ast::InputStmt &input) {
+void Elaborator::runTensorDecl(const ast::TensorDeclStmt &input) {
   const ast::Identifier &name = input.getName();
-  if (frame().block) {
+  const ast::TensorDeclKind kind = input.getDeclKind();
+  const llvm::StringRef keyword = ast::getKeyword(kind);
+  if (kind == ast::TensorDeclKind::Input && frame().block) {
     diags.report(input.getRange().Start, diag::err_input_outside_network,
                  "input")
         .range(input.getRange());
     frame().locals[name.name] = Binding{Value::unknown(), name.range};
     return;
   }
-  hasInputs = true;
+  if (kind == ast::TensorDeclKind::Input)
+    hasInputs = true;
   auto previous = frame().locals.find(name.name);
   if (previous != frame().locals.end()) {
     diags.report(name.range.Start, diag::err_redefined_input, name.name)
@@ -309,6 +312,12 @@ void Elaborator::runInput(const ast::InputStmt &input) {
   if (const auto &dtype = input.getDType()) {
     if (auto parsed = parseDType(dtype->name)) {
       type.dtype = *parsed;
+      if (kind == ast::TensorDeclKind::Param && !isFloatingPoint(*parsed)) {
+        diags.report(dtype->range.Start, diag::err_param_not_float,
+                     name.name, dtype->name)
+            .range(dtype->range);
+        ok = false;
+      }
     } else {
       diags.report(dtype->range.Start, diag::err_unknown_dtype, dtype->name)
           .range(dtype->range);
@@ -316,7 +325,8 @@ void Elaborator::runInput(const ast::InputStmt &input) {
     }
   }
   if (input.getDims().empty()) {
-    diags.report(name.range.Start, diag::err_input_no_dims, name.name)
+    diags.report(name.range.Start, diag::err_input_no_dims, keyword,
+                 name.name)
         .range(input.getRange());
     ok = false;
   }
@@ -335,15 +345,15 @@ void Elaborator::runInput(const ast::InputStmt &input) {
       continue;
     }
     if (!value.isInt()) {
-      diags.report(dim.getLoc(), diag::err_dim_not_integer, i, name.name,
-                   value.describeKind())
+      diags.report(dim.getLoc(), diag::err_dim_not_integer, i, keyword,
+                   name.name, value.describeKind())
           .range(dim.getRange());
       ok = false;
       continue;
     }
     if (value.getInt() <= 0) {
-      diags.report(dim.getLoc(), diag::err_dim_nonpositive, i, name.name,
-                   value.getInt())
+      diags.report(dim.getLoc(), diag::err_dim_nonpositive, i, keyword,
+                   name.name, value.getInt())
           .range(dim.getRange());
       ok = false;
       continue;
@@ -352,7 +362,8 @@ void Elaborator::runInput(const ast::InputStmt &input) {
   }
   if (ok && !type.getNumElements()) {
     diags.report(name.range.Start, diag::err_overflow,
-                 "the element count of input '" + name.name + "' " + type.str())
+                 "the element count of " + keyword.str() + " '" + name.name +
+                     "' " + type.str())
         .range(input.getRange());
     ok = false;
   }
@@ -362,15 +373,29 @@ void Elaborator::runInput(const ast::InputStmt &input) {
   }
 
   Layer layer;
-  frame().usedNames.insert(name.name);
-  layer.name = name.name;
-  layer.op = &getInputOp();
   layer.type = type;
   layer.range = name.range;
+  if (kind == ast::TensorDeclKind::Input) {
+    frame().usedNames.insert(name.name);
+    layer.name = name.name;
+    layer.op = &getInputOp();
+  } else {
+    // A parameter or buffer of a block call is named inside the call
+    // (layer1.0.gamma), as the call's layers are; its elements are counted
+    // once, whatever the batch.
+    frame().statementTarget = name.name;
+    layer.name = makeLayerName(keyword, /*isResult=*/true, name.name);
+    layer.scope = frame().scope;
+    bool trainable = kind == ast::TensorDeclKind::Param;
+    layer.op = trainable ? &getParamOp() : &getBufferOp();
+    (trainable ? layer.params.trainable : layer.params.buffers) =
+        *type.getNumElements();
+  }
   LayerId id = graph.layers.size();
   graph.layers.push_back(std::move(layer));
   addSourceName(name.name);
-  graph.inputs.push_back(id);
+  if (kind == ast::TensorDeclKind::Input)
+    graph.inputs.push_back(id);
   frame().locals[name.name] = Binding{Value::tensor(id), name.range};
 }
 
@@ -489,6 +514,11 @@ void Elaborator::warnUnused() {
     }
     if (layer.op == &getInputOp()) {
       diags.report(layer.range.Start, diag::warn_unused_input, sourceName(id))
+          .range(layer.range);
+    } else if (layer.op->family == OpFamily::Parameter) {
+      // Counted all the same: a weight that nothing reads.
+      diags.report(layer.range.Start, diag::warn_unused_declared,
+                   layer.op->name, sourceName(id))
           .range(layer.range);
     } else if (hasOutputs) {
       auto atCall = boundAtCall.find(id);

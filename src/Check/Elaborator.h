@@ -137,7 +137,7 @@ private:
   // ElaborateStatements.cpp
   void runBody(llvm::ArrayRef<ast::StmtPtr> body);
   void runStatement(const ast::Stmt &stmt);
-  void runInput(const ast::InputStmt &input);
+  void runTensorDecl(const ast::TensorDeclStmt &decl);
   void runOutput(const ast::OutputStmt &output);
   void runAssign(const ast::AssignStmt &assign);
   void runIf(const ast::IfStmt &ifStmt);

@@ -49,7 +49,7 @@ public:
 
   void visit(const ast::Stmt &stmt) {
     using namespace llvm;
-    if (auto *input = dyn_cast<ast::InputStmt>(&stmt)) {
+    if (auto *input = dyn_cast<ast::TensorDeclStmt>(&stmt)) {
       for (const ast::ExprPtr &dim : input->getDims())
         visit(*dim);
     } else if (auto *assign = dyn_cast<ast::AssignStmt>(&stmt)) {

@@ -40,6 +40,8 @@ const char *getFamilyColor(OpFamily family) {
   switch (family) {
   case OpFamily::Input:
     return "#ffffff";
+  case OpFamily::Parameter:
+    return "#ead1dc";
   case OpFamily::Convolution:
     return "#c9daf8";
   case OpFamily::Pooling:

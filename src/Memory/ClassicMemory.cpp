@@ -41,6 +41,7 @@ netc::applyClassicRecipe(const NetworkCounts &in, const TrainingSetup &setup) {
 
 int64_t netc::getActivationElements(const Layer &layer) {
   if (layer.op->family == OpFamily::Input ||
+      layer.op->family == OpFamily::Parameter ||
       layer.storage != OutputStorage::New)
     return 0;
   return *layer.type.getNumElements();

@@ -52,6 +52,9 @@ netc::computeInferencePeak(const Graph &graph, int64_t bytesPerElement) {
     }
     root[i] = i;
     lastUse[i] = i;
+    // A param or buffer is weights, counted apart.
+    if (layer.op->family == OpFamily::Parameter)
+      continue;
     std::optional<int64_t> elements = layer.type.getNumElements();
     if (!elements)
       return std::nullopt;

@@ -19,9 +19,15 @@ class SavedTensorSet {
 public:
   SavedTensorSet(const Graph &graph, int64_t width)
       : graph(graph), width(width), tensorOf(graph.layers.size()),
+        isWeight(graph.layers.size(), false),
         seen(graph.layers.size() * 4, false) {
-    for (LayerId id = 0; id < static_cast<LayerId>(graph.layers.size()); ++id)
+    for (LayerId id = 0; id < static_cast<LayerId>(graph.layers.size()); ++id) {
       tensorOf[id] = findTensor(id);
+      const Layer &layer = graph.layers[id];
+      isWeight[id] = layer.op->family == OpFamily::Parameter ||
+                     (layer.storage != OutputStorage::New &&
+                      !layer.inputs.empty() && isWeight[layer.inputs[0]]);
+    }
   }
 
   /// The layer whose output holds \p id's tensor: in-place layers and
@@ -30,6 +36,10 @@ public:
 
   /// Keeps \p tensor for \p saves; false on overflow.
   bool keep(LayerSaves &saves, LayerId tensor, Alias alias) {
+    // A param or buffer (or a view of one) is kept by reference: its
+    // memory is the weights'.
+    if (alias != Alias::Copy && isWeight[tensor])
+      return true;
     // A copy belongs to the keeping layer; a view or the tensor to its
     // producer.
     LayerId owner = alias == Alias::Copy ? saves.layer : tensor;
@@ -76,6 +86,8 @@ private:
   const Graph &graph;
   int64_t width;
   std::vector<LayerId> tensorOf;
+  /// Per layer, true for a declared param or buffer and its views.
+  std::vector<bool> isWeight;
   /// The keys (owner * 4 + alias) of the tensors kept so far: owners are
   /// layers, so a bit per possible key.
   std::vector<bool> seen;

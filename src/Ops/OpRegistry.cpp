@@ -20,6 +20,8 @@ llvm::StringRef netc::getFamilyName(OpFamily family) {
   switch (family) {
   case OpFamily::Input:
     return "input";
+  case OpFamily::Parameter:
+    return "parameter";
   case OpFamily::Convolution:
     return "convolution";
   case OpFamily::Pooling:
@@ -78,6 +80,8 @@ const OpDef *netc::lookupOp(llvm::StringRef name) {
 llvm::ArrayRef<OpDef> netc::getAllOps() { return getRegistry().ops; }
 
 const OpDef &netc::getInputOp() { return *lookupOp("input"); }
+const OpDef &netc::getParamOp() { return *lookupOp("param"); }
+const OpDef &netc::getBufferOp() { return *lookupOp("buffer"); }
 
 const ArgSpec *OpDef::findArg(llvm::StringRef argName) const {
   int i = findArgIndex(argName);

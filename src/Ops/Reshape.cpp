@@ -1,9 +1,10 @@
-//===- Reshape.cpp - the input pseudo-op, flatten, transpose, reshape -----===//
+//===- Reshape.cpp - the declaration pseudo-ops, flatten, transpose, reshape ===//
 //
 // flatten, transpose and reshape change only how elements are indexed; their outputs
-// are views of their inputs and take no memory of their own. `input` is the
-// pseudo-op of network inputs: it has a registry entry so that tables and
-// diagrams treat inputs like any layer, but it cannot be called.
+// are views of their inputs and take no memory of their own. `input`,
+// `param` and `buffer` are the pseudo-ops of declared tensors: they have
+// registry entries so that tables and diagrams treat them like any layer,
+// but they cannot be called.
 //
 //===----------------------------------------------------------------------===//
 #include "Families.h"
@@ -17,6 +18,26 @@ void ops::addInputOp(std::vector<OpDef> &ops) {
   ops.push_back(OpDef{"input",
                       OpFamily::Input,
                       "a network input, declared with `input NAME: [dims]`",
+                      {},
+                      0,
+                      OutputStorage::New,
+                      nullptr,
+                      nullptr,
+                      /*callable=*/false});
+  ops.push_back(OpDef{"param",
+                      OpFamily::Parameter,
+                      "a trainable tensor of the network, declared with "
+                      "`param NAME: [dims]`",
+                      {},
+                      0,
+                      OutputStorage::New,
+                      nullptr,
+                      nullptr,
+                      /*callable=*/false});
+  ops.push_back(OpDef{"buffer",
+                      OpFamily::Parameter,
+                      "a tensor of the network that is not trained, declared "
+                      "with `buffer NAME: [dims]`",
                       {},
                       0,
                       OutputStorage::New,

@@ -98,14 +98,19 @@ ast::StmtPtr ASTBuilder::buildIfStatement(NetcParser::IfStatementContext &ctx) {
 // statement : input | output | assign | return | if | for | expr
 ast::StmtPtr ASTBuilder::buildStatement(NetcParser::StatementContext &ctx) {
   llvm::SMRange range = rangeOf(ctx);
-  if (auto *input = dynamic_cast<NetcParser::InputStatementContext *>(&ctx)) {
+  if (auto *decl = dynamic_cast<NetcParser::DeclStatementContext *>(&ctx)) {
     std::optional<ast::Identifier> dtype;
-    if (input->dtype)
-      dtype = identifier(input->dtype);
-    return std::make_unique<ast::InputStmt>(identifier(input->name),
-                                            std::move(dtype),
-                                            buildExprList(input->exprList()),
-                                            range);
+    if (decl->dtype)
+      dtype = identifier(decl->dtype);
+    size_t type = decl->kind->getType();
+    ast::TensorDeclKind kind = type == NetcParser::INPUT
+                                   ? ast::TensorDeclKind::Input
+                               : type == NetcParser::PARAM
+                                   ? ast::TensorDeclKind::Param
+                                   : ast::TensorDeclKind::Buffer;
+    return std::make_unique<ast::TensorDeclStmt>(
+        kind, identifier(decl->name), std::move(dtype),
+        buildExprList(decl->exprList()), range);
   }
   if (auto *output = dynamic_cast<NetcParser::OutputStatementContext *>(&ctx)) {
     ast::ExprPtr value;

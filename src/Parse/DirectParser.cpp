@@ -160,12 +160,14 @@ bool DirectParser::parseBody(std::vector<ast::StmtPtr> &body) {
 // Statements
 //===----------------------------------------------------------------------===//
 
-// statement : inputStatement | outputStatement | assignStatement
+// statement : declStatement | outputStatement | assignStatement
 //           | returnStatement | ifStmt | forStatement | exprStatement
 ast::StmtPtr DirectParser::parseStatement() {
   switch (la()) {
   case L::INPUT:
-    return parseInput();
+  case L::PARAM:
+  case L::BUFFER:
+    return parseDecl();
   case L::OUTPUT:
     return parseOutput();
   case L::RETURN:
@@ -189,9 +191,13 @@ ast::StmtPtr DirectParser::parseStatement() {
   return std::make_unique<ast::ExprStmt>(std::move(value), extent(first));
 }
 
-// INPUT name=IDENT COLON dtype=IDENT? LBRACK exprList? RBRACK
-ast::StmtPtr DirectParser::parseInput() {
+// kind=(INPUT | PARAM | BUFFER) name=IDENT COLON dtype=IDENT?
+// LBRACK exprList? RBRACK
+ast::StmtPtr DirectParser::parseDecl() {
   TokenRecord first = consume();
+  ast::TensorDeclKind kind = first.type == L::INPUT   ? ast::TensorDeclKind::Input
+                             : first.type == L::PARAM ? ast::TensorDeclKind::Param
+                                                      : ast::TensorDeclKind::Buffer;
   std::optional<TokenRecord> name = expect(L::IDENT);
   if (!name || !expect(L::COLON))
     return nullptr;
@@ -205,8 +211,9 @@ ast::StmtPtr DirectParser::parseInput() {
     return nullptr;
   if (!expect(L::RBRACK))
     return nullptr;
-  return std::make_unique<ast::InputStmt>(identifier(*name), std::move(dtype),
-                                          std::move(dims), extent(first));
+  return std::make_unique<ast::TensorDeclStmt>(kind, identifier(*name),
+                                               std::move(dtype),
+                                               std::move(dims), extent(first));
 }
 
 // OUTPUT name=IDENT (ASSIGN expr)?

@@ -60,7 +60,7 @@ private:
 
   // Statements: statement, ifStatement.
   ast::StmtPtr parseStatement();
-  ast::StmtPtr parseInput();
+  ast::StmtPtr parseDecl();
   ast::StmtPtr parseOutput();
   ast::StmtPtr parseReturn();
   ast::StmtPtr parseAssign();

@@ -194,6 +194,8 @@ private:
     return llvm::StringSwitch<size_t>(word)
         .Case("network", L::NETWORK)
         .Case("input", L::INPUT)
+        .Case("param", L::PARAM)
+        .Case("buffer", L::BUFFER)
         .Case("output", L::OUTPUT)
         .Case("import", L::IMPORT)
         .Case("const", L::CONST)

@@ -38,6 +38,10 @@ static std::string tokenKindName(size_t type) {
     return "'network'";
   case NetcParser::INPUT:
     return "'input'";
+  case NetcParser::PARAM:
+    return "'param'";
+  case NetcParser::BUFFER:
+    return "'buffer'";
   case NetcParser::OUTPUT:
     return "'output'";
   case NetcParser::IMPORT:
@@ -136,6 +140,8 @@ static bool isKeyword(size_t type) {
   switch (type) {
   case NetcParser::NETWORK:
   case NetcParser::INPUT:
+  case NetcParser::PARAM:
+  case NetcParser::BUFFER:
   case NetcParser::OUTPUT:
   case NetcParser::IMPORT:
   case NetcParser::CONST:
@@ -390,9 +396,11 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
     else if (dynamic_cast<NetcParser::ForStatementContext *>(
                  parser->getContext()))
       what = "after 'for'";
-    else if (dynamic_cast<NetcParser::InputStatementContext *>(
+    else if (auto *decl = dynamic_cast<NetcParser::DeclStatementContext *>(
                  parser->getContext()))
-      what = "after 'input'";
+      what = decl->kind->getType() == NetcParser::PARAM    ? "after 'param'"
+             : decl->kind->getType() == NetcParser::BUFFER ? "after 'buffer'"
+                                                           : "after 'input'";
     else if (dynamic_cast<NetcParser::OutputStatementContext *>(
                  parser->getContext()))
       what = "after 'output'";

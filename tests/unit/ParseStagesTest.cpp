@@ -219,6 +219,7 @@ block unit(x, channels, stride=1, kind="basic", pad=(1, 1),) {
 network Net(size=224, classes=1000) {
   input image: f16[3, size, size,]
   input mask: []
+  param cls: [1, 768]; buffer ids: i64[size,]
   x = unit(image, 64, stride=2, kind="größe \"q\" \\ \n")
   y = x * 2 / 3 // 4 % 5 + 6 - 7 == 1 - -9223372036854775808
   t = (x, y)[1]; u = (x)
@@ -334,7 +335,8 @@ private:
   std::string statement(int depth) {
     switch (pick(depth > 0 ? 11 : 8)) {
     case 0: {
-      std::string s = "input " + name() + ": " +
+      static const char *const keywords[] = {"input ", "param ", "buffer "};
+      std::string s = oneOf(keywords) + name() + ": " +
                       (pick(2) ? std::string(pick(2) ? "f16" : "i64") : "") +
                       "[";
       for (unsigned i = 0, n = pick(4); i < n; ++i)

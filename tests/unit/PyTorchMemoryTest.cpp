@@ -230,6 +230,65 @@ TEST(PyTorchMemory, EstimateIsFixedPlusPerSampleTimesBatch) {
   }
 }
 
+// A declared param or buffer is weights: counted once in its column, never
+// as activations, input or liveness, and free when an op keeps it (torch
+// keeps the parameter itself). Measured in torch 1.13 with
+// tools/torch_reference.py's saved_bytes:
+//   Conv2d(4, 4, 3, padding=1)(x) * gamma, gamma = Parameter([4, 1, 1]),
+//   x: [4, 8, 8]: x for the convolution and the product's other factor,
+//   2,048 B;
+//   Linear(16, 16)(cat(cls.expand(n, -1, -1), x, 1) + pos), cls [1, 1, 16],
+//   pos [1, 5, 16], x: [4, 16]: the sum, 320 B.
+TEST(PyTorchMemory, DeclaredTensorsAreWeights) {
+  Graph scale = compileSource("network N {\n  input x: [4, 8, 8]\n"
+                              "  param gamma: [4, 1, 1]\n"
+                              "  output y = conv2d(x, 4, kernel=3, padding=1) "
+                              "* gamma\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(scale, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 2048);
+
+  Graph tokens = compileSource(
+      "network N {\n  input x: [4, 16]\n  param cls: [1, 16]\n"
+      "  param pos: [5, 16]\n"
+      "  t = concat(cls, x) + pos\n  output y = dense(t, 16)\n}\n",
+      "[-Wdense-rank]");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  saved = computeSavedForBackward(tokens, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 320);
+  EXPECT_EQ(saved->unsavedInputBytes, 256);
+  auto counts = countNetwork(tokens);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->trainableParams, 16 + 80 + 16 * 16 + 16);
+  EXPECT_EQ(counts->bufferParams, 0);
+  EXPECT_EQ(counts->inputElements, 64);
+  // concat, add and dense: three new [5, 16] tensors.
+  EXPECT_EQ(counts->activations, 3 * 80);
+  // By liveness, the params take no activation memory: at most two
+  // [5, 16] tensors are live (the sum and its input, then the sum and the
+  // output).
+  auto peak = computeInferencePeak(tokens, 4);
+  ASSERT_TRUE(peak);
+  EXPECT_EQ(peak->bytes, 2 * 80 * 4);
+
+  Graph buffers = compileSource("block b(x) {\n  buffer table: [3, 4]\n"
+                                "  return x + table\n}\n"
+                                "network N {\n  input x: [3, 4]\n"
+                                "  buffer ids: i64[7]\n"
+                                "  output y = b(b(x))\n}\n",
+                                "[-Wunused-value]");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  counts = countNetwork(buffers);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->trainableParams, 0);
+  EXPECT_EQ(counts->bufferParams, 7 + 2 * 12); // one table per call
+  EXPECT_EQ(buffers.layers[1].name, "ids");
+  EXPECT_EQ(buffers.layers[2].name, "y.table"); // the inner call is y
+  EXPECT_EQ(buffers.layers[4].name, "y_1.table");
+}
+
 TEST(PyTorchMemory, InplaceFalseMakesANewTensor) {
   Graph graph = compileSource("network N {\n  input x: [4, 8, 8]\n"
                               "  a = relu(x)\n  b = relu(a, inplace=false)\n"

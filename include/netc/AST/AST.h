@@ -254,7 +254,7 @@ private:
 /// Base class of every statement in a network body.
 class Stmt {
 public:
-  enum class Kind { Input, Assign, Output, Expr, Return, If, For };
+  enum class Kind { TensorDecl, Assign, Output, Expr, Return, If, For };
   Stmt(Kind kind, llvm::SMRange range) : kind(kind), range(range) {}
   virtual ~Stmt() = default;
   Kind getKind() const { return kind; }
@@ -266,19 +266,40 @@ private:
 };
 using StmtPtr = std::unique_ptr<Stmt>;
 
-/// `input image: [1, 32, 32]` or `input tokens: f16[128]`.
-class InputStmt : public Stmt {
+/// What a tensor declaration declares.
+enum class TensorDeclKind {
+  /// `input`: a network input, one per sample.
+  Input,
+  /// `param`: a trainable tensor of the network (a class token, a position
+  /// embedding, a layer scale).
+  Param,
+  /// `buffer`: a tensor of the network that is not trained (position ids).
+  Buffer,
+};
+
+/// The keyword of \p kind ("input", "param", "buffer").
+llvm::StringRef getKeyword(TensorDeclKind kind);
+
+/// `input image: [1, 32, 32]`, `input tokens: i64[128]`,
+/// `param cls: [1, 768]`, `buffer ids: i64[512]`.
+class TensorDeclStmt : public Stmt {
 public:
-  InputStmt(Identifier name, std::optional<Identifier> dtype,
-            std::vector<ExprPtr> dims, llvm::SMRange range)
-      : Stmt(Kind::Input, range), name(std::move(name)),
-        dtype(std::move(dtype)), dims(std::move(dims)) {}
+  TensorDeclStmt(TensorDeclKind declKind, Identifier name,
+                 std::optional<Identifier> dtype, std::vector<ExprPtr> dims,
+                 llvm::SMRange range)
+      : Stmt(Kind::TensorDecl, range), declKind(declKind),
+        name(std::move(name)), dtype(std::move(dtype)),
+        dims(std::move(dims)) {}
+  TensorDeclKind getDeclKind() const { return declKind; }
   const Identifier &getName() const { return name; }
   const std::optional<Identifier> &getDType() const { return dtype; }
   llvm::ArrayRef<ExprPtr> getDims() const { return dims; }
-  static bool classof(const Stmt *s) { return s->getKind() == Kind::Input; }
+  static bool classof(const Stmt *s) {
+    return s->getKind() == Kind::TensorDecl;
+  }
 
 private:
+  TensorDeclKind declKind;
   Identifier name;
   std::optional<Identifier> dtype;
   std::vector<ExprPtr> dims;

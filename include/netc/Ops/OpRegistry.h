@@ -30,6 +30,8 @@ namespace netc {
 /// Groups of layer kinds, used for colours and docs.
 enum class OpFamily {
   Input,
+  /// A declared `param` or `buffer`: weights, not activations.
+  Parameter,
   Convolution,
   Pooling,
   Dense,
@@ -229,6 +231,10 @@ const OpDef *lookupOp(llvm::StringRef name);
 llvm::ArrayRef<OpDef> getAllOps();
 /// The pseudo-op of network inputs.
 const OpDef &getInputOp();
+/// The pseudo-ops of declared trainable tensors (`param`) and tensors that
+/// are not trained (`buffer`).
+const OpDef &getParamOp();
+const OpDef &getBufferOp();
 
 /// The cost of layer \p id of \p graph by its op's CostRule (zero without
 /// one); nullopt on overflow.
