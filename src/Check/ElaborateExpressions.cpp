@@ -49,7 +49,7 @@ Value Elaborator::evaluate(const ast::Expr &expr, bool isResult) {
   case ast::Expr::Kind::Member:
     return evaluateMember(llvm::cast<ast::MemberExpr>(expr));
   case ast::Expr::Kind::Index:
-    return evaluateIndex(llvm::cast<ast::IndexExpr>(expr));
+    return evaluateIndex(llvm::cast<ast::IndexExpr>(expr), isResult);
   }
   return Value::unknown();
 }
@@ -355,12 +355,24 @@ Value Elaborator::evaluateMember(const ast::MemberExpr &member) {
   return Value::unknown();
 }
 
-Value Elaborator::evaluateIndex(const ast::IndexExpr &index) {
+Value Elaborator::evaluateIndex(const ast::IndexExpr &index, bool isResult) {
   Value base = evaluate(index.getBase(), /*isResult=*/false);
   Value position = evaluate(index.getIndex(), /*isResult=*/false);
   if (base.isUnknown() || position.isUnknown())
     return Value::unknown();
-  if (!base.isTuple()) {
+  // x[i] on a tensor is select(x, i): the entry i of its first axis.
+  if (base.isTensor() && position.isInt()) {
+    std::vector<BoundArg> bound{
+        {base, index.getBase().getRange(), true},
+        {position, index.getIndex().getRange(), true},
+        {Value::integer(0), llvm::SMRange(), false}};
+    Value selected = applyOp(*lookupOp("select"), index.getRange(),
+                             std::move(bound), isResult);
+    // A tensor indexed by mistake is not also reported unused.
+    markUsed(base);
+    return selected;
+  }
+  if (!base.isTuple() && !base.isTensor()) {
     diags.report(index.getLoc(), diag::err_index_type, base.describeKind())
         .range(index.getRange());
     markUsed(base);

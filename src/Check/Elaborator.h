@@ -160,7 +160,7 @@ private:
   Value evaluateUnary(const ast::UnaryExpr &unary);
   Value evaluateBinary(const ast::BinaryExpr &binary, bool isResult);
   Value evaluateMember(const ast::MemberExpr &member);
-  Value evaluateIndex(const ast::IndexExpr &index);
+  Value evaluateIndex(const ast::IndexExpr &index, bool isResult);
   /// min, max, channels, rank; nullopt if \p call is not a builtin.
   std::optional<Value> evaluateBuiltin(const ast::CallExpr &call);
   /// Evaluates a call argument and counts the tensors in it as used (even if

@@ -119,6 +119,33 @@ static std::optional<TensorType> inferReshapeShape(OpContext &ctx) {
   return ctx.makeType(dims);
 }
 
+static std::optional<TensorType> inferSelectShape(OpContext &ctx) {
+  const TensorType &in = ctx.getInput();
+  // One sample's rank-1 tensor would give a scalar, which netc does not
+  // have (x[0] of [768] in torch picks across the batch).
+  if (!requireMinRank(ctx, 2, "a tensor with at least two axes, such as "
+                              "[tokens, dim]"))
+    return std::nullopt;
+  int64_t rank = in.getRank();
+  int64_t axis = ctx.getInt("axis");
+  if (axis < -rank || axis >= rank) {
+    ctx.errorAtArg("axis", diag::err_axis_out_of_range, axis, in.str(), rank);
+    return std::nullopt;
+  }
+  if (axis < 0)
+    axis += rank;
+  int64_t size = in.dims[axis];
+  int64_t index = ctx.getInt("index");
+  if (index < -size || index >= size) {
+    ctx.errorAtArg("index", diag::err_select_out_of_range, index, axis,
+                   in.str(), size);
+    return std::nullopt;
+  }
+  llvm::SmallVector<int64_t, 4> dims(in.dims.begin(), in.dims.end());
+  dims.erase(dims.begin() + axis);
+  return ctx.makeType(dims);
+}
+
 void ops::addReshapeOps(std::vector<OpDef> &ops) {
   using namespace sig;
   ops.push_back(OpDef{"flatten",
@@ -151,6 +178,18 @@ void ops::addReshapeOps(std::vector<OpDef> &ops) {
                       0,
                       OutputStorage::View,
                       inferReshapeShape,
+                      nullptr});
+  ops.back().inputTypes = InputTypes::Any;
+  ops.push_back(OpDef{"select",
+                      OpFamily::Reshape,
+                      "the entry `index` of an axis, which goes away: "
+                      "x[0] of [197, 768] is [768] (torch.select; x[:, 0] "
+                      "with the batch); a view",
+                      {tensor("x"), required("index", ArgType::Int),
+                       withDefault("axis", ArgType::Int, Value::integer(0))},
+                      0,
+                      OutputStorage::View,
+                      inferSelectShape,
                       nullptr});
   ops.back().inputTypes = InputTypes::Any;
 }

@@ -425,6 +425,9 @@ const ShapeCase ReshapeCases[] = {
     {"ReshapeInferLast", "[6, 4]", "reshape(x, (3, 2, -1))", {3, 2, 4}, 0, 0},
     {"ReshapeInferOnly", "[16, 5, 5]", "reshape(x, -1)", {400}, 0, 0},
     {"ReshapeAddAxes", "[12]", "reshape(x, (1, 3, 4))", {1, 3, 4}, 0, 0},
+    // x.select(axis + 1, index) with the batch first: x[:, 0] for x[0].
+    {"SelectClassToken", "[197, 768]", "select(x, 0)", {768}, 0, 0},
+    {"SelectLastOfAxis", "[2, 3, 4]", "select(x, -1, axis=1)", {2, 4}, 0, 0},
 };
 const ShapeCase NormCases[] = {
     {"BatchNormC", "[64]", "batchnorm(x)", {64}, 128, 128},
@@ -569,8 +572,8 @@ TEST(ElementTypes, OpsTakeTheTypesTorchTakes) {
       notFloat[op.name] = op.inputTypes;
   std::map<std::string, InputTypes> expected;
   for (const char *name :
-       {"flatten", "reshape", "transpose", "split", "chunk", "center_crop",
-        "zero_pad2d", "concat", "add", "mul"})
+       {"flatten", "reshape", "transpose", "select", "split", "chunk",
+        "center_crop", "zero_pad2d", "concat", "add", "mul"})
     expected[name] = InputTypes::Any;
   for (const char *name :
        {"relu", "relu6", "avgpool1d", "avgpool2d", "avgpool3d"})
