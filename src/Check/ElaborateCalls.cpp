@@ -257,7 +257,7 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
   auto addTensor = [&](const Value &v, llvm::SMRange argRange) {
     LayerId id = v.getTensor();
     const Layer &producer = graph.layers[id];
-    tensors.push_back({&producer.type,
+    tensors.push_back({&producer.type, producer.op,
                        sourceName(id).empty() ? producer.name
                                               : sourceName(id),
                        producer.range, argRange});

@@ -1,8 +1,8 @@
 //===- Dense.cpp - fully connected layers and matrix products -------------===//
 //
 // dense(x, units) acts on the last axis, like torch.nn.Linear:
-// [..., in] -> [..., units], weights in*units plus units biases. On a tensor
-// of rank > 1 that is rarely what was meant, so it warns.
+// [..., in] -> [..., units], weights in*units plus units biases. Right after
+// a convolution or pooling that is rarely what was meant, so it warns.
 //
 // embedding(ids, vocab, dim) is torch.nn.Embedding: integer indices [...]
 // to rows [..., dim] of a vocab x dim table; a lookup, so no MACs.
@@ -24,13 +24,20 @@ static std::optional<TensorType> inferDenseShape(OpContext &ctx) {
   if (!requireMinRank(ctx, 1, "an input with at least one axis"))
     return std::nullopt;
   const TensorType &in = ctx.getInput();
-  if (in.getRank() > 1) {
-    DiagnosticBuilder warning =
-        ctx.errorAtInput(0, diag::warn_dense_rank, in.getRank(), in.str());
-    // A feature map ([C, H, W] and up) almost surely wanted flattening; a
-    // rank-2 input may be a sequence that dense treats per step on purpose.
-    if (in.getRank() > 2)
-      ctx.suggestWrappingInput(warning, 0, "flatten");
+  // The output of a convolution or pooling, [C, H, W] or [C, L], is a
+  // feature map that a classifier flattens first; a dense on it transforms
+  // only its last (spatial) axis, which is almost surely a mistake. Any
+  // other tensor of rank > 1 ([tokens, dim]) is transformed per token on
+  // purpose, as torch.nn.Linear is in every transformer.
+  const OpDef &producer = ctx.getInputProducer();
+  if (in.getRank() > 1 && (producer.family == OpFamily::Convolution ||
+                           producer.family == OpFamily::Pooling)) {
+    DiagnosticBuilder warning = ctx.errorAtInput(
+        0, diag::warn_dense_rank, in.getRank(), in.str(), producer.name);
+    // Flattening changes the output's shape and so what follows: a note
+    // shows it, --fixit does not apply it.
+    warning.note(ctx.getCallRange().Start, diag::note_flatten_first);
+    ctx.suggestWrappingInput(warning, 0, "flatten", /*onNote=*/true);
   }
   llvm::SmallVector<int64_t, 4> dims(in.dims.begin(), in.dims.end());
   dims.back() = ctx.getInt("units");

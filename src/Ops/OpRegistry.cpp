@@ -131,18 +131,24 @@ OpDef::resolveStorage(llvm::ArrayRef<Attribute> attributes) const {
 //===----------------------------------------------------------------------===//
 
 void OpContext::suggestWrappingInput(DiagnosticBuilder &builder, unsigned i,
-                                     llvm::StringRef function) const {
+                                     llvm::StringRef function,
+                                     bool onNote) const {
   llvm::SMRange arg = tensors[i].argRange;
   if (!arg.isValid())
     return;
+  auto fixIt = [&](llvm::SMLoc at, std::string text) {
+    if (onNote)
+      builder.noteFixIt(llvm::SMRange(at, at), text);
+    else
+      builder.fixIt(llvm::SMRange(at, at), text);
+  };
   if (arg.Start.getPointer() < callRange.Start.getPointer()) {
     // `x |> dense(10)`: the piped value is outside the call.
-    llvm::SMLoc at = callRange.Start;
-    builder.fixIt(llvm::SMRange(at, at), (function + " |> ").str());
+    fixIt(callRange.Start, (function + " |> ").str());
     return;
   }
-  builder.fixIt(llvm::SMRange(arg.Start, arg.Start), (function + "(").str());
-  builder.fixIt(llvm::SMRange(arg.End, arg.End), ")");
+  fixIt(arg.Start, (function + "(").str());
+  fixIt(arg.End, ")");
 }
 
 const Value &OpContext::get(llvm::StringRef name) const {

@@ -179,16 +179,16 @@ protected:
   WarningOptionsDriverTest() : NetcProcessTest("netc-warnings") {}
 
   /// A network with an unused input (warning group unused-input) and a
-  /// dense layer on a rank-2 tensor (dense-rank).
+  /// dense layer on a convolution's output (dense-rank).
   std::string twoWarnings() {
     return write("w.net", "network N {\n  input x: [3, 10]\n"
                           "  input mask: [10]\n"
-                          "  output y = dense(x, 4)\n}\n");
+                          "  output y = dense(conv1d(x, 3, kernel=1), 4)\n}\n");
   }
 };
 
 const char *const UnusedInput = "input 'mask' is never used";
-const char *const DenseRank = "transforms only the last axis";
+const char *const DenseRank = "transforms only its last axis";
 
 TEST_F(WarningOptionsDriverTest, PerGroupOptionsShowInTheTextAsClangDoes) {
   std::string file = twoWarnings();
@@ -199,9 +199,9 @@ TEST_F(WarningOptionsDriverTest, PerGroupOptionsShowInTheTextAsClangDoes) {
                        "[-Werror,-Wunused-input]"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("warning: dense on a rank-2 tensor [3, 10] transforms "
-                       "only the last axis; did you forget flatten()? "
-                       "[-Wdense-rank]"),
+  EXPECT_NE(r.err.find("warning: dense on the rank-2 output [3, 10] of conv1d "
+                       "transforms only its last axis; did you forget "
+                       "flatten()? [-Wdense-rank]"),
             std::string::npos)
       << r.err;
 

@@ -210,6 +210,15 @@ public:
     diagnostic.showSourceLine = false;
     return *this;
   }
+  /// Suggests, on the most recent note, replacing \p range with
+  /// \p replacement: shown with the note, never applied by --fixit (as
+  /// clang, which applies only the fix-its of errors and warnings).
+  DiagnosticBuilder &noteFixIt(llvm::SMRange range,
+                               llvm::StringRef replacement) {
+    if (!diagnostic.notes.empty())
+      diagnostic.notes.back().fixIts.push_back({range, replacement.str()});
+    return *this;
+  }
   /// Attaches a range to the most recent note.
   DiagnosticBuilder &noteRange(llvm::SMRange range) {
     if (!diagnostic.notes.empty() && range.isValid())

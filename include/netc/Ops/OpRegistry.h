@@ -243,6 +243,8 @@ std::optional<OpCost> computeLayerCost(const Graph &graph, LayerId id);
 /// What the checker knows about one tensor argument of a call.
 struct TensorArgInfo {
   const TensorType *type;
+  /// The op of the layer that made the tensor.
+  const OpDef *producerOp;
   /// The producing layer's name and where it was defined (for notes).
   std::string producerName;
   llvm::SMRange producerRange;
@@ -270,6 +272,12 @@ public:
   const OpDef &getOp() const { return op; }
   llvm::StringRef getOpName() const { return op.name; }
   const TensorType &getInput(unsigned i = 0) const { return *tensors[i].type; }
+  /// The whole call.
+  llvm::SMRange getCallRange() const { return callRange; }
+  /// The op of the layer that made tensor input \p i.
+  const OpDef &getInputProducer(unsigned i = 0) const {
+    return *tensors[i].producerOp;
+  }
   unsigned getNumInputs() const { return tensors.size(); }
 
   /// The bound value of argument \p name (Unknown if absent).
@@ -344,9 +352,11 @@ public:
 
   /// Adds a fix-it to \p builder that passes tensor input \p i through
   /// \p function first: `x |> fn |> op(...)` in pipe form, `op(fn(x), ...)`
-  /// otherwise.
+  /// otherwise. With \p onNote, on the builder's last note: shown, never
+  /// applied by --fixit (a change of meaning the user must choose).
   void suggestWrappingInput(DiagnosticBuilder &builder, unsigned i,
-                            llvm::StringRef function) const;
+                            llvm::StringRef function,
+                            bool onNote = false) const;
 
   /// Checked arithmetic: on overflow, reports that \p what overflows.
   std::optional<int64_t> mul(int64_t a, int64_t b, llvm::StringRef what);
