@@ -32,10 +32,37 @@
 #include <cstring>
 #include <fcntl.h>
 #include <map>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 using namespace netc;
+
+namespace {
+/// Holds back the interrupt signals LLVM's handlers clean up after (as
+/// llvm::sys::RemoveFileOnSignal's) while in scope; a signal that arrives
+/// meanwhile is delivered when the scope ends.
+class BlockedInterrupts {
+public:
+  BlockedInterrupts() {
+    sigset_t interrupts;
+    sigemptyset(&interrupts);
+    for (int signal : {SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR2})
+      sigaddset(&interrupts, signal);
+    blocked = ::sigprocmask(SIG_BLOCK, &interrupts, &previous) == 0;
+  }
+  ~BlockedInterrupts() {
+    if (blocked)
+      ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+  }
+  BlockedInterrupts(const BlockedInterrupts &) = delete;
+  BlockedInterrupts &operator=(const BlockedInterrupts &) = delete;
+
+private:
+  sigset_t previous;
+  bool blocked;
+};
+} // namespace
 
 namespace {
 
@@ -169,13 +196,21 @@ private:
       temp = ".";
     llvm::sys::path::append(temp, ".netc-%%%%%%%%.tmp");
     int fd;
-    if (std::error_code ec = llvm::sys::fs::createUniqueFile(temp, fd, temp)) {
-      fail(path, "cannot create a temporary file in its folder: " +
-                     ec.message());
-      return "";
+    std::string name;
+    {
+      // An interrupt between creating the temporary and registering it
+      // would leave it behind (the hostile sweep hit that window): the
+      // interrupts wait until it is registered, then remove it.
+      BlockedInterrupts blocked;
+      if (std::error_code ec =
+              llvm::sys::fs::createUniqueFile(temp, fd, temp)) {
+        fail(path, "cannot create a temporary file in its folder: " +
+                       ec.message());
+        return "";
+      }
+      name = std::string(temp);
+      llvm::sys::RemoveFileOnSignal(name);
     }
-    std::string name(temp);
-    llvm::sys::RemoveFileOnSignal(name);
     bool ok = content(fd) && ::fsync(fd) == 0;
     int error = errno;
     if (ok && like) {
