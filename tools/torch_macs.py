@@ -46,6 +46,15 @@ MODELS = {
     "mobilenet_v2": (torchvision.models.mobilenet_v2, (3, 224, 224), "0.30"),
 }
 
+# Models whose matrix products are not all modules (attention multiplies
+# queries by keys and weights by values with torch.bmm, and
+# MultiheadAttention calls F.linear on its own weights): their MACs are
+# counted on the aten operators (MacCounter), which on the models above
+# gives the hooks' figures.
+ATEN_MODELS = {
+    "vit_b_16": (torchvision.models.vit_b_16, (3, 224, 224), "17.56"),
+}
+
 class UNet(torch.nn.Module):
     """examples/unet.net in torch.nn: Ronneberger et al.'s U-Net, unpadded
     3x3 convolutions, 2x2 up-convolutions, crop and concatenate."""
@@ -200,6 +209,49 @@ class FlopCounter(TorchDispatchMode):
         return out
 
 
+class MacCounter(TorchDispatchMode):
+    """MACs of one inference pass counted on the aten operators: every
+    output element of a convolution is a dot product over its weight's
+    in_channels/groups x kernel, of a matrix product over the inner axis."""
+
+    def __init__(self):
+        super().__init__()
+        self.macs = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        name = func.__name__.split(".")[0]
+        if name == "convolution":
+            weight, transposed = args[1], args[6]
+            if transposed:
+                # Each input element meets out_channels/groups x kernel.
+                groups = args[8]
+                self.macs += args[0].numel() * \
+                    (weight.shape[1] * groups // groups) * \
+                    math.prod(weight.shape[2:])
+            else:
+                self.macs += out.numel() * math.prod(weight.shape[1:])
+        elif name in ("mm", "bmm"):
+            self.macs += out.numel() * args[0].shape[-1]
+        elif name == "addmm":
+            self.macs += out.numel() * args[1].shape[-1]
+        elif name in ("matmul", "baddbmm", "addbmm", "linear",
+                      "_native_multi_head_attention",
+                      "_transformer_encoder_layer_fwd"):
+            raise RuntimeError("MacCounter: " + name + " is not decomposed")
+        return out
+
+
+def count_macs_aten(model, shape):
+    """MACs of one forward pass of one sample, counted by MacCounter. Autograd
+    stays on: without it torch.nn.MultiheadAttention takes its fused fast
+    path (_native_multi_head_attention), which hides the products."""
+    model.eval()
+    with torch.enable_grad(), MacCounter() as counter:
+        model(torch.zeros((1,) + tuple(shape)))
+    return counter.macs
+
+
 def count_flops(model, shape):
     """Other FLOPs of one forward pass of one sample, in eval mode."""
     model.eval()
@@ -225,6 +277,13 @@ def models():
         g = f"{macs / 1e9:.2f}"
         print(f"{name:12}  {macs:>15,}  {g:>14}  {published:>9}  "
               f"{'yes' if g == published else 'NO ':5}  {flops:>11,}")
+    for name, (constructor, shape, published) in ATEN_MODELS.items():
+        torch.manual_seed(0)
+        model = constructor()
+        macs = count_macs_aten(model, shape)
+        g = f"{macs / 1e9:.2f}"
+        print(f"{name:12}  {macs:>15,}  {g:>14}  {published:>9}  "
+              f"{'yes' if g == published else 'NO ':5}  (aten count)")
     for name, (constructor, shape) in OWN_MODELS.items():
         torch.manual_seed(0)
         model = constructor()

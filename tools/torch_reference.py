@@ -26,6 +26,7 @@ MODELS = {
     "resnet18": (torchvision.models.resnet18, (3, 224, 224)),
     "resnet50": (torchvision.models.resnet50, (3, 224, 224)),
     "mobilenet_v2": (torchvision.models.mobilenet_v2, (3, 224, 224)),
+    "vit_b_16": (torchvision.models.vit_b_16, (3, 224, 224)),
 }
 
 

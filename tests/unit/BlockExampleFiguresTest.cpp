@@ -229,6 +229,29 @@ TEST(BlockExampleFigures, MobileNetV2) {
   EXPECT_EQ(countOp(g, "dropout"), 1u);
 }
 
+// torchvision 0.14's vit_b_16: 86,567,656 parameters (tools/
+// torch_reference.py), 590,592 in the patch convolution, 768 + 151,296 in
+// the class token and position embedding, 7,087,872 per encoder block
+// (two layer norms, in_proj 768 x 2,304 + 2,304, out_proj 768 x 768 + 768,
+// the MLP 768 x 3,072 + 3,072 and back), the final layer norm and the head.
+TEST(BlockExampleFigures, VitB16) {
+  Graph g = loadExample("vit_b_16");
+  ASSERT_FALSE(HasFailure());
+  EXPECT_EQ(g.name, "ViT_B_16");
+  EXPECT_EQ(totalTrainable(g), 86'567'656);
+  EXPECT_EQ(totalBuffers(g), 0);
+  EXPECT_EQ(outputShape(g), (std::vector<int64_t>{1000}));
+  EXPECT_EQ(countOp(g, "param"), 2u);
+  EXPECT_EQ(countOp(g, "layernorm"), 2u * 12 + 1);
+  EXPECT_EQ(countOp(g, "matmul"), 2u * 12);
+  EXPECT_EQ(countOp(g, "dense"), 4u * 12 + 1);
+  int64_t block = 0;
+  for (const Layer &layer : g.layers)
+    if (llvm::StringRef(layer.name).startswith("x.3."))
+      block += layer.params.trainable;
+  EXPECT_EQ(block, 7'087'872);
+}
+
 TEST(BlockExampleFigures, UNet) {
   Graph g = loadExample("unet");
   ASSERT_FALSE(HasFailure());

@@ -19,6 +19,8 @@
 
 #include "gtest/gtest.h"
 
+#include <functional>
+
 using namespace netc;
 
 namespace {
@@ -400,6 +402,48 @@ TEST(Emit, CellWidthsMatchTheirText) {
                         int64_t(1000), int64_t(123456789), INT64_MAX})
     EXPECT_EQ(getWidthWithSeparators(value), formatWithSeparators(value).size())
         << value;
+}
+
+/// docs/report.schema.json lists the values of a layer's "op" and "family":
+/// every op of the registry, in registry order, and every family.
+TEST(Emit, ReportSchemaListsEveryOpAndFamily) {
+  auto buffer = llvm::MemoryBuffer::getFile(NETC_SOURCE_DIR
+                                            "/docs/report.schema.json");
+  ASSERT_TRUE(bool(buffer));
+  auto schema = llvm::json::parse((*buffer)->getBuffer());
+  ASSERT_TRUE(bool(schema)) << llvm::toString(schema.takeError());
+  // Every "enum" under a property named "op" or "family".
+  std::vector<std::string> opEnum, familyEnum;
+  std::function<void(const llvm::json::Value &)> walk =
+      [&](const llvm::json::Value &v) {
+        if (const llvm::json::Object *o = v.getAsObject()) {
+          for (const auto &[key, value] : *o) {
+            const llvm::json::Object *property = value.getAsObject();
+            const llvm::json::Array *values =
+                property ? property->getArray("enum") : nullptr;
+            if (values && (key == "op" || key == "family"))
+              for (const llvm::json::Value &e : *values)
+                (key == "op" ? opEnum : familyEnum)
+                    .push_back(e.getAsString()->str());
+            walk(value);
+          }
+        } else if (const llvm::json::Array *a = v.getAsArray()) {
+          for (const llvm::json::Value &e : *a)
+            walk(e);
+        }
+      };
+  walk(*schema);
+  std::vector<std::string> ops, families;
+  for (const OpDef &op : getAllOps()) {
+    ops.push_back(op.name);
+    std::string family = getFamilyName(op.family).str();
+    if (llvm::find(families, family) == families.end())
+      families.push_back(family);
+  }
+  EXPECT_EQ(opEnum, ops);
+  std::sort(families.begin(), families.end());
+  std::sort(familyEnum.begin(), familyEnum.end());
+  EXPECT_EQ(familyEnum, families);
 }
 
 /// formatCountShort formats with to_chars, specified to write what printf

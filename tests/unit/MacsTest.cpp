@@ -114,6 +114,19 @@ TEST(Macs, ExamplesMatchTorchHooksAndPublishedFigures) {
   }
 }
 
+// ViT-B/16's attention multiplies queries by keys and weights by values
+// with torch.bmm, outside any module: tools/torch_macs.py counts its MACs on
+// the aten operators (convolution, mm, addmm, bmm), 17,563,828,224, and
+// torchvision publishes 17.56 GFLOPS. (Its other FLOPs, layer norms, GELUs
+// and softmaxes, are not held against torch here.)
+TEST(Macs, VitB16MatchesTheAtenCountAndThePublishedFigure) {
+  Graph graph = loadExample("vit_b_16");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  OpCost cost = totalCost(graph);
+  EXPECT_EQ(cost.macs, 17'563'828'224);
+  EXPECT_EQ(giga(cost.macs), "17.56");
+}
+
 TEST(Macs, LeNet5ByHand) {
   // conv 6x28x28 x 1x5x5 + conv 16x10x10 x 6x5x5 + 400x120 + 120x84 + 84x10.
   Graph graph = loadExample("lenet5");
