@@ -60,7 +60,12 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
   const SavedTensors Copy = SavedTensors::InputOrCopyInPlace;
   ops.push_back(makeElementWise("relu", "max(x, 0)", Output, Integer));
   ops.push_back(makeElementWise("relu6", "min(max(x, 0), 6)", Copy, Integer));
-  ops.push_back(makeElementWise("gelu", "Gaussian error linear unit", Copy, Float));
+  // approximate="tanh" is GPT-2's and BERT's tanh form (torch.nn.GELU's
+  // approximate); it keeps the same input for backward.
+  ops.push_back(makeElementWise("gelu", "Gaussian error linear unit", Copy,
+                                Float,
+                                choice("approximate", "none",
+                                       {"none", "tanh"})));
   ops.push_back(makeElementWise("sigmoid", "1 / (1 + exp(-x))", Output, Float));
   ops.push_back(makeElementWise("tanh", "hyperbolic tangent", Output, Float));
   ops.push_back(makeElementWise("silu", "x * sigmoid(x) (also called swish)",

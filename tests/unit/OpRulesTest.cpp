@@ -460,6 +460,7 @@ const ShapeCase ActivationCases[] = {
     {"Relu", "[16, 8, 8]", "relu(x)", {16, 8, 8}, 0, 0},
     {"Relu6", "[16, 8, 8]", "relu6(x)", {16, 8, 8}, 0, 0},
     {"Gelu", "[10, 64]", "gelu(x)", {10, 64}, 0, 0},
+    {"GeluTanh", "[10, 64]", "gelu(x, approximate=\"tanh\")", {10, 64}, 0, 0},
     {"Sigmoid", "[5]", "sigmoid(x)", {5}, 0, 0},
     {"Tanh", "[6, 14, 14]", "tanh(x)", {6, 14, 14}, 0, 0},
     {"Silu", "[16, 8, 8]", "silu(x)", {16, 8, 8}, 0, 0},
