@@ -261,6 +261,30 @@ Value Elaborator::evaluateBinary(const ast::BinaryExpr &binary, bool isResult) {
     return Value::unknown();
   };
   if (lhs.isTensor() || rhs.isTensor()) {
+    // A tensor times or over a number: x * 0.125, 2 * x, x / 8.
+    bool lhsNumber = lhs.isInt() || lhs.isFloat();
+    bool rhsNumber = rhs.isInt() || rhs.isFloat();
+    if ((op == Op::Mul && (lhsNumber || rhsNumber)) ||
+        (op == Op::Div && lhs.isTensor() && rhsNumber)) {
+      const Value &tensor = lhs.isTensor() ? lhs : rhs;
+      const ast::Expr &tensorExpr = lhs.isTensor() ? lhsExpr : rhsExpr;
+      const Value &number = lhs.isTensor() ? rhs : lhs;
+      const ast::Expr &numberExpr = lhs.isTensor() ? rhsExpr : lhsExpr;
+      Value factor = number;
+      if (op == Op::Div) {
+        if (number.getNumber() == 0) {
+          diags.report(binary.getOpRange().Start, diag::err_division_by_zero,
+                       "a tensor", spelling)
+              .range(numberExpr.getRange());
+          return Value::unknown();
+        }
+        factor = Value::floating(1.0 / number.getNumber());
+      }
+      std::vector<BoundArg> bound{{tensor, tensorExpr.getRange(), true},
+                                  {factor, numberExpr.getRange(), true}};
+      return applyOp(*lookupOp("mul_scalar"), binary.getRange(), std::move(bound),
+                     isResult);
+    }
     if (!lhs.isTensor() || !rhs.isTensor() ||
         (op != Op::Add && op != Op::Mul))
       return mismatch();

@@ -3,6 +3,8 @@
 // The graph ops that join and part tensors:
 //   add(a, b), mul(a, b)    element-wise, NumPy broadcasting on per-sample
 //                           shapes (the `+` and `*` operators on tensors)
+//   mul_scalar(x, factor)   every element times a number (`x * 0.125`,
+//                           `x / 8`)
 //   concat(a, b, ..., axis=0)  joins along an axis (channels by default)
 //   split(x, sizes, axis=0)    parts of the given sizes (torch.split)
 //   chunk(x, n, axis=0)        n parts of ceil(len/n) (torch.chunk: the last
@@ -166,6 +168,18 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
     ops.back().countCost = flopsPerOutputElement(1);
     ops.back().inputTypes = InputTypes::Any;
   }
+  OpDef scale{"mul_scalar",
+              OpFamily::Merge,
+              "every element times a number (the `*` and `/` operators "
+              "between a tensor and a number: x * 0.125, x / 8)",
+              {tensor("x"), required("factor", ArgType::Number)},
+              0,
+              OutputStorage::New,
+              sameShape,
+              nullptr};
+  // torch keeps only the number (an 8-byte scalar, not counted), no tensor.
+  scale.countCost = flopsPerOutputElement(1);
+  ops.push_back(std::move(scale));
   OpDef concat{"concat",
                OpFamily::Merge,
                "joins tensors along an axis (default 0, the channels) "

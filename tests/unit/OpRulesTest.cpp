@@ -416,6 +416,7 @@ const ShapeCase ReshapeCases[] = {
     {"FlattenCL", "[8, 9]", "flatten(x)", {72}, 0, 0},
     {"FlattenCDHW", "[2, 3, 4, 5]", "flatten(x)", {120}, 0, 0},
     // Tensor.transpose(axis0 + 1, axis1 + 1) for axes counted from the front.
+    {"ScaleByNumber", "[2, 3, 4]", "mul_scalar(x, 0.125)", {2, 3, 4}, 0, 0},
     {"TransposeLastTwo", "[2, 3, 4]", "transpose(x)", {2, 4, 3}, 0, 0},
     {"TransposeAxes", "[2, 3, 4]", "transpose(x, 0, 2)", {4, 3, 2}, 0, 0},
     {"ReshapeExplicit", "[16, 5, 5]", "reshape(x, (16, 25))", {16, 25}, 0, 0},
