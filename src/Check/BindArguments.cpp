@@ -112,11 +112,12 @@ bool Elaborator::bindArguments(const ast::CallExpr &call,
       continue;
     } else {
       index = nextPositional++;
-      if (index >= numParams) {
+      size_t maxPositional = signature.getNumPositional();
+      if (index >= maxPositional) {
         if (!reportedTooMany)
           diags.report(arg.range.Start, diag::err_too_many_args,
-                       signature.getCallee(), numParams,
-                       numParams == 1 ? "" : "s", numPositional)
+                       signature.getCallee(), maxPositional,
+                       maxPositional == 1 ? "" : "s", numPositional)
               .range(arg.range)
               .note(signature.getLoc(), diag::note_op_signature,
                     signature.getText());

@@ -91,6 +91,8 @@ static std::string describeArgType(const ArgSpec &spec) {
     return "a tuple of integers";
   case ArgType::Padding:
     return "an integer, a tuple of integers, \"same\" or \"valid\"";
+  case ArgType::Weight:
+    return "a layer's weight, such as tok.weight";
   }
   return "a value";
 }
@@ -113,6 +115,8 @@ static bool matchesType(ArgType type, const Value &value) {
     return value.isIntOrIntTuple();
   case ArgType::Padding:
     return value.isIntOrIntTuple() || value.isString();
+  case ArgType::Weight:
+    return value.isWeight();
   }
   return false;
 }
@@ -300,6 +304,8 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
       return Value::unknown();
     types.push_back(std::move(*type));
   }
+  if (!checkTiedWeights(op, ctx, attributes))
+    return Value::unknown();
   ParamCount params;
   if (op.countParams) {
     auto counted = op.countParams(ctx, types.front());
@@ -353,6 +359,46 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
   }
   // Ops with several outputs always give a tuple, even of one part.
   return Value::tuple(std::move(results));
+}
+
+/// "[50257, 768]".
+static std::string formatDims(llvm::ArrayRef<int64_t> dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+bool Elaborator::checkTiedWeights(const OpDef &op, OpContext &ctx,
+                                  llvm::ArrayRef<Attribute> attributes) {
+  for (const ArgSpec &spec : op.args) {
+    if (spec.type != ArgType::Weight || !ctx.has(spec.name))
+      continue;
+    LayerId ownerId = ctx.get(spec.name).getWeightOwner();
+    const Layer &owner = graph.layers[ownerId];
+    llvm::SmallVector<const TensorType *, 2> ownerInputs, inputs;
+    for (LayerId in : owner.inputs)
+      ownerInputs.push_back(&graph.layers[in].type);
+    for (unsigned i = 0; i < ctx.getNumInputs(); ++i)
+      inputs.push_back(&ctx.getInput(i));
+    llvm::SmallVector<int64_t, 4> theirs =
+        owner.op->weightShape(owner.attributes, ownerInputs);
+    llvm::SmallVector<int64_t, 4> ours = op.weightShape(attributes, inputs);
+    if (theirs == ours)
+      continue;
+    const std::string &ownerName =
+        sourceName(ownerId).empty() ? owner.name : sourceName(ownerId);
+    llvm::SMRange r = ctx.getArgRange(spec.name);
+    diags.report(r.Start, diag::err_tied_weight_shape, op.name,
+                 formatDims(ours), ownerName, owner.op->name,
+                 formatDims(theirs))
+        .range(r)
+        .note(owner.range.Start, diag::note_weight_owner, ownerName,
+              owner.op->name)
+        .noteRange(owner.range);
+    return false;
+  }
+  return true;
 }
 
 void Elaborator::addSourceName(llvm::StringRef name) {

@@ -372,6 +372,28 @@ Value Elaborator::evaluateMember(const ast::MemberExpr &member) {
       dims.push_back(Value::integer(d));
     return Value::tuple(std::move(dims));
   }
+  if (base.isTensor() && member.getMember().name == "weight") {
+    // tok.weight: the weight of the layer that made tok, for a layer that
+    // ties its own to it (a tied one's weight is its owner's).
+    LayerId owner = base.getTensor();
+    const Layer &layer = graph.layers[owner];
+    markUsed(base);
+    if (const Attribute *tied = layer.getAttribute("weight");
+        tied && tied->value.isWeight())
+      return tied->value;
+    if (!layer.op->weightShape) {
+      diags.report(member.getMember().range.Start, diag::err_no_weight,
+                   sourceName(owner).empty() ? layer.name : sourceName(owner),
+                   layer.op->name)
+          .range(member.getRange())
+          .note(layer.range.Start, diag::note_value_defined_here,
+                sourceName(owner).empty() ? layer.name : sourceName(owner),
+                layer.type.str())
+          .noteRange(layer.range);
+      return Value::unknown();
+    }
+    return Value::weight(owner);
+  }
   diags.report(member.getMember().range.Start, diag::err_unknown_member,
                base.describeKind(), member.getMember().name)
       .range(member.getMember().range);

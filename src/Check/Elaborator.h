@@ -44,6 +44,16 @@ public:
     return op ? llvm::StringRef(op->args[i].name)
               : llvm::StringRef(block->getParams()[i].name.name);
   }
+  /// Parameters that can be given by position: all but an op's trailing
+  /// keyword-only ones (`weight` of dense).
+  size_t getNumPositional() const {
+    if (!op)
+      return size();
+    size_t n = op->args.size();
+    while (n > 0 && op->args[n - 1].keywordOnly)
+      --n;
+    return n;
+  }
   bool isRequired(size_t i) const {
     return op ? op->args[i].isRequired() : !block->getParams()[i].defaultValue;
   }
@@ -168,6 +178,10 @@ private:
   Value evaluateArgument(const ast::Expr &expr);
   /// Counts the tensors in \p value as used.
   void markUsed(const Value &value);
+  /// Checks that each weight the call ties to (`weight=tok.weight`) has the
+  /// shape the op's own would have; reports a mismatch at the argument.
+  bool checkTiedWeights(const OpDef &op, OpContext &ctx,
+                        llvm::ArrayRef<Attribute> attributes);
 
   // ElaborateCalls.cpp
   Value evaluateCall(const ast::CallExpr &call, bool isResult);

@@ -157,7 +157,7 @@ private:
 };
 } // namespace
 
-static void writeValue(LayerWriter &w, const Value &v) {
+static void writeValue(LayerWriter &w, const Graph &g, const Value &v) {
   switch (v.getKind()) {
   case Value::Kind::Int:
     w.integer(v.getInt());
@@ -175,9 +175,13 @@ static void writeValue(LayerWriter &w, const Value &v) {
     w.arrayBegin();
     for (const Value &e : v.getElements()) {
       w.element();
-      writeValue(w, e);
+      writeValue(w, g, e);
     }
     w.arrayEnd();
+    return;
+  case Value::Kind::Weight:
+    // A tied weight: "tok.weight", the layer that owns it.
+    w.string(g.layers[v.getWeightOwner()].name + ".weight");
     return;
   default:
     w.raw("null");
@@ -219,7 +223,7 @@ static void writeLayer(LayerWriter &w, const NetworkAnalysis &a, LayerId id,
     w.element();
     w.name(attribute.name); // a registry name: never escaped
     w.raw(": ");
-    writeValue(w, attribute.value);
+    writeValue(w, g, attribute.value);
   }
   w.objectEnd();
   w.key("trainable_params");

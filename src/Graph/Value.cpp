@@ -71,6 +71,8 @@ std::string Value::str() const {
   }
   case Kind::Tensor:
     return "tensor";
+  case Kind::Weight:
+    return "weight";
   }
   return "?";
 }
@@ -91,6 +93,8 @@ std::string Value::describeKind() const {
     return "a tuple";
   case Kind::Tensor:
     return "a tensor";
+  case Kind::Weight:
+    return "a layer's weight";
   }
   return "a value";
 }

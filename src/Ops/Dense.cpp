@@ -7,6 +7,12 @@
 // embedding(ids, vocab, dim) is torch.nn.Embedding: integer indices [...]
 // to rows [..., dim] of a vocab x dim table; a lookup, so no MACs.
 //
+// Both can use another layer's weight instead of their own, as GPT-2's
+// head shares the token embedding (`weight=tok.weight`, torch's
+// `lm_head.weight = wte.weight`): the weights must have the same shape
+// (torch.nn.Linear's [units, in], Embedding's [vocab, dim]), and the
+// shared weight counts once, in its owner.
+//
 // matmul(a, b) is torch.matmul on each sample: [..., n, k] by [..., k, m]
 // to [..., n, m], the leading axes broadcast; no parameters. It is what
 // attention is written with (q by transposed k, weights by v), so its
@@ -52,9 +58,10 @@ static std::optional<ParamCount> countDenseParams(OpContext &ctx,
   if (!weights)
     return std::nullopt;
   ParamCount count;
-  count.trainable = *weights;
+  // A tied weight is its owner's.
+  count.trainable = ctx.has("weight") ? 0 : *weights;
   if (ctx.getBool("bias")) {
-    auto total = ctx.add(*weights, units, "the parameter count");
+    auto total = ctx.add(count.trainable, units, "the parameter count");
     if (!total)
       return std::nullopt;
     count.trainable = *total;
@@ -93,8 +100,36 @@ static std::optional<ParamCount> countEmbeddingParams(OpContext &ctx,
   if (!table)
     return std::nullopt;
   ParamCount count;
-  count.trainable = *table;
+  count.trainable = ctx.has("weight") ? 0 : *table; // tied: the owner's
   return count;
+}
+
+/// torch.nn.Linear's weight, [units, in].
+static llvm::SmallVector<int64_t, 4>
+getDenseWeightShape(llvm::ArrayRef<Attribute> attributes,
+                    llvm::ArrayRef<const TensorType *> inputs) {
+  int64_t units = 0;
+  for (const Attribute &a : attributes)
+    if (a.name == "units")
+      units = a.value.getInt();
+  int64_t in = inputs.empty() || inputs[0]->dims.empty()
+                   ? 0
+                   : inputs[0]->dims.back();
+  return {units, in};
+}
+
+/// torch.nn.Embedding's table, [vocab, dim].
+static llvm::SmallVector<int64_t, 4>
+getEmbeddingWeightShape(llvm::ArrayRef<Attribute> attributes,
+                        llvm::ArrayRef<const TensorType *>) {
+  int64_t vocab = 0, dim = 0;
+  for (const Attribute &a : attributes) {
+    if (a.name == "vocab")
+      vocab = a.value.getInt();
+    else if (a.name == "dim")
+      dim = a.value.getInt();
+  }
+  return {vocab, dim};
 }
 
 static std::optional<TensorType> inferMatmulShape(OpContext &ctx) {
@@ -162,11 +197,13 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
       OpFamily::Dense,
       "fully connected layer on the last axis (torch.nn.Linear)",
       {tensor("x"), required("units", ArgType::Int, ArgConstraint::Positive),
-       withDefault("bias", ArgType::Bool, Value::boolean(true))},
+       withDefault("bias", ArgType::Bool, Value::boolean(true)),
+       keywordOnly("weight", ArgType::Weight)},
       0,
       OutputStorage::New,
       inferDenseShape,
       countDenseParams});
+  ops.back().weightShape = getDenseWeightShape;
   ops.back().saves = {SavedTensors::InputAsMatrix};
   ops.back().countCost = countDenseCost;
   ops.back().summary = {{{"units", SummaryStyle::Value}}};
@@ -176,11 +213,13 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
       "looks up a row of a vocab x dim table for each index "
       "(torch.nn.Embedding); the indices are i32 or i64",
       {tensor("ids"), required("vocab", ArgType::Int, ArgConstraint::Positive),
-       required("dim", ArgType::Int, ArgConstraint::Positive)},
+       required("dim", ArgType::Int, ArgConstraint::Positive),
+       keywordOnly("weight", ArgType::Weight)},
       0,
       OutputStorage::New,
       inferEmbeddingShape,
       countEmbeddingParams});
+  ops.back().weightShape = getEmbeddingWeightShape;
   ops.back().inputTypes = InputTypes::Index;
   ops.back().summary = {{{"vocab", SummaryStyle::Value},
                          {"dim", SummaryStyle::Value}}};

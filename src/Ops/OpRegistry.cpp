@@ -107,6 +107,8 @@ std::string OpDef::getSignature() const {
   for (unsigned i = 0; i < args.size(); ++i) {
     if (i)
       s += ", ";
+    if (args[i].keywordOnly && (i == 0 || !args[i - 1].keywordOnly))
+      s += "*, ";
     s += args[i].name.str();
     if (!args[i].defaultValue.isUnknown())
       s += "=" + args[i].defaultValue.str();

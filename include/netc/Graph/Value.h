@@ -1,7 +1,8 @@
 //===- Value.h - compile-time values of the language -----------*- C++ -*-===//
 //
 // What an expression evaluates to during checking: an integer, a float, a
-// boolean, a string, a tuple, a tensor (the layer that produces it), or
+// boolean, a string, a tuple, a tensor (the layer that produces it), a
+// layer's weight (`tok.weight`, shared by a layer that ties to it), or
 // "unknown" after an error (unknown values keep checking quiet, so one
 // mistake gives one diagnostic). Layer attributes are Values too.
 //
@@ -24,7 +25,7 @@ using LayerId = unsigned;
 /// A compile-time value.
 class Value {
 public:
-  enum class Kind { Unknown, Int, Float, Bool, String, Tuple, Tensor };
+  enum class Kind { Unknown, Int, Float, Bool, String, Tuple, Tensor, Weight };
 
   Value() = default;
   Value(const Value &other)
@@ -73,6 +74,13 @@ public:
     return r;
   }
 
+  /// The weight of the layer that made tensor \p layer (`tok.weight`).
+  static Value weight(LayerId layer) {
+    Value r(Kind::Weight);
+    r.bits = layer;
+    return r;
+  }
+
   Kind getKind() const { return kind; }
   bool isUnknown() const { return kind == Kind::Unknown; }
   bool isInt() const { return kind == Kind::Int; }
@@ -81,10 +89,11 @@ public:
   bool isString() const { return kind == Kind::String; }
   bool isTuple() const { return kind == Kind::Tuple; }
   bool isTensor() const { return kind == Kind::Tensor; }
+  bool isWeight() const { return kind == Kind::Weight; }
   /// True for an int, or a tuple whose elements are all ints.
   bool isIntOrIntTuple() const;
 
-  /// The integer of an Int, Bool or Tensor; 0 for a Float.
+  /// The integer of an Int, Bool, Tensor or Weight; 0 for a Float.
   int64_t getInt() const { return kind == Kind::Float ? 0 : bits; }
   /// The number of a Float; 0 for every other kind.
   double getFloat() const {
@@ -105,6 +114,8 @@ public:
     return payload ? payload->elements : noElements();
   }
   LayerId getTensor() const { return static_cast<LayerId>(getInt()); }
+  /// The layer whose weight a Weight value is.
+  LayerId getWeightOwner() const { return static_cast<LayerId>(getInt()); }
 
   /// Source-like spelling: 5, 0.5, true, "same", (3, 5).
   std::string str() const;

@@ -56,6 +56,8 @@ enum class ArgType {
   IntOrTuple, ///< an integer, or a tuple of integers (one per spatial axis)
   IntTuple,   ///< a tuple of integers of any length (or one integer)
   Padding,    ///< an integer, a tuple of integers, "same" or "valid"
+  /// Another layer's weight, shared (tied): `weight=tok.weight`.
+  Weight,
 };
 
 /// A value restriction checked when arguments are bound.
@@ -77,6 +79,9 @@ struct ArgSpec {
   bool optional = false;
   /// For ArgType::String (and Padding strings): the accepted spellings.
   std::vector<llvm::StringLiteral> choices = {};
+  /// Given only by keyword (`weight=tok.weight`); such parameters come
+  /// last, and the signature shows them after `*`, as Python does.
+  bool keywordOnly = false;
 
   bool isRequired() const { return defaultValue.isUnknown() && !optional; }
 };
@@ -169,6 +174,11 @@ using ShapeRule = std::function<std::optional<TensorType>(OpContext &)>;
 /// Infers the types of an op with several outputs (split, chunk).
 using MultiShapeRule =
     std::function<std::optional<std::vector<TensorType>>(OpContext &)>;
+/// The shape of a layer's weight matrix as torch stores it ([units, in]
+/// for dense, [vocab, dim] for embedding), from its attributes and the
+/// types of its tensor inputs; what tying compares.
+using WeightShapeRule = std::function<llvm::SmallVector<int64_t, 4>(
+    llvm::ArrayRef<Attribute>, llvm::ArrayRef<const TensorType *>)>;
 /// Counts parameters; returns nullopt after reporting an overflow.
 using ParamRule =
     std::function<std::optional<ParamCount>(OpContext &, const TensorType &)>;
@@ -198,6 +208,10 @@ struct OpDef {
   /// Set instead of inferShape for ops with several outputs; each output
   /// becomes a layer.
   MultiShapeRule inferOutputs = nullptr;
+  /// The weight another layer can share (`weight=x.weight`); null for ops
+  /// without one. An op with a `weight` argument of ArgType::Weight uses
+  /// another layer's instead of its own, and does not count it.
+  WeightShapeRule weightShape = nullptr;
   /// What autograd keeps for the backward pass (the pytorch memory model).
   BackwardSaves saves = {};
   /// MACs and other FLOPs; null for ops that do no arithmetic (inputs,
@@ -400,6 +414,12 @@ inline ArgSpec withDefault(llvm::StringLiteral name, ArgType type, Value def,
 inline ArgSpec derived(llvm::StringLiteral name, ArgType type,
                        ArgConstraint c = ArgConstraint::None) {
   return {name, type, c, Value::unknown(), /*optional=*/true};
+}
+/// An optional argument given only by keyword.
+inline ArgSpec keywordOnly(llvm::StringLiteral name, ArgType type) {
+  ArgSpec spec = derived(name, type);
+  spec.keywordOnly = true;
+  return spec;
 }
 inline ArgSpec choice(llvm::StringLiteral name, llvm::StringLiteral def,
                       std::vector<llvm::StringLiteral> choices) {
