@@ -54,6 +54,8 @@ const char *getFamilyColor(OpFamily family) {
     return "#d9ead3";
   case OpFamily::Merge:
     return "#f4cccc";
+  case OpFamily::Attention:
+    return "#fce5cd";
   case OpFamily::Regularization:
   case OpFamily::Reshape:
   case OpFamily::Resize:

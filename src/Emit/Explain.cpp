@@ -76,8 +76,8 @@ static void explainSaved(const NetworkAnalysis &a, SizeUnit units,
     os << "\n";
   }
   os << "    tensors: " << saved.tensorCount << ", "
-     << formatWithSeparators(saved.tensorBytes) << " B; statistics, indices "
-     << "and masks: " << formatWithSeparators(saved.extraBytes)
+     << formatWithSeparators(saved.tensorBytes) << " B; statistics, indices, "
+     << "masks and scores: " << formatWithSeparators(saved.extraBytes)
      << " B; total " << inUnits(saved.bytes, units) << " per sample\n";
   if (saved.unsavedInputBytes)
     os << "    input kept by no layer: "

@@ -134,7 +134,7 @@ TermText emit::describeTerm(const NetworkAnalysis &a, const MemoryTerm &t) {
     std::string what = std::to_string(a.saved.tensorCount) + " tensors";
     if (a.saved.extraBytes)
       what += " + " + formatWithSeparators(a.saved.extraBytes) +
-              " B of statistics, indices and masks";
+              " B of statistics, indices, masks and scores";
     return set("saved", "saved for backward", what + " per sample");
   }
   case MemoryTermKind::UnsavedInput:

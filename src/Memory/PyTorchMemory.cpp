@@ -107,7 +107,7 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths) {
     bool inPlace = layer.storage == OutputStorage::InPlace;
     bool ok = true;
     auto input = [&](unsigned i) { return set.getTensor(layer.inputs[i]); };
-    switch (rule.tensors) {
+    switch (rule.select ? rule.select(layer) : rule.tensors) {
     case SavedTensors::None:
       break;
     case SavedTensors::Input:
@@ -125,6 +125,11 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths) {
     case SavedTensors::Output:
       ok = set.keep(saves, set.getTensor(id), Alias::Same);
       break;
+    case SavedTensors::InputsAndOutput:
+      for (unsigned i = 0; ok && i < layer.inputs.size(); ++i)
+        ok = set.keep(saves, input(i), Alias::Same);
+      ok = ok && set.keep(saves, set.getTensor(id), Alias::Same);
+      break;
     case SavedTensors::InputOrOutputInPlace:
       ok = set.keep(saves, inPlace ? set.getTensor(id) : input(0),
                     Alias::Same);
@@ -134,7 +139,10 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths) {
       break;
     }
     if (ok && rule.extra) {
-      auto extra = rule.extra(layer, widths);
+      llvm::SmallVector<const TensorType *, 4> inputTypes;
+      for (LayerId in : layer.inputs)
+        inputTypes.push_back(&graph.layers[in].type);
+      auto extra = rule.extra(layer, inputTypes, widths);
       ok = extra.has_value();
       if (extra)
         saves.extraBytes = *extra;

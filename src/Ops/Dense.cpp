@@ -229,7 +229,7 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
   // index per `dim` outputs).
   ops.back().saves = {
       SavedTensors::Input,
-      [](const Layer &layer,
+      [](const Layer &layer, llvm::ArrayRef<const TensorType *>,
          const SavedWidths &widths) -> std::optional<int64_t> {
         auto elements = layer.type.getNumElements();
         if (!elements || layer.type.dims.empty())

@@ -19,6 +19,7 @@ void addActivationOps(std::vector<OpDef> &ops);
 void addReshapeOps(std::vector<OpDef> &ops);
 void addResizeOps(std::vector<OpDef> &ops);
 void addMergeOps(std::vector<OpDef> &ops);
+void addAttentionOps(std::vector<OpDef> &ops);
 
 /// "a [C, H, W] input" for spatial rank 2, "a [C, L] input" for 1, and so on.
 std::string describeChannelsFirst(unsigned spatialRank);

@@ -40,6 +40,8 @@ llvm::StringRef netc::getFamilyName(OpFamily family) {
     return "resize";
   case OpFamily::Merge:
     return "merge";
+  case OpFamily::Attention:
+    return "attention";
   }
   return "other";
 }
@@ -60,6 +62,7 @@ struct Registry {
     addReshapeOps(ops);
     addResizeOps(ops);
     addMergeOps(ops);
+    addAttentionOps(ops);
     for (unsigned i = 0; i < ops.size(); ++i)
       byName[ops[i].name] = i;
   }
@@ -317,7 +320,7 @@ bool ops::requireMinRank(OpContext &ctx, unsigned minRank,
 }
 
 SavedExtraRule ops::savedBytesPerOutputElement(int64_t bytes) {
-  return [bytes](const Layer &layer,
+  return [bytes](const Layer &layer, llvm::ArrayRef<const TensorType *>,
                  const SavedWidths &) -> std::optional<int64_t> {
     auto elements = layer.type.getNumElements();
     if (!elements)
@@ -328,7 +331,7 @@ SavedExtraRule ops::savedBytesPerOutputElement(int64_t bytes) {
 
 SavedExtraRule ops::savedStatistics(
     std::function<std::optional<int64_t>(const Layer &)> count) {
-  return [count](const Layer &layer,
+  return [count](const Layer &layer, llvm::ArrayRef<const TensorType *>,
                  const SavedWidths &widths) -> std::optional<int64_t> {
     auto n = count(layer);
     if (!n)

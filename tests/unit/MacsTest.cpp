@@ -271,6 +271,33 @@ const OpCase MatmulCases[] = {
     {"[16, 64]", "matmul(x, transpose(x))", 16 * 16 * 64, 0},
 };
 
+// attention: the two batched products of each head, q k^T (L S d) and the
+// probabilities times v (L S dv), as a dispatch-level counter of torch's bmm
+// counts the math path; the scale (1), the softmax (5) and a causal mask (1)
+// are FLOPs per score.
+const OpCase AttentionCases[] = {
+    {"[16, 64]", "attention(x, x, x, heads=4)", 4 * 16 * 16 * (16 + 16),
+     4 * 16 * 16 * 6},
+    {"[16, 64]", "attention(x, x, x, heads=4, causal=true)",
+     4 * 16 * 16 * (16 + 16), 4 * 16 * 16 * 7},
+    // Grouped: 4 query heads of 16 over 64 keys of one shared head.
+    {"[16, 64]",
+     "attention(x, reshape(x, (64, 16)), reshape(x, (64, 16)), heads=4, "
+     "kv_heads=1)",
+     4 * 16 * 64 * (16 + 16), 4 * 16 * 64 * 6},
+    // Batched leading axis, values twice as wide.
+    {"[2, 16, 32]", "attention(x, x, concat(x, x, axis=-1), heads=4)",
+     2 * 4 * 16 * 16 * (8 + 16), 2 * 4 * 16 * 16 * 6},
+};
+
+TEST(Macs, AttentionCountsBothProductsOfEveryHead) {
+  for (const OpCase &c : AttentionCases) {
+    OpCost cost = lastLayerCost(oneLayer(c.input, c.call));
+    EXPECT_EQ(cost.macs, c.macs) << c.call << " on " << c.input;
+    EXPECT_EQ(cost.flops, c.flops) << c.call << " on " << c.input;
+  }
+}
+
 TEST(Macs, MatmulCountsADotProductPerOutputElement) {
   for (const OpCase &c : MatmulCases) {
     OpCost cost = lastLayerCost(oneLayer(c.input, c.call));

@@ -22,6 +22,10 @@
 //   dense                    torch.nn.Linear
 //   embedding                torch.nn.Embedding, on int64 (or int32) indices
 //   matmul                   torch.matmul on [1, *a] and [1, *b]
+//   attention                torch 1.13 has no scaled_dot_product_attention:
+//                            q, k, v reshaped to [1, heads, tokens, d] (k
+//                            and v repeat_interleave'd to heads), softmax(q
+//                            k^T / sqrt(d)) v, transposed and reshaped back
 //   transpose                Tensor.transpose, each axis + 1
 //   flatten                  torch.nn.Flatten (start_dim=1)
 //   reshape                  Tensor.reshape(1, *shape)
@@ -410,6 +414,21 @@ const ShapeCase DenseCases[] = {
     {"MatmulBroadcastStack", "[2, 3, 4]",
      "matmul(x, reshape(flatten(x), (4, 6)))", {2, 3, 6}, 0, 0},
 };
+const ShapeCase AttentionCases[] = {
+    {"SelfAttention", "[16, 64]", "attention(x, x, x, heads=4)", {16, 64}, 0,
+     0},
+    {"CausalFlash", "[16, 64]",
+     "attention(x, x, x, heads=8, causal=true, impl=\"flash\")", {16, 64},
+     0, 0},
+    // Grouped-query: 4 query heads of 16 share 1 key and value head.
+    {"GroupedQuery", "[16, 64]",
+     "attention(x, reshape(x, (64, 16)), reshape(x, (64, 16)), heads=4, "
+     "kv_heads=1)",
+     {16, 64}, 0, 0},
+    // Values of another width: 4 heads of 8 values each.
+    {"ValueWidth", "[2, 16, 32]",
+     "attention(x, x, dense(x, 64), heads=4)", {2, 16, 64}, 0, 0},
+};
 const ShapeCase ReshapeCases[] = {
     {"FlattenCHW", "[16, 5, 5]", "flatten(x)", {400}, 0, 0},
     {"FlattenRank1", "[10]", "flatten(x)", {10}, 0, 0},
@@ -521,6 +540,8 @@ INSTANTIATE_TEST_SUITE_P(ConvTranspose, OpShapeTest,
                          shapeCaseName);
 INSTANTIATE_TEST_SUITE_P(Pooling, OpShapeTest, ::testing::ValuesIn(PoolCases),
                          shapeCaseName);
+INSTANTIATE_TEST_SUITE_P(Attention, OpShapeTest,
+                         ::testing::ValuesIn(AttentionCases), shapeCaseName);
 INSTANTIATE_TEST_SUITE_P(Dense, OpShapeTest, ::testing::ValuesIn(DenseCases),
                          shapeCaseName);
 INSTANTIATE_TEST_SUITE_P(Reshape, OpShapeTest,
@@ -594,6 +615,7 @@ TEST(OpRulesCoverage, EveryOpHasAPyTorchCase) {
   add(ConvTransposeCases);
   add(PoolCases);
   add(DenseCases);
+  add(AttentionCases);
   add(ReshapeCases);
   add(NormCases);
   add(ActivationCases);

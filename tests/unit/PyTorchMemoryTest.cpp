@@ -153,6 +153,64 @@ TEST(PyTorchMemory, AttentionWrittenWithMatmulMatchesTorch) {
   EXPECT_EQ(saved->bytes, 21504);
 }
 
+// The attention op's math path against the same attention in torch 1.13
+// (tools/torch_attention_reference.py: x [16, 64], a query and a joint
+// key/value projection, 4 heads of 16, an output projection). torch's
+// figures differ from netc's by three documented amounts only:
+//   - 8 B: the f64 scalar of the scale, which torch keeps;
+//   - 4,096 B without dropout: torch.matmul on 4-D tensors keeps the
+//     probabilities also as a [4, 16, 16] view, which the reference counts
+//     apart though it shares their memory (with dropout, only the view of
+//     the dropped ones is kept);
+//   - 3 B per score with dropout: the CPU keeps a float mask, CUDA (netc)
+//     one byte.
+// A causal mask (256 B in torch, one bool per score) is a constant of the
+// call, not of the sample, and not counted.
+TEST(PyTorchMemory, AttentionOpMatchesTorchsMathPath) {
+  struct AttentionCase {
+    const char *args;
+    int64_t kvHeads;
+    int64_t torchBytes;
+    int64_t documentedDifference;
+  };
+  const AttentionCase cases[] = {
+      {"", 4, 28680, 8 + 4096},
+      {", causal=true", 4, 28936, 8 + 4096 + 256},
+      {"", 1, 28680, 8 + 4096},
+      {", causal=true", 2, 28936, 8 + 4096 + 256},
+      {", dropout=0.1", 4, 32776, 8 + 3 * 1024},
+  };
+  for (const AttentionCase &c : cases) {
+    std::string kv = std::to_string(2 * c.kvHeads * 16);
+    std::string split = std::to_string(c.kvHeads * 16);
+    Graph graph = compileSource(
+        "network N {\n  input x: [16, 64]\n  q = dense(x, 64)\n"
+        "  k, v = dense(x, " + kv + ") |> split(" + split + ", axis=-1)\n"
+        "  output y = attention(q, k, v, heads=4, kv_heads=" +
+        std::to_string(c.kvHeads) + c.args + ") |> dense(64)\n}\n");
+    ASSERT_FALSE(::testing::Test::HasFailure()) << c.args;
+    auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->bytes + c.documentedDifference, c.torchBytes)
+        << c.args << " kv_heads=" << c.kvHeads;
+  }
+}
+
+// Flash attention keeps q, k, v, its output and a log-sum-exp per query row
+// and head in f32, instead of the probabilities (FlashAttention-2's
+// backward; torch 1.13 has no flash kernel to measure).
+TEST(PyTorchMemory, FlashAttentionKeepsTheLogSumExp) {
+  Graph graph = compileSource(
+      "network N {\n  input x: [16, 64]\n"
+      "  output y = attention(x, x, x, heads=4, impl=\"flash\")\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{2, 4});
+  ASSERT_TRUE(saved);
+  // x (q, k and v are one tensor) and the output at 2 bytes, and 4 x 16
+  // f32 log-sum-exps.
+  EXPECT_EQ(saved->bytes, 2 * 1024 * 2 + 4 * 16 * 4);
+}
+
 // Linear(64, 10)(Embedding(1000, 64)(ids)) on ids: int64 [16]: the indices
 // (16 x 8 B) and the lookup's [16, 64] rows seen as a matrix by the linear
 // layer; measured 4,224 B.

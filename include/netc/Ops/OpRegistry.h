@@ -41,6 +41,8 @@ enum class OpFamily {
   Reshape,
   Resize,
   Merge,
+  /// Attention over tokens.
+  Attention,
 };
 
 /// The family's name as shown to users ("convolution").
@@ -103,6 +105,8 @@ enum class SavedTensors {
   InputOrOutputInPlace,
   /// Input 0 when out of place, a copy of it when in place (relu6, silu).
   InputOrCopyInPlace,
+  /// Every tensor input and the output (flash attention).
+  InputsAndOutput,
 };
 
 /// Bytes of element types the pytorch model counts in.
@@ -113,8 +117,10 @@ struct SavedWidths {
 
 /// Per-sample bytes an op keeps besides tensors of the network: batchnorm
 /// statistics, pooling indices, dropout masks. Returns nullopt on overflow.
-using SavedExtraRule =
-    std::function<std::optional<int64_t>(const Layer &, const SavedWidths &)>;
+/// Gets the layer, the types of its tensor inputs (in argument order) and
+/// the widths.
+using SavedExtraRule = std::function<std::optional<int64_t>(
+    const Layer &, llvm::ArrayRef<const TensorType *>, const SavedWidths &)>;
 
 /// What an op keeps for backward.
 struct BackwardSaves {
@@ -124,6 +130,9 @@ struct BackwardSaves {
   /// What `extra` keeps, in words, for docs and --explain ("4C
   /// statistics").
   std::string doc = {};
+  /// Set when what is kept depends on the layer's attributes (attention's
+  /// impl): chooses instead of `tensors`.
+  std::function<SavedTensors(const Layer &)> select = nullptr;
 };
 
 /// The element types an op takes (docs/language.md#inputs).

@@ -1,0 +1,223 @@
+//===- Attention.cpp - scaled dot-product attention -----------------------===//
+//
+// attention(q, k, v, heads) is torch's scaled_dot_product_attention on
+// tokens-major tensors, as the linear projections make them: q is
+// [..., L, heads * d], k is [..., S, kv_heads * d] and v is
+// [..., S, kv_heads * dv]; each head's queries attend over the keys
+// (softmax(q k^T * scale) v), and the heads are joined again:
+// [..., L, heads * dv]. With kv_heads < heads (grouped-query attention, as
+// in Llama 2 70B and Llama 3), each key and value head serves
+// heads / kv_heads query heads. No parameters: the projections are dense
+// layers around it.
+//
+// What it keeps for backward depends on impl (docs/memory.md):
+//   - "math", torch's reference path: q, k and v (k and v repeated per
+//     query head when grouped), the softmax probabilities (heads L S), and
+//     with dropout the dropped probabilities and a 1-byte mask: the 5as^2b
+//     term of Korthikanti et al. 2022 at 16-bit widths.
+//   - "flash" (FlashAttention): q, k, v, the output, and the log-sum-exp
+//     of each query row (heads L floats, f32); the probabilities are
+//     recomputed in the backward pass.
+//
+//===----------------------------------------------------------------------===//
+#include "Families.h"
+
+#include "netc/Basic/CheckedMath.h"
+
+using namespace netc;
+using namespace netc::ops;
+
+namespace {
+/// The sizes of one attention call, from its attributes and input types.
+struct AttentionSizes {
+  int64_t batch = 1; ///< the product of the leading axes
+  int64_t heads = 1, kvHeads = 1;
+  int64_t queries = 0, keys = 0;  ///< L and S
+  int64_t headDim = 0, valueDim = 0; ///< d and dv
+};
+} // namespace
+
+static int64_t getIntAttribute(const Layer &layer, llvm::StringRef name,
+                               int64_t otherwise) {
+  const Attribute *a = layer.getAttribute(name);
+  return a && a->value.isInt() ? a->value.getInt() : otherwise;
+}
+
+/// The sizes of a checked attention layer; nullopt on overflow.
+static std::optional<AttentionSizes>
+getAttentionSizes(const Layer &layer,
+                  llvm::ArrayRef<const TensorType *> inputs) {
+  if (inputs.size() != 3 || inputs[0]->getRank() < 2 ||
+      inputs[1]->getRank() < 2 || inputs[2]->getRank() < 2)
+    return std::nullopt;
+  AttentionSizes s;
+  s.heads = getIntAttribute(layer, "heads", 1);
+  s.kvHeads = getIntAttribute(layer, "kv_heads", s.heads);
+  const TensorType &q = *inputs[0], &k = *inputs[1], &v = *inputs[2];
+  auto lead = checkedProduct(llvm::ArrayRef<int64_t>(q.dims).drop_back(2));
+  if (!lead)
+    return std::nullopt;
+  s.batch = *lead;
+  s.queries = q.dims[q.getRank() - 2];
+  s.keys = k.dims[k.getRank() - 2];
+  s.headDim = q.dims.back() / s.heads;
+  s.valueDim = v.dims.back() / s.kvHeads;
+  return s;
+}
+
+/// batch * heads * L * S: the number of attention scores.
+static std::optional<int64_t> countScores(const AttentionSizes &s) {
+  return checkedProduct({s.batch, s.heads, s.queries, s.keys});
+}
+
+static std::optional<TensorType> inferAttentionShape(OpContext &ctx) {
+  static const char *const names[] = {"queries", "keys", "values"};
+  for (unsigned i = 0; i < 3; ++i)
+    if (ctx.getInput(i).getRank() < 2) {
+      ctx.errorAtInput(i, diag::err_input_rank, ctx.getOpName(),
+                       "tokens-major inputs with at least two axes, such as "
+                       "[tokens, features]",
+                       ctx.getInput(i).str());
+      return std::nullopt;
+    }
+  const TensorType &q = ctx.getInput(0), &k = ctx.getInput(1),
+                   &v = ctx.getInput(2);
+  // The leading axes (all but tokens and features) must agree.
+  for (unsigned i = 1; i < 3; ++i) {
+    const TensorType &t = ctx.getInput(i);
+    if (llvm::ArrayRef<int64_t>(t.dims).drop_back(2) !=
+        llvm::ArrayRef<int64_t>(q.dims).drop_back(2)) {
+      ctx.errorAtInput(i, diag::err_attention_leading_axes, names[i], t.str(),
+                       q.str());
+      return std::nullopt;
+    }
+  }
+  int64_t heads = ctx.getInt("heads");
+  int64_t kvHeads = ctx.has("kv_heads") ? ctx.getInt("kv_heads") : heads;
+  if (heads % kvHeads != 0) {
+    ctx.errorAtArg("kv_heads", diag::err_attention_kv_heads, heads, kvHeads);
+    return std::nullopt;
+  }
+  struct Split {
+    unsigned input;
+    int64_t heads;
+    llvm::StringLiteral arg;
+  };
+  for (Split split : {Split{0, heads, "heads"}, Split{1, kvHeads, "kv_heads"},
+                      Split{2, kvHeads, "kv_heads"}}) {
+    int64_t features = ctx.getInput(split.input).dims.back();
+    if (features % split.heads != 0) {
+      ctx.errorAtInput(split.input, diag::err_attention_split,
+                       names[split.input], ctx.getInput(split.input).str(),
+                       features, split.heads, split.arg);
+      return std::nullopt;
+    }
+  }
+  int64_t headDim = q.dims.back() / heads;
+  int64_t keyDim = k.dims.back() / kvHeads;
+  if (headDim != keyDim) {
+    ctx.errorAtInput(1, diag::err_attention_head_dim, headDim, keyDim);
+    return std::nullopt;
+  }
+  int64_t keys = k.dims[k.getRank() - 2];
+  int64_t values = v.dims[v.getRank() - 2];
+  if (keys != values) {
+    ctx.errorAtInput(2, diag::err_attention_kv_tokens, k.str(), v.str());
+    return std::nullopt;
+  }
+  llvm::SmallVector<int64_t, 4> dims(q.dims.begin(), q.dims.end());
+  auto joined = ctx.mul(heads, v.dims.back() / kvHeads, "the output width");
+  if (!joined)
+    return std::nullopt;
+  dims.back() = *joined;
+  return ctx.makeType(dims);
+}
+
+/// q k^T and the probabilities times v: L S d + L S dv MACs per head, as
+/// fvcore and a dispatch-level counter count the two batched products
+/// (the causal mask does not change them: the products are computed whole
+/// by the math path). The scale, the mask and the softmax (5 per score)
+/// are FLOPs.
+static std::optional<OpCost>
+countAttentionCost(const Layer &layer,
+                   llvm::ArrayRef<const TensorType *> inputs) {
+  auto s = getAttentionSizes(layer, inputs);
+  if (!s)
+    return std::nullopt;
+  auto scores = countScores(*s);
+  if (!scores)
+    return std::nullopt;
+  auto macs = checkedMul(*scores, s->headDim + s->valueDim);
+  const Attribute *causal = layer.getAttribute("causal");
+  int64_t perScore = 1 + 5 + (causal && causal->value.getBool() ? 1 : 0);
+  auto flops = checkedMul(*scores, perScore);
+  if (!macs || !flops)
+    return std::nullopt;
+  return OpCost{*macs, *flops};
+}
+
+static bool isFlash(const Layer &layer) {
+  const Attribute *impl = layer.getAttribute("impl");
+  return impl && impl->value.getString() == "flash";
+}
+
+/// Besides q, k and v (and, for flash, the output): see the file comment.
+static std::optional<int64_t>
+countAttentionSavedExtra(const Layer &layer,
+                         llvm::ArrayRef<const TensorType *> inputs,
+                         const SavedWidths &widths) {
+  auto s = getAttentionSizes(layer, inputs);
+  if (!s)
+    return std::nullopt;
+  if (isFlash(layer)) {
+    // The log-sum-exp of each query row of each head, in f32.
+    return checkedProduct({s->batch, s->heads, s->queries, 4});
+  }
+  auto scores = countScores(*s);
+  if (!scores)
+    return std::nullopt;
+  // The probabilities; with dropout also the dropped ones and the mask.
+  const Attribute *dropout = layer.getAttribute("dropout");
+  bool dropped = dropout && dropout->value.getNumber() > 0;
+  int64_t perScore = widths.activation +
+                     (dropped ? widths.activation + 1 : 0);
+  auto bytes = checkedMul(*scores, perScore);
+  // Grouped keys and values are repeated to one per query head; the
+  // repeats are kept besides the inputs.
+  auto repeats = checkedProduct({s->batch, s->heads - s->kvHeads, s->keys,
+                                 s->headDim + s->valueDim,
+                                 widths.activation});
+  if (!bytes || !repeats)
+    return std::nullopt;
+  return checkedAdd(*bytes, *repeats);
+}
+
+void ops::addAttentionOps(std::vector<OpDef> &ops) {
+  using namespace sig;
+  ops.push_back(OpDef{
+      "attention",
+      OpFamily::Attention,
+      "scaled dot-product attention over heads (torch's "
+      "scaled_dot_product_attention) of tokens-major q [L, heads*d], k "
+      "[S, kv_heads*d] and v [S, kv_heads*dv]; no parameters",
+      {tensor("q"), tensor("k"), tensor("v"),
+       required("heads", ArgType::Int, ArgConstraint::Positive),
+       derived("kv_heads", ArgType::Int, ArgConstraint::Positive),
+       withDefault("causal", ArgType::Bool, Value::boolean(false)),
+       withDefault("dropout", ArgType::Number, Value::floating(0.0),
+                   ArgConstraint::Probability),
+       derived("scale", ArgType::Number, ArgConstraint::Positive),
+       choice("impl", "math", {"math", "flash"})},
+      0,
+      OutputStorage::New,
+      inferAttentionShape,
+      nullptr});
+  ops.back().countCost = countAttentionCost;
+  ops.back().saves = {SavedTensors::Inputs, countAttentionSavedExtra,
+                      "the probabilities (with dropout, the dropped ones "
+                      "and a 1-byte mask), or flash's log-sum-exp"};
+  ops.back().saves.select = [](const Layer &layer) {
+    return isFlash(layer) ? SavedTensors::InputsAndOutput
+                          : SavedTensors::Inputs;
+  };
+}
