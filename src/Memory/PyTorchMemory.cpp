@@ -20,6 +20,7 @@ public:
   SavedTensorSet(const Graph &graph, int64_t width)
       : graph(graph), width(width), tensorOf(graph.layers.size()),
         isWeight(graph.layers.size(), false),
+        needsGrad(graph.layers.size(), false),
         seen(graph.layers.size() * 4, false) {
     for (LayerId id = 0; id < static_cast<LayerId>(graph.layers.size()); ++id) {
       tensorOf[id] = findTensor(id);
@@ -27,8 +28,16 @@ public:
       isWeight[id] = layer.op->family == OpFamily::Parameter ||
                      (layer.storage != OutputStorage::New &&
                       !layer.inputs.empty() && isWeight[layer.inputs[0]]);
+      needsGrad[id] = usesTrainedWeights(layer);
+      for (LayerId in : layer.inputs)
+        needsGrad[id] = needsGrad[id] || needsGrad[in];
     }
   }
+
+  /// True when \p id's output requires a gradient: it depends on a trained
+  /// weight. torch records no backward function, and keeps nothing, for a
+  /// layer whose output does not (an op on the input or a mask alone).
+  bool requiresGrad(LayerId id) const { return needsGrad[id]; }
 
   /// The layer whose output holds \p id's tensor: in-place layers and
   /// same-shape views share their input's; everything else is its own.
@@ -45,8 +54,12 @@ public:
     LayerId owner = alias == Alias::Copy ? saves.layer : tensor;
     uint64_t key = static_cast<uint64_t>(owner) * 4 +
                    static_cast<uint64_t>(alias);
-    auto bytes =
-        checkedMul(*graph.layers[tensor].type.getNumElements(), width);
+    // Integer tensors (embedding indices) are kept at their own width.
+    const TensorType &type = graph.layers[tensor].type;
+    auto bytes = checkedMul(*type.getNumElements(),
+                            isFloatingPoint(type.dtype)
+                                ? width
+                                : int64_t(getByteWidth(type.dtype)));
     if (!bytes)
       return false;
     saves.tensors.push_back(tensor);
@@ -61,8 +74,12 @@ public:
     return true;
   }
 
+  /// True when \p tensor, or a reshaped view of it that shares its memory,
+  /// is kept.
   bool isKept(LayerId tensor) const {
-    return seen[static_cast<uint64_t>(tensor) * 4];
+    uint64_t key = static_cast<uint64_t>(tensor) * 4;
+    return seen[key + static_cast<uint64_t>(Alias::Same)] ||
+           seen[key + static_cast<uint64_t>(Alias::Matrix)];
   }
   int64_t getCount() const { return count; }
 
@@ -83,11 +100,20 @@ private:
     return id;
   }
 
+  static bool usesTrainedWeights(const Layer &layer) {
+    if (layer.params.trainable > 0 || layer.op == &getParamOp())
+      return true;
+    const Attribute *tied = layer.getAttribute("weight");
+    return tied && tied->value.isWeight();
+  }
+
   const Graph &graph;
   int64_t width;
   std::vector<LayerId> tensorOf;
   /// Per layer, true for a declared param or buffer and its views.
   std::vector<bool> isWeight;
+  /// Per layer, true when its output requires a gradient.
+  std::vector<bool> needsGrad;
   /// The keys (owner * 4 + alias) of the tensors kept so far: owners are
   /// layers, so a bit per possible key.
   std::vector<bool> seen;
@@ -102,6 +128,9 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths) {
   for (LayerId id = 0; id < static_cast<LayerId>(graph.layers.size()); ++id) {
     const Layer &layer = graph.layers[id];
     const BackwardSaves &rule = layer.op->saves;
+    // No gradient flows through the layer: torch records no backward.
+    if (!set.requiresGrad(id))
+      continue;
     LayerSaves saves;
     saves.layer = id;
     bool inPlace = layer.storage == OutputStorage::InPlace;
@@ -114,8 +143,16 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths) {
       ok = set.keep(saves, input(0), Alias::Same);
       break;
     case SavedTensors::Inputs:
-      for (unsigned i = 0; ok && i < layer.inputs.size(); ++i)
-        ok = set.keep(saves, input(i), Alias::Same);
+      // A product's backward needs each factor for the other's gradient:
+      // a factor is kept only when another one requires a gradient (not
+      // for x * mask's x when the mask is an input).
+      for (unsigned i = 0; ok && i < layer.inputs.size(); ++i) {
+        bool needed = false;
+        for (unsigned j = 0; j < layer.inputs.size(); ++j)
+          needed = needed || (j != i && set.requiresGrad(layer.inputs[j]));
+        if (needed || layer.inputs.size() == 1)
+          ok = set.keep(saves, input(i), Alias::Same);
+      }
       break;
     case SavedTensors::InputAsMatrix: {
       bool oneAxis = graph.layers[layer.inputs[0]].type.getRank() == 1;

@@ -223,21 +223,10 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
   ops.back().inputTypes = InputTypes::Index;
   ops.back().summary = {{{"vocab", SummaryStyle::Value},
                          {"dim", SummaryStyle::Value}}};
-  // The backward scatters into the table by index: torch keeps the indices,
-  // the input tensor, as int64. Kept tensors are counted at the activation
-  // width, so the rest of each index's 8 bytes is counted besides (one
-  // index per `dim` outputs).
-  ops.back().saves = {
-      SavedTensors::Input,
-      [](const Layer &layer, llvm::ArrayRef<const TensorType *>,
-         const SavedWidths &widths) -> std::optional<int64_t> {
-        auto elements = layer.type.getNumElements();
-        if (!elements || layer.type.dims.empty())
-          return std::nullopt;
-        return checkedMul(*elements / layer.type.dims.back(),
-                          std::max<int64_t>(0, 8 - widths.activation));
-      },
-      "the rest of its int64 indices' 8 bytes"};
+  // The backward scatters into the table by index: torch keeps the
+  // indices, the input tensor, at their own width (8 bytes for int64),
+  // once however many lookups share them.
+  ops.back().saves = {SavedTensors::Input};
   ops.push_back(OpDef{
       "matmul",
       OpFamily::Dense,

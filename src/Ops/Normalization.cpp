@@ -181,8 +181,28 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
       OutputStorage::InPlace,
       sameShape,
       nullptr});
+  // With p=0, torch's dropout returns its input itself (at::dropout):
+  // no new tensor and no mask, in place or not.
+  auto isIdentity = [](const Layer &layer) {
+    const Attribute *p = layer.getAttribute("p");
+    return p && p->value.getNumber() == 0;
+  };
+  ops.back().storageOverride = [](llvm::ArrayRef<Attribute> attributes)
+      -> std::optional<OutputStorage> {
+    for (const Attribute &a : attributes)
+      if (a.name == "p" && a.value.getNumber() == 0)
+        return OutputStorage::View;
+    return std::nullopt;
+  };
   // The one-byte mask of CUDA's fused dropout (native_dropout); on the CPU
   // torch 1.13 keeps the mask in the input's float type instead.
-  ops.back().saves = {SavedTensors::None, savedBytesPerOutputElement(1),
-                      "a one-byte mask per element"};
+  ops.back().saves = {
+      SavedTensors::None,
+      [isIdentity](const Layer &layer, llvm::ArrayRef<const TensorType *> in,
+                   const SavedWidths &widths) -> std::optional<int64_t> {
+        if (isIdentity(layer))
+          return 0;
+        return savedBytesPerOutputElement(1)(layer, in, widths);
+      },
+      "a one-byte mask per element; none with p=0"};
 }

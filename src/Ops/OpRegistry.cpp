@@ -123,6 +123,9 @@ std::string OpDef::getSignature() const {
 
 OutputStorage
 OpDef::resolveStorage(llvm::ArrayRef<Attribute> attributes) const {
+  if (storageOverride)
+    if (std::optional<OutputStorage> storage = storageOverride(attributes))
+      return *storage;
   if (storage == OutputStorage::InPlace)
     for (const Attribute &a : attributes)
       if (a.name == "inplace" && a.value.getKind() == Value::Kind::Bool &&

@@ -217,6 +217,10 @@ struct OpDef {
   /// Set instead of inferShape for ops with several outputs; each output
   /// becomes a layer.
   MultiShapeRule inferOutputs = nullptr;
+  /// Set when the storage depends on other attributes than `inplace`:
+  /// dropout with p=0 returns its input (a view); null otherwise.
+  std::function<std::optional<OutputStorage>(llvm::ArrayRef<Attribute>)>
+      storageOverride = nullptr;
   /// The weight another layer can share (`weight=x.weight`); null for ops
   /// without one. An op with a `weight` argument of ArgType::Weight uses
   /// another layer's instead of its own, and does not count it.
