@@ -93,4 +93,18 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
   // Maximum, subtraction, exponential, sum and division: 5 per element, as
   // TensorFlow's profiler and fvcore count softmax.
   ops.back().countCost = flopsPerOutputElement(5);
+  ops.push_back(OpDef{
+      "log_softmax",
+      OpFamily::Activation,
+      "log(softmax(x)) along an axis (default the last), computed stably "
+      "(torch.nn.LogSoftmax); a new tensor",
+      {tensor("x"), withDefault("axis", ArgType::Int, Value::integer(-1))},
+      0,
+      OutputStorage::New,
+      inferSoftmaxShape,
+      nullptr});
+  // Its backward needs only its output, as softmax's.
+  ops.back().saves = {SavedTensors::Output};
+  // Maximum, subtraction, exponential, sum and logarithm.
+  ops.back().countCost = flopsPerOutputElement(5);
 }

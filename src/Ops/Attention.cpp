@@ -1,5 +1,10 @@
 //===- Attention.cpp - scaled dot-product attention -----------------------===//
 //
+// rope(x, heads) rotates each head's features by its token's position
+// (rotary position embedding, Su et al. 2021, as Llama applies it to
+// queries and keys): same shape, no parameters; its cosines and sines are
+// constants of the call, so it keeps nothing per sample.
+//
 // attention(q, k, v, heads) is torch's scaled_dot_product_attention on
 // tokens-major tensors, as the linear projections make them: q is
 // [..., L, heads * d], k is [..., S, kv_heads * d] and v is
@@ -192,8 +197,40 @@ countAttentionSavedExtra(const Layer &layer,
   return checkedAdd(*bytes, *repeats);
 }
 
+static std::optional<TensorType> inferRopeShape(OpContext &ctx) {
+  const TensorType &x = ctx.getInput();
+  if (x.getRank() < 2) {
+    ctx.errorAtInput(0, diag::err_input_rank, ctx.getOpName(),
+                     "tokens-major inputs with at least two axes, such as "
+                     "[tokens, features]",
+                     x.str());
+    return std::nullopt;
+  }
+  int64_t features = x.dims.back();
+  int64_t heads = ctx.getInt("heads");
+  if (features % heads != 0 || (features / heads) % 2 != 0) {
+    ctx.errorAtInput(0, diag::err_rope_split, x.str(), features, heads);
+    return std::nullopt;
+  }
+  return x;
+}
+
 void ops::addAttentionOps(std::vector<OpDef> &ops) {
   using namespace sig;
+  ops.push_back(OpDef{
+      "rope",
+      OpFamily::Attention,
+      "rotary position embedding of tokens-major [L, heads*d] queries or "
+      "keys (Su et al. 2021, as in Llama); d must be even; no parameters",
+      {tensor("x"), required("heads", ArgType::Int, ArgConstraint::Positive),
+       withDefault("base", ArgType::Number, Value::floating(10000.0),
+                   ArgConstraint::Positive)},
+      0,
+      OutputStorage::New,
+      inferRopeShape,
+      nullptr});
+  // x cos + rotate(x) sin: two products and a sum per element.
+  ops.back().countCost = flopsPerOutputElement(3);
   ops.push_back(OpDef{
       "attention",
       OpFamily::Attention,

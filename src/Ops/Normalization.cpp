@@ -4,8 +4,9 @@
 // variance (2C non-trainable buffers), as torch.nn.BatchNormNd counts them
 // (the num_batches_tracked counter is not counted, as torchvision's figures
 // do not). layernorm: scale and shift over the normalised trailing axes.
-// groupnorm: 2C, channels divisible by groups. dropout: no parameters,
-// in place unless inplace=false.
+// rmsnorm: root-mean-square normalisation (Zhang and Sennrich 2019, Llama's
+// LlamaRMSNorm), a scale only, no mean. groupnorm: 2C, channels divisible
+// by groups. dropout: no parameters, in place unless inplace=false.
 //
 //===----------------------------------------------------------------------===//
 #include "Families.h"
@@ -54,8 +55,10 @@ static std::optional<TensorType> inferLayerNormShape(OpContext &ctx) {
   return in;
 }
 
-static std::optional<ParamCount> countLayerNormParams(OpContext &ctx,
-                                                      const TensorType &) {
+/// \p perElement parameters for each element of the normalised trailing
+/// axes when affine: 2 for layernorm (scale and shift), 1 for rmsnorm.
+static std::optional<ParamCount>
+countNormalizedParams(OpContext &ctx, int64_t perElement) {
   const TensorType &in = ctx.getInput();
   int64_t dims = ctx.getInt("dims");
   std::optional<int64_t> normalized = 1;
@@ -65,12 +68,36 @@ static std::optional<ParamCount> countLayerNormParams(OpContext &ctx,
     return std::nullopt;
   ParamCount count;
   if (ctx.getBool("affine")) {
-    auto two = ctx.mul(*normalized, 2, "the parameter count");
-    if (!two)
+    auto params = ctx.mul(*normalized, perElement, "the parameter count");
+    if (!params)
       return std::nullopt;
-    count.trainable = *two;
+    count.trainable = *params;
   }
   return count;
+}
+
+/// The slices a layernorm or rmsnorm layer normalises (each keeps its own
+/// statistics): the product of the axes before the normalised ones.
+static std::optional<int64_t> countNormalizedSlices(const Layer &l) {
+  const Attribute *dims = l.getAttribute("dims");
+  size_t kept = l.type.dims.size() -
+                std::min<size_t>(l.type.dims.size(),
+                                 dims ? dims->value.getInt() : 1);
+  int64_t slices = 1;
+  for (size_t i = 0; i < kept; ++i)
+    slices *= l.type.dims[i]; // a factor of the element count
+  return slices;
+}
+
+/// \p affineFlops per element, one fewer without affine=true.
+static CostRule flopsPerElementUnlessNotAffine(int64_t affineFlops) {
+  return [affineFlops](const Layer &l, llvm::ArrayRef<const TensorType *> in)
+             -> std::optional<OpCost> {
+    const Attribute *affine = l.getAttribute("affine");
+    bool isAffine = !affine || affine->value.getBool();
+    return flopsPerOutputElement(isAffine ? affineFlops : affineFlops - 1)(
+        l, in);
+  };
 }
 
 static std::optional<TensorType> inferGroupNormShape(OpContext &ctx) {
@@ -123,30 +150,46 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
       0,
       OutputStorage::New,
       inferLayerNormShape,
-      countLayerNormParams});
+      [](OpContext &ctx, const TensorType &) {
+        return countNormalizedParams(ctx, 2);
+      }});
   // A mean and a reciprocal deviation per normalised slice.
-  ops.back().saves = {
-      SavedTensors::Input,
-      savedStatistics([](const Layer &l) -> std::optional<int64_t> {
-        const Attribute *dims = l.getAttribute("dims");
-        size_t kept = l.type.dims.size() -
-                      std::min<size_t>(l.type.dims.size(),
-                                       dims ? dims->value.getInt() : 1);
-        int64_t slices = 1;
-        for (size_t i = 0; i < kept; ++i)
-          slices *= l.type.dims[i]; // a factor of the element count
-        return checkedMul(slices, 2);
-      }),
-      "2 statistics per normalised slice"};
+  ops.back().saves = {SavedTensors::Input,
+                      savedStatistics([](const Layer &l) {
+                        return checkedMul(*countNormalizedSlices(l), 2);
+                      }),
+                      "2 statistics per normalised slice"};
   // Mean, variance and normalisation, 4 per element, and 1 more for the
   // affine scale and shift (fvcore's count).
-  ops.back().countCost =
-      [](const Layer &l,
-         llvm::ArrayRef<const TensorType *> in) -> std::optional<OpCost> {
-    const Attribute *affine = l.getAttribute("affine");
-    return flopsPerOutputElement(!affine || affine->value.getBool() ? 5 : 4)(
-        l, in);
-  };
+  ops.back().countCost = flopsPerElementUnlessNotAffine(5);
+  ops.push_back(OpDef{
+      "rmsnorm",
+      OpFamily::Normalization,
+      "root-mean-square normalisation over the last `dims` axes, with a "
+      "scale and no shift (Llama's RMSNorm; torch.nn.RMSNorm in torch 2.4)",
+      {tensor("x"),
+       withDefault("dims", ArgType::Int, Value::integer(1),
+                   ArgConstraint::Positive),
+       withDefault("eps", ArgType::Number, Value::floating(1e-6),
+                   ArgConstraint::NonNegative),
+       withDefault("affine", ArgType::Bool, Value::boolean(true))},
+      0,
+      OutputStorage::New,
+      inferLayerNormShape,
+      [](OpContext &ctx, const TensorType &) {
+        return countNormalizedParams(ctx, 1);
+      }});
+  // A fused kernel (as layernorm's) keeps the input and a reciprocal root
+  // mean square per slice; Hugging Face's Python LlamaRMSNorm keeps more
+  // (docs/memory.md).
+  ops.back().saves = {SavedTensors::Input,
+                      savedStatistics([](const Layer &l) {
+                        return countNormalizedSlices(l);
+                      }),
+                      "a statistic per normalised slice"};
+  // Square, mean and normalisation, 3 per element, and 1 more for the
+  // scale.
+  ops.back().countCost = flopsPerElementUnlessNotAffine(4);
   ops.push_back(OpDef{
       "groupnorm",
       OpFamily::Normalization,

@@ -246,6 +246,12 @@ const OpCase FlopCases[] = {
     {"[8, 4, 4]", "gelu(x, inplace=false)", 0, 128},
     {"[8, 4, 4]", "leaky_relu(x)", 0, 128},
     {"[10]", "softmax(x)", 0, 50},
+    {"[10]", "log_softmax(x)", 0, 50},
+    // rmsnorm: square, mean, normalisation, and the scale.
+    {"[10, 32]", "rmsnorm(x)", 0, 4 * 320},
+    {"[10, 32]", "rmsnorm(x, affine=false)", 0, 3 * 320},
+    // rope: x cos + rotate(x) sin.
+    {"[16, 64]", "rope(x, 4)", 0, 3 * 1024},
     {"[8, 4, 4]", "dropout(x)", 0, 0},
     {"[8, 4, 4]", "flatten(x)", 0, 0},
     {"[8, 4, 4]", "reshape(x, (8, 16))", 0, 0},

@@ -22,6 +22,8 @@
 //   dense                    torch.nn.Linear
 //   embedding                torch.nn.Embedding, on int64 (or int32) indices
 //   matmul                   torch.matmul on [1, *a] and [1, *b]
+//   rope                     Llama's apply_rotary_pos_emb on [1, heads,
+//                            tokens, d]: the same shape, no parameters
 //   attention                torch 1.13 has no scaled_dot_product_attention:
 //                            q, k, v reshaped to [1, heads, tokens, d] (k
 //                            and v repeat_interleave'd to heads), softmax(q
@@ -415,6 +417,9 @@ const ShapeCase DenseCases[] = {
      "matmul(x, reshape(flatten(x), (4, 6)))", {2, 3, 6}, 0, 0},
 };
 const ShapeCase AttentionCases[] = {
+    {"Rope", "[16, 64]", "rope(x, 4)", {16, 64}, 0, 0},
+    {"RopeBatched", "[2, 16, 64]", "rope(x, heads=8, base=500000.0)",
+     {2, 16, 64}, 0, 0},
     {"SelfAttention", "[16, 64]", "attention(x, x, x, heads=4)", {16, 64}, 0,
      0},
     {"CausalFlash", "[16, 64]",
@@ -462,6 +467,13 @@ const ShapeCase NormCases[] = {
     {"LayerNormDims3", "[4, 8, 9]", "layernorm(x, dims=3)", {4, 8, 9}, 576, 0},
     {"LayerNormDims2OfRank3", "[4, 8, 9]",
      "layernorm(x, dims=2)", {4, 8, 9}, 144, 0},
+    // torch 1.13 has no RMSNorm: Hugging Face's LlamaRMSNorm(hidden) has a
+    // weight of the normalised shape and no bias (torch.nn.RMSNorm, torch
+    // 2.4, likewise with elementwise_affine).
+    {"RmsNorm", "[10, 64]", "rmsnorm(x)", {10, 64}, 64, 0},
+    {"RmsNormTwoAxes", "[10, 64]", "rmsnorm(x, dims=2)", {10, 64}, 640, 0},
+    {"RmsNormNoAffine", "[10, 64]", "rmsnorm(x, affine=false)", {10, 64}, 0,
+     0},
     {"LayerNormNoAffine", "[10, 64]",
      "layernorm(x, affine=false)", {10, 64}, 0, 0},
     {"LayerNormDims2NoAffine", "[10, 64]",
@@ -491,6 +503,10 @@ const ShapeCase ActivationCases[] = {
     {"Elu", "[8, 8]", "elu(x)", {8, 8}, 0, 0},
     {"EluAlpha", "[8, 8]", "elu(x, alpha=0.5)", {8, 8}, 0, 0},
     {"SoftmaxDefaultAxis", "[10]", "softmax(x)", {10}, 0, 0},
+    // torch.nn.LogSoftmax(dim).
+    {"LogSoftmax", "[3, 4, 5]", "log_softmax(x)", {3, 4, 5}, 0, 0},
+    {"LogSoftmaxAxis0", "[3, 4, 5]", "log_softmax(x, axis=0)", {3, 4, 5}, 0,
+     0},
     {"SoftmaxAxis0", "[3, 4, 5]", "softmax(x, axis=0)", {3, 4, 5}, 0, 0},
     {"SoftmaxAxis1", "[3, 4, 5]", "softmax(x, axis=1)", {3, 4, 5}, 0, 0},
     {"SoftmaxAxisMinus2", "[3, 4, 5]", "softmax(x, axis=-2)", {3, 4, 5}, 0, 0},
