@@ -80,31 +80,27 @@ void ops::addActivationOps(std::vector<OpDef> &ops) {
       "elu", "x if x > 0 else alpha * (exp(x) - 1)",
       SavedTensors::InputOrOutputInPlace, Float,
       withDefault("alpha", ArgType::Number, Value::floating(1.0))));
-  ops.push_back(OpDef{
-      "softmax",
-      OpFamily::Activation,
-      "exp(x) / sum(exp(x)) along an axis (default the last); a new tensor",
-      {tensor("x"), withDefault("axis", ArgType::Int, Value::integer(-1))},
-      0,
-      OutputStorage::New,
-      inferSoftmaxShape,
-      nullptr});
-  ops.back().saves = {SavedTensors::Output};
-  // Maximum, subtraction, exponential, sum and division: 5 per element, as
+  // Both normalise along an axis into a new tensor and keep only their
+  // output for backward. Maximum, subtraction, exponential, sum, and a
+  // division (softmax) or a logarithm (log_softmax): 5 per element, as
   // TensorFlow's profiler and fvcore count softmax.
-  ops.back().countCost = flopsPerOutputElement(5);
-  ops.push_back(OpDef{
-      "log_softmax",
-      OpFamily::Activation,
-      "log(softmax(x)) along an axis (default the last), computed stably "
-      "(torch.nn.LogSoftmax); a new tensor",
-      {tensor("x"), withDefault("axis", ArgType::Int, Value::integer(-1))},
-      0,
-      OutputStorage::New,
-      inferSoftmaxShape,
-      nullptr});
-  // Its backward needs only its output, as softmax's.
-  ops.back().saves = {SavedTensors::Output};
-  // Maximum, subtraction, exponential, sum and logarithm.
-  ops.back().countCost = flopsPerOutputElement(5);
+  for (auto [name, doc] :
+       {std::pair<const char *, const char *>{
+            "softmax", "exp(x) / sum(exp(x)) along an axis (default the "
+                       "last); a new tensor"},
+        {"log_softmax", "log(softmax(x)) along an axis (default the last), "
+                        "computed stably (torch.nn.LogSoftmax); a new "
+                        "tensor"}}) {
+    ops.push_back(OpDef{
+        name,
+        OpFamily::Activation,
+        doc,
+        {tensor("x"), withDefault("axis", ArgType::Int, Value::integer(-1))},
+        0,
+        OutputStorage::New,
+        inferSoftmaxShape,
+        nullptr});
+    ops.back().saves = {SavedTensors::Output};
+    ops.back().countCost = flopsPerOutputElement(5);
+  }
 }
