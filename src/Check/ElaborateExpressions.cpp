@@ -294,6 +294,10 @@ Value Elaborator::evaluateBinary(const ast::BinaryExpr &binary, bool isResult) {
     return applyOp(layerOp, binary.getRange(), std::move(bound), isResult);
   }
 
+  // Strings join with + (messages of fail()).
+  if (op == Op::Add && lhs.isString() && rhs.isString())
+    return Value::string((lhs.getString() + rhs.getString()).str());
+
   // Comparisons.
   if (op == Op::Eq || op == Op::Ne) {
     bool numbers = (lhs.isInt() || lhs.isFloat()) && (rhs.isInt() || rhs.isFloat());
@@ -460,6 +464,21 @@ std::optional<Value> Elaborator::evaluateBuiltin(const ast::CallExpr &call) {
     args.push_back(evaluateArgument(*arg.value));
     if (args.back().isUnknown())
       return Value::unknown();
+  }
+  // fail("message"): the file's own error (an unknown preset); it stops
+  // the network, so that what the failed branch would have bound is not
+  // reported missing.
+  if (name == "fail") {
+    if (args.size() != 1 || !args[0].isString()) {
+      diags.report(range.Start, diag::err_builtin_args, name,
+                   "takes one string, e.g. fail(\"unknown preset\")")
+          .range(range);
+      return Value::unknown();
+    }
+    diags.report(range.Start, diag::err_fail, args[0].getString())
+        .range(range);
+    limitReported = true;
+    return Value::unknown();
   }
   if (tensorQuery) {
     if (args.size() != 1 || !args[0].isTensor()) {

@@ -150,9 +150,26 @@ void Elaborator::bindParameters() {
         definesUsed[i] = true;
         defined = true;
       }
-    if (!defined && param.defaultValue) {
+    if (param.defaultValue) {
       // A network default may use the parameters before it.
-      value = evaluateCompileTime(*param.defaultValue, /*consts only=*/false);
+      Value byDefault =
+          evaluateCompileTime(*param.defaultValue, /*consts only=*/false);
+      // A -D value must be of the default's kind (an integer where a float
+      // is the default is a number too): -D preset=small for a string, not
+      // -D size=big for a number.
+      auto kindOf = [](const Value &v) {
+        return v.isInt() || v.isFloat() ? Value::Kind::Float : v.getKind();
+      };
+      if (defined && !byDefault.isUnknown() &&
+          kindOf(value) != kindOf(byDefault)) {
+        diags.report(name.range.Start, diag::err_define_type, name.name,
+                     graph.name, byDefault.describeKind(),
+                     value.describeKind() + " (" + value.str() + ")")
+            .range(param.defaultValue->getRange());
+        value = Value::unknown();
+      } else if (!defined) {
+        value = byDefault;
+      }
     } else if (!defined) {
       diags.report(name.range.Start, diag::err_define_network_missing_param,
                    graph.name, name.name)

@@ -254,6 +254,8 @@ private:
   int64_t steps = 0;
   /// Bytes of the layer and block-call names made so far (--max-name-bytes).
   int64_t nameBytes = 0;
+  /// Set when elaboration of the network stopped: a limit was reached, or
+  /// the file called fail().
   bool limitReported = false;
   bool hasInputs = false;
   bool hasOutputs = false;

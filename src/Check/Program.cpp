@@ -16,7 +16,7 @@ using namespace netc::check;
 
 bool check::isBuiltinName(llvm::StringRef name) {
   return name == "min" || name == "max" || name == "channels" ||
-         name == "rank";
+         name == "rank" || name == "fail";
 }
 
 /// \p path made absolute with its symbolic links, `.` and `..` resolved as

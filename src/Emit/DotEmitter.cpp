@@ -220,8 +220,9 @@ static void appendSummaryArg(std::string &out, const Layer &layer,
 /// Appends the op in short, the way papers write it: "conv2d 3x3/2, 64",
 /// "maxpool2d 3x3/2", "dense 1000", "dropout p=0.5": the op's summary
 /// arguments (OpDef::summary), else the arguments written in the call
-/// (inplace=false as "not in place").
-static void appendOpShort(std::string &out, const Layer &layer) {
+/// (inplace=false as "not in place"); a tied weight as "weight of tok".
+static void appendOpShort(std::string &out, const Graph &graph,
+                          const Layer &layer) {
   const OpDef &op = *layer.op;
   out += op.name;
   // Each part after a separator, " " before the first and ", " after; a
@@ -237,13 +238,22 @@ static void appendOpShort(std::string &out, const Layer &layer) {
     else
       first = false;
   };
+  auto appendTie = [&] {
+    if (const Attribute *tied = layer.getAttribute("weight");
+        tied && tied->value.isWeight())
+      part([&] {
+        out += "weight of ";
+        out += graph.layers[tied->value.getWeightOwner()].name;
+      });
+  };
   if (op.summary) {
     for (const SummaryArg &arg : *op.summary)
       part([&] { appendSummaryArg(out, layer, arg); });
+    appendTie();
     return;
   }
   for (const Attribute &a : layer.attributes) {
-    if (a.isDefault || a.name == "output")
+    if (a.isDefault || a.name == "output" || a.value.isWeight())
       continue;
     part([&] {
       if (a.name != "inplace") {
@@ -255,6 +265,7 @@ static void appendOpShort(std::string &out, const Layer &layer) {
       }
     });
   }
+  appendTie();
 }
 
 /// Appends "9,408 params" (+ buffers), or nothing for none.
@@ -430,7 +441,7 @@ private:
                          }});
     return labels.make(
         layer.name,
-        {[&](std::string &out) { appendOpShort(out, layer); },
+        {[&](std::string &out) { appendOpShort(out, g, layer); },
          [&](std::string &out) {
            appendShapeAndParams(out, layer.type, layer.params.trainable,
                                 layer.params.buffers);

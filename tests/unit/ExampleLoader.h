@@ -49,12 +49,14 @@ private:
   llvm::SourceMgr &sourceMgr;
 };
 
-/// Parses and checks examples/<name>.net, which must hold exactly one
-/// network. Every diagnostic, and any failure to load, parse or check, is a
-/// test failure (callers stop with ASSERT_FALSE(HasFailure())). The graph's
+/// Parses and checks examples/<name>.net (with -D \p defines), which must
+/// hold exactly one network. Every diagnostic, and any failure to load,
+/// parse or check, is a test failure (callers stop with ASSERT_FALSE(HasFailure())). The graph's
 /// source ranges point into a buffer freed on return; the tests below read
 /// only shapes, ops and counts.
-inline Graph loadExample(const std::string &name) {
+inline Graph loadExample(
+    const std::string &name,
+    std::vector<std::pair<std::string, Value>> defines = {}) {
   std::string path = std::string(NETC_SOURCE_DIR) + "/examples/" + name + ".net";
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
@@ -73,7 +75,9 @@ inline Graph loadExample(const std::string &name) {
   if (!module) {
     ADD_FAILURE() << path << " does not parse";
   } else {
-    CheckedModule checked = checkModule(*module, diags);
+    CheckOptions options;
+    options.defines = std::move(defines);
+    CheckedModule checked = checkModule(*module, diags, options);
     if (checked.graphs.size() != 1)
       ADD_FAILURE() << path << " defines " << checked.graphs.size()
                     << " networks, expected 1";

@@ -1,0 +1,76 @@
+//===- TransformerFiguresTest.cpp - the transformer examples' figures -----===//
+//
+// Pins the parameter counts of examples/gpt2.net, bert.net and llama.net
+// at every -D preset to the published figures (Hugging Face's
+// model.num_parameters(), the tied weight once), which
+// tools/torch_transformers_reference.py reproduces in torch 1.13 for GPT-2
+// and BERT. Llama's are Meta's and Mistral's model cards' exact counts
+// (sum of numel over the released state_dicts).
+//
+//===----------------------------------------------------------------------===//
+#include "ExampleLoader.h"
+
+#include "gtest/gtest.h"
+
+using namespace netc;
+using namespace netc::testing;
+
+namespace {
+
+struct PresetCase {
+  const char *example;
+  const char *preset;
+  int64_t parameters;
+};
+
+const PresetCase Presets[] = {
+    {"gpt2", "small", 124'439'808},
+    {"gpt2", "medium", 354'823'168},
+    {"gpt2", "large", 774'030'080},
+    {"gpt2", "xl", 1'557'611'200},
+    {"bert", "base", 109'482'240},
+    {"bert", "large", 335'141'888},
+    {"llama", "llama2_7b", 6'738'415'616},
+    {"llama", "llama2_70b", 68'976'648'192},
+    {"llama", "llama3_8b", 8'030'261'248},
+    {"llama", "mistral_7b", 7'241'732'096},
+};
+
+TEST(TransformerFigures, EveryPresetHasThePublishedParameterCount) {
+  for (const PresetCase &c : Presets) {
+    Graph g = loadExample(c.example, {{"preset", Value::string(c.preset)}});
+    ASSERT_FALSE(::testing::Test::HasFailure()) << c.example << " " << c.preset;
+    EXPECT_EQ(totalTrainable(g), c.parameters) << c.example << " " << c.preset;
+  }
+}
+
+// GPT-2's output layer uses the token embedding's weight: without the tie
+// it would add 50,257 x 768 = 38,597,376 parameters.
+TEST(TransformerFigures, Gpt2HeadSharesTheTokenEmbedding) {
+  Graph g = loadExample("gpt2");
+  ASSERT_FALSE(HasFailure());
+  const Layer &head = g.layers[g.outputs[0].layer];
+  EXPECT_EQ(head.op->name, "dense");
+  EXPECT_EQ(head.params.trainable, 0);
+  const Attribute *weight = head.getAttribute("weight");
+  ASSERT_TRUE(weight && weight->value.isWeight());
+  EXPECT_EQ(g.layers[weight->value.getWeightOwner()].name, "tok");
+}
+
+// Llama-3-8B's attention: 32 query heads share 8 key and value heads, so k
+// and v project to 1,024 features, a quarter of q's 4,096.
+TEST(TransformerFigures, Llama3UsesGroupedQueryAttention) {
+  Graph g = loadExample("llama", {{"preset", Value::string("llama3_8b")}});
+  ASSERT_FALSE(HasFailure());
+  unsigned attentions = 0;
+  for (const Layer &layer : g.layers) {
+    if (layer.op->name != "attention")
+      continue;
+    ++attentions;
+    EXPECT_EQ(layer.getAttribute("kv_heads")->value.getInt(), 8);
+    EXPECT_EQ(g.layers[layer.inputs[1]].type.dims.back(), 1024);
+  }
+  EXPECT_EQ(attentions, 32u);
+}
+
+} // namespace
