@@ -32,6 +32,49 @@ static bool countCosts(const Graph &graph, NetworkAnalysis &a) {
   return !c.overflowed();
 }
 
+/// Inference with a key-value cache of options.context tokens: the
+/// selected model's inference weights, and per sequence of the batch the
+/// cache and the activation peak by liveness (whichever model: the
+/// classic recipe's sum of every activation is no answer to what inference
+/// holds at once); false on overflow.
+static bool analyzeKVCache(const Graph &graph, const AnalysisOptions &options,
+                           NetworkAnalysis &a) {
+  std::optional<KVCacheShape> shape = findKVCache(graph);
+  if (!shape)
+    return false;
+  int64_t width = a.classic.activationBytesPerElement;
+  int64_t weightBytes = 0, activationBytes = 0;
+  CheckedArithmetic c;
+  for (const MemoryTerm &term : a.estimate.inference)
+    if (term.kind == MemoryTermKind::InferenceWeights ||
+        term.kind == MemoryTermKind::InferenceBuffers) {
+      weightBytes = c.add({weightBytes, term.bytes});
+      a.kvCacheTerms.push_back(term);
+    }
+  activationBytes = a.peak.bytes;
+  a.kvCacheTerms.push_back(MemoryTerm{MemoryTermKind::InferencePeak,
+                                      a.peak.bytes / width, 1, true, width, 1,
+                                      c.mul({a.peak.bytes, options.batch})});
+  int64_t cacheElements = c.mul({shape->elementsPerToken, options.context});
+  if (c.overflowed())
+    return false;
+  std::optional<KVCacheInference> kv = estimateKVCacheInference(
+      *shape, weightBytes, activationBytes, width, options.context,
+      options.batch, options.fitBudgetBytes, options.fitContext);
+  if (!kv)
+    return false;
+  // The cache after the weights, before the activations.
+  auto at = a.kvCacheTerms.begin();
+  while (at != a.kvCacheTerms.end() &&
+         (at->kind == MemoryTermKind::InferenceWeights ||
+          at->kind == MemoryTermKind::InferenceBuffers))
+    ++at;
+  a.kvCacheTerms.insert(at, MemoryTerm{MemoryTermKind::KVCache, cacheElements,
+                                       1, true, width, 1, kv->cacheBytes});
+  a.kvCache = std::move(*kv);
+  return true;
+}
+
 /// Everything but the costs; false on overflow.
 static bool analyzeMemory(const Graph &graph, const AnalysisOptions &options,
                           NetworkAnalysis &a) {
@@ -67,6 +110,8 @@ static bool analyzeMemory(const Graph &graph, const AnalysisOptions &options,
   if (options.fitBudgetBytes > 0)
     a.fit = fitBatch(a.estimate.fixedBytes, a.estimate.perSampleBytes,
                      options.fitBudgetBytes);
+  if (options.context > 0)
+    return analyzeKVCache(graph, options, a);
   return true;
 }
 

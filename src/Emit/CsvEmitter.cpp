@@ -94,6 +94,16 @@ void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
       figure("training_batch", "fit_shortfall", "", a.fit->shortfallBytes);
     }
     terms("inference", e.inference, e.inferenceTotal);
+    if (a.kvCache) {
+      terms("kv_cache_inference", a.kvCacheTerms, a.kvCache->totalBytes);
+      figure("kv_cache_inference", "context", "", a.kvCache->context);
+      if (a.kvCache->largestBatch)
+        figure("kv_cache_inference", "fit_largest_batch", "",
+               *a.kvCache->largestBatch);
+      if (a.kvCache->longestContext)
+        figure("kv_cache_inference", "fit_longest_context", "",
+               *a.kvCache->longestContext);
+    }
     std::string peakAt =
         a.peak.layer < g.layers.size() ? g.layers[a.peak.layer].name : "";
     figure("inference_peak", peakAt, "", a.peak.bytes);

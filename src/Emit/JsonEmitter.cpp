@@ -342,6 +342,21 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
         writeTerms(j, a, e.inference);
         writeTotal(j, e.inferenceTotal);
       });
+      if (a.kvCache)
+        j.attributeObject("kv_cache", [&] {
+          const KVCacheInference &kv = *a.kvCache;
+          j.attribute("context", kv.context);
+          j.attribute("attention_layers",
+                      static_cast<int64_t>(kv.shape.attentionLayers));
+          j.attribute("elements_per_token", kv.shape.elementsPerToken);
+          j.attribute("cache_bytes", kv.cacheBytes);
+          if (kv.largestBatch)
+            j.attribute("fit_largest_batch", *kv.largestBatch);
+          if (kv.longestContext)
+            j.attribute("fit_longest_context", *kv.longestContext);
+          writeTerms(j, a, a.kvCacheTerms);
+          writeTotal(j, kv.totalBytes);
+        });
       // Both models' own figures, whichever is selected; every field is
       // always present (0 when a network has no buffers).
       j.attributeObject("classic", [&] {

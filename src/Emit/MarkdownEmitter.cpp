@@ -90,6 +90,11 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
   }
   os << "\n\n";
   terms("inference, one sample", e.inference, e.inferenceTotal);
+  if (a.kvCache) {
+    terms(describeKVCacheHeading(a), a.kvCacheTerms, a.kvCache->totalBytes);
+    if (a.fit)
+      os << cell(describeKVCacheFit(a, options)) << ".\n\n";
+  }
   if (a.peak.layer < g.layers.size())
     os << "Inference peak by liveness: " << formatWithSeparators(a.peak.bytes)
        << " B (" << formatSize(a.peak.bytes,

@@ -148,6 +148,16 @@ TermText emit::describeTerm(const NetworkAnalysis &a, const MemoryTerm &t) {
   case MemoryTermKind::InferencePeak:
     return set("peak", "activations (peak)",
                "live at once" + describePeakLayer(a));
+  case MemoryTermKind::KVCache: {
+    unsigned layers = a.kvCache ? a.kvCache->shape.attentionLayers : 0;
+    return set("kv_cache", "KV cache",
+               layers == 0 ? std::string("no attention layers")
+                           : "keys and values of " + std::to_string(layers) +
+                                 " attention layer" + (layers == 1 ? "" : "s") +
+                                 ", " +
+                                 formatWithSeparators(a.kvCache->context) +
+                                 " tokens");
+  }
   }
   return text;
 }
@@ -168,6 +178,30 @@ std::string emit::describeFit(const NetworkAnalysis &a,
   return "not even batch 1 fits within " + options.fitBudgetText +
          ": it needs " + formatWithSeparators(fit.shortfallBytes) + " B (" +
          formatSize(fit.shortfallBytes, options.units) + ") more";
+}
+
+std::string emit::describeKVCacheHeading(const NetworkAnalysis &a) {
+  return "inference with a KV cache, batch " + std::to_string(a.getBatch()) +
+         ", context " + formatWithSeparators(a.kvCache->context);
+}
+
+std::string emit::describeKVCacheFit(const NetworkAnalysis &a,
+                                     const ReportOptions &options) {
+  const KVCacheInference &kv = *a.kvCache;
+  std::string within = " within " + options.fitBudgetText + " (" +
+                       formatWithSeparators(a.fit->budgetBytes) + " B)";
+  if (kv.longestContext)
+    return *kv.longestContext > 0
+               ? "longest context" + within + " at batch " +
+                     std::to_string(a.getBatch()) + ": " +
+                     formatWithSeparators(*kv.longestContext) + " tokens"
+               : "not even the weights and activations of batch " +
+                     std::to_string(a.getBatch()) + " fit" + within;
+  return *kv.largestBatch > 0
+             ? "largest batch" + within + " at context " +
+                   formatWithSeparators(kv.context) + ": " +
+                   formatWithSeparators(*kv.largestBatch)
+             : "not even batch 1 fits" + within;
 }
 
 std::string emit::describeFitFormula(const NetworkAnalysis &a) {

@@ -54,6 +54,13 @@ std::string describeFit(const NetworkAnalysis &analysis,
 /// fixed) / per sample) = N", or "batch 1 needs fixed + per sample = T B".
 std::string describeFitFormula(const NetworkAnalysis &analysis);
 
+/// "inference with a KV cache, batch 1, context 8,192".
+std::string describeKVCacheHeading(const NetworkAnalysis &analysis);
+/// With --context and --fit: "largest batch within 24GiB (...) at context
+/// 4,096: 7", or with --fit-context the longest context.
+std::string describeKVCacheFit(const NetworkAnalysis &analysis,
+                               const ReportOptions &options);
+
 /// --explain: every figure of the report derived step by step.
 void emitExplanation(const NetworkAnalysis &analysis,
                      const ReportOptions &options, llvm::raw_ostream &os);

@@ -190,6 +190,14 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
                        ? describeTerm(a, peak).note
                        : ""});
   }
+  if (a.kvCache) {
+    memory.addHeading("");
+    memory.addHeading(describeKVCacheHeading(a));
+    addMemoryTerms(memory, a, a.kvCacheTerms, a.kvCache->totalBytes,
+                   options.units);
+    if (a.fit)
+      memory.addHeading("  " + describeKVCacheFit(a, options));
+  }
   memory.print(os, 2);
   if (options.explain)
     emitExplanation(a, options, os);

@@ -108,6 +108,13 @@ private:
       analysis.fitBudgetBytes = *bytes;
       report.fitBudgetText = in.fit;
     }
+    if (!checkRange(in.context >= 0 && in.context <= (1LL << 40), "context",
+                    "a number of tokens from 1 to 2^40", in.context))
+      return false;
+    analysis.context = in.context;
+    if (in.fitContext && (in.fit.empty() || in.context == 0))
+      return reject(diag::err_drv_fit_context);
+    analysis.fitContext = in.fitContext;
     auto units = parseChoice("units", getSizeUnitSpellings(), in.units, diags);
     if (!units)
       return false;

@@ -14,6 +14,7 @@
 #include "netc/Basic/Diagnostics.h"
 #include "netc/Graph/Graph.h"
 #include "netc/Memory/ClassicMemory.h"
+#include "netc/Memory/KVCache.h"
 #include "netc/Memory/Liveness.h"
 #include "netc/Memory/MemoryEstimate.h"
 #include "netc/Memory/ModelStates.h"
@@ -39,6 +40,12 @@ struct AnalysisOptions {
   MemoryModel model = MemoryModel::Classic;
   /// --fit: the budget whose largest batch to find, in bytes (0: none).
   int64_t fitBudgetBytes = 0;
+  /// --context: tokens of the attention layers' key-value cache for the
+  /// inference-with-a-cache figures (0: none).
+  int64_t context = 0;
+  /// --fit-context: with the budget, find the longest context instead of
+  /// the largest batch.
+  bool fitContext = false;
 };
 
 /// Every figure of one network.
@@ -64,6 +71,11 @@ struct NetworkAnalysis {
   MemoryEstimate estimate;
   /// With AnalysisOptions::fitBudgetBytes: the largest batch that fits.
   std::optional<BatchFit> fit;
+  /// With AnalysisOptions::context: inference with a key-value cache, and
+  /// its terms (the inference weights, the cache and the activations, each
+  /// sequence of the batch with its own cache and activations).
+  std::optional<KVCacheInference> kvCache;
+  std::vector<MemoryTerm> kvCacheTerms;
 
   int64_t getBatch() const { return setup.batch; }
   /// The bytes per sample layer \p id is first to keep for backward,

@@ -61,6 +61,8 @@ struct InvocationOptions {
   long long devices = 1;
   int zeroStage = 0;
   std::string fit;
+  long long context = 0;
+  bool fitContext = false;
   std::string memoryModel = "classic";
   std::string units = "auto";
   bool explain = false;

@@ -56,6 +56,9 @@ enum class MemoryTermKind {
   InferenceActivations,
   /// Inference (pytorch): the peak of live activations of one sample.
   InferencePeak,
+  /// Inference with --context: the keys and values the attention layers
+  /// keep for every token of context (KVCache.h).
+  KVCache,
 };
 
 /// One term of a memory formula. Its bytes are

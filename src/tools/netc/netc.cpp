@@ -182,6 +182,17 @@ static cl::opt<std::string> fitBudget(
     cl::desc("Print the largest batch whose training memory fits <size>, "
              "such as 24GiB or 80GB"),
     cl::value_desc("size"), cl::cat(memoryCategory));
+static IntegerOption<long long> contextTokens(
+    "context",
+    cl::desc("Also print inference memory with a key-value cache of <n> "
+             "tokens per sequence (of --batch sequences): weights, the "
+             "attention layers' cache and the activations"),
+    cl::value_desc("n"), cl::init(0), cl::cat(memoryCategory));
+static cl::opt<bool> fitContext(
+    "fit-context",
+    cl::desc("With --fit and --context: print the longest context whose "
+             "inference memory fits, instead of the largest batch"),
+    cl::cat(memoryCategory));
 static cl::opt<std::string> memoryModelName(
     "memory-model",
     cl::desc("Memory model of the training and inference figures: classic "
@@ -255,6 +266,8 @@ static InvocationOptions getInvocationOptions() {
   o.devices = devices;
   o.zeroStage = zeroStage;
   o.fit = fitBudget;
+  o.context = contextTokens;
+  o.fitContext = fitContext;
   o.memoryModel = memoryModelName;
   o.units = unitsName;
   o.explain = explainFigures;
