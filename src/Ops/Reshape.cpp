@@ -70,6 +70,39 @@ static std::optional<TensorType> inferTransposeShape(OpContext &ctx) {
   return ctx.makeType(dims);
 }
 
+static std::optional<TensorType> inferPermuteShape(OpContext &ctx) {
+  const TensorType &in = ctx.getInput();
+  int64_t rank = in.getRank();
+  const Value &axesValue = ctx.get("axes");
+  llvm::SmallVector<int64_t, 4> axes;
+  if (axesValue.isInt())
+    axes.push_back(axesValue.getInt());
+  else
+    for (const Value &e : axesValue.getElements())
+      axes.push_back(e.getInt());
+  // Each axis once, counted from 0 or from the end, as torch.permute.
+  llvm::SmallVector<bool, 4> seen(rank, false);
+  bool ok = static_cast<int64_t>(axes.size()) == rank;
+  for (int64_t &axis : axes) {
+    if (!ok || axis < -rank || axis >= rank) {
+      ok = false;
+      break;
+    }
+    axis = axis < 0 ? axis + rank : axis;
+    ok = !seen[axis];
+    seen[axis] = true;
+  }
+  if (!ok) {
+    ctx.errorAtArg("axes", diag::err_permute_axes, axesValue.str(), in.str(),
+                   rank, rank - 1);
+    return std::nullopt;
+  }
+  llvm::SmallVector<int64_t, 4> dims;
+  for (int64_t axis : axes)
+    dims.push_back(in.dims[axis]);
+  return ctx.makeType(dims);
+}
+
 static std::optional<TensorType> inferReshapeShape(OpContext &ctx) {
   const TensorType &in = ctx.getInput();
   const Value &shape = ctx.get("shape");
@@ -168,6 +201,16 @@ void ops::addReshapeOps(std::vector<OpDef> &ops) {
                       0,
                       OutputStorage::View,
                       inferTransposeShape,
+                      nullptr});
+  ops.back().inputTypes = InputTypes::Any;
+  ops.push_back(OpDef{"permute",
+                      OpFamily::Reshape,
+                      "reorders the axes: output axis i is input axis "
+                      "axes[i] (torch.permute); a view",
+                      {tensor("x"), required("axes", ArgType::IntTuple)},
+                      0,
+                      OutputStorage::View,
+                      inferPermuteShape,
                       nullptr});
   ops.back().inputTypes = InputTypes::Any;
   ops.push_back(OpDef{"reshape",

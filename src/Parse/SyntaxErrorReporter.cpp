@@ -162,6 +162,25 @@ static bool isKeyword(size_t type) {
   }
 }
 
+bool SyntaxErrorReporter::reportPythonRange(antlr4::ParserRuleContext &from) {
+  std::string tokens = from.getText(); // without spaces
+  llvm::StringRef written = tokens;
+  if (!written.consume_front("range(") || !written.consume_back(")"))
+    return false;
+  llvm::SmallVector<llvm::StringRef, 3> bounds;
+  written.split(bounds, ',');
+  llvm::SMRange range = text.getRange(from.getStart()->getStartIndex(),
+                                      from.getStop()->getStopIndex());
+  auto report = diags.report(range.Start, diag::err_for_range);
+  report.range(range);
+  // range(n) and range(a, b) have a certain rewrite; a step does not.
+  if (bounds.size() == 1 && !bounds[0].empty())
+    report.fixIt(range, ("0.." + bounds[0]).str());
+  else if (bounds.size() == 2)
+    report.fixIt(range, (bounds[0] + ".." + bounds[1]).str());
+  return true;
+}
+
 /// True when \p expected holds token type \p type.
 static bool has(const antlr4::misc::IntervalSet &expected, size_t type) {
   return expected.contains(type);
@@ -347,8 +366,14 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
     return;
   }
 
-  // Where a statement could have ended: say that a line end was expected.
   antlr4::ParserRuleContext *ctx = parser->getContext();
+  // `for i in range(3)`, as Python writes it.
+  if (auto *loop = dynamic_cast<NetcParser::ForStatementContext *>(ctx);
+      loop && loop->from && has(expected, NetcParser::DOTDOT) &&
+      reportPythonRange(*loop->from))
+    return;
+
+  // Where a statement could have ended: say that a line end was expected.
   bool atStatementEnd =
       has(expected, NetcParser::NEWLINE) ||
       (has(expected, NetcParser::RBRACE) &&

@@ -48,6 +48,9 @@ private:
   bool reportMisspeltKeyword(const antlr4::Token &token,
                              llvm::ArrayRef<std::string> keywords,
                              llvm::StringRef expectedWhat);
+  /// If the bounds \p from of a for loop are Python's `range(...)`,
+  /// reports it with the rewrite to `a..b` and returns true.
+  bool reportPythonRange(antlr4::ParserRuleContext &from);
 
   const SourceText &text;
   const TokenFilter &filter;

@@ -442,6 +442,10 @@ const ShapeCase ReshapeCases[] = {
     // Tensor.transpose(axis0 + 1, axis1 + 1) for axes counted from the front.
     {"ScaleByNumber", "[2, 3, 4]", "mul_scalar(x, 0.125)", {2, 3, 4}, 0, 0},
     {"TransposeLastTwo", "[2, 3, 4]", "transpose(x)", {2, 4, 3}, 0, 0},
+    // Tensor.permute(0, *(axis + 1 for axis in axes)).
+    {"Permute", "[2, 3, 4]", "permute(x, (2, 0, 1))", {4, 2, 3}, 0, 0},
+    {"PermuteFromTheEnd", "[2, 3, 4]", "permute(x, (-1, 1, 0))", {4, 3, 2}, 0,
+     0},
     {"TransposeAxes", "[2, 3, 4]", "transpose(x, 0, 2)", {4, 3, 2}, 0, 0},
     {"ReshapeExplicit", "[16, 5, 5]", "reshape(x, (16, 25))", {16, 25}, 0, 0},
     {"ReshapeInferFirst", "[16, 5, 5]", "reshape(x, (-1, 5))", {80, 5}, 0, 0},
@@ -611,7 +615,7 @@ TEST(ElementTypes, OpsTakeTheTypesTorchTakes) {
       notFloat[op.name] = op.inputTypes;
   std::map<std::string, InputTypes> expected;
   for (const char *name :
-       {"flatten", "reshape", "transpose", "select", "split", "chunk",
+       {"flatten", "reshape", "permute", "transpose", "select", "split", "chunk",
         "center_crop", "zero_pad2d", "concat", "add", "mul"})
     expected[name] = InputTypes::Any;
   for (const char *name :
