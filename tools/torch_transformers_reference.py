@@ -23,9 +23,17 @@ Dropout masks: on CPU, torch 1.13's dropout (at::dropout -> _dropout_impl)
 computes input * noise with a float noise tensor that MulBackward0 keeps, 4
 bytes per element; on CUDA it takes the fused native_dropout, whose backward
 keeps a 1-byte bool mask. The script therefore reports the CPU total, the
-total with masks at 1 byte, and (--dropout-impl native, on by default for the
-"native" rows) a run that calls torch.native_dropout, which on CPU returns a
-bool mask too, so the CUDA-like figure is measured, not only computed.
+total with masks at 1 byte, and ("-native-dropout" rows) a run that calls
+torch.native_dropout, which on CPU returns a bool mask too, so the CUDA-like
+figure is measured, not only computed.
+
+Besides the key-rule total, each row gives distinct_storage_bytes, the bytes
+of the distinct storages the saved tensors hold (what memory really keeps;
+slices of model buffers count by their elements): the key rule counts a
+storage twice when it is saved under two shapes (with p=0, GPT-2 and BERT
+save softmax's result as [1, h, L, L] and, viewed, as bmm's [h, L, L]
+operand), and a small view keeps its whole storage alive (BERT's pooler
+keeps the [1, d] row of token 0, a view of all the last hidden states).
 
 The models are written here in plain torch.nn, following transformers'
 modeling_gpt2.py (GPT2LMHeadModel, eager attention) and modeling_bert.py
@@ -41,11 +49,17 @@ gelu(approximate="tanh") is F.gelu(x, approximate="tanh") (HF's
 "gelu_pytorch_tanh"), which is what the main GPT-2 rows use. The row
 gpt2-small-gelu_new measures HF's formula for comparison.
 
-Run with Debian's python3-torch (seconds for the default set):
+Run with Debian's python3-torch:
     /usr/bin/python3 tools/torch_transformers_reference.py
     /usr/bin/python3 tools/torch_transformers_reference.py --json
-    /usr/bin/python3 tools/torch_transformers_reference.py --all   # also the
-        forward pass of GPT-2 medium/large and BERT-large (slower)
+    /usr/bin/python3 tools/torch_transformers_reference.py --all
+    /usr/bin/python3 tools/torch_transformers_reference.py --only bert-base
+Debian's torch multiplies f32 matrices with the reference (netlib) BLAS,
+about 2.4 GFLOP/s on one core, so one GPT-2 small forward pass at 1024 tokens
+takes about 200 s; the default set (GPT-2 small with p=0.1 and p=0, the BERT
+rows) takes 8 to 15 minutes. --all adds GPT-2 small with native dropout and
+with gelu_new, and GPT-2 medium (about 12 minutes, 8 GiB) and large (about
+35 minutes, 17 GiB); GPT-2 xl is only constructed, for its parameter count.
 """
 import argparse
 import json
@@ -445,13 +459,18 @@ class SavedTensorLog:
         types = {name: type(m) for name, m in modules.items()}
         self.module_types = types
         handles = []
+
+        # Both hooks must return None (a value would replace the module's
+        # input or output).
+        def enter(name):
+            return lambda module, inputs: self.stack.append(name)
+
+        def leave(module, inputs, outputs):
+            self.stack.pop()
+
         for name, module in modules.items():
-            # Both hooks must return None (a value would replace the
-            # module's input or output).
-            handles.append(module.register_forward_pre_hook(
-                lambda m, i, name=name: self.stack.append(name)))
-            handles.append(module.register_forward_hook(
-                lambda m, i, o: self.stack.pop() and None))
+            handles.append(module.register_forward_pre_hook(enter(name)))
+            handles.append(module.register_forward_hook(leave))
         try:
             with torch.autograd.graph.saved_tensors_hooks(self._pack,
                                                           self._unpack):
@@ -459,6 +478,8 @@ class SavedTensorLog:
         finally:
             for h in handles:
                 h.remove()
+        if isinstance(outputs, torch.Tensor):
+            outputs = (outputs,)
         self._attribute([o.grad_fn for o in outputs])
         return outputs
 
@@ -497,6 +518,9 @@ class SavedTensorLog:
             return "0-dim scalar"
         if storage_ptr(t) == input_storage:
             return "input ids"
+        if record["grad_fn"] == "NativeLayerNormBackward0" and \
+                record["slot"] in ("result1", "result2"):
+            return "layernorm mean/rstd"
         if storage_ptr(t) in self.buffer_storages or not t.is_floating_point():
             return "batch-independent constant"
         return "activation"
@@ -522,6 +546,9 @@ def saved_bytes_of(model, inputs):
 
 
 def measure_forward(model, tokens, block_prefix, list_block=0):
+    """One training-mode forward pass at batch 1 on random token ids: the
+    key-rule total, its categories, per-block totals and the saves of block
+    list_block in order."""
     torch.manual_seed(0)
     model.train()
     input_ids = torch.randint(0, 1000, (1, tokens), dtype=torch.long)
@@ -540,6 +567,20 @@ def measure_forward(model, tokens, block_prefix, list_block=0):
         if c == "dropout mask":
             mask_elements += r["tensor"].numel()
     total = sum(nbytes(r["tensor"]) for r in counted)
+    # What the saved tensors really hold: each distinct storage once, whole
+    # (a view saved under two shapes, as softmax's result and bmm's operand
+    # with p=0, counts once here but twice by the key rule). Slices of model
+    # buffers (GPT-2's causal mask, BERT's ids) count by their elements as
+    # in the key rule: the buffer itself is held by the model anyway.
+    storages = {}
+    for r in counted:
+        t = r["tensor"]
+        ptr = storage_ptr(t)
+        if ptr in log.buffer_storages:
+            storages[(ptr, t.storage_offset(), tuple(t.shape))] = nbytes(t)
+        else:
+            storages[ptr] = t.storage().size() * t.element_size()
+    storage_total = sum(storages.values())
     mask_dtypes = sorted({str(r["tensor"].dtype).replace("torch.", "")
                           for r in counted
                           if log.category(r, input_storage) == "dropout mask"})
@@ -558,12 +599,17 @@ def measure_forward(model, tokens, block_prefix, list_block=0):
         if not r["module"].startswith(block_prefix):
             outside[r["module"]] = outside.get(r["module"], 0) + \
                 nbytes(r["tensor"])
+    # The records hold saved tensors whose grad_fns hold the unpack hook,
+    # which holds the log: a cycle through C++ that the garbage collector
+    # cannot break, keeping the whole graph alive. Break it.
+    log.records.clear()
     return {
         "tokens": tokens,
         "batch": 1,
         "dtype": "f32",
         "saved_bytes": total,
         "saved_tensors": len(counted),
+        "distinct_storage_bytes": storage_total,
         "by_category": categories,
         "dropout_mask_elements": mask_elements,
         "dropout_mask_dtypes": mask_dtypes,
@@ -584,9 +630,10 @@ def unique_params(model):
 
 def self_check():
     """saved_bytes_of agrees with torch_reference.saved_bytes on a float
-    input (one GPT-2 block at 64 tokens), if that module imports (it needs
-    torchvision)."""
+    input (one GPT-2 block of width 64 at 16 tokens), if that module imports
+    (it needs torchvision)."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.dont_write_bytecode = True   # no tools/__pycache__
     try:
         from torch_reference import saved_bytes
     except ImportError:
@@ -619,33 +666,75 @@ def build(name, p=0.1, dropout_impl="torch", act="gelu_tanh"):
     return BertModel(d, layers, heads, inter, p, dropout_impl)
 
 
+FORWARD_RUNS = [
+    # (row name, model name, tokens, build options, in the default set)
+    ("gpt2-small", "gpt2-small", 1024, {}, True),
+    ("gpt2-small-p0", "gpt2-small", 1024, {"p": 0.0}, True),
+    ("gpt2-small-native-dropout", "gpt2-small", 1024,
+     {"dropout_impl": "native"}, False),
+    ("gpt2-small-gelu_new", "gpt2-small", 1024, {"act": "gelu_new"}, False),
+    ("bert-base", "bert-base", 128, {}, True),
+    ("bert-base-native-dropout", "bert-base", 128,
+     {"dropout_impl": "native"}, True),
+    ("bert-base-p0", "bert-base", 128, {"p": 0.0}, True),
+    ("bert-large", "bert-large", 128, {}, True),
+    ("gpt2-medium", "gpt2-medium", 1024, {}, False),
+    ("gpt2-large", "gpt2-large", 1024, {}, False),
+]
+LISTED = ("gpt2-small", "gpt2-small-gelu_new", "bert-base")
+
+
+def print_row(row, m, listing):
+    print("\n== %s: %d tokens, batch 1, f32, %s (forward %.1f s) ==" % (
+        row, m["tokens"], ", ".join("%s=%s" % kv for kv in
+                                    m["options"].items()),
+        m["forward_seconds"]))
+    print("saved bytes                %15s  (%d tensors)" % (
+        format(m["saved_bytes"], ","), m["saved_tensors"]))
+    for c, b in sorted(m["by_category"].items()):
+        print("  %-26s %15s" % (c, format(b, ",")))
+    print("dropout masks: %s elements, kept as %s" % (
+        format(m["dropout_mask_elements"], ","),
+        "/".join(m["dropout_mask_dtypes"]) or "-"))
+    print("saved bytes, 1-byte masks  %15s" % format(
+        m["saved_bytes_with_1_byte_masks"], ","))
+    print("distinct storage bytes     %15s" % format(
+        m["distinct_storage_bytes"], ","))
+    print("block 0 %s, block 1 %s bytes; outside the blocks: %s" % (
+        format(m["block_0_bytes"], ","), format(m["block_1_bytes"], ","),
+        ", ".join("%s %s" % (k, format(v, ","))
+                  for k, v in m["outside_blocks_bytes"].items())))
+    if listing and "block_listing" in m:
+        print("saves in block %d, in order (* counted, - same key already "
+              "counted; parameters left out):" % m["block_listing_index"])
+        for e in m["block_listing"]:
+            print("  %s %-34s %-24s %-8s %-20s %-7s %11s  %s" % (
+                "*" if e["counted"] else "-", e["module"], e["grad_fn"],
+                e["slot"], str(tuple(e["shape"])), e["dtype"],
+                format(e["bytes"], ","), e["category"]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object instead of text")
     parser.add_argument("--all", action="store_true",
-                        help="also run the forward pass of gpt2-medium, "
-                        "gpt2-large and bert-large")
+                        help="run every forward row, the slow ones too")
+    parser.add_argument("--only", metavar="ROW[,ROW]",
+                        help="run only these forward rows (of: %s)" % ", ".join(
+                            r[0] for r in FORWARD_RUNS))
     parser.add_argument("--no-listing", action="store_true",
                         help="leave the per-block listings out")
     args = parser.parse_args()
 
-    forward_runs = [
-        # (row name, model name, tokens, build options)
-        ("gpt2-small", "gpt2-small", 1024, {}),
-        ("gpt2-small-native-dropout", "gpt2-small", 1024,
-         {"dropout_impl": "native"}),
-        ("gpt2-small-p0", "gpt2-small", 1024, {"p": 0.0}),
-        ("gpt2-small-gelu_new", "gpt2-small", 1024, {"act": "gelu_new"}),
-        ("bert-base", "bert-base", 128, {}),
-        ("bert-base-native-dropout", "bert-base", 128,
-         {"dropout_impl": "native"}),
-        ("bert-base-p0", "bert-base", 128, {"p": 0.0}),
-    ]
-    if args.all:
-        forward_runs += [("gpt2-medium", "gpt2-medium", 1024, {}),
-                         ("gpt2-large", "gpt2-large", 1024, {}),
-                         ("bert-large", "bert-large", 128, {})]
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = set(wanted) - {r[0] for r in FORWARD_RUNS}
+        if unknown:
+            parser.error("unknown rows: %s" % ", ".join(sorted(unknown)))
+        runs = [r for r in FORWARD_RUNS if r[0] in wanted]
+    else:
+        runs = [r for r in FORWARD_RUNS if args.all or r[4]]
 
     result = {"tool": "tools/torch_transformers_reference.py",
               "torch": torch.__version__, "models": {}}
@@ -665,57 +754,33 @@ def main():
         n = unique_params(model)
         buffers = sum(b.numel() for b in model.buffers())
         del model
-        result["models"][name] = {"params": n, "expected_params": EXPECTED[name],
+        result["models"][name] = {"params": n,
+                                  "expected_params": EXPECTED[name],
                                   "buffer_elements": buffers}
         say("%-12s params %13s  (expected %13s %s)  buffers %s elements" % (
             name, format(n, ","), format(EXPECTED[name], ","),
-            "ok" if n == EXPECTED[name] else "MISMATCH", format(buffers, ",")))
+            "ok" if n == EXPECTED[name] else "MISMATCH",
+            format(buffers, ",")))
 
-    for row, name, tokens, options in forward_runs:
+    for row, name, tokens, options, _ in runs:
         model = build(name, **options)
         m = measure_forward(model, tokens, model.blocks())
         del model
         m["params"] = result["models"][name]["params"]
         m["options"] = {"p": options.get("p", 0.1),
                         "dropout_impl": options.get("dropout_impl", "torch"),
-                        **({"act": options["act"]} if "act" in options
-                           else {})}
-        if args.no_listing:
+                        "act": options.get("act", "gelu_tanh")
+                        if name.startswith("gpt2") else "gelu"}
+        if args.no_listing or row not in LISTED:
             m.pop("block_listing")
-        if row in result["models"]:
-            result["models"][row].update(m)
-        else:
-            result["models"][row] = m
-        say("\n== %s: %d tokens, batch 1, f32, %s (forward %.1f s) ==" % (
-            row, tokens, ", ".join("%s=%s" % kv for kv in m["options"].items()),
-            m["forward_seconds"]))
-        say("saved bytes             %15s  (%d tensors)" % (
-            format(m["saved_bytes"], ","), m["saved_tensors"]))
-        for c, b in sorted(m["by_category"].items()):
-            say("  %-26s %15s" % (c, format(b, ",")))
-        say("dropout masks: %s elements, kept as %s" % (
-            format(m["dropout_mask_elements"], ","),
-            "/".join(m["dropout_mask_dtypes"]) or "-"))
-        say("saved bytes, 1-byte masks %15s" % format(
-            m["saved_bytes_with_1_byte_masks"], ","))
-        say("block 0 %s, block 1 %s bytes; outside the blocks: %s" % (
-            format(m["block_0_bytes"], ","), format(m["block_1_bytes"], ","),
-            ", ".join("%s %s" % (k, format(v, ","))
-                      for k, v in m["outside_blocks_bytes"].items())))
-        if not args.no_listing and row in ("gpt2-small", "bert-base",
-                                           "gpt2-small-gelu_new"):
-            say("saves in block %d, in order (* = counted; - = already "
-                "counted or kept elsewhere):" % m["block_listing_index"])
-            for e in m["block_listing"]:
-                say("  %s %-32s %-26s %-8s %-22s %-8s %12s  %s" % (
-                    "*" if e["counted"] else "-", e["module"],
-                    e["grad_fn"], e["slot"], str(tuple(e["shape"])),
-                    e["dtype"], format(e["bytes"], ","), e["category"]))
+        result["models"].setdefault(row, {}).update(m)
+        if not args.json:
+            print_row(row, m, not args.no_listing)
+        sys.stdout.flush()
 
     if args.json:
         json.dump(result, sys.stdout, indent=2, sort_keys=True)
         sys.stdout.write("\n")
-
 
 if __name__ == "__main__":
     main()

@@ -8,9 +8,13 @@
 // (sum of numel over the released state_dicts).
 //
 //===----------------------------------------------------------------------===//
+#include "netc/Memory/PyTorchMemory.h"
+
 #include "ExampleLoader.h"
 
 #include "gtest/gtest.h"
+
+#include <cmath>
 
 using namespace netc;
 using namespace netc::testing;
@@ -71,6 +75,47 @@ TEST(TransformerFigures, Llama3UsesGroupedQueryAttention) {
     EXPECT_EQ(g.layers[layer.inputs[1]].type.dims.back(), 1024);
   }
   EXPECT_EQ(attentions, 32u);
+}
+
+} // namespace
+
+namespace {
+
+// The pytorch memory model against torch 1.13 on the transformer examples,
+// f32, batch 1, training mode, dropout 0.1 with CUDA's 1-byte masks
+// (tools/torch_transformers_reference.py measures them with
+// torch.native_dropout, which keeps a bool mask on the CPU too):
+//   GPT-2 small at 1,024 tokens: 2,001,690,672 B. netc counts 12,591,152 B
+//     less: the causal-mask slice each layer's `where` keeps (its own
+//     buffer, 1,048,576 B, 12 of them: a constant of the call, not of the
+//     sample), the position ids torch makes with arange (8,192 B), and the
+//     0-dim f32 divisor of each layer's scores (12 x 4 B).
+//   BERT-base at 128 tokens: 99,616,864 B. netc counts 1,120 B less: the
+//     position and token-type ids, slices of buffers in torch (2 x 1,024
+//     B) where netc has a buffer and an input (the input's 1,024 B
+//     counted), and the f64 divisor of each layer's scores (12 x 8 B).
+TEST(TransformerFigures, SavedBytesMatchTorchUpToDocumentedConstants) {
+  struct Case {
+    const char *example;
+    int64_t torchBytes;
+    int64_t documentedDifference;
+  };
+  const Case cases[] = {
+      {"gpt2", 2'001'690'672, 12 * 1'048'576 + 8'192 + 12 * 4},
+      {"bert", 99'616'864, 1'024 + 12 * 8},
+  };
+  for (const Case &c : cases) {
+    Graph g = loadExample(c.example);
+    ASSERT_FALSE(::testing::Test::HasFailure()) << c.example;
+    auto saved = computeSavedForBackward(g, SavedWidths{4, 4});
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->bytes + c.documentedDifference, c.torchBytes)
+        << c.example;
+    // The target: within 1% of what torch keeps.
+    EXPECT_LT(std::abs(double(saved->bytes - c.torchBytes)) / c.torchBytes,
+              0.01)
+        << c.example;
+  }
 }
 
 } // namespace
