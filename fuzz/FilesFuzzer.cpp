@@ -75,7 +75,8 @@ std::string getProject() { return getScratch() + "/project"; }
 
 /// A relative path of [a-z0-9._/-], at most 60 bytes, that stays inside
 /// the scratch folder when resolved from the project (one `..` at most
-/// above it); "" otherwise.
+/// above it), and has no part named as netc's temporaries (`.netc-*`,
+/// which the oracle reports as left behind); "" otherwise.
 std::string sanitizePath(llvm::StringRef path) {
   path = path.trim();
   if (path.empty() || path.size() > 60 || path.startswith("/"))
@@ -87,6 +88,8 @@ std::string sanitizePath(llvm::StringRef path) {
   llvm::SmallVector<llvm::StringRef, 8> parts;
   path.split(parts, '/');
   for (llvm::StringRef part : parts) {
+    if (part.startswith(".netc-"))
+      return "";
     if (part == "..")
       --depth;
     else if (!part.empty() && part != ".")
