@@ -2,7 +2,10 @@
 #include "netc/Memory/KVCache.h"
 
 #include "netc/Basic/CheckedMath.h"
+#include "netc/Memory/ModelStates.h"
 #include "netc/Ops/OpRegistry.h"
+
+#include <algorithm>
 
 using namespace netc;
 
@@ -27,38 +30,24 @@ std::optional<KVCacheShape> netc::findKVCache(const Graph &graph) {
   return shape;
 }
 
-/// The bytes of \p batch sequences of \p context tokens; nullopt on
-/// overflow.
-static std::optional<int64_t> totalFor(const KVCacheShape &shape,
-                                       int64_t weightBytes, int64_t peak,
-                                       int64_t width, int64_t context,
-                                       int64_t batch, int64_t *cache = nullptr,
-                                       int64_t *peaks = nullptr) {
-  CheckedArithmetic c;
-  int64_t cacheBytes =
-      c.mul({shape.elementsPerToken, context, batch, width});
-  int64_t peakBytes = c.mul({peak, batch});
-  int64_t total = c.add({weightBytes, cacheBytes, peakBytes});
-  if (c.overflowed())
-    return std::nullopt;
-  if (cache)
-    *cache = cacheBytes;
-  if (peaks)
-    *peaks = peakBytes;
-  return total;
+/// The largest count n (sequences, or tokens of context) whose memory,
+/// fixed + perUnit x n, fits the budget: fitBatch's floor, at most 2^40,
+/// 0 when none; a term past 2^63 fits no budget.
+static int64_t largestWithin(std::optional<int64_t> fixed,
+                             std::optional<int64_t> perUnit, int64_t budget) {
+  constexpr int64_t Limit = int64_t(1) << 40;
+  if (!fixed || !perUnit)
+    return 0;
+  if (*perUnit == 0)
+    return *fixed <= budget ? Limit : 0;
+  return std::min(fitBatch(*fixed, *perUnit, budget).largestBatch, Limit);
 }
 
-/// The largest n in [0, limit] with fits(n), for a monotone fits.
-template <typename Fits> static int64_t largestFitting(int64_t limit, Fits fits) {
-  int64_t lo = 0, hi = limit;
-  while (lo < hi) {
-    int64_t mid = lo + (hi - lo + 1) / 2;
-    if (fits(mid))
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  return lo;
+/// The product of \p factors, or nullopt past 2^63.
+static std::optional<int64_t> product(std::initializer_list<int64_t> factors) {
+  CheckedArithmetic c;
+  int64_t p = c.mul(factors);
+  return c.overflowed() ? std::nullopt : std::optional<int64_t>(p);
 }
 
 std::optional<KVCacheInference> netc::estimateKVCacheInference(
@@ -71,26 +60,29 @@ std::optional<KVCacheInference> netc::estimateKVCacheInference(
   r.bytesPerElement = bytesPerElement;
   r.shape = shape;
   r.weightBytes = weightBytes;
-  auto total = totalFor(shape, weightBytes, peakBytesPerSequence,
-                        bytesPerElement, context, batch, &r.cacheBytes,
-                        &r.peakBytes);
-  if (!total)
+  CheckedArithmetic c;
+  r.cacheBytes = c.mul({shape.elementsPerToken, context, batch, bytesPerElement});
+  r.peakBytes = c.mul({peakBytesPerSequence, batch});
+  r.totalBytes = c.add({weightBytes, r.cacheBytes, r.peakBytes});
+  if (c.overflowed())
     return std::nullopt;
-  r.totalBytes = *total;
   if (budgetBytes > 0) {
-    // An overflowing figure does not fit any budget.
-    auto fits = [&](int64_t c, int64_t b) {
-      auto t = totalFor(shape, weightBytes, peakBytesPerSequence,
-                        bytesPerElement, c, b);
-      return t && *t <= budgetBytes;
-    };
-    constexpr int64_t Limit = int64_t(1) << 40;
+    // Memory is linear in the batch and in the context.
     if (fitContext)
-      r.longestContext =
-          largestFitting(Limit, [&](int64_t c) { return fits(c, batch); });
+      r.longestContext = largestWithin(
+          checkedAdd(weightBytes, r.peakBytes),
+          product({shape.elementsPerToken, batch, bytesPerElement}),
+          budgetBytes);
     else
-      r.largestBatch = largestFitting(
-          Limit, [&](int64_t b) { return b > 0 && fits(context, b); });
+      r.largestBatch = largestWithin(
+          weightBytes,
+          [&]() -> std::optional<int64_t> {
+            auto cache =
+                product({shape.elementsPerToken, context, bytesPerElement});
+            return cache ? checkedAdd(*cache, peakBytesPerSequence)
+                         : std::nullopt;
+          }(),
+          budgetBytes);
   }
   return r;
 }

@@ -78,7 +78,7 @@ countNormalizedParams(OpContext &ctx, int64_t perElement) {
 
 /// The slices a layernorm or rmsnorm layer normalises (each keeps its own
 /// statistics): the product of the axes before the normalised ones.
-static std::optional<int64_t> countNormalizedSlices(const Layer &l) {
+static int64_t countNormalizedSlices(const Layer &l) {
   const Attribute *dims = l.getAttribute("dims");
   size_t kept = l.type.dims.size() -
                 std::min<size_t>(l.type.dims.size(),
@@ -156,7 +156,7 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
   // A mean and a reciprocal deviation per normalised slice.
   ops.back().saves = {SavedTensors::Input,
                       savedStatistics([](const Layer &l) {
-                        return checkedMul(*countNormalizedSlices(l), 2);
+                        return checkedMul(countNormalizedSlices(l), 2);
                       }),
                       "2 statistics per normalised slice"};
   // Mean, variance and normalisation, 4 per element, and 1 more for the
@@ -183,7 +183,8 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
   // mean square per slice; Hugging Face's Python LlamaRMSNorm keeps more
   // (docs/memory.md).
   ops.back().saves = {SavedTensors::Input,
-                      savedStatistics([](const Layer &l) {
+                      savedStatistics([](const Layer &l)
+                                          -> std::optional<int64_t> {
                         return countNormalizedSlices(l);
                       }),
                       "a statistic per normalised slice"};
@@ -224,12 +225,8 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
       OutputStorage::InPlace,
       sameShape,
       nullptr});
-  // With p=0, torch's dropout returns its input itself (at::dropout):
-  // no new tensor and no mask, in place or not.
-  auto isIdentity = [](const Layer &layer) {
-    const Attribute *p = layer.getAttribute("p");
-    return p && p->value.getNumber() == 0;
-  };
+  // With p=0, torch's dropout returns its input itself (at::dropout): a
+  // view, with no mask, in place or not.
   ops.back().storageOverride = [](llvm::ArrayRef<Attribute> attributes)
       -> std::optional<OutputStorage> {
     for (const Attribute &a : attributes)
@@ -238,12 +235,13 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
     return std::nullopt;
   };
   // The one-byte mask of CUDA's fused dropout (native_dropout); on the CPU
-  // torch 1.13 keeps the mask in the input's float type instead.
+  // torch 1.13 keeps the mask in the input's float type instead. None
+  // when the layer is its input (p=0, above).
   ops.back().saves = {
       SavedTensors::None,
-      [isIdentity](const Layer &layer, llvm::ArrayRef<const TensorType *> in,
-                   const SavedWidths &widths) -> std::optional<int64_t> {
-        if (isIdentity(layer))
+      [](const Layer &layer, llvm::ArrayRef<const TensorType *> in,
+         const SavedWidths &widths) -> std::optional<int64_t> {
+        if (layer.storage == OutputStorage::View)
           return 0;
         return savedBytesPerOutputElement(1)(layer, in, widths);
       },
