@@ -22,6 +22,8 @@ VARIANTS = [
     ["--memory-model=pytorch", "--optimizer=adamw", "--precision=mixed",
      "--gpus=8", "--zero=3", "--fit=1KiB", "--batch=7"],
     ["--dtype=f64", "--optimizer=sgd", "--depth=1"],
+    ["--tp=2", "--sp", "--recompute=selective", "--micro-batches=2",
+     "--context=16", "--fit=1GiB"],
 ]
 
 

@@ -75,6 +75,28 @@ static bool analyzeKVCache(const Graph &graph, const AnalysisOptions &options,
   return true;
 }
 
+/// The first pipeline stage's device: its activations and model states
+/// replace the training terms; false on overflow.
+static bool analyzeDistributed(const Graph &graph,
+                               const AnalysisOptions &options,
+                               const SavedWidths &widths, NetworkAnalysis &a) {
+  std::optional<DistributedTraining> d =
+      analyzeDistributedTraining(graph, widths, options.parallelism);
+  if (!d)
+    return false;
+  NetworkCounts device = a.counts;
+  device.trainableParams = d->trainableParams;
+  device.bufferParams = d->bufferParams;
+  std::optional<ClassicMemory> deviceMemory =
+      applyClassicRecipe(device, a.setup);
+  if (!deviceMemory ||
+      !estimateDistributedTraining(device, a.setup, *deviceMemory, *d,
+                                   a.saved.unsavedInputBytes, a.estimate))
+    return false;
+  a.distributed = std::move(*d);
+  return true;
+}
+
 /// Everything but the costs; false on overflow.
 static bool analyzeMemory(const Graph &graph, const AnalysisOptions &options,
                           NetworkAnalysis &a) {
@@ -107,6 +129,8 @@ static bool analyzeMemory(const Graph &graph, const AnalysisOptions &options,
   } else {
     a.estimate = estimateClassicMemory(a.counts, a.setup, a.classic);
   }
+  if (options.parallelism.isActive() && !analyzeDistributed(graph, options, widths, a))
+    return false;
   if (options.fitBudgetBytes > 0)
     a.fit = fitBatch(a.estimate.fixedBytes, a.estimate.perSampleBytes,
                      options.fitBudgetBytes);
@@ -125,12 +149,37 @@ int64_t NetworkAnalysis::getSavedBytes(LayerId id) const {
   return it->getFirstKeptBytes(); // parts of the checked sum
 }
 
+/// Pipeline stages and full recomputation work on the block calls from the
+/// network body (its layers): there must be some, and as many per stage.
+static bool checkLayerCalls(const Graph &graph, const ParallelismConfig &p,
+                            DiagnosticEngine &diags) {
+  if (p.pipelineParallel <= 1 && p.recompute != Recompute::Full)
+    return true;
+  unsigned calls = countTopLevelCalls(graph);
+  if (calls == 0) {
+    diags.report(graph.range.Start, diag::err_no_layer_calls,
+                 p.pipelineParallel > 1 ? "--pp" : "--recompute=full",
+                 graph.name)
+        .range(graph.range);
+    return false;
+  }
+  if (calls % p.pipelineParallel != 0) {
+    diags.report(graph.range.Start, diag::err_pipeline_stages,
+                 p.pipelineParallel, graph.name, calls, calls == 1 ? "" : "s")
+        .range(graph.range);
+    return false;
+  }
+  return true;
+}
+
 std::optional<NetworkAnalysis>
 netc::analyzeNetwork(const Graph &graph, const AnalysisOptions &options,
                      DiagnosticEngine &diags) {
   NetworkAnalysis a;
   a.graph = &graph;
   a.dtype = resolveDType(graph, options);
+  if (!checkLayerCalls(graph, options.parallelism, diags))
+    return std::nullopt;
   if (!analyzeMemory(graph, options, a)) {
     diags.report(graph.range.Start, diag::err_overflow,
                  "the memory of network '" + graph.name + "' at batch " +

@@ -93,6 +93,10 @@ void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
       figure("training_batch", "fit_largest_batch", "", a.fit->largestBatch);
       figure("training_batch", "fit_shortfall", "", a.fit->shortfallBytes);
     }
+    if (a.distributed)
+      for (const LayerActivations &l : a.distributed->layers)
+        figure("layer_activations", g.scopes[l.scope].name,
+               describeLayerGroup({"", "", "", 1, l}), l.getTotalBytes());
     terms("inference", e.inference, e.inferenceTotal);
     if (a.kvCache) {
       terms("kv_cache_inference", a.kvCacheTerms, a.kvCache->totalBytes);

@@ -342,6 +342,34 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
         writeTerms(j, a, e.inference);
         writeTotal(j, e.inferenceTotal);
       });
+      if (a.distributed)
+        j.attributeObject("parallelism", [&] {
+          const DistributedTraining &d = *a.distributed;
+          const ParallelismConfig &p = d.config;
+          j.attribute("recompute",
+                      getSpelling(getRecomputeSpellings(), p.recompute));
+          j.attribute("tensor_parallel", p.tensorParallel);
+          j.attribute("sequence_parallel", p.sequenceParallel);
+          j.attribute("pipeline_parallel", p.pipelineParallel);
+          j.attribute("micro_batches_in_flight", d.microBatchesInFlight);
+          j.attribute("first_stage_layers", int64_t(d.stageLayers));
+          j.attribute("first_stage_bytes_per_sample", d.stageBytes);
+          j.attribute("outside_layers_bytes_per_sample", d.outsideBytes);
+          j.attribute("recomputed_bytes_per_sample", d.recomputedBytes);
+          j.attribute("device_trainable_params", d.trainableParams);
+          j.attribute("device_non_trainable_params", d.bufferParams);
+          j.attributeArray("layers", [&] {
+            for (const LayerActivations &l : d.layers)
+              j.object([&] {
+                const BlockScope &scope = g.scopes[l.scope];
+                j.attribute("name", scope.name);
+                j.attribute("block", scope.block);
+                j.attribute("kept_bytes", l.keptBytes);
+                j.attribute("statistic_bytes", l.statisticBytes);
+                j.attribute("recomputed_bytes", l.recomputedBytes);
+              });
+          });
+        });
       if (a.kvCache)
         j.attributeObject("kv_cache", [&] {
           const KVCacheInference &kv = *a.kvCache;

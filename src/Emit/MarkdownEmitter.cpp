@@ -89,6 +89,21 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
     os << " " << cell(fit) << "; " << describeFitFormula(a) << ".";
   }
   os << "\n\n";
+  if (a.distributed && !a.distributed->layers.empty()) {
+    SizeUnit unit = resolveSizeUnit(options.units, e.trainingTotal);
+    os << "| activations per layer, per sample on one device | calls | bytes "
+          "| size | what |\n|---|---|---:|---:|---|\n";
+    for (const LayerGroup &group : groupLayers(a)) {
+      int64_t bytes = group.figures.getTotalBytes();
+      os << "| " << cell(group.count == 1 ? group.first
+                                          : group.first + " ... " + group.last)
+         << " | " << group.count << " x " << cell(group.block) << " | "
+         << formatWithSeparators(bytes) << " | "
+         << cell(formatSize(bytes, unit)) << " | "
+         << cell(describeLayerGroup(group)) << " |\n";
+    }
+    os << "\n";
+  }
   terms("inference, one sample", e.inference, e.inferenceTotal);
   if (a.kvCache) {
     terms(describeKVCacheHeading(a), a.kvCacheTerms, a.kvCache->totalBytes);

@@ -32,6 +32,11 @@ std::string emit::describeMemoryModel(const NetworkAnalysis &a) {
   std::string s = a.getModel() == MemoryModel::PyTorch
                       ? "pytorch model: what autograd keeps"
                       : "classic recipe";
+  if (a.distributed)
+    s += std::string(a.distributed->config.pipelineParallel > 1
+                         ? ", per device of the first stage: "
+                         : ", per device: ") +
+         describeParallelism(a.distributed->config);
   if (!states.isClassic())
     s += std::string(", with ") + getOptimizerName(states.optimizer).str() +
          (states.mixedPrecision ? ", mixed precision" : "") +
@@ -100,6 +105,77 @@ static std::string describePeakLayer(const NetworkAnalysis &a) {
              : "";
 }
 
+/// "per micro-batch sample: the 12 layers of stage 1 of 8 and the layers
+/// before them, x 8 micro-batches in flight".
+static std::string describeFirstStage(const DistributedTraining &d) {
+  const ParallelismConfig &p = d.config;
+  std::string s = "per sample: ";
+  unsigned layers = static_cast<unsigned>(d.layers.size());
+  if (p.pipelineParallel > 1)
+    s += "the " + std::to_string(d.stageLayers) + " layers of stage 1 of " +
+         std::to_string(p.pipelineParallel) + " and the layers before them";
+  else if (layers == 0)
+    s += "every layer (the network calls no block from its body)";
+  else
+    s += std::to_string(layers) + " layer" + (layers == 1 ? "" : "s") +
+         " (block calls) and the layers outside them";
+  if (d.microBatchesInFlight > 1)
+    s += ", x " + std::to_string(d.microBatchesInFlight) +
+         " micro-batches in flight";
+  return s;
+}
+
+std::string emit::describeParallelism(const ParallelismConfig &p) {
+  std::vector<std::string> parts;
+  if (p.tensorParallel > 1)
+    parts.push_back("tensor parallel " + std::to_string(p.tensorParallel));
+  if (p.sequenceParallel)
+    parts.push_back("sequence parallel");
+  if (p.pipelineParallel > 1)
+    parts.push_back(std::to_string(p.pipelineParallel) + " pipeline stages");
+  if (p.microBatches > 0)
+    parts.push_back(std::to_string(p.microBatches) + " micro-batches");
+  if (p.recompute != Recompute::None)
+    parts.push_back(getSpelling(getRecomputeSpellings(), p.recompute).str() +
+                    " recomputation");
+  std::string s;
+  for (size_t i = 0; i < parts.size(); ++i)
+    s += (i ? ", " : "") + parts[i];
+  return s;
+}
+
+std::string emit::describeLayerGroup(const LayerGroup &group) {
+  const LayerActivations &l = group.figures;
+  std::string s = "tensors, masks and scores " +
+                  formatWithSeparators(l.keptBytes) + " B";
+  if (l.statisticBytes)
+    s += " + statistics " + formatWithSeparators(l.statisticBytes) + " B";
+  if (l.recomputedBytes)
+    s += "; recomputes " + formatWithSeparators(l.recomputedBytes) + " B";
+  return s;
+}
+
+std::vector<LayerGroup> emit::groupLayers(const NetworkAnalysis &a) {
+  std::vector<LayerGroup> groups;
+  const Graph &g = *a.graph;
+  for (const LayerActivations &l : a.distributed->layers) {
+    const BlockScope &scope = g.scopes[l.scope];
+    if (!groups.empty()) {
+      LayerGroup &last = groups.back();
+      if (last.figures.keptBytes == l.keptBytes &&
+          last.figures.statisticBytes == l.statisticBytes &&
+          last.figures.recomputedBytes == l.recomputedBytes &&
+          last.block == scope.block) {
+        last.last = scope.name;
+        ++last.count;
+        continue;
+      }
+    }
+    groups.push_back({scope.name, scope.name, scope.block, 1, l});
+  }
+  return groups;
+}
+
 TermText emit::describeTerm(const NetworkAnalysis &a, const MemoryTerm &t) {
   const char *halfWidth = a.setup.states.mixedPrecision ? "16-bit" : "";
   const char *buffers = "non-trainable (running statistics)";
@@ -131,12 +207,18 @@ TermText emit::describeTerm(const NetworkAnalysis &a, const MemoryTerm &t) {
   case MemoryTermKind::Input:
     return set("input", "input (misc)", "the input batch");
   case MemoryTermKind::SavedForBackward: {
+    if (a.distributed)
+      return set("saved", "saved for backward",
+                 describeFirstStage(*a.distributed));
     std::string what = std::to_string(a.saved.tensorCount) + " tensors";
     if (a.saved.extraBytes)
       what += " + " + formatWithSeparators(a.saved.extraBytes) +
               " B of statistics, indices, masks and scores";
     return set("saved", "saved for backward", what + " per sample");
   }
+  case MemoryTermKind::Recomputed:
+    return set("recomputed", "recomputed",
+               "what one layer's backward pass recomputes, while it runs");
   case MemoryTermKind::UnsavedInput:
     return set("input", "input", "the input batch, kept by no layer");
   case MemoryTermKind::InferenceWeights:

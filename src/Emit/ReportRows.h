@@ -61,6 +61,22 @@ std::string describeKVCacheHeading(const NetworkAnalysis &analysis);
 std::string describeKVCacheFit(const NetworkAnalysis &analysis,
                                const ReportOptions &options);
 
+/// "tensor parallel 8, sequence parallel, selective recomputation".
+std::string describeParallelism(const ParallelismConfig &config);
+/// A run of consecutive layers (block calls from the network body) of one
+/// block with the same activations.
+struct LayerGroup {
+  std::string first, last;
+  std::string block;
+  unsigned count = 0;
+  LayerActivations figures;
+};
+/// The analysis's layers (it has `distributed`), grouped.
+std::vector<LayerGroup> groupLayers(const NetworkAnalysis &analysis);
+/// "tensors, masks and scores 106,954,752 B + statistics 4,096 B;
+/// recomputes 1,207,959,552 B".
+std::string describeLayerGroup(const LayerGroup &group);
+
 /// --explain: every figure of the report derived step by step.
 void emitExplanation(const NetworkAnalysis &analysis,
                      const ReportOptions &options, llvm::raw_ostream &os);

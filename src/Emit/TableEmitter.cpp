@@ -177,6 +177,19 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
     memory.addHeading("  " + describeFit(a, options));
     memory.addHeading("    " + describeFitFormula(a));
   }
+  if (a.distributed && !a.distributed->layers.empty()) {
+    memory.addHeading("");
+    memory.addHeading("activations per layer, per sample on one device");
+    SizeUnit unit = resolveSizeUnit(options.units, e.trainingTotal);
+    for (const LayerGroup &group : groupLayers(a)) {
+      int64_t bytes = group.figures.getTotalBytes();
+      memory.addRow({group.count == 1 ? group.first
+                                      : group.first + " ... " + group.last,
+                     std::to_string(group.count) + " x " + group.block,
+                     formatWithSeparators(bytes) + " B",
+                     formatSize(bytes, unit), describeLayerGroup(group)});
+    }
+  }
   memory.addHeading("");
   memory.addHeading("inference memory, one sample");
   addMemoryTerms(memory, a, e.inference, e.inferenceTotal, options.units);

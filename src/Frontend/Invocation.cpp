@@ -119,10 +119,18 @@ private:
     if (!units)
       return false;
     report.units = *units;
+    if (!readParallelism())
+      return false;
+    bool parallel = analysis.parallelism.isActive();
+    llvm::StringRef modelName = in.memoryModel;
+    if (modelName.empty())
+      modelName = parallel ? "pytorch" : "classic";
     auto model = parseChoice("memory-model", getMemoryModelSpellings(),
-                             in.memoryModel, diags);
+                             modelName, diags);
     if (!model)
       return false;
+    if (parallel && *model != MemoryModel::PyTorch)
+      return reject(diag::err_drv_parallel_classic, getFirstParallelOption());
     analysis.model = *model;
     if (in.explain && in.action != EmitAction::Table)
       return reject(diag::err_drv_explain_needs_table);
@@ -133,6 +141,49 @@ private:
         in.action != EmitAction::None)
       return reject(diag::err_drv_columns_needs_table);
     return parseColumns(*in.columns, report.columns, diags);
+  }
+
+  /// --recompute, --tp, --sp, --pp and --micro-batches.
+  bool readParallelism() {
+    ParallelismConfig &p = out.analysis.parallelism;
+    if (!in.recompute.empty()) {
+      auto recompute = parseChoice("recompute", getRecomputeSpellings(),
+                                   in.recompute, diags);
+      if (!recompute)
+        return false;
+      p.recompute = *recompute;
+    }
+    const long long most = 1 << 20;
+    if (!checkRange(in.tensorParallel >= 1 && in.tensorParallel <= most, "tp",
+                    "a number of devices from 1 to 2^20",
+                    in.tensorParallel) ||
+        !checkRange(in.pipelineParallel >= 1 && in.pipelineParallel <= most,
+                    "pp", "a number of stages from 1 to 2^20",
+                    in.pipelineParallel) ||
+        !checkRange(in.microBatches >= 0 && in.microBatches <= most,
+                    "micro-batches", "a number from 1 to 2^20",
+                    in.microBatches))
+      return false;
+    if (in.sequenceParallel && in.tensorParallel == 1)
+      return reject(diag::err_drv_sp_needs_tp);
+    p.tensorParallel = in.tensorParallel;
+    p.sequenceParallel = in.sequenceParallel;
+    p.pipelineParallel = in.pipelineParallel;
+    p.microBatches = in.microBatches;
+    return true;
+  }
+
+  /// The first parallelism option given, for messages ("tp").
+  std::string getFirstParallelOption() const {
+    if (!in.recompute.empty())
+      return "recompute";
+    if (in.tensorParallel > 1)
+      return "tp";
+    if (in.sequenceParallel)
+      return "sp";
+    if (in.pipelineParallel > 1)
+      return "pp";
+    return "micro-batches";
   }
 
   /// Limits and -D.

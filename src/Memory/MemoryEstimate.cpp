@@ -114,3 +114,28 @@ netc::estimatePyTorchMemory(const NetworkCounts &in,
     return std::nullopt;
   return e;
 }
+
+bool netc::estimateDistributedTraining(const NetworkCounts &deviceCounts,
+                                       const TrainingSetup &setup,
+                                       const ClassicMemory &deviceMemory,
+                                       const DistributedTraining &d,
+                                       int64_t unsavedInputBytes,
+                                       MemoryEstimate &e) {
+  CheckedArithmetic c;
+  e.training.clear();
+  addModelStateTerms(deviceCounts, setup, deviceMemory, e.training);
+  int64_t kept = c.mul({d.microBatchesInFlight, d.stageBytes});
+  e.training.push_back({MemoryTermKind::SavedForBackward, kept, 1, true, 0, 1,
+                        c.mul({kept, setup.batch})});
+  if (d.recomputedBytes)
+    e.training.push_back({MemoryTermKind::Recomputed, d.recomputedBytes, 1,
+                          true, 0, 1, c.mul({d.recomputedBytes, setup.batch})});
+  if (unsavedInputBytes)
+    e.training.push_back({MemoryTermKind::UnsavedInput, unsavedInputBytes, 1,
+                          true, 0, 1, c.mul({unsavedInputBytes, setup.batch})});
+  e.fixedBytes = deviceMemory.fixedBytes;
+  e.perSampleBytes = c.add({d.perSampleBytes, unsavedInputBytes});
+  e.trainingTotal =
+      c.add({e.fixedBytes, c.mul({e.perSampleBytes, setup.batch})});
+  return !c.overflowed();
+}

@@ -17,8 +17,8 @@ enum class Alias : uint64_t {
 /// Identifies kept tensors as torch does, and adds up their bytes.
 class SavedTensorSet {
 public:
-  SavedTensorSet(const Graph &graph, int64_t width)
-      : graph(graph), width(width), tensorOf(graph.layers.size()),
+  SavedTensorSet(const Graph &graph, int64_t width, SavedTensorSplit split)
+      : graph(graph), width(width), split(split), tensorOf(graph.layers.size()),
         isWeight(graph.layers.size(), false),
         needsGrad(graph.layers.size(), false),
         seen(graph.layers.size() * 4, false) {
@@ -56,7 +56,10 @@ public:
                    static_cast<uint64_t>(alias);
     // Integer tensors (embedding indices) are kept at their own width.
     const TensorType &type = graph.layers[tensor].type;
-    auto bytes = checkedMul(*type.getNumElements(),
+    int64_t elements = *type.getNumElements();
+    if (split)
+      elements = ceilDiv(elements, split(tensor, saves.layer));
+    auto bytes = checkedMul(elements,
                             isFloatingPoint(type.dtype)
                                 ? width
                                 : int64_t(getByteWidth(type.dtype)));
@@ -109,6 +112,7 @@ private:
 
   const Graph &graph;
   int64_t width;
+  SavedTensorSplit split;
   std::vector<LayerId> tensorOf;
   /// Per layer, true for a declared param or buffer and its views.
   std::vector<bool> isWeight;
@@ -122,9 +126,10 @@ private:
 } // namespace
 
 std::optional<SavedForBackward>
-netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths) {
+netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths,
+                              SavedTensorSplit split) {
   SavedForBackward result;
-  SavedTensorSet set(graph, widths.activation);
+  SavedTensorSet set(graph, widths.activation, split);
   for (LayerId id = 0; id < static_cast<LayerId>(graph.layers.size()); ++id) {
     const Layer &layer = graph.layers[id];
     const BackwardSaves &rule = layer.op->saves;
@@ -182,7 +187,8 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths) {
       auto extra = rule.extra(layer, inputTypes, widths);
       ok = extra.has_value();
       if (extra)
-        saves.extraBytes = *extra;
+        saves.extraBytes = split ? ceilDiv(*extra, split(id, id))
+                                 : *extra;
     }
     if (!ok)
       return std::nullopt;

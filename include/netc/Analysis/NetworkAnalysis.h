@@ -18,6 +18,7 @@
 #include "netc/Memory/Liveness.h"
 #include "netc/Memory/MemoryEstimate.h"
 #include "netc/Memory/ModelStates.h"
+#include "netc/Memory/Parallelism.h"
 #include "netc/Memory/PyTorchMemory.h"
 #include "netc/Ops/OpRegistry.h"
 
@@ -46,6 +47,10 @@ struct AnalysisOptions {
   /// --fit-context: with the budget, find the longest context instead of
   /// the largest batch.
   bool fitContext = false;
+  /// --recompute, --tp, --sp, --pp, --micro-batches (pytorch model only):
+  /// the training terms become the first pipeline stage's device's, the
+  /// batch its micro-batch.
+  ParallelismConfig parallelism;
 };
 
 /// Every figure of one network.
@@ -76,6 +81,9 @@ struct NetworkAnalysis {
   /// sequence of the batch with its own cache and activations).
   std::optional<KVCacheInference> kvCache;
   std::vector<MemoryTerm> kvCacheTerms;
+  /// With AnalysisOptions::parallelism: the activations per layer and the
+  /// first pipeline stage's figures.
+  std::optional<DistributedTraining> distributed;
 
   int64_t getBatch() const { return setup.batch; }
   /// The bytes per sample layer \p id is first to keep for backward,

@@ -63,7 +63,13 @@ struct InvocationOptions {
   std::string fit;
   long long context = 0;
   bool fitContext = false;
-  std::string memoryModel = "classic";
+  /// Empty: classic, or pytorch with the parallelism options.
+  std::string memoryModel;
+  std::string recompute;
+  long long tensorParallel = 1;
+  bool sequenceParallel = false;
+  long long pipelineParallel = 1;
+  long long microBatches = 0;
   std::string units = "auto";
   bool explain = false;
   bool applyFixIts = false;

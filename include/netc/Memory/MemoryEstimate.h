@@ -15,6 +15,7 @@
 #include "netc/Basic/Spelling.h"
 #include "netc/Memory/ClassicMemory.h"
 #include "netc/Memory/Liveness.h"
+#include "netc/Memory/Parallelism.h"
 #include "netc/Memory/PyTorchMemory.h"
 
 #include <cstdint>
@@ -49,6 +50,9 @@ enum class MemoryTermKind {
   SavedForBackward,
   /// The pytorch model: the input batch when no layer keeps it.
   UnsavedInput,
+  /// With --recompute: what one layer's backward pass recomputes and holds
+  /// while it runs (Parallelism.h).
+  Recomputed,
   /// Inference: one copy of the weights, and of the buffers.
   InferenceWeights,
   InferenceBuffers,
@@ -104,5 +108,17 @@ std::optional<MemoryEstimate>
 estimatePyTorchMemory(const NetworkCounts &counts, const TrainingSetup &setup,
                       const ClassicMemory &memory,
                       const SavedForBackward &saved, const InferencePeak &peak);
+
+/// The training terms of the first pipeline stage's device under \p
+/// distributed (its parameters in \p deviceCounts, their recipe figures in
+/// \p deviceMemory): its model states, the activations it keeps (times the
+/// micro-batch), what a layer recomputes, and the unsaved input. Replaces
+/// \p estimate's training terms; false if a term overflows.
+bool estimateDistributedTraining(const NetworkCounts &deviceCounts,
+                                 const TrainingSetup &setup,
+                                 const ClassicMemory &deviceMemory,
+                                 const DistributedTraining &distributed,
+                                 int64_t unsavedInputBytes,
+                                 MemoryEstimate &estimate);
 
 } // namespace netc

@@ -15,6 +15,7 @@
 #include "netc/Graph/Graph.h"
 #include "netc/Ops/OpRegistry.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
@@ -69,8 +70,18 @@ struct SavedForBackward {
   std::deque<LayerSaves> layers;
 };
 
-/// Computes what autograd keeps for \p graph; nullopt if a sum overflows.
+/// How many devices divide a kept tensor: \p tensor (a layer whose output
+/// it is) as layer \p keeper keeps it (tensor and sequence parallelism,
+/// Parallelism.h). Statistics and masks are divided as the keeper's own
+/// output is.
+using SavedTensorSplit = llvm::function_ref<int64_t(LayerId tensor,
+                                                    LayerId keeper)>;
+
+/// Computes what autograd keeps for \p graph, on one device when \p split
+/// divides tensors over several (each part rounded up to whole elements);
+/// nullopt if a sum overflows.
 std::optional<SavedForBackward>
-computeSavedForBackward(const Graph &graph, const SavedWidths &widths);
+computeSavedForBackward(const Graph &graph, const SavedWidths &widths,
+                        SavedTensorSplit split = nullptr);
 
 } // namespace netc

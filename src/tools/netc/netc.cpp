@@ -89,7 +89,7 @@ static cl::opt<std::string> networkName(
 static cl::list<std::string> defines(
     "D", cl::Prefix,
     cl::desc("Set a network parameter: -D size=320 (integers, numbers, true "
-             "or false)"),
+             "or false, strings: -D preset=large)"),
     cl::value_desc("name=value"), cl::cat(inputCategory));
 static IntegerOption<long long> maxLayers(
     "max-layers", cl::desc("Most layers one network may expand to (default 1000000)"),
@@ -197,8 +197,35 @@ static cl::opt<std::string> memoryModelName(
     "memory-model",
     cl::desc("Memory model of the training and inference figures: classic "
              "(the recipe, default) or pytorch (what autograd keeps, and the "
-             "inference peak by liveness)"),
-    cl::value_desc("model"), cl::init("classic"), cl::cat(memoryCategory));
+             "inference peak by liveness; the default with --recompute, --tp, "
+             "--sp, --pp and --micro-batches)"),
+    cl::value_desc("model"), cl::cat(memoryCategory));
+static cl::opt<std::string> recomputeName(
+    "recompute",
+    cl::desc("What the backward pass recomputes instead of keeping: none "
+             "(default), selective (the attention ops' scores and masks) or "
+             "full (all of each layer but its input)"),
+    cl::value_desc("policy"), cl::cat(memoryCategory));
+static IntegerOption<long long> tensorParallel(
+    "tp",
+    cl::desc("Tensor-parallel devices each layer's matrices are split over, "
+             "as Megatron-LM splits them (default 1)"),
+    cl::value_desc("n"), cl::init(1), cl::cat(memoryCategory));
+static cl::opt<bool> sequenceParallel(
+    "sp",
+    cl::desc("With --tp: split the tensors tensor parallelism keeps whole "
+             "(norms, dropout) by tokens"),
+    cl::cat(memoryCategory));
+static IntegerOption<long long> pipelineParallel(
+    "pp",
+    cl::desc("Pipeline stages the block calls of the network body are "
+             "divided into; memory is the first stage's (default 1)"),
+    cl::value_desc("n"), cl::init(1), cl::cat(memoryCategory));
+static IntegerOption<long long> microBatches(
+    "micro-batches",
+    cl::desc("Micro-batches per step with --pp (default: as many as stages); "
+             "--batch is then the micro-batch"),
+    cl::value_desc("m"), cl::init(0), cl::cat(memoryCategory));
 static cl::opt<std::string> unitsName(
     "units",
     cl::desc("Unit of the size columns: auto (binary units sized to the "
@@ -269,6 +296,11 @@ static InvocationOptions getInvocationOptions() {
   o.context = contextTokens;
   o.fitContext = fitContext;
   o.memoryModel = memoryModelName;
+  o.recompute = recomputeName;
+  o.tensorParallel = tensorParallel;
+  o.sequenceParallel = sequenceParallel;
+  o.pipelineParallel = pipelineParallel;
+  o.microBatches = microBatches;
   o.units = unitsName;
   o.explain = explainFigures;
   o.applyFixIts = applyFixItsOption;
