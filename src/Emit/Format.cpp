@@ -120,7 +120,9 @@ double netc::toMiB(int64_t bytes) {
 std::string netc::formatCountUnit(int64_t count) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  if (count >= 5'000'000)
+  if (count >= 5'000'000'000'000)
+    os << llvm::format(" (%.2f T)", static_cast<double>(count) / 1e12);
+  else if (count >= 5'000'000)
     os << llvm::format(" (%.2f G)", static_cast<double>(count) / 1e9);
   else if (count >= 5'000)
     os << llvm::format(" (%.2f M)", static_cast<double>(count) / 1e6);

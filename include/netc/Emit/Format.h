@@ -43,8 +43,9 @@ std::string formatSize(int64_t bytes, SizeUnit unit);
 double toMiB(int64_t bytes);
 
 /// " (1.81 G)": \p count in units of 10^9 with two decimals, as torchvision
-/// publishes GFLOPS; " (0.42 M)" (10^6) below 0.01 G, and nothing below
-/// 0.01 M, where the count itself is short.
+/// publishes GFLOPS; " (27.62 T)" (10^12) from 5 T, where G would need
+/// six figures (a language model's forward pass); " (0.42 M)" (10^6) below
+/// 0.01 G, and nothing below 0.01 M, where the count itself is short.
 std::string formatCountUnit(int64_t count);
 
 /// \p count to three significant digits with a decimal unit, for labels
