@@ -13,44 +13,15 @@
 
 #include "netc/Basic/Suggest.h"
 
+#include "netc/Basic/PyTorchNames.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Casting.h"
 
+#include <cctype>
+
 using namespace netc;
 using namespace netc::check;
-
-/// The netc op of a PyTorch name that is not one: torch.nn's modules
-/// (Conv2d, Linear) and torch's functions (cat, linear, view).
-static std::optional<llvm::StringRef>
-findPyTorchSpelling(llvm::StringRef name) {
-  static const std::pair<llvm::StringLiteral, llvm::StringLiteral> names[] = {
-      {"Linear", "dense"},           {"linear", "dense"},
-      {"cat", "concat"},             {"concatenate", "concat"},
-      {"view", "reshape"},
-      {"Conv1d", "conv1d"},          {"Conv2d", "conv2d"},
-      {"Conv3d", "conv3d"},          {"ConvTranspose2d", "conv_transpose2d"},
-      {"BatchNorm1d", "batchnorm"},  {"BatchNorm2d", "batchnorm"},
-      {"BatchNorm3d", "batchnorm"},  {"LayerNorm", "layernorm"},
-      {"layer_norm", "layernorm"},   {"batch_norm", "batchnorm"},
-      {"GroupNorm", "groupnorm"},    {"group_norm", "groupnorm"},
-      {"RMSNorm", "rmsnorm"},        {"rms_norm", "rmsnorm"},
-      {"MaxPool2d", "maxpool2d"},    {"max_pool2d", "maxpool2d"},
-      {"AvgPool2d", "avgpool2d"},    {"avg_pool2d", "avgpool2d"},
-      {"AdaptiveAvgPool2d", "adaptive_avgpool2d"},
-      {"adaptive_avg_pool2d", "adaptive_avgpool2d"},
-      {"Embedding", "embedding"},    {"Dropout", "dropout"},
-      {"ReLU", "relu"},              {"GELU", "gelu"},
-      {"SiLU", "silu"},              {"Softmax", "softmax"},
-      {"LogSoftmax", "log_softmax"}, {"Flatten", "flatten"},
-      {"scaled_dot_product_attention", "attention"},
-      {"bmm", "matmul"},             {"mm", "matmul"},
-      {"Upsample", "upsample"},      {"interpolate", "upsample"},
-  };
-  for (const auto &[torchName, op] : names)
-    if (name == torchName)
-      return llvm::StringRef(op);
-  return std::nullopt;
-}
 
 Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
   if (std::optional<Value> builtin = evaluateBuiltin(call))
@@ -177,6 +148,20 @@ bool Elaborator::checkArgument(const OpDef &op, const ArgSpec &spec,
     report.range(range);
     if (pipedTensor && value.isTensor())
       report.note(range.Start, diag::note_piped_argument, op.name);
+    // weight=tok for weight=tok.weight: the layer's output named where its
+    // weight was meant.
+    if (spec.type == ArgType::Weight && value.isTensor()) {
+      const Layer &owner = graph.layers[value.getTensor()];
+      llvm::StringRef written(range.Start.getPointer(),
+                              range.End.getPointer() -
+                                  range.Start.getPointer());
+      bool name = !written.empty() &&
+                  llvm::all_of(written, [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                  });
+      if (name && owner.op->weightShape && owner.params.trainable > 0)
+        report.fixIt(range, (written + ".weight").str());
+    }
     return false;
   }
   if (value.isString()) {

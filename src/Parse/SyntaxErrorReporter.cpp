@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "SyntaxErrorReporter.h"
 
+#include "netc/Basic/PyTorchNames.h"
+
 #include "netc/Basic/Suggest.h"
 
 #include "NetcParser.h"
@@ -178,6 +180,31 @@ bool SyntaxErrorReporter::reportPythonRange(antlr4::ParserRuleContext &from) {
     report.fixIt(range, ("0.." + bounds[0]).str());
   else if (bounds.size() == 2)
     report.fixIt(range, (bounds[0] + ".." + bounds[1]).str());
+  return true;
+}
+
+bool SyntaxErrorReporter::reportMethodCall(NetcParser &parser,
+                                           const antlr4::Token &paren) {
+  size_t index = paren.getTokenIndex();
+  if (index < 3)
+    return false;
+  antlr4::TokenStream *tokens = parser.getTokenStream();
+  antlr4::Token *method = tokens->get(index - 1);
+  antlr4::Token *dot = tokens->get(index - 2);
+  antlr4::Token *receiver = tokens->get(index - 3);
+  if (method->getType() != NetcParser::IDENT ||
+      dot->getType() != NetcParser::DOT ||
+      receiver->getType() != NetcParser::IDENT)
+    return false;
+  std::string name = method->getText();
+  std::string op = findPyTorchSpelling(name).value_or(name).str();
+  llvm::SMRange range =
+      text.getRange(receiver->getStartIndex(), paren.getStopIndex());
+  // The arguments' meaning may change (torch counts the batch axis), so
+  // the rewrite is told, not applied.
+  diags.report(range.Start, diag::err_method_call, receiver->getText(), name,
+               op)
+      .range(range);
   return true;
 }
 
@@ -365,6 +392,10 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
     diags.report(range.Start, diag::err_expected_network, found).range(range);
     return;
   }
+
+  // `x.view(16, -1)`: a tensor method, as PyTorch writes it.
+  if (type == NetcParser::LPAREN && reportMethodCall(*parser, *offending))
+    return;
 
   antlr4::ParserRuleContext *ctx = parser->getContext();
   // `for i in range(3)`, as Python writes it.

@@ -51,6 +51,10 @@ private:
   /// If the bounds \p from of a for loop are Python's `range(...)`,
   /// reports it with the rewrite to `a..b` and returns true.
   bool reportPythonRange(antlr4::ParserRuleContext &from);
+  /// `x.view(...)`: reports a tensor method call at its '(' and returns
+  /// true, or returns false for anything else.
+  bool reportMethodCall(netc_grammar::NetcParser &parser,
+                        const antlr4::Token &paren);
 
   const SourceText &text;
   const TokenFilter &filter;
