@@ -100,6 +100,33 @@ static void explainPeak(const NetworkAnalysis &a, SizeUnit units,
   os << "    sum: " << inUnits(peak.bytes, units) << "\n";
 }
 
+/// The first stage's activations from the layers' (--tp, --pp, ...).
+static void explainDistributed(const NetworkAnalysis &a,
+                               llvm::raw_ostream &os) {
+  const DistributedTraining &d = *a.distributed;
+  os << "  saved for backward on one device of the first stage ("
+     << describeParallelism(d.config) << "), per sample:\n";
+  os << "    layers outside block calls: "
+     << formatWithSeparators(d.outsideBytes) << " B\n";
+  int64_t sum = 0;
+  for (unsigned i = 0; i < d.stageLayers; ++i)
+    sum += d.layers[i].getTotalBytes(); // parts of the checked stageBytes
+  os << "    + " << d.stageLayers << " layer" << (d.stageLayers == 1 ? "" : "s")
+     << " (block calls) of the stage: " << formatWithSeparators(sum)
+     << " B = " << formatWithSeparators(d.stageBytes) << " B\n";
+  if (d.microBatchesInFlight > 1)
+    os << "    x " << d.microBatchesInFlight
+       << " micro-batches in flight (1F1B) = "
+       << formatWithSeparators(d.stageBytes * d.microBatchesInFlight)
+       << " B\n";
+  if (d.recomputedBytes)
+    os << "    + the most one layer recomputes: "
+       << formatWithSeparators(d.recomputedBytes) << " B = "
+       << formatWithSeparators(d.perSampleBytes) << " B\n";
+  os << "    (the listing below is what one device keeps without "
+        "parallelism or recomputation)\n";
+}
+
 void emit::emitExplanation(const NetworkAnalysis &a,
                            const ReportOptions &options,
                            llvm::raw_ostream &os) {
@@ -135,6 +162,8 @@ void emit::emitExplanation(const NetworkAnalysis &a,
   os << "  inference memory, one sample:\n";
   explainTerms(a, e.inference, e.inferenceTotal, units, os);
   explainPeak(a, units, os);
+  if (a.distributed)
+    explainDistributed(a, os);
   if (a.getModel() == MemoryModel::PyTorch)
     explainSaved(a, units, os);
 }
