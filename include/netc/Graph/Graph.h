@@ -80,10 +80,16 @@ struct Attribute {
   bool isDefault = false;
 };
 
-/// Trainable parameters and non-trainable buffers of a layer.
+/// Parameters and non-trainable buffers of a layer. Parameters are
+/// trainable, or frozen (--freeze, --lora): still weights, but without
+/// gradients or optimizer states.
 struct ParamCount {
   int64_t trainable = 0;
+  int64_t frozen = 0;
   int64_t buffers = 0;
+
+  /// Every parameter, trainable or frozen (the table's params column).
+  int64_t getParams() const { return trainable + frozen; }
 };
 
 /// One layer of a checked network.
@@ -102,6 +108,10 @@ struct Layer {
   /// How the output is stored: the op's storage, or New when an op that
   /// runs in place is called with inplace=false.
   OutputStorage storage = OutputStorage::New;
+  /// True for a LoRA adapter's A or B (--lora, Transform/FineTuning.h):
+  /// kept in the element type when --weights quantizes the dense weights,
+  /// as PEFT keeps its adapters on a quantized base.
+  bool loraAdapter = false;
   ParamCount params;
   /// The call (or input declaration) the layer came from.
   llvm::SMRange range;
