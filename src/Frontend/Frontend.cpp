@@ -114,10 +114,9 @@ getLoraCandidates(llvm::ArrayRef<const Graph *> graphs) {
   for (const Graph *graph : graphs)
     for (const Layer &layer : graph->layers)
       if (layer.op->name == "dense") {
-        names.insert(layer.name);
-        names.insert(llvm::StringRef(layer.name).rsplit('.').second.empty()
-                         ? layer.name
-                         : llvm::StringRef(layer.name).rsplit('.').second.str());
+        llvm::StringRef name = layer.name;
+        names.insert(name.str());
+        names.insert(name.substr(name.rfind('.') + 1).str()); // npos + 1: 0
       }
   return {names.begin(), names.end()};
 }

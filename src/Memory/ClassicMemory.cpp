@@ -62,10 +62,22 @@ int64_t netc::getActivationElements(const Layer &layer) {
   return *layer.type.getNumElements();
 }
 
+/// True when \p id's output is a network output, directly or through the
+/// sum of a LoRA adapter on it.
+static bool isHead(const Graph &graph, LayerId id) {
+  for (const NetworkOutput &output : graph.outputs) {
+    const Layer &out = graph.layers[output.layer];
+    if (output.layer == id ||
+        (out.lora == LoraRole::Sum && out.inputs[0] == id))
+      return true;
+  }
+  return false;
+}
+
 int64_t netc::getQuantizableWeights(const Graph &graph, LayerId id) {
   const Layer &layer = graph.layers[id];
   if (layer.op->name != "dense" || !layer.op->weightShape ||
-      layer.loraAdapter || graph.isOutput(id))
+      layer.lora == LoraRole::Adapter || isHead(graph, id))
     return 0;
   const Attribute *tied = layer.getAttribute("weight");
   if (tied && tied->value.isWeight()) // the owner's weight

@@ -71,17 +71,20 @@ public:
                          {{"units", Value::integer(config.rank), false},
                           {"bias", Value::boolean(false), false}},
                          c.mul({config.rank, in}), base);
-    layers[a].loraAdapter = true;
+    layers[a].lora = LoraRole::Adapter;
     LayerId b = addLayer(name + ".lora_B", dense, {a}, out,
                          {{"units", Value::integer(units), false},
                           {"bias", Value::boolean(false), false}},
                          c.mul({units, config.rank}), base);
-    layers[b].loraAdapter = true;
+    layers[b].lora = LoraRole::Adapter;
     double factor = config.alpha / double(config.rank);
     LayerId scaled =
         addLayer(name + ".lora_scale", scale, {b}, out,
                  {{"factor", Value::floating(factor), false}}, 0, base);
-    return addLayer(name + ".lora_add", add, {base, scaled}, out, {}, 0, base);
+    LayerId sum =
+        addLayer(name + ".lora_add", add, {base, scaled}, out, {}, 0, base);
+    layers[sum].lora = LoraRole::Sum;
+    return sum;
   }
 
   bool overflowed() const { return c.overflowed(); }

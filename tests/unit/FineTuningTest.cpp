@@ -179,6 +179,15 @@ TEST(FineTuning, QuantizedWeightsOfLlama2) {
     // Nothing is frozen: training stores no weight quantized.
     EXPECT_EQ(a->classic.modelStates.quantized.weights, 0);
   }
+  // An adapter on the head (lm_head, `logits`) leaves it the head: still
+  // not quantized, and neither are its adapter's A and B.
+  std::vector<bool> matched(1, false);
+  ASSERT_TRUE(addLoraAdapters(g, loraOn({"logits"}), matched));
+  EXPECT_TRUE(matched[0]);
+  auto adapted = analyze(g);
+  ASSERT_TRUE(adapted);
+  EXPECT_EQ(adapted->counts.quantizable.elements, 6'476'005'376);
+  EXPECT_EQ(adapted->counts.quantizableFrozen.elements, 6'476'005'376);
 }
 
 // QLoRA: the frozen base in nf4, the adapters trained in the element type.

@@ -97,8 +97,8 @@ int64_t getActivationElements(const Layer &layer);
 
 /// The weight elements of layer \p id that --weights may quantize: a dense
 /// layer's own weight matrix (not its bias, not a tied weight), unless its
-/// output is a network output or it is a LoRA adapter; 0 for every other
-/// layer.
+/// output is a network output (also through a LoRA adapter's sum) or it is
+/// a LoRA adapter; 0 for every other layer.
 int64_t getQuantizableWeights(const Graph &graph, LayerId id);
 
 /// Sums a graph's parameters, buffers, activations and input elements;
