@@ -43,7 +43,8 @@ static void row(llvm::raw_ostream &os,
 void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
                    const ReportOptions &options, llvm::raw_ostream &os) {
   row(os, {"network", "kind", "name", "op", "output_shape", "dtype",
-           "trainable_params", "frozen_params", "non_trainable_params", "activations",
+           "trainable_params", "frozen_params", "non_trainable_params",
+           "activations",
            "storage", "saved_bytes", "formula", "bytes", "macs", "flops"});
   for (const NetworkAnalysis &a : analyses) {
     const Graph &g = *a.graph;
@@ -72,7 +73,8 @@ void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
     // A memory row: its kind, name, formula and bytes.
     auto figure = [&](const char *kind, const std::string &name,
                       const std::string &formula, int64_t bytes) {
-      row(os, {g.name, kind, name, "", "", dtype, "", "", "", "", "", "", formula,
+      row(os, {g.name, kind, name, "", "", dtype, "", "", "", "", "", "",
+               formula,
                std::to_string(bytes), "", ""});
     };
     auto terms = [&](const char *kind, const std::vector<MemoryTerm> &list,

@@ -521,9 +521,9 @@ private:
                                   out += scope.block;
                                 },
                                 [&](std::string &out) {
-                                  appendShapeAndParams(out, sum.type,
-                                                       sum.trainable + sum.frozen,
-                                                       sum.buffers);
+                                  appendShapeAndParams(
+                                      out, sum.type, sum.trainable + sum.frozen,
+                                      sum.buffers);
                                 },
                                 [&](std::string &out) {
                                   appendMacs(out, sum.macs);

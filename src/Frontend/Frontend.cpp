@@ -106,6 +106,11 @@ getFreezeCandidates(llvm::ArrayRef<const Graph *> graphs) {
   return {names.begin(), names.end()};
 }
 
+/// The name of the layer halfway through \p graph, an example of its names.
+static llvm::StringRef getMiddleLayerName(const Graph &graph) {
+  return graph.layers[graph.layers.size() / 2].name;
+}
+
 /// Targets to suggest for --lora: every dense layer's name and its last
 /// part ("x.0.q_proj", "q_proj").
 static std::vector<std::string>
@@ -162,10 +167,9 @@ bool netc::applyFineTuning(FrontendResult &result, llvm::StringRef networkName,
     if (closest)
       diags.report(llvm::SMLoc(), diag::err_drv_freeze_no_match_suggest,
                    pattern, where, *closest);
-    else
+    else // a name from the middle of the network, most likely a block's
       diags.report(llvm::SMLoc(), diag::err_drv_freeze_no_match, pattern,
-                   where,
-                   shown.front()->layers[shown.front()->layers.size() / 2].name);
+                   where, getMiddleLayerName(*shown.front()));
     return false;
   }
   for (size_t i = 0; i < targeted.size(); ++i) {

@@ -152,7 +152,8 @@ bool netc::addLoraAdapters(Graph &graph, const LoraConfig &config,
       in = readAs[in];
     for (Attribute &attribute : layer.attributes)
       if (attribute.value.isWeight()) // the owner's weight, not its reader
-        attribute.value = Value::weight(newId[attribute.value.getWeightOwner()]);
+        attribute.value =
+            Value::weight(newId[attribute.value.getWeightOwner()]);
     layer.numUsers = 0;
     newId[id] = readAs[id] = layers.size();
     layers.push_back(std::move(layer));

@@ -135,8 +135,8 @@ struct ParamsToKeep {
 
 /// The per-device model-state bytes of \p params; nullopt if a figure
 /// overflows 64 bits. Sharded figures round up to whole bytes.
-std::optional<ModelStateBytes> computeModelStates(const ParamsToKeep &params,
-                                                  const ModelStateConfig &config);
+std::optional<ModelStateBytes>
+computeModelStates(const ParamsToKeep &params, const ModelStateConfig &config);
 /// The same for \p trainable parameters and none frozen.
 inline std::optional<ModelStateBytes>
 computeModelStates(int64_t trainable, const ModelStateConfig &config) {
