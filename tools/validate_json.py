@@ -24,7 +24,15 @@ VARIANTS = [
     ["--dtype=f64", "--optimizer=sgd", "--depth=1"],
     ["--tp=2", "--sp", "--recompute=selective", "--micro-batches=2",
      "--context=16", "--fit=1GiB"],
+    # Fine-tuning: every layer frozen, the dense weights quantized.
+    ["--freeze=*", "--weights=nf4", "--precision=mixed", "--optimizer=adam"],
 ]
+
+# Options only some examples take: LoRA needs dense layers named as targets.
+FILE_VARIANTS = {
+    "llama.net": [["-D", "tokens=16", "--lora=rank=8,targets=q_proj,v_proj",
+                   "--weights=int4", "--memory-model=pytorch"]],
+}
 
 
 def main():
@@ -41,7 +49,7 @@ def main():
                                                         "*.net")))
     documents = problems = 0
     for path in files:
-        for options in VARIANTS:
+        for options in VARIANTS + FILE_VARIANTS.get(os.path.basename(path), []):
             result = subprocess.run([args.netc, "--emit=json"] + options +
                                     [path], capture_output=True, text=True)
             name = "%s %s" % (os.path.relpath(path, root), " ".join(options))

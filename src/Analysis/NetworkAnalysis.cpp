@@ -32,6 +32,19 @@ static bool countCosts(const Graph &graph, NetworkAnalysis &a) {
   return !c.overflowed();
 }
 
+/// True for the inference terms of weights and buffers (quantized or not).
+static bool isWeightTerm(const MemoryTerm &term) {
+  switch (term.kind) {
+  case MemoryTermKind::InferenceWeights:
+  case MemoryTermKind::InferenceBuffers:
+  case MemoryTermKind::QuantizedWeights:
+  case MemoryTermKind::QuantizationScales:
+    return true;
+  default:
+    return false;
+  }
+}
+
 /// Inference with a key-value cache of options.context tokens: the
 /// selected model's inference weights, and per sequence of the batch the
 /// cache and the activation peak by liveness (whichever model: the
@@ -46,8 +59,7 @@ static bool analyzeKVCache(const Graph &graph, const AnalysisOptions &options,
   int64_t weightBytes = 0, activationBytes = 0;
   CheckedArithmetic c;
   for (const MemoryTerm &term : a.estimate.inference)
-    if (term.kind == MemoryTermKind::InferenceWeights ||
-        term.kind == MemoryTermKind::InferenceBuffers) {
+    if (isWeightTerm(term)) {
       weightBytes = c.add({weightBytes, term.bytes});
       a.kvCacheTerms.push_back(term);
     }
@@ -65,9 +77,7 @@ static bool analyzeKVCache(const Graph &graph, const AnalysisOptions &options,
     return false;
   // The cache after the weights, before the activations.
   auto at = a.kvCacheTerms.begin();
-  while (at != a.kvCacheTerms.end() &&
-         (at->kind == MemoryTermKind::InferenceWeights ||
-          at->kind == MemoryTermKind::InferenceBuffers))
+  while (at != a.kvCacheTerms.end() && isWeightTerm(*at))
     ++at;
   a.kvCacheTerms.insert(at, MemoryTerm{MemoryTermKind::KVCache, cacheElements,
                                        1, true, width, 1, kv->cacheBytes});
@@ -86,7 +96,10 @@ static bool analyzeDistributed(const Graph &graph,
     return false;
   NetworkCounts device = a.counts;
   device.trainableParams = d->trainableParams;
+  device.frozenParams = d->frozenParams;
   device.bufferParams = d->bufferParams;
+  device.quantizable = d->quantizable;
+  device.quantizableFrozen = d->quantizableFrozen;
   std::optional<ClassicMemory> deviceMemory =
       applyClassicRecipe(device, a.setup);
   if (!deviceMemory ||

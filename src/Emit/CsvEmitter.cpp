@@ -43,7 +43,8 @@ static void row(llvm::raw_ostream &os,
 void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
                    const ReportOptions &options, llvm::raw_ostream &os) {
   row(os, {"network", "kind", "name", "op", "output_shape", "dtype",
-           "trainable_params", "non_trainable_params", "activations",
+           "trainable_params", "frozen_params", "non_trainable_params",
+           "activations",
            "storage", "saved_bytes", "formula", "bytes", "macs", "flops"});
   for (const NetworkAnalysis &a : analyses) {
     const Graph &g = *a.graph;
@@ -51,7 +52,8 @@ void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
     forEachRow(a, options.depth, [&](const ReportRow &r) {
       row(os, {g.name, r.layer ? "layer" : "block", r.name.str(), r.op.str(),
                r.type.str(), getDTypeName(r.type.dtype).str(),
-               std::to_string(r.trainable), std::to_string(r.buffers),
+               std::to_string(r.trainable), std::to_string(r.frozen),
+               std::to_string(r.buffers),
                std::to_string(r.activations),
                r.layer ? getStorageName(r.layer->storage).str() : "",
                std::to_string(r.savedBytes), "", "", std::to_string(r.macs),
@@ -59,18 +61,20 @@ void netc::emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
     });
     row(os, {g.name, "total", "", "", "", dtype,
              std::to_string(a.counts.trainableParams),
+             std::to_string(a.counts.frozenParams),
              std::to_string(a.counts.bufferParams),
              std::to_string(a.counts.activations), "",
              std::to_string(a.saved.bytes), "", "",
              std::to_string(a.totalCost.macs),
              std::to_string(a.totalCost.flops)});
-    row(os, {g.name, "total_with_input", "", "", "", dtype, "", "",
+    row(os, {g.name, "total_with_input", "", "", "", dtype, "", "", "",
              std::to_string(a.counts.activationsWithInput), "", "", "", "",
              "", ""});
     // A memory row: its kind, name, formula and bytes.
     auto figure = [&](const char *kind, const std::string &name,
                       const std::string &formula, int64_t bytes) {
-      row(os, {g.name, kind, name, "", "", dtype, "", "", "", "", "", formula,
+      row(os, {g.name, kind, name, "", "", dtype, "", "", "", "", "", "",
+               formula,
                std::to_string(bytes), "", ""});
     };
     auto terms = [&](const char *kind, const std::vector<MemoryTerm> &list,

@@ -422,7 +422,7 @@ public:
 private:
   /// "61,706 parameters · 0.42 M MACs per sample".
   void appendTitle(std::string &out) const {
-    appendWithSeparators(out, analysis.counts.trainableParams);
+    appendWithSeparators(out, analysis.counts.getParams());
     out += " parameters";
     if (int64_t macs = analysis.totalCost.macs) {
       out += " \u00b7 ";
@@ -443,7 +443,7 @@ private:
         layer.name,
         {[&](std::string &out) { appendOpShort(out, g, layer); },
          [&](std::string &out) {
-           appendShapeAndParams(out, layer.type, layer.params.trainable,
+           appendShapeAndParams(out, layer.type, layer.params.getParams(),
                                 layer.params.buffers);
          },
          [&](std::string &out) {
@@ -521,9 +521,9 @@ private:
                                   out += scope.block;
                                 },
                                 [&](std::string &out) {
-                                  appendShapeAndParams(out, sum.type,
-                                                       sum.trainable,
-                                                       sum.buffers);
+                                  appendShapeAndParams(
+                                      out, sum.type, sum.trainable + sum.frozen,
+                                      sum.buffers);
                                 },
                                 [&](std::string &out) {
                                   appendMacs(out, sum.macs);

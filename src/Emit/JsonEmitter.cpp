@@ -228,6 +228,10 @@ static void writeLayer(LayerWriter &w, const NetworkAnalysis &a, LayerId id,
   w.objectEnd();
   w.key("trainable_params");
   w.integer(layer.params.trainable);
+  if (layer.params.frozen) {
+    w.key("frozen_params");
+    w.integer(layer.params.frozen);
+  }
   w.key("non_trainable_params");
   w.integer(layer.params.buffers);
   w.key("output_elements");
@@ -307,6 +311,7 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
     });
     j.attributeObject("totals", [&] {
       j.attribute("trainable_params", a.counts.trainableParams);
+      j.attribute("frozen_params", a.counts.frozenParams);
       j.attribute("non_trainable_params", a.counts.bufferParams);
       j.attribute("activations", a.counts.activations);
       j.attribute("input_elements", a.counts.inputElements);
@@ -325,6 +330,8 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
       j.attribute("precision", states.mixedPrecision ? "mixed" : "single");
       j.attribute("devices", states.devices);
       j.attribute("zero_stage", static_cast<int64_t>(states.zeroStage));
+      if (states.weightFormat != WeightFormat::Element)
+        j.attribute("weights", getWeightFormatName(states.weightFormat));
       j.attribute("fixed_bytes", e.fixedBytes);
       j.attribute("per_sample_bytes", e.perSampleBytes);
       if (a.fit)
@@ -392,6 +399,10 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
         j.attribute("weights_bytes", m.modelStates.weights);
         j.attribute("gradients_bytes", m.modelStates.gradients);
         j.attribute("optimizer_bytes", m.modelStates.optimizer);
+        j.attribute("frozen_weights_bytes",
+                    m.modelStates.frozenWeights +
+                        m.modelStates.quantized.weights +
+                        m.modelStates.quantized.scales);
         j.attribute("buffers_bytes", m.trainingBufferBytes);
         j.attribute("activations_bytes", m.trainingActivationBytes);
         j.attribute("input_bytes", m.trainingInputBytes);

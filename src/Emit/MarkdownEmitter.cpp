@@ -59,7 +59,10 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
     }
     os << "\n";
   }
-  os << "\n" << describeCompute(a) << ".\n\n";
+  os << "\n";
+  if (a.counts.hasFrozen())
+    os << describeTrainableParameters(a) << ".\n\n";
+  os << describeCompute(a) << ".\n\n";
 
   const MemoryEstimate &e = a.estimate;
   auto terms = [&](llvm::StringRef title, const std::vector<MemoryTerm> &list,

@@ -7,6 +7,8 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <cstdio>
+
 using namespace netc;
 using namespace netc::emit;
 
@@ -78,6 +80,12 @@ static std::string describeFormula(const NetworkAnalysis &a,
   std::string s = formatWithSeparators(t.count);
   std::string batch =
       t.perBatch ? " x " + std::to_string(a.getBatch()) : std::string();
+  if (t.bitsPerElement) {
+    s += " x " + std::to_string(t.bitsPerElement) + " bits / 8";
+    if (t.shards > 1)
+      s += " / " + std::to_string(t.shards);
+    return s;
+  }
   if (t.bytesPerElement == 0)
     return s + " B" + batch;
   if (t.copies > 1)
@@ -197,6 +205,16 @@ TermText emit::describeTerm(const NetworkAnalysis &a, const MemoryTerm &t) {
   case MemoryTermKind::OptimizerStates:
     return set("optimizer", "optimizer",
                describeOptimizerStates(a.setup.states));
+  case MemoryTermKind::FrozenWeights:
+    return set("frozen_weights", "frozen weights",
+               "no gradients, no optimizer states");
+  case MemoryTermKind::QuantizedWeights:
+    return set("quantized_weights", "quantized",
+               "dense weights in " +
+                   getWeightFormatName(a.setup.states.weightFormat).str());
+  case MemoryTermKind::QuantizationScales:
+    return set("quantization_scales", "nf4 absmax",
+               "an f32 absmax per block of 64 weights");
   case MemoryTermKind::Buffers:
     return set("buffers", "buffers", buffers);
   case MemoryTermKind::Activations:
@@ -344,6 +362,7 @@ void emit::forEachRow(const NetworkAnalysis &a, int depth,
     row->type = layer.type;
     row->output = id;
     row->trainable += layer.params.trainable;
+    row->frozen += layer.params.frozen;
     row->buffers += layer.params.buffers;
     row->activations += getActivationElements(layer);
     row->savedBytes += saved.get(id);
@@ -476,7 +495,7 @@ std::string emit::describeCell(const ReportRow &row, Column column) {
   case Column::Shape:
     return row.type.str();
   case Column::Params:
-    return formatWithSeparators(row.trainable);
+    return formatWithSeparators(row.trainable + row.frozen);
   case Column::Buffers:
     return formatWithSeparators(row.buffers);
   case Column::Activations:
@@ -503,7 +522,7 @@ size_t emit::getCellWidth(const ReportRow &row, Column column) {
     return width;
   }
   case Column::Params:
-    return getWidthWithSeparators(row.trainable);
+    return getWidthWithSeparators(row.trainable + row.frozen);
   case Column::Buffers:
     return getWidthWithSeparators(row.buffers);
   case Column::Macs:
@@ -524,7 +543,7 @@ std::string emit::describeTotalCell(const NetworkAnalysis &a, Column column) {
   case Column::Shape:
     return "";
   case Column::Params:
-    return formatWithSeparators(a.counts.trainableParams);
+    return formatWithSeparators(a.counts.getParams());
   case Column::Buffers:
     return formatWithSeparators(a.counts.bufferParams);
   case Column::Activations:
@@ -551,4 +570,16 @@ std::string emit::describeCompute(const NetworkAnalysis &a) {
          formatCountUnit(a.totalCost.macs) +
          "; other FLOPs: " + formatWithSeparators(a.totalCost.flops) +
          formatCountUnit(a.totalCost.flops);
+}
+
+std::string emit::describeTrainableParameters(const NetworkAnalysis &a) {
+  int64_t all = a.counts.getParams();
+  // PEFT prints 100 * trainable / all with four decimals.
+  char percent[32];
+  std::snprintf(percent, sizeof percent, "%.4f",
+                all ? 100.0 * double(a.counts.trainableParams) / double(all)
+                    : 0.0);
+  return "trainable params: " + formatWithSeparators(a.counts.trainableParams) +
+         " || all params: " + formatWithSeparators(all) +
+         " || trainable%: " + percent;
 }

@@ -89,6 +89,9 @@ struct ReportRow {
   llvm::StringRef op;
   TensorType type;
   int64_t trainable = 0;
+  /// Frozen parameters (--freeze, --lora); the params column shows
+  /// trainable + frozen.
+  int64_t frozen = 0;
   int64_t buffers = 0;
   /// Activation elements the row adds (the classic recipe's count).
   int64_t activations = 0;
@@ -149,5 +152,10 @@ std::string describeTotalWithInputCell(const NetworkAnalysis &analysis,
 /// "MACs per sample: 1,814,073,344 (1.81 G); other FLOPs: 9,659,880
 /// (0.01 G)".
 std::string describeCompute(const NetworkAnalysis &analysis);
+
+/// When some parameter is frozen, the line of PEFT's
+/// print_trainable_parameters: "trainable params: 4,194,304 || all params:
+/// 6,742,609,920 || trainable%: 0.0622".
+std::string describeTrainableParameters(const NetworkAnalysis &analysis);
 
 } // namespace netc::emit

@@ -158,9 +158,17 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
     table.addRow(withInput);
   table.print(os, 0);
 
-  os << "\nparameters: " << formatWithSeparators(a.counts.trainableParams)
-     << " trainable, " << formatWithSeparators(a.counts.bufferParams)
-     << " non-trainable\n";
+  if (a.counts.hasFrozen()) {
+    // PEFT's print_trainable_parameters, then the buffers if any.
+    os << "\n" << describeTrainableParameters(a) << "\n";
+    if (a.counts.bufferParams)
+      os << "non-trainable buffers: "
+         << formatWithSeparators(a.counts.bufferParams) << "\n";
+  } else {
+    os << "\nparameters: " << formatWithSeparators(a.counts.trainableParams)
+       << " trainable, " << formatWithSeparators(a.counts.bufferParams)
+       << " non-trainable\n";
+  }
   os << describeCompute(a) << "\n";
   TextTable memory({Align::Left, Align::Left, Align::Right, Align::Right,
                     Align::Left});

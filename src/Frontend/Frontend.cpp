@@ -5,6 +5,11 @@
 #include "netc/Basic/Suggest.h"
 #include "netc/Parse/Parser.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <set>
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -65,6 +70,121 @@ bool netc::runFrontend(llvm::ArrayRef<std::string> inputs,
 #ifdef __GLIBC__
     malloc_trim(0); // hand the freed pages back, lowering the peak RSS
 #endif
+  }
+  return true;
+}
+
+/// "network 'Llama'", or "networks 'A' and 'B'".
+static std::string describeNetworks(llvm::ArrayRef<const Graph *> graphs) {
+  std::string s = graphs.size() == 1 ? "network " : "networks ";
+  for (size_t i = 0; i < graphs.size(); ++i)
+    s += (i == 0 ? "'" : i + 1 == graphs.size() ? " and '" : ", '") +
+         graphs[i]->name + "'";
+  return s;
+}
+
+/// Layer names to suggest for a --freeze pattern: each name, and each name
+/// with its numbered parts (block calls in a loop) as '*' ("x.*.q_proj").
+static std::vector<std::string>
+getFreezeCandidates(llvm::ArrayRef<const Graph *> graphs) {
+  std::set<std::string> names;
+  for (const Graph *graph : graphs)
+    for (const Layer &layer : graph->layers) {
+      names.insert(layer.name);
+      llvm::SmallVector<llvm::StringRef, 8> parts;
+      llvm::StringRef(layer.name).split(parts, '.');
+      std::string glob;
+      bool numbered = false;
+      for (llvm::StringRef part : parts) {
+        bool number = !part.empty() && llvm::all_of(part, llvm::isDigit);
+        numbered |= number;
+        glob += (glob.empty() ? "" : ".") + (number ? "*" : part.str());
+      }
+      if (numbered)
+        names.insert(glob);
+    }
+  return {names.begin(), names.end()};
+}
+
+/// The name of the layer halfway through \p graph, an example of its names.
+static llvm::StringRef getMiddleLayerName(const Graph &graph) {
+  return graph.layers[graph.layers.size() / 2].name;
+}
+
+/// Targets to suggest for --lora: every dense layer's name and its last
+/// part ("x.0.q_proj", "q_proj").
+static std::vector<std::string>
+getLoraCandidates(llvm::ArrayRef<const Graph *> graphs) {
+  std::set<std::string> names;
+  for (const Graph *graph : graphs)
+    for (const Layer &layer : graph->layers)
+      if (layer.op->name == "dense") {
+        llvm::StringRef name = layer.name;
+        names.insert(name.str());
+        names.insert(name.substr(name.rfind('.') + 1).str()); // npos + 1: 0
+      }
+  return {names.begin(), names.end()};
+}
+
+bool netc::applyFineTuning(FrontendResult &result, llvm::StringRef networkName,
+                           const FineTuningOptions &options,
+                           DiagnosticEngine &diags) {
+  std::vector<Graph *> graphs;
+  for (CheckedModule &module : result.modules)
+    for (size_t i = 0; i < module.graphs.size(); ++i)
+      if (module.clean[i] &&
+          (networkName.empty() || module.graphs[i].name == networkName))
+        graphs.push_back(&module.graphs[i]);
+  if (graphs.empty()) // --network's own error, or nothing to report
+    return true;
+  std::vector<bool> frozen(options.freezePatterns.size(), false);
+  std::vector<bool> targeted(options.lora ? options.lora->targets.size() : 0,
+                             false);
+  for (Graph *graph : graphs) {
+    freezeLayers(*graph, options.freezePatterns, frozen);
+    if (options.lora && !addLoraAdapters(*graph, *options.lora, targeted)) {
+      diags.report(graph->range.Start, diag::err_overflow,
+                   "the LoRA adapters' size in network '" + graph->name + "'")
+          .range(graph->range);
+      return false;
+    }
+  }
+  std::vector<const Graph *> shown(graphs.begin(), graphs.end());
+  std::string where = describeNetworks(shown);
+  for (size_t i = 0; i < frozen.size(); ++i) {
+    if (frozen[i])
+      continue;
+    const std::string &pattern = options.freezePatterns[i];
+    // A pattern matches whole names: q_proj, written as a LoRA target, is
+    // meant as *.q_proj.
+    std::optional<std::string> closest;
+    for (const Graph *graph : shown)
+      for (const Layer &layer : graph->layers)
+        if (!closest && isLoraTarget(layer.name, pattern))
+          closest = "*." + pattern;
+    if (!closest)
+      closest = findClosest(pattern, getFreezeCandidates(shown));
+    if (closest)
+      diags.report(llvm::SMLoc(), diag::err_drv_freeze_no_match_suggest,
+                   pattern, where, *closest);
+    else // a name from the middle of the network, most likely a block's
+      diags.report(llvm::SMLoc(), diag::err_drv_freeze_no_match, pattern,
+                   where, getMiddleLayerName(*shown.front()));
+    return false;
+  }
+  for (size_t i = 0; i < targeted.size(); ++i) {
+    if (targeted[i])
+      continue;
+    const std::string &target = options.lora->targets[i];
+    std::vector<std::string> candidates = getLoraCandidates(shown);
+    if (auto closest = findClosest(target, candidates))
+      diags.report(llvm::SMLoc(), diag::err_drv_lora_no_target_suggest,
+                   target, where, *closest);
+    else
+      diags.report(llvm::SMLoc(), diag::err_drv_lora_no_target, target, where,
+                   candidates.empty() ? std::string("q_proj")
+                                      : candidates.front());
+    return false;
   }
   return true;
 }

@@ -4,6 +4,10 @@
 #include "netc/Frontend/OptionValues.h"
 #include "netc/Frontend/OutputFiles.h"
 
+#include "netc/Basic/Numbers.h"
+#include "netc/Basic/Suggest.h"
+
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
 
@@ -52,7 +56,7 @@ public:
     if (in.applyFixIts && llvm::is_contained(in.inputs, "-"))
       return reject(diag::err_drv_fixit_stdin);
     return readReportOptions() && readCheckOptions() && readModelStates() &&
-           checkOutput();
+           readFineTuning() && checkOutput();
   }
 
 private:
@@ -243,6 +247,114 @@ private:
     return true;
   }
 
+  /// --freeze, --lora and --weights.
+  bool readFineTuning() {
+    FineTuningOptions &fineTuning = out.fineTuning;
+    for (const std::string &pattern : in.freeze) {
+      if (std::optional<std::string> why = checkFreezePattern(pattern))
+        return reject(diag::err_drv_freeze_pattern, pattern, *why);
+      fineTuning.freezePatterns.push_back(pattern);
+    }
+    if (in.lora) {
+      fineTuning.lora = parseLora(*in.lora);
+      if (!fineTuning.lora)
+        return false;
+    }
+    if (!in.weights.empty()) {
+      auto format = parseChoice("weights", getWeightFormatSpellings(),
+                                in.weights, diags);
+      if (!format)
+        return false;
+      out.analysis.states.weightFormat = *format;
+    }
+    return true;
+  }
+
+  /// --lora's text: comma-separated key=value items, the targets' names
+  /// following targets= as items of their own; PEFT's names of the keys
+  /// (r, lora_alpha, lora_dropout, target_modules) are taken too.
+  std::optional<LoraConfig> parseLora(llvm::StringRef text) {
+    LoraConfig config;
+    llvm::SmallVector<llvm::StringRef, 8> items;
+    text.split(items, ',');
+    static const char *const keys[] = {"rank", "alpha", "dropout", "targets"};
+    bool seen[4] = {false, false, false, false};
+    bool inTargets = false;
+    for (size_t i = 0; i < items.size(); ++i) {
+      llvm::StringRef item = items[i].trim();
+      auto syntax = [&](const std::string &what) {
+        reject(diag::err_drv_lora_syntax, text, what);
+        return std::nullopt;
+      };
+      if (item.empty())
+        return syntax("item " + std::to_string(i + 1) + " is empty");
+      auto [key, value] = item.split('=');
+      key = key.trim();
+      value = value.trim();
+      if (!item.contains('=')) {
+        if (inTargets) { // targets=q_proj,v_proj: v_proj is a target
+          config.targets.push_back(key.str());
+          continue;
+        }
+        return syntax("'" + item.str() + "' is not key=value");
+      }
+      int k = llvm::StringSwitch<int>(key)
+                  .Cases("rank", "r", 0)
+                  .Cases("alpha", "lora_alpha", 1)
+                  .Cases("dropout", "lora_dropout", 2)
+                  .Cases("targets", "target_modules", "target", 3)
+                  .Default(-1);
+      if (k < 0) {
+        std::vector<std::string> names(std::begin(keys), std::end(keys));
+        if (std::optional<std::string> closest = findClosest(key, names))
+          reject(diag::err_drv_lora_key_suggest, key, text, *closest);
+        else
+          reject(diag::err_drv_lora_key, key, text);
+        return std::nullopt;
+      }
+      if (seen[k]) {
+        reject(diag::err_drv_lora_twice, keys[k], text);
+        return std::nullopt;
+      }
+      seen[k] = true;
+      inTargets = k == 3;
+      if (value.empty())
+        return syntax("'" + key.str() + "' has no value");
+      auto bad = [&](const char *expected) {
+        reject(diag::err_drv_lora_value, keys[k], expected, value);
+        return std::nullopt;
+      };
+      if (k == 0) {
+        std::optional<int64_t> rank = parseDecimalInteger(value);
+        if (!rank || *rank < 1 || *rank > (1 << 20))
+          return bad("a whole number from 1 to 1048576");
+        config.rank = *rank;
+      } else if (k == 1) {
+        std::optional<double> alpha = parseDecimalNumber(value);
+        if (!alpha || !(*alpha > 0) || *alpha > 1e9)
+          return bad("a number above 0");
+        config.alpha = *alpha;
+      } else if (k == 2) {
+        std::optional<double> dropout = parseDecimalNumber(value);
+        if (!dropout || !(*dropout >= 0 && *dropout < 1))
+          return bad("a probability from 0 up to (not including) 1");
+        config.dropout = *dropout;
+      } else {
+        config.targets.push_back(value.str());
+      }
+    }
+    if (!seen[0]) {
+      reject(diag::err_drv_lora_missing, "a rank", "rank=8", text);
+      return std::nullopt;
+    }
+    if (config.targets.empty()) {
+      reject(diag::err_drv_lora_missing, "targets", "targets=q_proj,v_proj",
+             text);
+      return std::nullopt;
+    }
+    return config;
+  }
+
   /// PNG and PDF go to -o FILE, a pipe or a file, never to a terminal.
   bool checkOutput() {
     llvm::StringRef image = out.getImageFormat();
@@ -326,6 +438,10 @@ int netc::executeInvocation(const Invocation &invocation,
   FrontendResult result;
   if (!runFrontend(invocation.inputs, invocation.frontend, diags, result,
                    times))
+    return ExitUsage;
+  if (!invocation.fineTuning.empty() && !diags.getNumErrors() &&
+      !applyFineTuning(result, invocation.network, invocation.fineTuning,
+                       diags))
     return ExitUsage;
   if (invocation.applyFixIts && !writeFixedFiles(fixIts.getFixIts(), diags))
     return ExitUsage;

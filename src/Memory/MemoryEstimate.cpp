@@ -21,17 +21,59 @@ static int64_t getShards(const ModelStateConfig &s, unsigned fromStage) {
   return s.zeroStage >= fromStage && s.devices > 1 ? s.devices : 1;
 }
 
+/// The quantized weights of \p weights in \p format (QuantizedWeights
+/// and, for NF4, QuantizationScales) as terms of \p bytes, over
+/// \p shards devices.
+static void addQuantizedTerms(const QuantizableWeights &weights,
+                              WeightFormat format,
+                              const QuantizedWeightBytes &bytes,
+                              int64_t shards,
+                              std::vector<MemoryTerm> &terms) {
+  if (format == WeightFormat::Element || weights.elements == 0)
+    return;
+  MemoryTerm quantized{MemoryTermKind::QuantizedWeights, weights.elements, 1,
+                       false, 0, shards, bytes.weights};
+  quantized.bitsPerElement = getWeightFormatBits(format);
+  terms.push_back(quantized);
+  if (format == WeightFormat::NF4)
+    terms.push_back({MemoryTermKind::QuantizationScales, weights.blocks, 1,
+                     false, 4, shards, bytes.scales});
+}
+
+/// The frozen parameters' weights: one copy at the weight width, those of
+/// dense layers quantized with --weights; nothing else.
+static void addFrozenWeightTerms(const NetworkCounts &in,
+                                 const ModelStateConfig &s,
+                                 const ModelStateBytes &states,
+                                 std::vector<MemoryTerm> &terms) {
+  if (!in.hasFrozen())
+    return;
+  QuantizableWeights quantized;
+  if (s.weightFormat != WeightFormat::Element)
+    quantized = in.quantizableFrozen;
+  int64_t plain = in.frozenParams - quantized.elements;
+  if (plain > 0)
+    terms.push_back({MemoryTermKind::FrozenWeights, plain, 1, false,
+                     s.getWeightBytes(), getShards(s, 3),
+                     states.frozenWeights});
+  addQuantizedTerms(quantized, s.weightFormat, states.quantized,
+                    getShards(s, 3), terms);
+}
+
 /// Weights, gradients and optimizer states (the recipe's parameters x 3 in
-/// its own configuration), then the buffers if any.
+/// its own configuration), the frozen weights, then the buffers if any.
 static void addModelStateTerms(const NetworkCounts &in,
                                const TrainingSetup &setup,
                                const ClassicMemory &m,
                                std::vector<MemoryTerm> &terms) {
   const ModelStateConfig &s = setup.states;
   int64_t params = in.trainableParams;
+  const ModelStateBytes &states = m.modelStates;
   if (s.isClassic()) {
+    // Parts of the checked total.
     terms.push_back({MemoryTermKind::ModelStates, params, 3, false,
-                     s.bytesPerElement, 1, m.trainingParamBytes});
+                     s.bytesPerElement, 1,
+                     states.weights + states.gradients + states.optimizer});
   } else {
     int64_t wb = s.getWeightBytes();
     terms.push_back({MemoryTermKind::Weights, params, 1, false, wb,
@@ -42,6 +84,7 @@ static void addModelStateTerms(const NetworkCounts &in,
                      s.getOptimizerBytes(), getShards(s, 1),
                      m.modelStates.optimizer});
   }
+  addFrozenWeightTerms(in, s, states, terms);
   if (in.bufferParams)
     terms.push_back({MemoryTermKind::Buffers, in.bufferParams, 1, false,
                      s.getBufferBytes(), 1, m.trainingBufferBytes});
@@ -52,9 +95,15 @@ static void addInferenceParamTerms(const NetworkCounts &in,
                                    const TrainingSetup &setup,
                                    const ClassicMemory &m,
                                    std::vector<MemoryTerm> &terms) {
-  terms.push_back({MemoryTermKind::InferenceWeights, in.trainableParams, 1,
-                   false, m.activationBytesPerElement, 1,
-                   m.inferenceParamBytes});
+  // Every parameter once; with --weights the dense weights quantized.
+  WeightFormat format = setup.states.weightFormat;
+  QuantizableWeights quantized;
+  if (format != WeightFormat::Element)
+    quantized = in.quantizable;
+  terms.push_back({MemoryTermKind::InferenceWeights,
+                   in.getParams() - quantized.elements, 1, false,
+                   m.activationBytesPerElement, 1, m.inferenceParamBytes});
+  addQuantizedTerms(quantized, format, m.inferenceQuantized, 1, terms);
   if (in.bufferParams)
     terms.push_back({MemoryTermKind::InferenceBuffers, in.bufferParams, 1,
                      false, setup.states.getBufferBytes(), 1,
@@ -109,7 +158,8 @@ netc::estimatePyTorchMemory(const NetworkCounts &in,
   e.inference.push_back({MemoryTermKind::InferencePeak, peak.bytes / width, 1,
                          false, width, 1, peak.bytes});
   e.inferenceTotal =
-      c.add({m.inferenceParamBytes, m.inferenceBufferBytes, peak.bytes});
+      c.add({m.inferenceParamBytes, m.inferenceQuantized.weights,
+             m.inferenceQuantized.scales, m.inferenceBufferBytes, peak.bytes});
   if (c.overflowed())
     return std::nullopt;
   return e;

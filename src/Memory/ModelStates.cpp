@@ -38,6 +38,54 @@ unsigned netc::getOptimizerStateCount(Optimizer optimizer) {
   return 1;
 }
 
+SpellingTable<WeightFormat> netc::getWeightFormatSpellings() {
+  static const Spelling<WeightFormat> spellings[] = {
+      {WeightFormat::Int8, "int8", "8 bits per weight"},
+      {WeightFormat::Int4, "int4", "4 bits per weight"},
+      {WeightFormat::NF4, "nf4",
+       "4 bits per weight and an f32 absmax per block of 64 (QLoRA)"}};
+  return spellings;
+}
+
+llvm::StringRef netc::getWeightFormatName(WeightFormat format) {
+  return format == WeightFormat::Element
+             ? llvm::StringRef("element type")
+             : getSpelling(getWeightFormatSpellings(), format);
+}
+
+unsigned netc::getWeightFormatBits(WeightFormat format) {
+  switch (format) {
+  case WeightFormat::Element:
+    return 0;
+  case WeightFormat::Int8:
+    return 8;
+  case WeightFormat::Int4:
+  case WeightFormat::NF4:
+    return 4;
+  }
+  return 0;
+}
+
+std::optional<QuantizedWeightBytes>
+netc::computeQuantizedWeights(const QuantizableWeights &weights,
+                              WeightFormat format) {
+  QuantizedWeightBytes bytes;
+  if (format == WeightFormat::Element)
+    return bytes;
+  // Exact in bits, rounded up to whole bytes once.
+  auto bits = checkedMul(weights.elements, getWeightFormatBits(format));
+  if (!bits)
+    return std::nullopt;
+  bytes.weights = ceilDiv(*bits, 8);
+  if (format == WeightFormat::NF4) {
+    auto scales = checkedMul(weights.blocks, 4); // one f32 absmax per block
+    if (!scales)
+      return std::nullopt;
+    bytes.scales = *scales;
+  }
+  return bytes;
+}
+
 int64_t ModelStateConfig::getOptimizerBytes() const {
   int64_t states = getOptimizerStateCount(optimizer);
   return mixedPrecision ? 4 + 4 * states // f32 master + f32 states
@@ -45,7 +93,9 @@ int64_t ModelStateConfig::getOptimizerBytes() const {
 }
 
 std::optional<ModelStateBytes>
-netc::computeModelStates(int64_t params, const ModelStateConfig &config) {
+netc::computeModelStates(const ParamsToKeep &toKeep,
+                         const ModelStateConfig &config) {
+  int64_t params = toKeep.trainable;
   // Bytes per parameter of each kind (the ZeRO paper's 2 + 2 + K).
   int64_t weightBytes = config.getWeightBytes();
   int64_t gradientBytes = weightBytes;
@@ -64,12 +114,27 @@ netc::computeModelStates(int64_t params, const ModelStateConfig &config) {
   auto optimizer = shard(optimizerBytes, 1);
   if (!weights || !gradients || !optimizer)
     return std::nullopt;
-  auto total = checkedAdd(*weights, *gradients);
-  if (total)
-    total = checkedAdd(*total, *optimizer);
-  if (!total)
+  // Frozen weights: one copy, at the weight width or quantized, sharded
+  // with the weights at stage 3.
+  QuantizableWeights quantizable;
+  if (config.weightFormat != WeightFormat::Element)
+    quantizable = toKeep.quantizableFrozen;
+  auto quantized = computeQuantizedWeights(quantizable, config.weightFormat);
+  params = toKeep.frozen - quantizable.elements;
+  auto frozen = shard(weightBytes, 3);
+  if (!quantized || !frozen)
     return std::nullopt;
-  return ModelStateBytes{*weights, *gradients, *optimizer, *total};
+  if (config.zeroStage >= 3 && config.devices > 1) {
+    quantized->weights = ceilDiv(quantized->weights, config.devices);
+    quantized->scales = ceilDiv(quantized->scales, config.devices);
+  }
+  CheckedArithmetic c;
+  int64_t total = c.add({*weights, *gradients, *optimizer, *frozen,
+                         quantized->weights, quantized->scales});
+  if (c.overflowed())
+    return std::nullopt;
+  return ModelStateBytes{*weights, *gradients, *optimizer,
+                         *frozen,  *quantized, total};
 }
 
 BatchFit netc::fitBatch(int64_t fixedBytes, int64_t perSampleBytes,

@@ -2,6 +2,7 @@
 #include "netc/Memory/Parallelism.h"
 
 #include "netc/Basic/CheckedMath.h"
+#include "netc/Memory/ClassicMemory.h"
 #include "netc/Ops/OpRegistry.h"
 
 #include "llvm/ADT/StringSwitch.h"
@@ -86,6 +87,13 @@ TensorParallelLayout::TensorParallelLayout(const Graph &graph,
       anySplit = anySplit || split[in];
       allSplit = allSplit && split[in];
     }
+    // A LoRA adapter's sum stands for its base layer (input 0): split as
+    // it is, so the layers after see the base's layout.
+    if (layer.lora == LoraRole::Sum) {
+      split[id] = split[layer.inputs[0]];
+      readsParts[id] = true;
+      continue;
+    }
     switch (getSplitRule(*layer.op)) {
     case SplitRule::Gather:
       break;
@@ -121,6 +129,16 @@ ParamCount TensorParallelLayout::getDeviceParams(LayerId id) const {
   ParamCount params = layer.params;
   if (devices <= 1)
     return params;
+  // A layer is frozen or trained whole: split its parameters as trained,
+  // then give them back to the kind they are.
+  bool frozen = params.trainable == 0 && params.frozen > 0;
+  params.trainable = params.getParams();
+  params.frozen = 0;
+  auto restore = [&] {
+    if (frozen)
+      std::swap(params.trainable, params.frozen);
+    return params;
+  };
   switch (getSplitRule(*layer.op)) {
   case SplitRule::Embedding: {
     // The table of token ids read from a network input is split by rows
@@ -149,7 +167,7 @@ ParamCount TensorParallelLayout::getDeviceParams(LayerId id) const {
   default:
     break;
   }
-  return params;
+  return restore();
 }
 
 unsigned netc::countTopLevelCalls(const Graph &graph) {
@@ -309,7 +327,20 @@ netc::analyzeDistributedTraining(const Graph &graph, const SavedWidths &widths,
       continue;
     ParamCount params = layout.getDeviceParams(id);
     result.trainableParams = c.add({result.trainableParams, params.trainable});
+    result.frozenParams = c.add({result.frozenParams, params.frozen});
     result.bufferParams = c.add({result.bufferParams, params.buffers});
+    // Every dense is split, column or row parallel.
+    if (int64_t weights = getQuantizableWeights(graph, id)) {
+      int64_t device = ceilDiv(weights, config.tensorParallel);
+      int64_t blocks = ceilDiv(device, NF4BlockSize);
+      for (QuantizableWeights *q : {&result.quantizable,
+                                    &result.quantizableFrozen}) {
+        if (q == &result.quantizableFrozen && params.frozen == 0)
+          continue;
+        q->elements = c.add({q->elements, device});
+        q->blocks = c.add({q->blocks, blocks});
+      }
+    }
   }
   if (c.overflowed())
     return std::nullopt;

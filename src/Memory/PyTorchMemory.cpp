@@ -103,12 +103,19 @@ private:
     return id;
   }
 
-  static bool usesTrainedWeights(const Layer &layer) {
-    if (layer.params.trainable > 0 || layer.op == &getParamOp())
+public:
+  /// True when \p layer has weights that are trained: its own, or a tied
+  /// weight whose owner's are. A frozen layer's (--freeze, --lora) are not,
+  /// as torch's with requires_grad=False.
+  bool usesTrainedWeights(const Layer &layer) const {
+    if (layer.params.trainable > 0)
       return true;
     const Attribute *tied = layer.getAttribute("weight");
-    return tied && tied->value.isWeight();
+    return tied && tied->value.isWeight() &&
+           graph.layers[tied->value.getWeightOwner()].params.trainable > 0;
   }
+
+private:
 
   const Graph &graph;
   int64_t width;
@@ -160,6 +167,11 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths,
       }
       break;
     case SavedTensors::InputAsMatrix: {
+      // The input is needed only for the weight's gradient: torch's mm
+      // and addmm save each factor only when the other one requires a
+      // gradient, so a frozen dense keeps nothing but its (frozen) weight.
+      if (!set.usesTrainedWeights(layer))
+        break;
       bool oneAxis = graph.layers[layer.inputs[0]].type.getRank() == 1;
       ok = set.keep(saves, input(0), oneAxis ? Alias::Same : Alias::Matrix);
       break;

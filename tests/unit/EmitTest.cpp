@@ -105,13 +105,14 @@ TEST(Emit, CsvRowsAndTotals) {
   std::string text = render(*c, emitCsv);
   EXPECT_EQ(text.substr(0, text.find("\r\n")),
             "network,kind,name,op,output_shape,dtype,trainable_params,"
-            "non_trainable_params,activations,storage,saved_bytes,formula,bytes,"
+            "frozen_params,non_trainable_params,activations,storage,"
+            "saved_bytes,formula,bytes,"
             "macs,flops");
   // Shapes contain commas, so they are quoted.
-  EXPECT_NE(text.find("Small,layer,y_conv2d,conv2d,\"[4, 6, 6]\",f32,112,0,144,new"),
+  EXPECT_NE(text.find("Small,layer,y_conv2d,conv2d,\"[4, 6, 6]\",f32,112,0,0,144,new"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("Small,total,,,,f32,1570,8,"), std::string::npos)
+  EXPECT_NE(text.find("Small,total,,,,f32,1570,0,8,"), std::string::npos)
       << text;
   EXPECT_NE(text.find("Small,training,total,"), std::string::npos);
 }

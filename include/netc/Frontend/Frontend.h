@@ -14,6 +14,7 @@
 #include "netc/Basic/Diagnostics.h"
 #include "netc/Basic/PhaseTimes.h"
 #include "netc/Check/Checker.h"
+#include "netc/Transform/FineTuning.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -50,6 +51,15 @@ struct FrontendResult {
 bool runFrontend(llvm::ArrayRef<std::string> inputs,
                  const FrontendOptions &options, DiagnosticEngine &diags,
                  FrontendResult &result, PhaseTimes *times = nullptr);
+
+/// Applies --freeze and then --lora (\p options) to every clean network of
+/// \p result that analyzeNetworks will report (all, or the one named
+/// \p networkName). False after reporting a --freeze pattern that matches
+/// no layer of them, or a --lora target that names no dense layer (with a
+/// likely name when one is close), or an adapter whose size overflows.
+bool applyFineTuning(FrontendResult &result, llvm::StringRef networkName,
+                     const FineTuningOptions &options,
+                     DiagnosticEngine &diags);
 
 /// Analyses every clean network of \p result, or only the one named
 /// \p networkName when it is not empty, into \p analyses (a network whose

@@ -17,6 +17,7 @@
 #include "netc/Emit/Emitters.h"
 #include "netc/Frontend/Frontend.h"
 #include "netc/Frontend/Verify.h"
+#include "netc/Transform/FineTuning.h"
 
 #include <optional>
 #include <string>
@@ -63,6 +64,10 @@ struct InvocationOptions {
   std::string fit;
   long long context = 0;
   bool fitContext = false;
+  /// --freeze patterns, --lora's text (nullopt: not given) and --weights.
+  std::vector<std::string> freeze;
+  std::optional<std::string> lora;
+  std::string weights;
   /// Empty: classic, or pytorch with the parallelism options.
   std::string memoryModel;
   std::string recompute;
@@ -83,6 +88,8 @@ struct Invocation {
   std::string outputFile;
   bool applyFixIts = false;
   FrontendOptions frontend;
+  /// --freeze and --lora, applied to the checked graphs.
+  FineTuningOptions fineTuning;
   AnalysisOptions analysis;
   ReportOptions report;
   /// Seconds an image's rendering may take; 0 for no limit.

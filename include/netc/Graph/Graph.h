@@ -17,6 +17,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/SMLoc.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,17 @@ enum class OutputStorage {
   New,     ///< a new tensor (counted as activations)
   InPlace, ///< overwrites its input (element-wise activations, dropout)
   View,    ///< aliases its input (flatten, reshape)
+};
+
+/// What a layer is in a LoRA adapter that --lora added.
+enum class LoraRole : uint8_t {
+  None,
+  /// A or B: trained, and kept in the element type when --weights quantizes
+  /// the dense weights, as PEFT keeps its adapters on a quantized base.
+  Adapter,
+  /// The sum of the base layer (input 0) and the scaled adapter, which the
+  /// base layer's readers read instead.
+  Sum,
 };
 
 /// The name of an attribute: the name of an argument in an op's signature
@@ -80,10 +92,16 @@ struct Attribute {
   bool isDefault = false;
 };
 
-/// Trainable parameters and non-trainable buffers of a layer.
+/// Parameters and non-trainable buffers of a layer. Parameters are
+/// trainable, or frozen (--freeze, --lora): still weights, but without
+/// gradients or optimizer states.
 struct ParamCount {
   int64_t trainable = 0;
+  int64_t frozen = 0;
   int64_t buffers = 0;
+
+  /// Every parameter, trainable or frozen (the table's params column).
+  int64_t getParams() const { return trainable + frozen; }
 };
 
 /// One layer of a checked network.
@@ -102,6 +120,8 @@ struct Layer {
   /// How the output is stored: the op's storage, or New when an op that
   /// runs in place is called with inplace=false.
   OutputStorage storage = OutputStorage::New;
+  /// The layer's part in a LoRA adapter (--lora, Transform/FineTuning.h).
+  LoraRole lora = LoraRole::None;
   ParamCount params;
   /// The call (or input declaration) the layer came from.
   llvm::SMRange range;

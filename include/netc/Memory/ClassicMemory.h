@@ -9,6 +9,9 @@
 //             + input elements x batch ("miscellaneous")
 //             (+ non-trainable buffers x 1, only when a network has them)
 //   inference = params (+ buffers) + activations, for one sample
+// Frozen parameters (--freeze, --lora) count once, as weights; with
+// --weights the frozen dense weights (all of them in inference) are stored
+// quantized.
 // each term times the bytes of one element. Activations are the output
 // elements of every layer that stores a new tensor: in-place layers
 // (element-wise activations, dropout), views (flatten, reshape) and the
@@ -28,13 +31,26 @@ namespace netc {
 /// A network's totals per sample: what every memory model counts.
 struct NetworkCounts {
   int64_t trainableParams = 0;
+  /// Parameters frozen by --freeze or --lora: weights without gradients or
+  /// optimizer states.
+  int64_t frozenParams = 0;
   int64_t bufferParams = 0;
+  /// The dense weights --weights may quantize (QuantizableWeights): all of
+  /// them (inference), and those of frozen layers (training).
+  QuantizableWeights quantizable;
+  QuantizableWeights quantizableFrozen;
   /// Output elements per sample of the layers that store a new tensor.
   int64_t activations = 0;
   /// Input elements per sample.
   int64_t inputElements = 0;
   /// Activations plus input elements (CS231n's table total).
   int64_t activationsWithInput = 0;
+
+  /// Every parameter, trainable or frozen.
+  int64_t getParams() const { return trainableParams + frozenParams; }
+  /// True when some parameter is frozen (the report then reads as PEFT's
+  /// print_trainable_parameters).
+  bool hasFrozen() const { return frozenParams > 0; }
 };
 
 /// How training runs: the batch, and how the model states are kept (the
@@ -62,7 +78,10 @@ struct ClassicMemory {
   /// Training memory as fixed + perSample x batch.
   int64_t fixedBytes = 0;
   int64_t perSampleBytes = 0;
-  int64_t inferenceParamBytes = 0;      ///< params x bytes
+  /// Inference weights: the parameters at the element type (those not
+  /// quantized), and the quantized ones with their scales (--weights).
+  int64_t inferenceParamBytes = 0;      ///< (params - quantized) x bytes
+  QuantizedWeightBytes inferenceQuantized;
   int64_t inferenceBufferBytes = 0;     ///< buffers x bytes
   int64_t inferenceActivationBytes = 0; ///< activations x bytes
   int64_t inferenceTotalBytes = 0;
@@ -75,6 +94,12 @@ std::optional<ClassicMemory> applyClassicRecipe(const NetworkCounts &counts,
 
 /// The activation elements a layer adds (0 for inputs, in-place and views).
 int64_t getActivationElements(const Layer &layer);
+
+/// The weight elements of layer \p id that --weights may quantize: a dense
+/// layer's own weight matrix (not its bias, not a tied weight), unless its
+/// output is a network output (also through a LoRA adapter's sum) or it is
+/// a LoRA adapter; 0 for every other layer.
+int64_t getQuantizableWeights(const Graph &graph, LayerId id);
 
 /// Sums a graph's parameters, buffers, activations and input elements;
 /// nullopt if a sum overflows.

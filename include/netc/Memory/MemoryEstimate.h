@@ -40,6 +40,14 @@ enum class MemoryTermKind {
   Gradients,
   /// Optimizer states (and f32 master weights in mixed precision).
   OptimizerStates,
+  /// Frozen parameters (--freeze, --lora): one copy of the weights, at the
+  /// weight width.
+  FrozenWeights,
+  /// Weights stored quantized (--weights): the frozen dense weights in
+  /// training, every dense weight but the head's in inference; and NF4's
+  /// f32 absmax per block of 64.
+  QuantizedWeights,
+  QuantizationScales,
   /// Non-trainable buffers (running statistics).
   Buffers,
   /// The classic recipe's activations x 2 (values and errors) x batch.
@@ -67,7 +75,8 @@ enum class MemoryTermKind {
 
 /// One term of a memory formula. Its bytes are
 ///   count x copies [x batch] x bytesPerElement [/ shards, rounded up]
-/// or, when bytesPerElement is 0, count bytes [x batch].
+/// or, when bytesPerElement is 0, count bytes [x batch], or when
+/// bitsPerElement is set, count x bits / 8 [/ shards], rounded up.
 struct MemoryTerm {
   MemoryTermKind kind;
   /// Elements (or bytes when bytesPerElement is 0) per sample or in all.
@@ -80,6 +89,8 @@ struct MemoryTerm {
   /// The devices a ZeRO-sharded state is divided over (1: not sharded).
   int64_t shards = 1;
   int64_t bytes = 0;
+  /// Bits per element of quantized weights (0: whole bytes).
+  int64_t bitsPerElement = 0;
 };
 
 /// A model's figures for one network.

@@ -32,6 +32,26 @@ llvm::StringRef getOptimizerName(Optimizer optimizer);
 /// States kept per parameter: 0, 1, 2, 2, 1, 1.
 unsigned getOptimizerStateCount(Optimizer optimizer);
 
+/// How weights are stored (--weights): at the element type, or quantized
+/// as bitsandbytes stores a frozen base model (QLoRA, Dettmers et al. 2023).
+enum class WeightFormat {
+  Element, ///< at the element type (the default)
+  Int8,    ///< 8 bits per weight
+  Int4,    ///< 4 bits per weight
+  /// 4-bit NormalFloat: 4 bits per weight and one f32 absmax per block of
+  /// 64 weights (no double quantization of the absmax values).
+  NF4,
+};
+
+/// "int8", "int4", "nf4" (the element type is the absence of --weights).
+SpellingTable<WeightFormat> getWeightFormatSpellings();
+/// The format's name ("nf4").
+llvm::StringRef getWeightFormatName(WeightFormat format);
+/// Bits per quantized weight: 8 or 4 (0 for Element).
+unsigned getWeightFormatBits(WeightFormat format);
+/// Weights per f32 scale (NF4's block of 64); 0 for formats without one.
+constexpr int64_t NF4BlockSize = 64;
+
 /// How the model states are kept.
 struct ModelStateConfig {
   /// The classic recipe's x 3 is momentum SGD: weights, gradients, momentum.
@@ -44,6 +64,9 @@ struct ModelStateConfig {
   int64_t devices = 1;
   /// ZeRO stage: 0 none, 1 optimizer states, 2 + gradients, 3 + weights.
   unsigned zeroStage = 0;
+  /// How the weights of dense layers that --weights may quantize are
+  /// stored: the frozen ones in training, all of them in inference.
+  WeightFormat weightFormat = WeightFormat::Element;
 
   /// Bytes per parameter of the weights, and of the gradients: 16-bit in
   /// mixed precision. Activations and the input use the same width.
@@ -65,19 +88,60 @@ struct ModelStateConfig {
   }
 };
 
+/// The weights --weights may store quantized: those of dense layers (not
+/// their biases), except a dense whose output is a network output (the
+/// head, kept in full precision as Transformers does by default).
+struct QuantizableWeights {
+  int64_t elements = 0;
+  /// NF4 blocks: ceil(weights / 64) per layer, summed.
+  int64_t blocks = 0;
+};
+
+/// Bytes of weights stored in \p format: for \p weights quantized ones,
+/// ceil(elements x bits / 8) for the weights and blocks x 4 for NF4's
+/// absmax values.
+struct QuantizedWeightBytes {
+  int64_t weights = 0;
+  int64_t scales = 0;
+};
+
+/// The bytes of \p weights in \p format (both 0 for Element); nullopt on
+/// overflow.
+std::optional<QuantizedWeightBytes>
+computeQuantizedWeights(const QuantizableWeights &weights, WeightFormat format);
+
 /// Per-device bytes of each kind of model state.
 struct ModelStateBytes {
+  /// The trainable parameters' weights.
   int64_t weights = 0;
   int64_t gradients = 0;
   /// Optimizer states, with the f32 master weights of mixed precision.
   int64_t optimizer = 0;
+  /// The frozen parameters' weights: those at the weight width, and those
+  /// stored quantized (--weights) with their scales. No gradients, no
+  /// optimizer states, no master weights.
+  int64_t frozenWeights = 0;
+  QuantizedWeightBytes quantized;
   int64_t total = 0;
 };
 
-/// The per-device model-state bytes of \p params parameters; nullopt if a
-/// figure overflows 64 bits. Sharded figures round up to whole bytes.
-std::optional<ModelStateBytes> computeModelStates(int64_t params,
-                                                  const ModelStateConfig &config);
+/// The parameters whose states are kept.
+struct ParamsToKeep {
+  int64_t trainable = 0;
+  /// Frozen parameters, of which quantizableFrozen may be quantized.
+  int64_t frozen = 0;
+  QuantizableWeights quantizableFrozen;
+};
+
+/// The per-device model-state bytes of \p params; nullopt if a figure
+/// overflows 64 bits. Sharded figures round up to whole bytes.
+std::optional<ModelStateBytes>
+computeModelStates(const ParamsToKeep &params, const ModelStateConfig &config);
+/// The same for \p trainable parameters and none frozen.
+inline std::optional<ModelStateBytes>
+computeModelStates(int64_t trainable, const ModelStateConfig &config) {
+  return computeModelStates(ParamsToKeep{trainable, 0, {}}, config);
+}
 
 /// The answer to "which batch fits?", with the figures that prove it.
 struct BatchFit {

@@ -27,6 +27,7 @@
 
 #include "netc/Basic/Spelling.h"
 #include "netc/Graph/Graph.h"
+#include "netc/Memory/ModelStates.h"
 #include "netc/Memory/PyTorchMemory.h"
 
 #include <cstdint>
@@ -75,7 +76,7 @@ public:
   /// gathered otherwise), t for every tensor with sequence parallelism,
   /// else 1.
   int64_t getDevices(LayerId tensor, LayerId keeper) const;
-  /// Layer \p id's trainable parameters and buffers on one device.
+  /// Layer \p id's parameters and buffers on one device.
   ParamCount getDeviceParams(LayerId id) const;
 
 private:
@@ -121,7 +122,10 @@ struct DistributedTraining {
   int64_t perSampleBytes = 0;
   /// The first stage's parameters and buffers on one device.
   int64_t trainableParams = 0;
+  int64_t frozenParams = 0;
   int64_t bufferParams = 0;
+  /// Its dense weights --weights may quantize: all, and the frozen ones.
+  QuantizableWeights quantizable, quantizableFrozen;
 };
 
 /// The first stage's figures for \p graph (which has at least

@@ -98,7 +98,8 @@ enum class SavedTensors {
   Input,  ///< input 0 (convolution, pooling, normalisation)
   Inputs, ///< every tensor input (mul)
   /// Input 0 seen as a matrix: the same tensor when it has one axis per
-  /// sample, else a reshaped view that counts on its own (dense).
+  /// sample, else a reshaped view that counts on its own (dense); only
+  /// when the layer's weight is trained (for the weight's gradient).
   InputAsMatrix,
   Output, ///< the output (relu, sigmoid, tanh, softmax)
   /// Input 0 when out of place, the output when in place (leaky_relu, elu).

@@ -193,6 +193,25 @@ static cl::opt<bool> fitContext(
     cl::desc("With --fit and --context: print the longest context whose "
              "inference memory fits, instead of the largest batch"),
     cl::cat(memoryCategory));
+static cl::list<std::string> freezePatterns(
+    "freeze",
+    cl::desc("Freeze the parameters of the layers whose names match <pattern>, "
+             "a glob such as x.*.q_proj or tok (repeatable): still weights, "
+             "but without gradients or optimizer states"),
+    cl::value_desc("pattern"), cl::cat(memoryCategory));
+static cl::opt<std::string> loraSpec(
+    "lora",
+    cl::desc("Add LoRA adapters and freeze every other parameter, as PEFT "
+             "does: rank=8,alpha=16,dropout=0.05,targets=q_proj,v_proj "
+             "(rank and targets required; alpha 8 and dropout 0 by default; "
+             "a target is a dense layer's name or its last parts)"),
+    cl::value_desc("rank=R,alpha=A,targets=T1,T2"), cl::cat(memoryCategory));
+static cl::opt<std::string> weightFormat(
+    "weights",
+    cl::desc("Store dense weights quantized: int8 (1 byte), int4 (4 bits) or "
+             "nf4 (4 bits and an f32 absmax per block of 64); the frozen "
+             "ones in training, all in inference, never the head's"),
+    cl::value_desc("format"), cl::cat(memoryCategory));
 static cl::opt<std::string> memoryModelName(
     "memory-model",
     cl::desc("Memory model of the training and inference figures: classic "
@@ -295,6 +314,10 @@ static InvocationOptions getInvocationOptions() {
   o.fit = fitBudget;
   o.context = contextTokens;
   o.fitContext = fitContext;
+  o.freeze = freezePatterns;
+  if (loraSpec.getNumOccurrences())
+    o.lora = loraSpec;
+  o.weights = weightFormat;
   o.memoryModel = memoryModelName;
   o.recompute = recomputeName;
   o.tensorParallel = tensorParallel;
