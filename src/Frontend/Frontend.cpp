@@ -177,13 +177,14 @@ bool netc::applyFineTuning(FrontendResult &result, llvm::StringRef networkName,
       continue;
     const std::string &target = options.lora->targets[i];
     std::vector<std::string> candidates = getLoraCandidates(shown);
-    if (auto closest = findClosest(target, candidates))
+    if (candidates.empty())
+      diags.report(llvm::SMLoc(), diag::err_drv_lora_no_dense, where);
+    else if (auto closest = findClosest(target, candidates))
       diags.report(llvm::SMLoc(), diag::err_drv_lora_no_target_suggest,
                    target, where, *closest);
     else
       diags.report(llvm::SMLoc(), diag::err_drv_lora_no_target, target, where,
-                   candidates.empty() ? std::string("q_proj")
-                                      : candidates.front());
+                   candidates.front());
     return false;
   }
   return true;
