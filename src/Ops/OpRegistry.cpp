@@ -26,6 +26,8 @@ llvm::StringRef netc::getFamilyName(OpFamily family) {
     return "convolution";
   case OpFamily::Pooling:
     return "pooling";
+  case OpFamily::Reduction:
+    return "reduction";
   case OpFamily::Dense:
     return "dense";
   case OpFamily::Normalization:

@@ -230,6 +230,9 @@ const OpCase FlopCases[] = {
     {"[4, 10]", "maxpool1d(x, 3)", 0, 4 * 3 * 2},
     {"[512, 7, 7]", "global_avgpool(x)", 0, 512 * 49},
     {"[512, 7, 7]", "global_maxpool(x, keepdims=true)", 0, 512 * 48},
+    // mean as global_avgpool: every input element added, and a division.
+    {"[197, 768]", "mean(x, 0)", 0, 197 * 768},
+    {"[4, 6, 8]", "mean(x, (0, 2), keepdims=true)", 0, 4 * 6 * 8},
     // Windows of 2, 3, 2 rows and 2, 3, 3, 2 columns (torch's autograd):
     // 2 x 7 x 10 = 140 elements, less one per output element for a maximum.
     {"[2, 5, 7]", "adaptive_avgpool2d(x, (3, 4))", 0, 140},

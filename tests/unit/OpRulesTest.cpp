@@ -397,6 +397,17 @@ const ShapeCase PoolCases[] = {
      "adaptive_maxpool2d(x, 1)", {64, 1, 1}, 0, 0},
     {"AdaptiveMaxPool2dRect", "[8, 17, 20]",
      "adaptive_maxpool2d(x, (3, 5))", {8, 3, 5}, 0, 0},
+    // torch.mean(x, dim) on [1, *input], each axis >= 0 plus 1 for the
+    // batch: x.mean(-1) gives [1, 4, 6], x.mean((1, 2)) [1, 8],
+    // x.mean(1, keepdim=True) [1, 1, 6, 8], x.mean((-1, 1), keepdim=True)
+    // [1, 1, 6, 1], and on [1, 197, 768] x.mean(1) [1, 768].
+    {"MeanLastAxis", "[4, 6, 8]", "mean(x)", {4, 6}, 0, 0},
+    {"MeanTwoAxes", "[4, 6, 8]", "mean(x, (0, 1))", {8}, 0, 0},
+    {"MeanKeepdims", "[4, 6, 8]", "mean(x, 0, keepdims=true)", {1, 6, 8}, 0,
+     0},
+    {"MeanKeepdimsFromTheEnd", "[4, 6, 8]",
+     "mean(x, axis=(-1, 0), keepdims=true)", {1, 6, 1}, 0, 0},
+    {"MeanOverTokens", "[197, 768]", "mean(x, 0)", {768}, 0, 0},
 };
 const ShapeCase DenseCases[] = {
     {"DenseLeNetC5", "[400]", "dense(x, 120)", {120}, 48120, 0},
@@ -811,6 +822,20 @@ const ErrorCase OtherErrorCases[] = {
     // torch: AvgPool2d() got an unexpected keyword argument 'dilation'.
     {"AvgPool2dDilation", "[3, 5, 5]", "avgpool2d(x, 2, dilation=2)",
      "unknown keyword argument 'dilation'"},
+    // torch: "dim 1 appears multiple times in the list of dims".
+    {"MeanAxisTwice", "[4, 6, 8]", "mean(x, (0, -3))",
+     "mean names axis 0 of [4, 6, 8] twice in (0, -3)"},
+    // torch: "Dimension out of range (expected to be in range of [-4, 3],
+    // but got 4)".
+    {"MeanAxisOutOfRange", "[4, 6, 8]", "mean(x, 3)",
+     "axis 3 is out of range for [4, 6, 8] (rank 3)"},
+    // torch gives one number per sample ([1]), which netc has no type for.
+    {"MeanEveryAxis", "[4, 6]", "mean(x, (0, 1))",
+     "mean over every axis of [4, 6] leaves one number per sample"},
+    // torch: "mean(): could not infer output dtype. Input dtype must be
+    // either a floating point or complex dtype. Got: Long".
+    {"MeanOfIntegers", "i64 [4, 6]", "mean(x)",
+     "mean needs a floating-point tensor"},
 };
 
 class OpErrorTest : public ::testing::TestWithParam<ErrorCase> {};

@@ -89,6 +89,9 @@ const TorchCase Cases[] = {
     {"global_avgpool", "output y = a |> global_avgpool |> dense(3)", 2064},
     // Linear(4, 3)(flatten(F.adaptive_max_pool2d(a, 1), 1)): + 4 indices.
     {"global_maxpool", "output y = a |> global_maxpool |> dense(3)", 2096},
+    // Linear(8, 3)(a.mean(1)): x, a (MeanBackward1 keeps its input), and
+    // the [8, 8] mean seen as a matrix by the linear layer.
+    {"mean", "output y = a |> mean(0) |> dense(3)", 2304},
     {"avgpool", "output y = a |> avgpool2d(2) |> conv2d(4, kernel=3, padding=1)",
      2304},
     // p = chunk(a, 2, 1); Conv2d(2, 2, 1)(p[0]) + Conv2d(2, 2, 1)(p[1]):

@@ -34,6 +34,8 @@ enum class OpFamily {
   Parameter,
   Convolution,
   Pooling,
+  /// Averages over axes of any tensor (mean): not a feature map's pooling.
+  Reduction,
   Dense,
   Normalization,
   Activation,
