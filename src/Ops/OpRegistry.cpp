@@ -161,6 +161,14 @@ void OpContext::suggestWrappingInput(DiagnosticBuilder &builder, unsigned i,
   fixIt(arg.End, ")");
 }
 
+int OpContext::findInput(llvm::StringRef argName) const {
+  int arg = op.findArgIndex(argName);
+  for (unsigned i = 0; i < tensors.size(); ++i)
+    if (arg >= 0 && tensors[i].arg == static_cast<unsigned>(arg))
+      return i;
+  return -1;
+}
+
 const Value &OpContext::get(llvm::StringRef name) const {
   static const Value none;
   int i = op.findArgIndex(name);

@@ -264,6 +264,9 @@ const OpCase FlopCases[] = {
     // Broadcasting: one operation per output element.
     {"[8, 4, 4]", "x + reshape(x |> global_avgpool, (8, 1, 1))", 0, 128},
     {"[8, 4, 4]", "x * x", 0, 128},
+    // where: one selection per broadcast output element.
+    {"bool [4, 4]", "where(x, reshape(concat(x, x), (2, 4, 4)), -1e9)", 0,
+     32},
     {"[8, 4, 4]", "concat(x, x)", 0, 0},
     {"[8, 4, 6]", "transpose(x)", 0, 0},
 };

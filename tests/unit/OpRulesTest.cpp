@@ -598,6 +598,16 @@ const ShapeCase MergeCases[] = {
     {"ChunkLastSmaller", "[10, 2]", "chunk(x, 4)[3]", {1, 2}, 0, 0},
     {"ChunkFewerParts", "[6, 2]", "chunk(x, 4)[2]", {2, 2}, 0, 0},
     {"CenterCrop", "[3, 8, 9]", "center_crop(x, (4, 6))", {3, 4, 6}, 0, 0},
+    // torch.where(c, a, b) broadcasts all three: with c = tril(ones(4, 4,
+    // dtype=bool)), torch.where(c, s, -1e9) on s [1, 2, 4, 4] gives [1, 2,
+    // 4, 4] float32, torch.where(c, 1.0, 0.0) [4, 4] float32 (netc: one
+    // [4, 4] per sample), torch.where(c, ones(1, 3, 1, 1), zeros(4)) [1, 3,
+    // 4, 4].
+    {"WhereNumber", "bool [4, 4]",
+     "where(x, reshape(concat(x, x), (2, 4, 4)), -1e9)", {2, 4, 4}, 0, 0},
+    {"WhereTwoNumbers", "bool [4, 4]", "where(x, 1.0, 0.0)", {4, 4}, 0, 0},
+    {"WhereBroadcastValues", "bool [4, 4]",
+     "where(x, reshape(select(x, 0), (4, 1)), select(x, 1))", {4, 4}, 0, 0},
 };
 INSTANTIATE_TEST_SUITE_P(Merge, OpShapeTest, ::testing::ValuesIn(MergeCases),
                          shapeCaseName);
@@ -627,7 +637,7 @@ TEST(ElementTypes, OpsTakeTheTypesTorchTakes) {
   std::map<std::string, InputTypes> expected;
   for (const char *name :
        {"flatten", "reshape", "permute", "transpose", "select", "split", "chunk",
-        "center_crop", "zero_pad2d", "concat", "add", "mul"})
+        "center_crop", "zero_pad2d", "concat", "add", "mul", "where"})
     expected[name] = InputTypes::Any;
   for (const char *name :
        {"relu", "relu6", "avgpool1d", "avgpool2d", "avgpool3d"})
@@ -822,6 +832,18 @@ const ErrorCase OtherErrorCases[] = {
     // torch: AvgPool2d() got an unexpected keyword argument 'dilation'.
     {"AvgPool2dDilation", "[3, 5, 5]", "avgpool2d(x, 2, dilation=2)",
      "unknown keyword argument 'dilation'"},
+    // torch: "where expected condition to be a boolean tensor, but got a
+    // tensor with dtype Float".
+    {"WhereFloatCondition", "[4, 4]", "where(x, x, 0.0)",
+     "where needs a bool tensor, but 'x' holds f32 elements"},
+    // torch: "The size of tensor a (4) must match the size of tensor b (3)
+    // at non-singleton dimension 2".
+    {"WhereValuesDiffer", "bool [3, 4]", "where(x, x, reshape(x, (4, 3)))",
+     "cannot choose between [3, 4] and [4, 3]"},
+    // torch: "The size of tensor a (5) must match the size of tensor b (25)
+    // at non-singleton dimension 2".
+    {"WhereConditionDiffers", "bool [5, 5]", "where(x, flatten(x), 0.0)",
+     "cannot broadcast the condition [5, 5] and [25]"},
     // torch: "dim 1 appears multiple times in the list of dims".
     {"MeanAxisTwice", "[4, 6, 8]", "mean(x, (0, -3))",
      "mean names axis 0 of [4, 6, 8] twice in (0, -3)"},

@@ -92,6 +92,12 @@ const TorchCase Cases[] = {
     // Linear(8, 3)(a.mean(1)): x, a (MeanBackward1 keeps its input), and
     // the [8, 8] mean seen as a matrix by the linear layer.
     {"mean", "output y = a |> mean(0) |> dense(3)", 2304},
+    // m = x > 0; c2(torch.where(m, a, -1e9)): x, the condition (one byte
+    // per element; WhereBackward0 keeps nothing else), and the selection.
+    {"where",
+     "input m: bool[4, 8, 8]\n"
+     "  output y = where(m, a, -1e9) |> conv2d(4, kernel=3, padding=1)",
+     2304},
     {"avgpool", "output y = a |> avgpool2d(2) |> conv2d(4, kernel=3, padding=1)",
      2304},
     // p = chunk(a, 2, 1); Conv2d(2, 2, 1)(p[0]) + Conv2d(2, 2, 1)(p[1]):
