@@ -24,6 +24,14 @@
 //     of each query row (heads L floats, f32); the probabilities are
 //     recomputed in the backward pass.
 //
+// causal_mask(n) is the constant bool [n, n] mask of causal attention,
+// torch.tril(torch.ones(n, n, dtype=torch.bool)): true where a query may
+// see a key (at or before it). For where(mask, scores, -1e9). It is made
+// once, not per sample, and is not trained: a layer of the parameter
+// family, as a buffer is (weights, not activations), but counted in no
+// column, as a buffer registered with persistent=False is in no
+// state_dict.
+//
 //===----------------------------------------------------------------------===//
 #include "Families.h"
 
@@ -215,6 +223,16 @@ static std::optional<TensorType> inferRopeShape(OpContext &ctx) {
   return x;
 }
 
+static std::optional<TensorType> inferCausalMaskShape(OpContext &ctx) {
+  int64_t n = ctx.getInt("n");
+  if (!ctx.mul(n, n, "the element count of causal_mask's [n, n]"))
+    return std::nullopt;
+  TensorType mask;
+  mask.dtype = DType::Bool;
+  mask.dims = {n, n};
+  return mask;
+}
+
 void ops::addAttentionOps(std::vector<OpDef> &ops) {
   using namespace sig;
   ops.push_back(OpDef{
@@ -257,4 +275,17 @@ void ops::addAttentionOps(std::vector<OpDef> &ops) {
     return isFlash(layer) ? SavedTensors::InputsAndOutput
                           : SavedTensors::Inputs;
   };
+  // A constant: no parameters, no cost per sample, nothing kept.
+  ops.push_back(OpDef{
+      "causal_mask",
+      OpFamily::Parameter,
+      "the constant bool [n, n] mask of causal attention, true at and below "
+      "the diagonal (torch.tril(torch.ones(n, n, dtype=torch.bool))); for "
+      "where(mask, scores, -1e9); made once, not per sample",
+      {required("n", ArgType::Int, ArgConstraint::Positive)},
+      0,
+      OutputStorage::New,
+      inferCausalMaskShape,
+      nullptr});
+  ops.back().summary = {{{"n", SummaryStyle::Value}}};
 }

@@ -441,6 +441,9 @@ const ShapeCase AttentionCases[] = {
      "attention(x, reshape(x, (64, 16)), reshape(x, (64, 16)), heads=4, "
      "kv_heads=1)",
      {16, 64}, 0, 0},
+    // torch.tril(torch.ones(5, 5, dtype=torch.bool)): [5, 5] (the whole
+    // constant, made once: no batch axis), no parameters or buffers.
+    {"CausalMask", "[4]", "causal_mask(5)", {5, 5}, 0, 0},
     // Values of another width: 4 heads of 8 values each.
     {"ValueWidth", "[2, 16, 32]",
      "attention(x, x, dense(x, 64), heads=4)", {2, 16, 64}, 0, 0},

@@ -11,6 +11,7 @@
 // the CUDA mask (docs/memory.md).
 //
 //===----------------------------------------------------------------------===//
+#include "netc/Memory/ClassicMemory.h"
 #include "netc/Memory/MemoryEstimate.h"
 #include "netc/Memory/PyTorchMemory.h"
 
@@ -256,6 +257,31 @@ TEST(PyTorchMemory, AttentionOpMatchesTorchsMathPath) {
     EXPECT_EQ(saved->bytes + c.documentedDifference, c.torchBytes)
         << c.args << " kv_heads=" << c.kvHeads;
   }
+}
+
+// Causal masking with the constant mask, in torch 1.13 with q, k =
+// Linear(64, 64) and mask = tril(ones(16, 16, dtype=bool)) registered as a
+// buffer (persistent=False): p = torch.where(mask, q(x) @ k(x).mT / 8,
+// -1e9).softmax(-1); p @ x on x [16, 64]. tools/torch_reference.py's
+// saved_bytes measures 17,672 B; netc counts 264 B less: the mask (256 B,
+// which the reference counts because it leaves out only parameters; a
+// constant of the model, not of the sample) and the f64 scalar of the
+// division (8 B).
+TEST(PyTorchMemory, CausalMaskIsAConstantNotAnActivation) {
+  Graph graph = compileSource(
+      "network C {\n  input x: [16, 64]\n  mask = causal_mask(16)\n"
+      "  s = matmul(dense(x, 64), transpose(dense(x, 64))) / 8\n"
+      "  p = where(mask, s, -1e9) |> softmax\n"
+      "  output y = matmul(p, x)\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 17'672 - 256 - 8);
+  const Layer &mask = graph.layers[1];
+  ASSERT_EQ(mask.op->name, "causal_mask");
+  EXPECT_EQ(mask.params.trainable, 0);
+  EXPECT_EQ(mask.params.buffers, 0);
+  EXPECT_EQ(getActivationElements(mask), 0);
 }
 
 // Flash attention keeps q, k, v, its output and a log-sum-exp per query row

@@ -30,7 +30,8 @@ namespace netc {
 /// Groups of layer kinds, used for colours and docs.
 enum class OpFamily {
   Input,
-  /// A declared `param` or `buffer`: weights, not activations.
+  /// A declared `param` or `buffer`, or a constant (`causal_mask`):
+  /// weights, not activations.
   Parameter,
   Convolution,
   Pooling,
