@@ -471,6 +471,13 @@ const ShapeCase ReshapeCases[] = {
     // x.select(axis + 1, index) with the batch first: x[:, 0] for x[0].
     {"SelectClassToken", "[197, 768]", "select(x, 0)", {768}, 0, 0},
     {"SelectLastOfAxis", "[2, 3, 4]", "select(x, -1, axis=1)", {2, 4}, 0, 0},
+    // Python slicing with the batch first: on [1, 197, 768], x[:, 1:] is
+    // [1, 196, 768], x[:, :5] [1, 5, 768], x[:, -3:-1] [1, 2, 768] and
+    // x[:, :, 0:10] [1, 197, 10] (torch keeps nothing for backward).
+    {"SliceFromOne", "[197, 768]", "slice(x, 1, 197)", {196, 768}, 0, 0},
+    {"SliceFromTheEnd", "[197, 768]", "slice(x, -3, -1)", {2, 768}, 0, 0},
+    {"SliceAxis1", "[197, 768]", "slice(x, 0, 10, axis=1)", {197, 10}, 0,
+     0},
 };
 const ShapeCase NormCases[] = {
     {"BatchNormC", "[64]", "batchnorm(x)", {64}, 128, 128},
@@ -639,7 +646,7 @@ TEST(ElementTypes, OpsTakeTheTypesTorchTakes) {
       notFloat[op.name] = op.inputTypes;
   std::map<std::string, InputTypes> expected;
   for (const char *name :
-       {"flatten", "reshape", "permute", "transpose", "select", "split", "chunk",
+       {"flatten", "reshape", "permute", "transpose", "select", "slice", "split", "chunk",
         "center_crop", "zero_pad2d", "concat", "add", "mul", "where"})
     expected[name] = InputTypes::Any;
   for (const char *name :
@@ -847,6 +854,12 @@ const ErrorCase OtherErrorCases[] = {
     // at non-singleton dimension 2".
     {"WhereConditionDiffers", "bool [5, 5]", "where(x, flatten(x), 0.0)",
      "cannot broadcast the condition [5, 5] and [25]"},
+    // Python clamps x[:, 1:300] to [1, 196, 768] and gives x[:, 5:2] an
+    // empty [1, 0, 768]; netc reports both, as mistakes.
+    {"SliceEndPastTheAxis", "[197, 768]", "slice(x, 1, 300)",
+     "slice end 300 is out of range for axis 0 of [197, 768]"},
+    {"SliceEmpty", "[197, 768]", "slice(x, 5, 2)",
+     "slice 5:2 of axis 0 of [197, 768] is empty"},
     // torch: "dim 1 appears multiple times in the list of dims".
     {"MeanAxisTwice", "[4, 6, 8]", "mean(x, (0, -3))",
      "mean names axis 0 of [4, 6, 8] twice in (0, -3)"},
