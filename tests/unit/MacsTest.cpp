@@ -302,6 +302,27 @@ const OpCase AttentionCases[] = {
      2 * 4 * 16 * 16 * (8 + 16), 2 * 4 * 16 * 16 * 6},
 };
 
+// multihead_attention: the four projections as dense layers, 16 x 64 x
+// (64 + 64 + 64 + 64) MACs, plus the attention's two products (the
+// 294,912 MACs of docs/macs.md's attention block); FLOPs: 6 per score and
+// the projections' biases. Grouped (8 heads sharing 2): k and v project to
+// 16 features each.
+const OpCase MultiheadCases[] = {
+    {"[16, 64]", "multihead_attention(x, 64, 4)",
+     16 * 64 * 256 + 4 * 16 * 16 * 32, 4 * 16 * 16 * 6 + 16 * 256},
+    {"[16, 64]", "multihead_attention(x, 64, 8, kv_heads=2, causal=true, "
+                 "bias=false)",
+     16 * 64 * (64 + 16 + 16 + 64) + 8 * 16 * 16 * 16, 8 * 16 * 16 * 7},
+};
+
+TEST(Macs, MultiheadAttentionCountsProjectionsAndAttention) {
+  for (const OpCase &c : MultiheadCases) {
+    OpCost cost = lastLayerCost(oneLayer(c.input, c.call));
+    EXPECT_EQ(cost.macs, c.macs) << c.call << " on " << c.input;
+    EXPECT_EQ(cost.flops, c.flops) << c.call << " on " << c.input;
+  }
+}
+
 TEST(Macs, AttentionCountsBothProductsOfEveryHead) {
   for (const OpCase &c : AttentionCases) {
     OpCost cost = lastLayerCost(oneLayer(c.input, c.call));

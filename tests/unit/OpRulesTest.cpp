@@ -444,6 +444,20 @@ const ShapeCase AttentionCases[] = {
     // torch.tril(torch.ones(5, 5, dtype=torch.bool)): [5, 5] (the whole
     // constant, made once: no batch axis), no parameters or buffers.
     {"CausalMask", "[4]", "causal_mask(5)", {5, 5}, 0, 0},
+    // torch.nn.MultiheadAttention(dim, heads, bias=bias, batch_first=True)
+    // as self-attention: [1, 16, 64] to [1, 16, 64]; parameters 16,640 for
+    // (64, 4), 16,384 without bias, 2,362,368 for (768, 12). torch has no
+    // grouped variant: with 8 heads sharing 2, q and out are 64 x 64 and k,
+    // v 16 x 64 each, with biases 64 + 16 + 16 + 64 (10,400 by hand).
+    {"MultiheadAttention", "[16, 64]", "multihead_attention(x, 64, 4)",
+     {16, 64}, 16640, 0},
+    {"MultiheadAttentionNoBias", "[16, 64]",
+     "multihead_attention(x, 64, 4, bias=false)", {16, 64}, 16384, 0},
+    {"MultiheadAttentionBase", "[197, 768]",
+     "multihead_attention(x, 768, 12)", {197, 768}, 2362368, 0},
+    {"MultiheadAttentionGrouped", "[16, 64]",
+     "multihead_attention(x, 64, 8, kv_heads=2, causal=true)", {16, 64},
+     10400, 0},
     // Values of another width: 4 heads of 8 values each.
     {"ValueWidth", "[2, 16, 32]",
      "attention(x, x, dense(x, 64), heads=4)", {2, 16, 64}, 0, 0},

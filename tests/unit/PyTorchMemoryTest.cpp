@@ -284,6 +284,21 @@ TEST(PyTorchMemory, CausalMaskIsAConstantNotAnActivation) {
   EXPECT_EQ(getActivationElements(mask), 0);
 }
 
+// torch 1.13: h = Linear(64, 64)(x); MultiheadAttention(64, 4,
+// batch_first=True)(h, h, h, need_weights=False) on x [16, 64]; saved_bytes
+// measures 28,680 B: x (the linear's), h, q, k, v, the probabilities
+// (4 x 16 x 16), the attention's output, and the f64 scale (8 B, not
+// counted by netc, as for the attention op).
+TEST(PyTorchMemory, MultiheadAttentionMatchesTorch) {
+  Graph graph = compileSource("network M {\n  input x: [16, 64]\n"
+                              "  output y = dense(x, 64) |> "
+                              "multihead_attention(64, 4)\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 28'680 - 8);
+}
+
 // Flash attention keeps q, k, v, its output and a log-sum-exp per query row
 // and head in f32, instead of the probabilities (FlashAttention-2's
 // backward; torch 1.13 has no flash kernel to measure).
