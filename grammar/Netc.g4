@@ -74,7 +74,7 @@ ifStatement
     ;
 
 // Precedence, loosest first: |>, or, and, not, comparison, + -, * / // %,
-// unary -, postfix (.name, [index]).
+// unary -, postfix (.name, [index], [start:stop]).
 expr
     : orExpr (PIPE pipeStage)*
     ;
@@ -113,8 +113,11 @@ unary
     | postfix
     ;
 
+// [index], or a slice [start:stop] with either bound left out; written
+// so that after '[' and after the first expression one token decides.
 postfix
-    : primary (DOT member=IDENT | LBRACK index=expr RBRACK)*
+    : primary (DOT member=IDENT
+              | LBRACK (index=expr (COLON stop=expr?)? | COLON stop=expr?) RBRACK)*
     ;
 
 primary

@@ -179,6 +179,16 @@ private:
       ++depth;
       dumpExpr(m->getBase());
       --depth;
+    } else if (auto *sl = llvm::dyn_cast<SliceExpr>(&expr)) {
+      indent() << "Slice" << (sl->getStart() ? "" : " (from the start)")
+               << (sl->getStop() ? "" : " (to the end)") << at << "\n";
+      ++depth;
+      dumpExpr(sl->getBase());
+      if (sl->getStart())
+        dumpExpr(*sl->getStart());
+      if (sl->getStop())
+        dumpExpr(*sl->getStop());
+      --depth;
     } else if (auto *ix = llvm::dyn_cast<IndexExpr>(&expr)) {
       indent() << "Index" << at << "\n";
       ++depth;

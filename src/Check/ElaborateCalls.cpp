@@ -107,6 +107,8 @@ static std::string describeArgType(const ArgSpec &spec) {
     return "an integer, a tuple of integers, \"same\" or \"valid\"";
   case ArgType::Weight:
     return "a layer's weight, such as tok.weight";
+  case ArgType::TensorOrNumber:
+    return "a tensor or a number";
   }
   return "a value";
 }
@@ -131,6 +133,8 @@ static bool matchesType(ArgType type, const Value &value) {
     return value.isIntOrIntTuple() || value.isString();
   case ArgType::Weight:
     return value.isWeight();
+  case ArgType::TensorOrNumber:
+    return value.isTensor() || value.isInt() || value.isFloat();
   }
   return false;
 }
@@ -286,23 +290,30 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
     return Value::unknown();
   std::vector<TensorArgInfo> tensors;
   llvm::SmallVector<LayerId, 2> inputs;
-  auto addTensor = [&](const Value &v, llvm::SMRange argRange) {
+  auto addTensor = [&](const Value &v, llvm::SMRange argRange, unsigned arg) {
     LayerId id = v.getTensor();
     const Layer &producer = graph.layers[id];
     tensors.push_back({&producer.type, producer.op,
                        sourceName(id).empty() ? producer.name
                                               : sourceName(id),
-                       producer.range, argRange});
+                       producer.range, argRange, arg});
     inputs.push_back(id);
   };
+  // A tensor argument, or a TensorOrNumber argument given a tensor, is an
+  // input of the layer; every other bound argument is an attribute.
+  auto isInput = [&](unsigned i) {
+    return op.args[i].type == ArgType::Tensor ||
+           (op.args[i].type == ArgType::TensorOrNumber &&
+            bound[i].value.isTensor());
+  };
   for (unsigned i = 0; i < op.args.size(); ++i) {
-    if (op.args[i].type != ArgType::Tensor)
+    if (!isInput(i))
       continue;
     if (bound[i].value.isTuple()) // variadic
       for (const Value &v : bound[i].value.getElements())
-        addTensor(v, bound[i].range);
+        addTensor(v, bound[i].range, i);
     else
-      addTensor(bound[i].value, bound[i].range);
+      addTensor(bound[i].value, bound[i].range, i);
   }
 
   // The bound non-tensor arguments, in signature order, become the layer's
@@ -310,11 +321,10 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
   std::vector<Attribute> attributes;
   unsigned numAttributes = 0;
   for (unsigned a = 0; a < op.args.size(); ++a)
-    numAttributes += op.args[a].type != ArgType::Tensor &&
-                     !bound[a].value.isUnknown();
+    numAttributes += !isInput(a) && !bound[a].value.isUnknown();
   attributes.reserve(numAttributes + (op.inferOutputs ? 1 : 0));
   for (unsigned a = 0; a < op.args.size(); ++a)
-    if (op.args[a].type != ArgType::Tensor && !bound[a].value.isUnknown())
+    if (!isInput(a) && !bound[a].value.isUnknown())
       attributes.push_back({op.args[a].name, bound[a].value, !bound[a].given});
 
   OpContext ctx(op, diags, callRange, std::move(tensors), std::move(bound));

@@ -50,6 +50,8 @@ Value Elaborator::evaluate(const ast::Expr &expr, bool isResult) {
     return evaluateMember(llvm::cast<ast::MemberExpr>(expr));
   case ast::Expr::Kind::Index:
     return evaluateIndex(llvm::cast<ast::IndexExpr>(expr), isResult);
+  case ast::Expr::Kind::Slice:
+    return evaluateSlice(llvm::cast<ast::SliceExpr>(expr), isResult);
   }
   return Value::unknown();
 }
@@ -445,6 +447,57 @@ Value Elaborator::evaluateIndex(const ast::IndexExpr &index, bool isResult) {
     return Value::unknown();
   }
   return base.getElements()[i < 0 ? i + size : i];
+}
+
+Value Elaborator::evaluateSlice(const ast::SliceExpr &slice, bool isResult) {
+  Value base = evaluate(slice.getBase(), /*isResult=*/false);
+  // Each bound, or its default (invalid range) when not written.
+  struct Bound {
+    Value value;
+    llvm::SMRange range;
+  } bounds[2];
+  const ast::Expr *written[2] = {slice.getStart(), slice.getStop()};
+  bool unknown = base.isUnknown();
+  for (unsigned i = 0; i < 2; ++i)
+    if (written[i]) {
+      bounds[i] = {evaluate(*written[i], /*isResult=*/false),
+                   written[i]->getRange()};
+      unknown |= bounds[i].value.isUnknown();
+    }
+  if (unknown) {
+    markUsed(base);
+    return Value::unknown();
+  }
+  if (!base.isTensor()) {
+    diags.report(slice.getLoc(), diag::err_slice_type, base.describeKind())
+        .range(slice.getRange());
+    markUsed(base);
+    return Value::unknown();
+  }
+  for (unsigned i = 0; i < 2; ++i)
+    if (written[i] && !bounds[i].value.isInt()) {
+      diags.report(written[i]->getLoc(), diag::err_index_not_integer,
+                   bounds[i].value.describeKind())
+          .range(written[i]->getRange());
+      markUsed(base);
+      return Value::unknown();
+    }
+  // x[a:] runs to the end of the first axis, x[:b] from its start.
+  int64_t length = graph.layers[base.getTensor()].type.dims[0];
+  if (!written[0])
+    bounds[0].value = Value::integer(0);
+  if (!written[1])
+    bounds[1].value = Value::integer(length);
+  std::vector<BoundArg> bound{
+      {base, slice.getBase().getRange(), true},
+      {bounds[0].value, bounds[0].range, written[0] != nullptr},
+      {bounds[1].value, bounds[1].range, written[1] != nullptr},
+      {Value::integer(0), llvm::SMRange(), false}};
+  Value sliced = applyOp(*lookupOp("slice"), slice.getRange(),
+                         std::move(bound), isResult);
+  // A tensor sliced by mistake is not also reported unused.
+  markUsed(base);
+  return sliced;
 }
 
 std::optional<Value> Elaborator::evaluateBuiltin(const ast::CallExpr &call) {

@@ -532,7 +532,7 @@ void Elaborator::warnUnused() {
     if (layer.op == &getInputOp()) {
       diags.report(layer.range.Start, diag::warn_unused_input, sourceName(id))
           .range(layer.range);
-    } else if (layer.op->family == OpFamily::Parameter) {
+    } else if (layer.op == &getParamOp() || layer.op == &getBufferOp()) {
       // Counted all the same: a weight that nothing reads.
       diags.report(layer.range.Start, diag::warn_unused_declared,
                    layer.op->name, sourceName(id))

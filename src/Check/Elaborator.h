@@ -171,6 +171,8 @@ private:
   Value evaluateBinary(const ast::BinaryExpr &binary, bool isResult);
   Value evaluateMember(const ast::MemberExpr &member);
   Value evaluateIndex(const ast::IndexExpr &index, bool isResult);
+  /// x[a:b]: the layer slice(x, a, b) on a tensor's first axis.
+  Value evaluateSlice(const ast::SliceExpr &slice, bool isResult);
   /// min, max, channels, rank; nullopt if \p call is not a builtin.
   std::optional<Value> evaluateBuiltin(const ast::CallExpr &call);
   /// Evaluates a call argument and counts the tensors in it as used (even if

@@ -92,6 +92,12 @@ public:
     } else if (auto *index = dyn_cast<ast::IndexExpr>(&expr)) {
       visit(index->getBase());
       visit(index->getIndex());
+    } else if (auto *slice = dyn_cast<ast::SliceExpr>(&expr)) {
+      visit(slice->getBase());
+      if (slice->getStart())
+        visit(*slice->getStart());
+      if (slice->getStop())
+        visit(*slice->getStop());
     }
   }
 

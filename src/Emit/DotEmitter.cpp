@@ -46,6 +46,8 @@ const char *getFamilyColor(OpFamily family) {
     return "#c9daf8";
   case OpFamily::Pooling:
     return "#d9d2e9";
+  case OpFamily::Reduction:
+    return "#d0e0e3";
   case OpFamily::Dense:
     return "#f9cb9c";
   case OpFamily::Normalization:

@@ -24,6 +24,25 @@
 //     of each query row (heads L floats, f32); the probabilities are
 //     recomputed in the backward pass.
 //
+// multihead_attention(x, dim, heads, kv_heads, bias, dropout, causal) is
+// torch.nn.MultiheadAttention on tokens-major x [..., L, dim] (self-
+// attention, batch_first): the query, key and value projections (torch's
+// in_proj_weight [3 dim, dim] and in_proj_bias [3 dim]; with kv_heads <
+// heads, q [dim, dim] and k, v [kv_heads dim / heads, dim] each), the
+// attention of the attention op's math path, and out_proj [dim, dim] with
+// its bias. It keeps for backward what those layers keep: x (the three
+// projections' input, once), q, k and v, the probabilities (with dropout
+// also the dropped ones and a 1-byte mask), grouped k and v repeated per
+// head, and the attention's output (out_proj's input).
+//
+// causal_mask(n) is the constant bool [n, n] mask of causal attention,
+// torch.tril(torch.ones(n, n, dtype=torch.bool)): true where a query may
+// see a key (at or before it). For where(mask, scores, -1e9). It is made
+// once, not per sample, and is not trained: a layer of the parameter
+// family, as a buffer is (weights, not activations), but counted in no
+// column, as a buffer registered with persistent=False is in no
+// state_dict.
+//
 //===----------------------------------------------------------------------===//
 #include "Families.h"
 
@@ -215,6 +234,142 @@ static std::optional<TensorType> inferRopeShape(OpContext &ctx) {
   return x;
 }
 
+/// The sizes of a checked multihead_attention layer: as attention's, with
+/// q, k and v the projections of input 0.
+static std::optional<AttentionSizes>
+getMultiheadSizes(const Layer &layer,
+                  llvm::ArrayRef<const TensorType *> inputs) {
+  if (inputs.size() != 1 || inputs[0]->getRank() < 2)
+    return std::nullopt;
+  const TensorType &x = *inputs[0];
+  auto lead = checkedProduct(llvm::ArrayRef<int64_t>(x.dims).drop_back(2));
+  if (!lead)
+    return std::nullopt;
+  AttentionSizes s;
+  s.batch = *lead;
+  s.heads = getIntAttribute(layer, "heads", 1);
+  s.kvHeads = getIntAttribute(layer, "kv_heads", s.heads);
+  s.queries = s.keys = x.dims[x.getRank() - 2];
+  s.headDim = s.valueDim = x.dims.back() / s.heads;
+  return s;
+}
+
+static std::optional<TensorType> inferMultiheadShape(OpContext &ctx) {
+  const TensorType &x = ctx.getInput();
+  if (x.getRank() < 2) {
+    ctx.errorAtInput(0, diag::err_input_rank, ctx.getOpName(),
+                     "tokens-major inputs with at least two axes, such as "
+                     "[tokens, features]",
+                     x.str());
+    return std::nullopt;
+  }
+  int64_t dim = ctx.getInt("dim");
+  if (x.dims.back() != dim) {
+    ctx.errorAtInput(0, diag::err_mha_features, x.str(), x.dims.back(), dim);
+    return std::nullopt;
+  }
+  int64_t heads = ctx.getInt("heads");
+  int64_t kvHeads = ctx.has("kv_heads") ? ctx.getInt("kv_heads") : heads;
+  if (dim % heads != 0) {
+    ctx.errorAtArg("heads", diag::err_mha_heads, dim, heads);
+    return std::nullopt;
+  }
+  if (heads % kvHeads != 0) {
+    ctx.errorAtArg("kv_heads", diag::err_attention_kv_heads, heads, kvHeads);
+    return std::nullopt;
+  }
+  return x;
+}
+
+/// q [dim, dim], k and v [kv_heads * dim / heads, dim] each, out_proj
+/// [dim, dim]; with bias, one per output feature of each.
+static std::optional<ParamCount> countMultiheadParams(OpContext &ctx,
+                                                      const TensorType &) {
+  int64_t dim = ctx.getInt("dim"), heads = ctx.getInt("heads");
+  int64_t kvHeads = ctx.has("kv_heads") ? ctx.getInt("kv_heads") : heads;
+  int64_t kvDim = kvHeads * (dim / heads);
+  // Output features of the four projections: dim + 2 kvDim + dim.
+  auto features = checkedAdd(2 * dim, 2 * kvDim);
+  auto weights = features ? checkedMul(*features, dim) : std::nullopt;
+  if (!weights) {
+    ctx.error(diag::err_overflow, "the weight count of multihead_attention");
+    return std::nullopt;
+  }
+  ParamCount params;
+  params.trainable = *weights + (ctx.getBool("bias") ? *features : 0);
+  return params;
+}
+
+/// The four projections (MACs of dense layers, and their biases) and the
+/// attention (as the attention op counts it).
+static std::optional<OpCost>
+countMultiheadCost(const Layer &layer,
+                   llvm::ArrayRef<const TensorType *> inputs) {
+  auto s = getMultiheadSizes(layer, inputs);
+  if (!s)
+    return std::nullopt;
+  int64_t dim = inputs[0]->dims.back();
+  int64_t kvDim = s->kvHeads * s->headDim;
+  auto tokens = checkedMul(s->batch, s->queries);
+  auto scores = countScores(*s);
+  if (!tokens || !scores)
+    return std::nullopt;
+  int64_t features = 2 * dim + 2 * kvDim;
+  auto projections = checkedProduct({*tokens, features, dim});
+  auto attention = checkedMul(*scores, s->headDim + s->valueDim);
+  const Attribute *causal = layer.getAttribute("causal");
+  const Attribute *bias = layer.getAttribute("bias");
+  auto scoreFlops =
+      checkedMul(*scores, 6 + (causal && causal->value.getBool() ? 1 : 0));
+  auto biasFlops = checkedMul(*tokens, bias && bias->value.getBool() ? features : 0);
+  if (!projections || !attention || !scoreFlops || !biasFlops)
+    return std::nullopt;
+  auto macs = checkedAdd(*projections, *attention);
+  auto flops = checkedAdd(*scoreFlops, *biasFlops);
+  if (!macs || !flops)
+    return std::nullopt;
+  return OpCost{*macs, *flops};
+}
+
+/// Besides x: q, k, v, the math path's probabilities (and dropout's), the
+/// grouped repeats, and the attention's output.
+static std::optional<int64_t>
+countMultiheadSavedExtra(const Layer &layer,
+                         llvm::ArrayRef<const TensorType *> inputs,
+                         const SavedWidths &widths) {
+  auto s = getMultiheadSizes(layer, inputs);
+  if (!s)
+    return std::nullopt;
+  int64_t dim = inputs[0]->dims.back();
+  int64_t kvDim = s->kvHeads * s->headDim;
+  auto scores = countScores(*s);
+  if (!scores)
+    return std::nullopt;
+  const Attribute *dropout = layer.getAttribute("dropout");
+  bool dropped = dropout && dropout->value.getNumber() > 0;
+  auto probabilities = checkedMul(
+      *scores, widths.activation + (dropped ? widths.activation + 1 : 0));
+  // q, k, v and the attention's output: 2 dim + 2 kvDim per token.
+  auto tensors = checkedProduct(
+      {s->batch, s->queries, 2 * dim + 2 * kvDim, widths.activation});
+  auto repeats = checkedProduct({s->batch, s->heads - s->kvHeads, s->keys,
+                                 s->headDim + s->valueDim, widths.activation});
+  if (!probabilities || !tensors || !repeats)
+    return std::nullopt;
+  auto sum = checkedAdd(*probabilities, *tensors);
+  return sum ? checkedAdd(*sum, *repeats) : std::nullopt;
+}
+
+static std::optional<TensorType> inferCausalMaskShape(OpContext &ctx) {
+  int64_t n = ctx.getInt("n");
+  if (!ctx.mul(n, n, "the element count of causal_mask's [n, n]"))
+    return std::nullopt;
+  TensorType mask;
+  mask.dtype = DType::Bool;
+  mask.dims = {n, n};
+  return mask;
+}
+
 void ops::addAttentionOps(std::vector<OpDef> &ops) {
   using namespace sig;
   ops.push_back(OpDef{
@@ -257,4 +412,39 @@ void ops::addAttentionOps(std::vector<OpDef> &ops) {
     return isFlash(layer) ? SavedTensors::InputsAndOutput
                           : SavedTensors::Inputs;
   };
+  ops.push_back(OpDef{
+      "multihead_attention",
+      OpFamily::Attention,
+      "self-attention with its projections, torch.nn.MultiheadAttention "
+      "(batch_first) on tokens-major [L, dim]: q, k, v and output "
+      "projections around the attention op's math path",
+      {tensor("x"), required("dim", ArgType::Int, ArgConstraint::Positive),
+       required("heads", ArgType::Int, ArgConstraint::Positive),
+       derived("kv_heads", ArgType::Int, ArgConstraint::Positive),
+       withDefault("bias", ArgType::Bool, Value::boolean(true)),
+       withDefault("dropout", ArgType::Number, Value::floating(0.0),
+                   ArgConstraint::Probability),
+       withDefault("causal", ArgType::Bool, Value::boolean(false))},
+      0,
+      OutputStorage::New,
+      inferMultiheadShape,
+      countMultiheadParams});
+  ops.back().countCost = countMultiheadCost;
+  ops.back().saves = {SavedTensors::Input, countMultiheadSavedExtra,
+                      "q, k, v, the probabilities (with dropout, the dropped "
+                      "ones and a 1-byte mask) and the attention's output"};
+  ops.back().summary = {{{"heads", SummaryStyle::Value}}};
+  // A constant: no parameters, no cost per sample, nothing kept.
+  ops.push_back(OpDef{
+      "causal_mask",
+      OpFamily::Parameter,
+      "the constant bool [n, n] mask of causal attention, true at and below "
+      "the diagonal (torch.tril(torch.ones(n, n, dtype=torch.bool))); for "
+      "where(mask, scores, -1e9); made once, not per sample",
+      {required("n", ArgType::Int, ArgConstraint::Positive)},
+      0,
+      OutputStorage::New,
+      inferCausalMaskShape,
+      nullptr});
+  ops.back().summary = {{{"n", SummaryStyle::Value}}};
 }

@@ -5,6 +5,9 @@
 //                           shapes (the `+` and `*` operators on tensors)
 //   mul_scalar(x, factor)   every element times a number (`x * 0.125`,
 //                           `x / 8`)
+//   where(cond, a, b)       a where the bool condition holds, else b
+//                           (torch.where); a and b tensors or numbers, all
+//                           three broadcast together
 //   concat(a, b, ..., axis=0)  joins along an axis (channels by default)
 //   split(x, sizes, axis=0)    parts of the given sizes (torch.split)
 //   chunk(x, n, axis=0)        n parts of ceil(len/n) (torch.chunk: the last
@@ -29,6 +32,64 @@ static std::optional<TensorType> inferBroadcastShape(OpContext &ctx) {
   if (!dims)
     return std::nullopt;
   return ctx.makeType(*dims);
+}
+
+/// The element type of where's output: a and b promoted as torch.where
+/// promotes them (a float number with integer tensors gives f32; two
+/// numbers give f32, or i64 when both are integers).
+static DType getWhereType(OpContext &ctx) {
+  std::optional<DType> dtype;
+  bool floatNumber = false;
+  for (llvm::StringRef name : {"a", "b"}) {
+    int i = ctx.findInput(name);
+    if (i < 0)
+      floatNumber |= ctx.get(name).isFloat();
+    else
+      dtype = dtype ? promoteTypes(*dtype, ctx.getInput(i).dtype)
+                    : ctx.getInput(i).dtype;
+  }
+  if (!dtype)
+    return floatNumber ? DType::F32 : DType::I64;
+  return floatNumber && !isFloatingPoint(*dtype) ? DType::F32 : *dtype;
+}
+
+/// where(cond, a, b): the condition must be bool; a and b broadcast with
+/// each other, and the condition with both (a number counts as a tensor
+/// of no axes).
+static std::optional<TensorType> inferWhereShape(OpContext &ctx) {
+  const TensorType &cond = ctx.getInput(0);
+  if (cond.dtype != DType::Bool) {
+    ctx.errorAtInput(0, diag::err_input_element_type, ctx.getOpName(),
+                     "a bool", ctx.getInputName(0),
+                     getDTypeName(cond.dtype));
+    return std::nullopt;
+  }
+  TensorType values;
+  bool first = true;
+  for (llvm::StringRef name : {"a", "b"}) {
+    int i = ctx.findInput(name);
+    if (i < 0)
+      continue;
+    const TensorType &value = ctx.getInput(i);
+    if (first) {
+      values = value;
+      first = false;
+      continue;
+    }
+    auto dims = broadcastDims(ctx, "choose between", values, values.dims,
+                              value, value.dims);
+    if (!dims)
+      return std::nullopt;
+    values.dims = *dims;
+  }
+  auto dims = broadcastDims(ctx, "broadcast the condition", cond, cond.dims,
+                            values, values.dims);
+  if (!dims)
+    return std::nullopt;
+  auto type = ctx.makeType(*dims);
+  if (type)
+    type->dtype = getWhereType(ctx);
+  return type;
 }
 
 /// Normalises an axis (negative counts from the end); reports it if out of
@@ -180,6 +241,23 @@ void ops::addMergeOps(std::vector<OpDef> &ops) {
   // torch keeps only the number (an 8-byte scalar, not counted), no tensor.
   scale.countCost = flopsPerOutputElement(1);
   ops.push_back(std::move(scale));
+  OpDef where{"where",
+              OpFamily::Merge,
+              "a where the bool condition holds, else b (torch.where); a and "
+              "b are tensors or numbers (where(mask, scores, -1e9)), "
+              "broadcast with the condition",
+              {tensor("cond"), required("a", ArgType::TensorOrNumber),
+               required("b", ArgType::TensorOrNumber)},
+              0,
+              OutputStorage::New,
+              inferWhereShape,
+              nullptr};
+  // torch 1.13's WhereBackward0 keeps only the condition (measured).
+  where.saves = {SavedTensors::Input};
+  // One selection per (broadcast) output element.
+  where.countCost = flopsPerOutputElement(1);
+  where.inputTypes = InputTypes::Any;
+  ops.push_back(std::move(where));
   OpDef concat{"concat",
                OpFamily::Merge,
                "joins tensors along an axis (default 0, the channels) "

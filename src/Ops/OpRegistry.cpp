@@ -26,6 +26,8 @@ llvm::StringRef netc::getFamilyName(OpFamily family) {
     return "convolution";
   case OpFamily::Pooling:
     return "pooling";
+  case OpFamily::Reduction:
+    return "reduction";
   case OpFamily::Dense:
     return "dense";
   case OpFamily::Normalization:
@@ -157,6 +159,14 @@ void OpContext::suggestWrappingInput(DiagnosticBuilder &builder, unsigned i,
   }
   fixIt(arg.Start, (function + "(").str());
   fixIt(arg.End, ")");
+}
+
+int OpContext::findInput(llvm::StringRef argName) const {
+  int arg = op.findArgIndex(argName);
+  for (unsigned i = 0; i < tensors.size(); ++i)
+    if (arg >= 0 && tensors[i].arg == static_cast<unsigned>(arg))
+      return i;
+  return -1;
 }
 
 const Value &OpContext::get(llvm::StringRef name) const {

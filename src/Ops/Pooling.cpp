@@ -2,8 +2,9 @@
 //
 // Shapes follow torch.nn.MaxPoolNd / AvgPoolNd (stride defaults to the
 // kernel; padding at most half the kernel; ceil_mode's last-window rule),
-// global pooling ([C, ...] to [C] or [C, 1, ...] with keepdims) and
-// torch.nn.AdaptiveAvgPool2d. Pooling has no parameters.
+// global pooling ([C, ...] to [C] or [C, 1, ...] with keepdims),
+// torch.nn.AdaptiveAvgPool2d, and mean(x, axis) (torch.mean over one or
+// more axes of a sample, any rank). Pooling has no parameters.
 //
 //===----------------------------------------------------------------------===//
 #include "Families.h"
@@ -217,6 +218,60 @@ static OpDef makeAdaptivePool(bool isMax) {
   return op;
 }
 
+/// Shape rule of mean: the named axes go away (or become 1 with keepdims).
+static std::optional<TensorType> inferMeanShape(OpContext &ctx) {
+  const TensorType &in = ctx.getInput();
+  int64_t rank = in.getRank();
+  const Value &axisValue = ctx.get("axis");
+  llvm::SmallVector<int64_t, 4> axes;
+  if (axisValue.isInt())
+    axes.push_back(axisValue.getInt());
+  else
+    for (const Value &e : axisValue.getElements())
+      axes.push_back(e.getInt());
+  llvm::SmallVector<bool, 8> reduced(rank, false);
+  for (int64_t axis : axes) {
+    if (axis < -rank || axis >= rank) {
+      ctx.errorAtArg("axis", diag::err_axis_out_of_range, axis, in.str(),
+                     rank);
+      return std::nullopt;
+    }
+    int64_t index = axis < 0 ? axis + rank : axis;
+    if (reduced[index]) {
+      ctx.errorAtArg("axis", diag::err_axes_repeated, ctx.getOpName(), index,
+                     in.str(), axisValue.str());
+      return std::nullopt;
+    }
+    reduced[index] = true;
+  }
+  bool keepdims = ctx.getBool("keepdims");
+  llvm::SmallVector<int64_t, 4> dims;
+  for (int64_t i = 0; i < rank; ++i)
+    if (!reduced[i])
+      dims.push_back(in.dims[i]);
+    else if (keepdims)
+      dims.push_back(1);
+  // One number per sample: netc's tensors have at least one axis.
+  if (dims.empty()) {
+    ctx.errorAtArg("axis", diag::err_reduce_every_axis, ctx.getOpName(),
+                   in.str());
+    return std::nullopt;
+  }
+  return ctx.makeType(dims);
+}
+
+/// mean: every input element added, one division per output element
+/// (counted as global_avgpool counts it: the input's elements).
+static std::optional<OpCost>
+countMeanCost(const Layer &, llvm::ArrayRef<const TensorType *> inputs) {
+  if (inputs.empty())
+    return std::nullopt;
+  auto elements = inputs[0]->getNumElements();
+  if (!elements)
+    return std::nullopt;
+  return OpCost{0, *elements};
+}
+
 void ops::addPoolingOps(std::vector<OpDef> &ops) {
   for (unsigned n = 1; n <= 3; ++n) {
     ops.push_back(makeWindowPool(n, /*isMax=*/true));
@@ -226,4 +281,20 @@ void ops::addPoolingOps(std::vector<OpDef> &ops) {
   ops.push_back(makeGlobalPool(/*isMax=*/true));
   ops.push_back(makeAdaptivePool(/*isMax=*/false));
   ops.push_back(makeAdaptivePool(/*isMax=*/true));
+  using namespace sig;
+  ops.push_back(OpDef{
+      "mean",
+      OpFamily::Reduction,
+      "average over one axis or a tuple of axes of a sample (torch.mean); "
+      "the axes go away, or stay as 1 with keepdims=true",
+      {tensor("x"), withDefault("axis", ArgType::IntTuple, Value::integer(-1)),
+       withDefault("keepdims", ArgType::Bool, Value::boolean(false))},
+      0,
+      OutputStorage::New,
+      inferMeanShape,
+      nullptr});
+  // torch 1.13's MeanBackward1 keeps its input (measured with
+  // saved_tensors_hooks), as global average pooling does.
+  ops.back().saves = {SavedTensors::Input};
+  ops.back().countCost = countMeanCost;
 }

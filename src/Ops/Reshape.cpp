@@ -1,6 +1,7 @@
 //===- Reshape.cpp - the declaration pseudo-ops, flatten, transpose, reshape ===//
 //
-// flatten, transpose and reshape change only how elements are indexed; their outputs
+// flatten, transpose, permute, reshape, select and slice change only how
+// elements are indexed; their outputs
 // are views of their inputs and take no memory of their own. `input`,
 // `param` and `buffer` are the pseudo-ops of declared tensors: they have
 // registry entries so that tables and diagrams treat them like any layer,
@@ -179,6 +180,41 @@ static std::optional<TensorType> inferSelectShape(OpContext &ctx) {
   return ctx.makeType(dims);
 }
 
+/// slice(x, start, end, axis=0): entries start to end - 1 of an axis, each
+/// bound counted from the end when negative, as Python's; unlike Python,
+/// a bound past the axis and an empty run are errors.
+static std::optional<TensorType> inferSliceShape(OpContext &ctx) {
+  const TensorType &in = ctx.getInput();
+  int64_t rank = in.getRank();
+  int64_t axis = ctx.getInt("axis");
+  if (axis < -rank || axis >= rank) {
+    ctx.errorAtArg("axis", diag::err_axis_out_of_range, axis, in.str(), rank);
+    return std::nullopt;
+  }
+  if (axis < 0)
+    axis += rank;
+  int64_t size = in.dims[axis];
+  int64_t bounds[2];
+  const char *names[2] = {"start", "end"};
+  for (unsigned i = 0; i < 2; ++i) {
+    int64_t bound = ctx.getInt(names[i]);
+    if (bound < -size || bound > size) {
+      ctx.errorAtArg(names[i], diag::err_slice_out_of_range, names[i], bound,
+                     axis, in.str(), size);
+      return std::nullopt;
+    }
+    bounds[i] = bound < 0 ? bound + size : bound;
+  }
+  if (bounds[0] >= bounds[1]) {
+    ctx.error(diag::err_slice_empty, ctx.getInt("start"), ctx.getInt("end"),
+              axis, in.str(), bounds[0], bounds[1]);
+    return std::nullopt;
+  }
+  llvm::SmallVector<int64_t, 4> dims(in.dims.begin(), in.dims.end());
+  dims[axis] = bounds[1] - bounds[0];
+  return ctx.makeType(dims);
+}
+
 void ops::addReshapeOps(std::vector<OpDef> &ops) {
   using namespace sig;
   ops.push_back(OpDef{"flatten",
@@ -233,6 +269,19 @@ void ops::addReshapeOps(std::vector<OpDef> &ops) {
                       0,
                       OutputStorage::View,
                       inferSelectShape,
+                      nullptr});
+  ops.back().inputTypes = InputTypes::Any;
+  ops.push_back(OpDef{"slice",
+                      OpFamily::Reshape,
+                      "entries start to end - 1 of an axis: x[1:] of [197, "
+                      "768] is [196, 768] (x[:, 1:] with the batch); a "
+                      "negative bound counts from the end; a view",
+                      {tensor("x"), required("start", ArgType::Int),
+                       required("end", ArgType::Int),
+                       withDefault("axis", ArgType::Int, Value::integer(0))},
+                      0,
+                      OutputStorage::View,
+                      inferSliceShape,
                       nullptr});
   ops.back().inputTypes = InputTypes::Any;
 }

@@ -168,7 +168,9 @@ ast::ExprPtr ASTBuilder::buildUnary(NetcParser::UnaryContext &ctx) {
                                           range);
 }
 
-// postfix : primary (DOT member=IDENT | LBRACK index=expr RBRACK)*
+// postfix : primary (DOT member=IDENT
+//                   | LBRACK (index=expr (COLON stop=expr?)?
+//                             | COLON stop=expr?) RBRACK)*
 ast::ExprPtr ASTBuilder::buildPostfix(NetcParser::PostfixContext &ctx) {
   ast::ExprPtr value = buildPrimary(*ctx.primary());
   // Walk the children after the primary: `.name` or `[ expr ]`.
@@ -185,15 +187,36 @@ ast::ExprPtr ASTBuilder::buildPostfix(NetcParser::PostfixContext &ctx) {
       value = std::make_unique<ast::MemberExpr>(std::move(value),
                                                 std::move(member), range);
       ++i;
-    } else if (type == NetcParser::LBRACK && i + 2 < ctx.children.size()) {
-      auto *index = dynamic_cast<NetcParser::ExprContext *>(ctx.children[i + 1]);
-      auto *close =
-          dynamic_cast<antlr4::tree::TerminalNode *>(ctx.children[i + 2]);
+    } else if (type == NetcParser::LBRACK) {
+      // Up to the RBRACK: an index, or bounds around a COLON.
+      NetcParser::ExprContext *bounds[2] = {nullptr, nullptr};
+      bool slice = false;
+      size_t j = i + 1;
+      for (; j < ctx.children.size(); ++j) {
+        auto *token = dynamic_cast<antlr4::tree::TerminalNode *>(ctx.children[j]);
+        if (!token) {
+          bounds[slice] = dynamic_cast<NetcParser::ExprContext *>(ctx.children[j]);
+          continue;
+        }
+        if (token->getSymbol()->getType() == NetcParser::COLON) {
+          slice = true;
+          continue;
+        }
+        break; // RBRACK
+      }
+      if (j >= ctx.children.size())
+        break;
+      auto *close = dynamic_cast<antlr4::tree::TerminalNode *>(ctx.children[j]);
       llvm::SMRange range =
           join(value->getRange(), rangeOf(close->getSymbol()));
-      value = std::make_unique<ast::IndexExpr>(std::move(value),
-                                               buildExpr(*index), range);
-      i += 2;
+      if (slice)
+        value = std::make_unique<ast::SliceExpr>(
+            std::move(value), bounds[0] ? buildExpr(*bounds[0]) : nullptr,
+            bounds[1] ? buildExpr(*bounds[1]) : nullptr, range);
+      else
+        value = std::make_unique<ast::IndexExpr>(std::move(value),
+                                                 buildExpr(*bounds[0]), range);
+      i = j;
     }
   }
   return value;

@@ -541,7 +541,9 @@ ast::ExprPtr DirectParser::parseNumber(const TokenRecord &literal,
   return std::make_unique<ast::FloatExpr>(negative ? -*value : *value, range);
 }
 
-// postfix : primary (DOT member=IDENT | LBRACK index=expr RBRACK)*
+// postfix : primary (DOT member=IDENT
+//                   | LBRACK (index=expr (COLON stop=expr?)?
+//                             | COLON stop=expr?) RBRACK)*
 ast::ExprPtr DirectParser::parsePostfix() {
   ast::ExprPtr value = parsePrimary();
   while (value) {
@@ -556,9 +558,28 @@ ast::ExprPtr DirectParser::parsePostfix() {
                                                 std::move(name), range);
     } else if (la() == L::LBRACK) {
       consume();
-      ast::ExprPtr index = parseExpr();
-      if (!index)
-        return nullptr;
+      ast::ExprPtr index;
+      if (la() != L::COLON) {
+        index = parseExpr();
+        if (!index)
+          return nullptr;
+      }
+      if (la() == L::COLON) {
+        consume();
+        ast::ExprPtr stop;
+        if (la() != L::RBRACK) {
+          stop = parseExpr();
+          if (!stop)
+            return nullptr;
+        }
+        std::optional<TokenRecord> close = expect(L::RBRACK);
+        if (!close)
+          return nullptr;
+        llvm::SMRange range(value->getRange().Start, rangeOf(*close).End);
+        value = std::make_unique<ast::SliceExpr>(
+            std::move(value), std::move(index), std::move(stop), range);
+        continue;
+      }
       std::optional<TokenRecord> close = expect(L::RBRACK);
       if (!close)
         return nullptr;

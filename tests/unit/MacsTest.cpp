@@ -230,6 +230,9 @@ const OpCase FlopCases[] = {
     {"[4, 10]", "maxpool1d(x, 3)", 0, 4 * 3 * 2},
     {"[512, 7, 7]", "global_avgpool(x)", 0, 512 * 49},
     {"[512, 7, 7]", "global_maxpool(x, keepdims=true)", 0, 512 * 48},
+    // mean as global_avgpool: every input element added, and a division.
+    {"[197, 768]", "mean(x, 0)", 0, 197 * 768},
+    {"[4, 6, 8]", "mean(x, (0, 2), keepdims=true)", 0, 4 * 6 * 8},
     // Windows of 2, 3, 2 rows and 2, 3, 3, 2 columns (torch's autograd):
     // 2 x 7 x 10 = 140 elements, less one per output element for a maximum.
     {"[2, 5, 7]", "adaptive_avgpool2d(x, (3, 4))", 0, 140},
@@ -261,6 +264,9 @@ const OpCase FlopCases[] = {
     // Broadcasting: one operation per output element.
     {"[8, 4, 4]", "x + reshape(x |> global_avgpool, (8, 1, 1))", 0, 128},
     {"[8, 4, 4]", "x * x", 0, 128},
+    // where: one selection per broadcast output element.
+    {"bool [4, 4]", "where(x, reshape(concat(x, x), (2, 4, 4)), -1e9)", 0,
+     32},
     {"[8, 4, 4]", "concat(x, x)", 0, 0},
     {"[8, 4, 6]", "transpose(x)", 0, 0},
 };
@@ -295,6 +301,27 @@ const OpCase AttentionCases[] = {
     {"[2, 16, 32]", "attention(x, x, concat(x, x, axis=-1), heads=4)",
      2 * 4 * 16 * 16 * (8 + 16), 2 * 4 * 16 * 16 * 6},
 };
+
+// multihead_attention: the four projections as dense layers, 16 x 64 x
+// (64 + 64 + 64 + 64) MACs, plus the attention's two products (the
+// 294,912 MACs of docs/macs.md's attention block); FLOPs: 6 per score and
+// the projections' biases. Grouped (8 heads sharing 2): k and v project to
+// 16 features each.
+const OpCase MultiheadCases[] = {
+    {"[16, 64]", "multihead_attention(x, 64, 4)",
+     16 * 64 * 256 + 4 * 16 * 16 * 32, 4 * 16 * 16 * 6 + 16 * 256},
+    {"[16, 64]", "multihead_attention(x, 64, 8, kv_heads=2, causal=true, "
+                 "bias=false)",
+     16 * 64 * (64 + 16 + 16 + 64) + 8 * 16 * 16 * 16, 8 * 16 * 16 * 7},
+};
+
+TEST(Macs, MultiheadAttentionCountsProjectionsAndAttention) {
+  for (const OpCase &c : MultiheadCases) {
+    OpCost cost = lastLayerCost(oneLayer(c.input, c.call));
+    EXPECT_EQ(cost.macs, c.macs) << c.call << " on " << c.input;
+    EXPECT_EQ(cost.flops, c.flops) << c.call << " on " << c.input;
+  }
+}
 
 TEST(Macs, AttentionCountsBothProductsOfEveryHead) {
   for (const OpCase &c : AttentionCases) {

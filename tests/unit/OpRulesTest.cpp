@@ -397,6 +397,17 @@ const ShapeCase PoolCases[] = {
      "adaptive_maxpool2d(x, 1)", {64, 1, 1}, 0, 0},
     {"AdaptiveMaxPool2dRect", "[8, 17, 20]",
      "adaptive_maxpool2d(x, (3, 5))", {8, 3, 5}, 0, 0},
+    // torch.mean(x, dim) on [1, *input], each axis >= 0 plus 1 for the
+    // batch: x.mean(-1) gives [1, 4, 6], x.mean((1, 2)) [1, 8],
+    // x.mean(1, keepdim=True) [1, 1, 6, 8], x.mean((-1, 1), keepdim=True)
+    // [1, 1, 6, 1], and on [1, 197, 768] x.mean(1) [1, 768].
+    {"MeanLastAxis", "[4, 6, 8]", "mean(x)", {4, 6}, 0, 0},
+    {"MeanTwoAxes", "[4, 6, 8]", "mean(x, (0, 1))", {8}, 0, 0},
+    {"MeanKeepdims", "[4, 6, 8]", "mean(x, 0, keepdims=true)", {1, 6, 8}, 0,
+     0},
+    {"MeanKeepdimsFromTheEnd", "[4, 6, 8]",
+     "mean(x, axis=(-1, 0), keepdims=true)", {1, 6, 1}, 0, 0},
+    {"MeanOverTokens", "[197, 768]", "mean(x, 0)", {768}, 0, 0},
 };
 const ShapeCase DenseCases[] = {
     {"DenseLeNetC5", "[400]", "dense(x, 120)", {120}, 48120, 0},
@@ -430,6 +441,23 @@ const ShapeCase AttentionCases[] = {
      "attention(x, reshape(x, (64, 16)), reshape(x, (64, 16)), heads=4, "
      "kv_heads=1)",
      {16, 64}, 0, 0},
+    // torch.tril(torch.ones(5, 5, dtype=torch.bool)): [5, 5] (the whole
+    // constant, made once: no batch axis), no parameters or buffers.
+    {"CausalMask", "[4]", "causal_mask(5)", {5, 5}, 0, 0},
+    // torch.nn.MultiheadAttention(dim, heads, bias=bias, batch_first=True)
+    // as self-attention: [1, 16, 64] to [1, 16, 64]; parameters 16,640 for
+    // (64, 4), 16,384 without bias, 2,362,368 for (768, 12). torch has no
+    // grouped variant: with 8 heads sharing 2, q and out are 64 x 64 and k,
+    // v 16 x 64 each, with biases 64 + 16 + 16 + 64 (10,400 by hand).
+    {"MultiheadAttention", "[16, 64]", "multihead_attention(x, 64, 4)",
+     {16, 64}, 16640, 0},
+    {"MultiheadAttentionNoBias", "[16, 64]",
+     "multihead_attention(x, 64, 4, bias=false)", {16, 64}, 16384, 0},
+    {"MultiheadAttentionBase", "[197, 768]",
+     "multihead_attention(x, 768, 12)", {197, 768}, 2362368, 0},
+    {"MultiheadAttentionGrouped", "[16, 64]",
+     "multihead_attention(x, 64, 8, kv_heads=2, causal=true)", {16, 64},
+     10400, 0},
     // Values of another width: 4 heads of 8 values each.
     {"ValueWidth", "[2, 16, 32]",
      "attention(x, x, dense(x, 64), heads=4)", {2, 16, 64}, 0, 0},
@@ -457,6 +485,13 @@ const ShapeCase ReshapeCases[] = {
     // x.select(axis + 1, index) with the batch first: x[:, 0] for x[0].
     {"SelectClassToken", "[197, 768]", "select(x, 0)", {768}, 0, 0},
     {"SelectLastOfAxis", "[2, 3, 4]", "select(x, -1, axis=1)", {2, 4}, 0, 0},
+    // Python slicing with the batch first: on [1, 197, 768], x[:, 1:] is
+    // [1, 196, 768], x[:, :5] [1, 5, 768], x[:, -3:-1] [1, 2, 768] and
+    // x[:, :, 0:10] [1, 197, 10] (torch keeps nothing for backward).
+    {"SliceFromOne", "[197, 768]", "slice(x, 1, 197)", {196, 768}, 0, 0},
+    {"SliceFromTheEnd", "[197, 768]", "slice(x, -3, -1)", {2, 768}, 0, 0},
+    {"SliceAxis1", "[197, 768]", "slice(x, 0, 10, axis=1)", {197, 10}, 0,
+     0},
 };
 const ShapeCase NormCases[] = {
     {"BatchNormC", "[64]", "batchnorm(x)", {64}, 128, 128},
@@ -587,6 +622,16 @@ const ShapeCase MergeCases[] = {
     {"ChunkLastSmaller", "[10, 2]", "chunk(x, 4)[3]", {1, 2}, 0, 0},
     {"ChunkFewerParts", "[6, 2]", "chunk(x, 4)[2]", {2, 2}, 0, 0},
     {"CenterCrop", "[3, 8, 9]", "center_crop(x, (4, 6))", {3, 4, 6}, 0, 0},
+    // torch.where(c, a, b) broadcasts all three: with c = tril(ones(4, 4,
+    // dtype=bool)), torch.where(c, s, -1e9) on s [1, 2, 4, 4] gives [1, 2,
+    // 4, 4] float32, torch.where(c, 1.0, 0.0) [4, 4] float32 (netc: one
+    // [4, 4] per sample), torch.where(c, ones(1, 3, 1, 1), zeros(4)) [1, 3,
+    // 4, 4].
+    {"WhereNumber", "bool [4, 4]",
+     "where(x, reshape(concat(x, x), (2, 4, 4)), -1e9)", {2, 4, 4}, 0, 0},
+    {"WhereTwoNumbers", "bool [4, 4]", "where(x, 1.0, 0.0)", {4, 4}, 0, 0},
+    {"WhereBroadcastValues", "bool [4, 4]",
+     "where(x, reshape(select(x, 0), (4, 1)), select(x, 1))", {4, 4}, 0, 0},
 };
 INSTANTIATE_TEST_SUITE_P(Merge, OpShapeTest, ::testing::ValuesIn(MergeCases),
                          shapeCaseName);
@@ -615,8 +660,8 @@ TEST(ElementTypes, OpsTakeTheTypesTorchTakes) {
       notFloat[op.name] = op.inputTypes;
   std::map<std::string, InputTypes> expected;
   for (const char *name :
-       {"flatten", "reshape", "permute", "transpose", "select", "split", "chunk",
-        "center_crop", "zero_pad2d", "concat", "add", "mul"})
+       {"flatten", "reshape", "permute", "transpose", "select", "slice", "split", "chunk",
+        "center_crop", "zero_pad2d", "concat", "add", "mul", "where"})
     expected[name] = InputTypes::Any;
   for (const char *name :
        {"relu", "relu6", "avgpool1d", "avgpool2d", "avgpool3d"})
@@ -811,6 +856,38 @@ const ErrorCase OtherErrorCases[] = {
     // torch: AvgPool2d() got an unexpected keyword argument 'dilation'.
     {"AvgPool2dDilation", "[3, 5, 5]", "avgpool2d(x, 2, dilation=2)",
      "unknown keyword argument 'dilation'"},
+    // torch: "where expected condition to be a boolean tensor, but got a
+    // tensor with dtype Float".
+    {"WhereFloatCondition", "[4, 4]", "where(x, x, 0.0)",
+     "where needs a bool tensor, but 'x' holds f32 elements"},
+    // torch: "The size of tensor a (4) must match the size of tensor b (3)
+    // at non-singleton dimension 2".
+    {"WhereValuesDiffer", "bool [3, 4]", "where(x, x, reshape(x, (4, 3)))",
+     "cannot choose between [3, 4] and [4, 3]"},
+    // torch: "The size of tensor a (5) must match the size of tensor b (25)
+    // at non-singleton dimension 2".
+    {"WhereConditionDiffers", "bool [5, 5]", "where(x, flatten(x), 0.0)",
+     "cannot broadcast the condition [5, 5] and [25]"},
+    // Python clamps x[:, 1:300] to [1, 196, 768] and gives x[:, 5:2] an
+    // empty [1, 0, 768]; netc reports both, as mistakes.
+    {"SliceEndPastTheAxis", "[197, 768]", "slice(x, 1, 300)",
+     "slice end 300 is out of range for axis 0 of [197, 768]"},
+    {"SliceEmpty", "[197, 768]", "slice(x, 5, 2)",
+     "slice 5:2 of axis 0 of [197, 768] is empty"},
+    // torch: "dim 1 appears multiple times in the list of dims".
+    {"MeanAxisTwice", "[4, 6, 8]", "mean(x, (0, -3))",
+     "mean names axis 0 of [4, 6, 8] twice in (0, -3)"},
+    // torch: "Dimension out of range (expected to be in range of [-4, 3],
+    // but got 4)".
+    {"MeanAxisOutOfRange", "[4, 6, 8]", "mean(x, 3)",
+     "axis 3 is out of range for [4, 6, 8] (rank 3)"},
+    // torch gives one number per sample ([1]), which netc has no type for.
+    {"MeanEveryAxis", "[4, 6]", "mean(x, (0, 1))",
+     "mean over every axis of [4, 6] leaves one number per sample"},
+    // torch: "mean(): could not infer output dtype. Input dtype must be
+    // either a floating point or complex dtype. Got: Long".
+    {"MeanOfIntegers", "i64 [4, 6]", "mean(x)",
+     "mean needs a floating-point tensor"},
 };
 
 class OpErrorTest : public ::testing::TestWithParam<ErrorCase> {};

@@ -222,7 +222,7 @@ network Net(size=224, classes=1000) {
   param cls: [1, 768]; buffer ids: i64[size,]
   x = unit(image, 64, stride=2, kind="größe \"q\" \\ \n")
   y = x * 2 / 3 // 4 % 5 + 6 - 7 == 1 - -9223372036854775808
-  t = (x, y)[1]; u = (x)
+  t = (x, y)[1]; u = (x); v = x[1:] + x[:-1] + x[:] + x[a:b] + x[-2:][0]
   relu(x)
   output logits = x |> dense(classes) |> softmax
   output y
@@ -441,7 +441,7 @@ private:
   }
   /// A unary or postfix expression.
   std::string operand(int depth) {
-    switch (pick(depth > 0 ? 13 : 5)) {
+    switch (pick(depth > 0 ? 14 : 5)) {
     case 0:
     case 1:
     case 2:
@@ -468,6 +468,16 @@ private:
       return "(\n  " + expr(depth - 1) + "\n)";
     case 11:
       return "-" + number() + (pick(2) ? ".shape" : "[0]");
+    case 12: {
+      // A slice: either bound may be missing, x[:] and x[:-1] included.
+      std::string s = operand(depth - 1) + "[";
+      if (pick(2))
+        s += expr(depth - 1);
+      s += ":";
+      if (pick(2))
+        s += expr(depth - 1);
+      return s + "]";
+    }
     default:
       return "-" + operand(depth - 1);
     }

@@ -11,6 +11,7 @@
 // the CUDA mask (docs/memory.md).
 //
 //===----------------------------------------------------------------------===//
+#include "netc/Memory/ClassicMemory.h"
 #include "netc/Memory/MemoryEstimate.h"
 #include "netc/Memory/PyTorchMemory.h"
 
@@ -89,6 +90,15 @@ const TorchCase Cases[] = {
     {"global_avgpool", "output y = a |> global_avgpool |> dense(3)", 2064},
     // Linear(4, 3)(flatten(F.adaptive_max_pool2d(a, 1), 1)): + 4 indices.
     {"global_maxpool", "output y = a |> global_maxpool |> dense(3)", 2096},
+    // Linear(8, 3)(a.mean(1)): x, a (MeanBackward1 keeps its input), and
+    // the [8, 8] mean seen as a matrix by the linear layer.
+    {"mean", "output y = a |> mean(0) |> dense(3)", 2304},
+    // m = x > 0; c2(torch.where(m, a, -1e9)): x, the condition (one byte
+    // per element; WhereBackward0 keeps nothing else), and the selection.
+    {"where",
+     "input m: bool[4, 8, 8]\n"
+     "  output y = where(m, a, -1e9) |> conv2d(4, kernel=3, padding=1)",
+     2304},
     {"avgpool", "output y = a |> avgpool2d(2) |> conv2d(4, kernel=3, padding=1)",
      2304},
     // p = chunk(a, 2, 1); Conv2d(2, 2, 1)(p[0]) + Conv2d(2, 2, 1)(p[1]):
@@ -247,6 +257,46 @@ TEST(PyTorchMemory, AttentionOpMatchesTorchsMathPath) {
     EXPECT_EQ(saved->bytes + c.documentedDifference, c.torchBytes)
         << c.args << " kv_heads=" << c.kvHeads;
   }
+}
+
+// Causal masking with the constant mask, in torch 1.13 with q, k =
+// Linear(64, 64) and mask = tril(ones(16, 16, dtype=bool)) registered as a
+// buffer (persistent=False): p = torch.where(mask, q(x) @ k(x).mT / 8,
+// -1e9).softmax(-1); p @ x on x [16, 64]. tools/torch_reference.py's
+// saved_bytes measures 17,672 B; netc counts 264 B less: the mask (256 B,
+// which the reference counts because it leaves out only parameters; a
+// constant of the model, not of the sample) and the f64 scalar of the
+// division (8 B).
+TEST(PyTorchMemory, CausalMaskIsAConstantNotAnActivation) {
+  Graph graph = compileSource(
+      "network C {\n  input x: [16, 64]\n  mask = causal_mask(16)\n"
+      "  s = matmul(dense(x, 64), transpose(dense(x, 64))) / 8\n"
+      "  p = where(mask, s, -1e9) |> softmax\n"
+      "  output y = matmul(p, x)\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 17'672 - 256 - 8);
+  const Layer &mask = graph.layers[1];
+  ASSERT_EQ(mask.op->name, "causal_mask");
+  EXPECT_EQ(mask.params.trainable, 0);
+  EXPECT_EQ(mask.params.buffers, 0);
+  EXPECT_EQ(getActivationElements(mask), 0);
+}
+
+// torch 1.13: h = Linear(64, 64)(x); MultiheadAttention(64, 4,
+// batch_first=True)(h, h, h, need_weights=False) on x [16, 64]; saved_bytes
+// measures 28,680 B: x (the linear's), h, q, k, v, the probabilities
+// (4 x 16 x 16), the attention's output, and the f64 scale (8 B, not
+// counted by netc, as for the attention op).
+TEST(PyTorchMemory, MultiheadAttentionMatchesTorch) {
+  Graph graph = compileSource("network M {\n  input x: [16, 64]\n"
+                              "  output y = dense(x, 64) |> "
+                              "multihead_attention(64, 4)\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 28'680 - 8);
 }
 
 // Flash attention keeps q, k, v, its output and a log-sum-exp per query row

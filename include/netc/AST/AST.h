@@ -46,7 +46,8 @@ public:
     Unary,
     Binary,
     Member,
-    Index
+    Index,
+    Slice
   };
   Expr(Kind kind, llvm::SMRange range) : kind(kind), range(range) {}
   virtual ~Expr() = default;
@@ -245,6 +246,23 @@ public:
 
 private:
   ExprPtr base, index;
+};
+
+/// `x[a:b]`, `x[:b]`, `x[a:]`, `x[:]`: a run of entries of a tensor's first
+/// axis; a missing bound is the axis's start or end.
+class SliceExpr : public Expr {
+public:
+  SliceExpr(ExprPtr base, ExprPtr start, ExprPtr stop, llvm::SMRange range)
+      : Expr(Kind::Slice, range), base(std::move(base)),
+        start(std::move(start)), stop(std::move(stop)) {}
+  const Expr &getBase() const { return *base; }
+  /// Null when not written.
+  const Expr *getStart() const { return start.get(); }
+  const Expr *getStop() const { return stop.get(); }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Slice; }
+
+private:
+  ExprPtr base, start, stop;
 };
 
 //===----------------------------------------------------------------------===//

@@ -30,10 +30,13 @@ namespace netc {
 /// Groups of layer kinds, used for colours and docs.
 enum class OpFamily {
   Input,
-  /// A declared `param` or `buffer`: weights, not activations.
+  /// A declared `param` or `buffer`, or a constant (`causal_mask`):
+  /// weights, not activations.
   Parameter,
   Convolution,
   Pooling,
+  /// Averages over axes of any tensor (mean): not a feature map's pooling.
+  Reduction,
   Dense,
   Normalization,
   Activation,
@@ -60,6 +63,10 @@ enum class ArgType {
   Padding,    ///< an integer, a tuple of integers, "same" or "valid"
   /// Another layer's weight, shared (tied): `weight=tok.weight`.
   Weight,
+  /// A tensor, or a number standing for a tensor of that value broadcast
+  /// to every element (`where(mask, s, -1e9)`); a tensor is an input of
+  /// the layer, a number one of its attributes.
+  TensorOrNumber,
 };
 
 /// A value restriction checked when arguments are bound.
@@ -278,6 +285,8 @@ struct TensorArgInfo {
   llvm::SMRange producerRange;
   /// The argument expression in the call.
   llvm::SMRange argRange;
+  /// The index of the signature parameter the tensor is bound to.
+  unsigned arg = 0;
 };
 
 /// One bound argument of a call.
@@ -307,6 +316,14 @@ public:
     return *tensors[i].producerOp;
   }
   unsigned getNumInputs() const { return tensors.size(); }
+  /// The index of the tensor input bound to argument \p argName, or -1
+  /// when that argument is not a tensor (a number given for a
+  /// TensorOrNumber argument).
+  int findInput(llvm::StringRef argName) const;
+  /// The name of tensor input \p i as the source writes it (for messages).
+  llvm::StringRef getInputName(unsigned i) const {
+    return tensors[i].producerName;
+  }
 
   /// The bound value of argument \p name (Unknown if absent).
   const Value &get(llvm::StringRef name) const;
