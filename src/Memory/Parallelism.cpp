@@ -65,8 +65,11 @@ static SplitRule getSplitRule(const OpDef &op) {
         .Case("mul_scalar", SplitRule::FollowInput)
         .Default(SplitRule::Gather);
   case OpFamily::Attention:
-    return op.name == "attention" ? SplitRule::AllInputs
-                                  : SplitRule::FollowInput;
+    // multihead_attention holds its own projections: whole on every device.
+    return llvm::StringSwitch<SplitRule>(op.name)
+        .Case("attention", SplitRule::AllInputs)
+        .Case("rope", SplitRule::FollowInput)
+        .Default(SplitRule::Gather);
   default:
     return SplitRule::Gather;
   }
