@@ -288,9 +288,11 @@ private:
       };
       if (item.empty())
         return syntax("item " + std::to_string(i + 1) + " is empty");
-      auto [key, value] = item.split('=');
-      key = key.trim();
-      value = value.trim();
+      // Not a structured binding: clang 14 cannot capture one in a lambda
+      // (`bad` below).
+      std::pair<llvm::StringRef, llvm::StringRef> parts = item.split('=');
+      llvm::StringRef key = parts.first.trim();
+      llvm::StringRef value = parts.second.trim();
       if (!item.contains('=')) {
         if (inTargets) { // targets=q_proj,v_proj: v_proj is a target
           config.targets.push_back(key.str());
