@@ -94,16 +94,23 @@ static std::optional<int64_t> countScores(const AttentionSizes &s) {
   return checkedProduct({s.batch, s.heads, s.queries, s.keys});
 }
 
+/// Reports input \p i unless it is tokens-major, with at least two axes
+/// ([tokens, features]); false after reporting.
+static bool checkTokensMajor(OpContext &ctx, unsigned i) {
+  if (ctx.getInput(i).getRank() >= 2)
+    return true;
+  ctx.errorAtInput(i, diag::err_input_rank, ctx.getOpName(),
+                   "tokens-major inputs with at least two axes, such as "
+                   "[tokens, features]",
+                   ctx.getInput(i).str());
+  return false;
+}
+
 static std::optional<TensorType> inferAttentionShape(OpContext &ctx) {
   static const char *const names[] = {"queries", "keys", "values"};
   for (unsigned i = 0; i < 3; ++i)
-    if (ctx.getInput(i).getRank() < 2) {
-      ctx.errorAtInput(i, diag::err_input_rank, ctx.getOpName(),
-                       "tokens-major inputs with at least two axes, such as "
-                       "[tokens, features]",
-                       ctx.getInput(i).str());
+    if (!checkTokensMajor(ctx, i))
       return std::nullopt;
-    }
   const TensorType &q = ctx.getInput(0), &k = ctx.getInput(1),
                    &v = ctx.getInput(2);
   // The leading axes (all but tokens and features) must agree.
@@ -217,14 +224,9 @@ countAttentionSavedExtra(const Layer &layer,
 }
 
 static std::optional<TensorType> inferRopeShape(OpContext &ctx) {
-  const TensorType &x = ctx.getInput();
-  if (x.getRank() < 2) {
-    ctx.errorAtInput(0, diag::err_input_rank, ctx.getOpName(),
-                     "tokens-major inputs with at least two axes, such as "
-                     "[tokens, features]",
-                     x.str());
+  if (!checkTokensMajor(ctx, 0))
     return std::nullopt;
-  }
+  const TensorType &x = ctx.getInput();
   int64_t features = x.dims.back();
   int64_t heads = ctx.getInt("heads");
   if (features % heads != 0 || (features / heads) % 2 != 0) {
@@ -255,14 +257,9 @@ getMultiheadSizes(const Layer &layer,
 }
 
 static std::optional<TensorType> inferMultiheadShape(OpContext &ctx) {
-  const TensorType &x = ctx.getInput();
-  if (x.getRank() < 2) {
-    ctx.errorAtInput(0, diag::err_input_rank, ctx.getOpName(),
-                     "tokens-major inputs with at least two axes, such as "
-                     "[tokens, features]",
-                     x.str());
+  if (!checkTokensMajor(ctx, 0))
     return std::nullopt;
-  }
+  const TensorType &x = ctx.getInput();
   int64_t dim = ctx.getInt("dim");
   if (x.dims.back() != dim) {
     ctx.errorAtInput(0, diag::err_mha_features, x.str(), x.dims.back(), dim);
