@@ -232,6 +232,10 @@ static void writeLayer(LayerWriter &w, const NetworkAnalysis &a, LayerId id,
     w.key("frozen_params");
     w.integer(layer.params.frozen);
   }
+  if (layer.params.idle) {
+    w.key("active_params");
+    w.integer(layer.params.getParams() - layer.params.idle);
+  }
   w.key("non_trainable_params");
   w.integer(layer.params.buffers);
   w.key("output_elements");
@@ -313,6 +317,7 @@ static void writeNetwork(llvm::json::OStream &j, const NetworkAnalysis &a) {
       j.attribute("trainable_params", a.counts.trainableParams);
       j.attribute("frozen_params", a.counts.frozenParams);
       j.attribute("non_trainable_params", a.counts.bufferParams);
+      j.attribute("active_params", a.counts.getActiveParams());
       j.attribute("activations", a.counts.activations);
       j.attribute("input_elements", a.counts.inputElements);
       j.attribute("activations_with_input", a.counts.activationsWithInput);

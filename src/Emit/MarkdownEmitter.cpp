@@ -62,6 +62,8 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
   os << "\n";
   if (a.counts.hasFrozen())
     os << describeTrainableParameters(a) << ".\n\n";
+  if (a.counts.idleParams)
+    os << describeActiveParameters(a) << ".\n\n";
   os << describeCompute(a) << ".\n\n";
 
   const MemoryEstimate &e = a.estimate;

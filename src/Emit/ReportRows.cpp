@@ -120,7 +120,8 @@ static std::string describeFirstStage(const DistributedTraining &d) {
   std::string s = "per sample: ";
   unsigned layers = static_cast<unsigned>(d.layers.size());
   if (p.pipelineParallel > 1)
-    s += "the " + std::to_string(d.stageLayers) + " layers of stage 1 of " +
+    s += "the " + std::to_string(d.stageLayers) +
+         (d.stageLayers == 1 ? " layer" : " layers") + " of stage 1 of " +
          std::to_string(p.pipelineParallel) + " and the layers before them";
   else if (layers == 0)
     s += "every layer (the network calls no block from its body)";
@@ -186,7 +187,10 @@ std::vector<LayerGroup> emit::groupLayers(const NetworkAnalysis &a) {
 
 TermText emit::describeTerm(const NetworkAnalysis &a, const MemoryTerm &t) {
   const char *halfWidth = a.setup.states.mixedPrecision ? "16-bit" : "";
-  const char *buffers = "non-trainable (running statistics)";
+  const char *buffers =
+      a.counts.fixedWidthBuffers
+          ? "non-trainable; integer and bool ones at their own width"
+          : "non-trainable (running statistics)";
   TermText text;
   text.formula = describeFormula(a, t);
   auto set = [&](const char *id, const char *label, std::string note) {
@@ -570,6 +574,16 @@ std::string emit::describeCompute(const NetworkAnalysis &a) {
          formatCountUnit(a.totalCost.macs) +
          "; other FLOPs: " + formatWithSeparators(a.totalCost.flops) +
          formatCountUnit(a.totalCost.flops);
+}
+
+std::string emit::describeActiveParameters(const NetworkAnalysis &a) {
+  int64_t all = a.counts.getParams(), active = a.counts.getActiveParams();
+  char percent[32];
+  std::snprintf(percent, sizeof percent, "%.2f",
+                all ? 100.0 * double(active) / double(all) : 0.0);
+  return "active params per token: " + formatWithSeparators(active) + " of " +
+         formatWithSeparators(all) + " (" + percent +
+         "%; the others are experts a moe layer does not route the token to)";
 }
 
 std::string emit::describeTrainableParameters(const NetworkAnalysis &a) {

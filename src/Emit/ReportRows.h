@@ -153,6 +153,10 @@ std::string describeTotalWithInputCell(const NetworkAnalysis &analysis,
 /// (0.01 G)".
 std::string describeCompute(const NetworkAnalysis &analysis);
 
+/// When a moe layer leaves experts idle for a token: "active params per
+/// token: 12,879,925,248 of 46,702,792,704 (27.58%; ...)".
+std::string describeActiveParameters(const NetworkAnalysis &analysis);
+
 /// When some parameter is frozen, the line of PEFT's
 /// print_trainable_parameters: "trainable params: 4,194,304 || all params:
 /// 6,742,609,920 || trainable%: 0.0622".

@@ -169,6 +169,8 @@ static void emitOne(const NetworkAnalysis &a, const ReportOptions &options,
        << " trainable, " << formatWithSeparators(a.counts.bufferParams)
        << " non-trainable\n";
   }
+  if (a.counts.idleParams)
+    os << describeActiveParameters(a) << "\n";
   os << describeCompute(a) << "\n";
   TextTable memory({Align::Left, Align::Left, Align::Right, Align::Right,
                     Align::Left});

@@ -177,9 +177,14 @@ bool netc::applyFineTuning(FrontendResult &result, llvm::StringRef networkName,
       continue;
     const std::string &target = options.lora->targets[i];
     std::vector<std::string> candidates = getLoraCandidates(shown);
+    std::optional<std::string> closest = findClosest(target, candidates);
+    // Another model's short name: 'q' for 'q_proj'.
+    for (size_t c = 0; !closest && c < candidates.size(); ++c)
+      if (llvm::StringRef(candidates[c]).startswith(target + "_"))
+        closest = candidates[c];
     if (candidates.empty())
       diags.report(llvm::SMLoc(), diag::err_drv_lora_no_dense, where);
-    else if (auto closest = findClosest(target, candidates))
+    else if (closest)
       diags.report(llvm::SMLoc(), diag::err_drv_lora_no_target_suggest,
                    target, where, *closest);
     else

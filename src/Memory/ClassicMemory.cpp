@@ -21,7 +21,11 @@ netc::applyClassicRecipe(const NetworkCounts &in, const TrainingSetup &setup) {
   int64_t buffer = states.getBufferBytes();
   m.activationBytesPerElement = act;
   m.trainingParamBytes = modelStates->total;
-  m.trainingBufferBytes = c.mul({in.bufferParams, buffer});
+  // Float buffers at the float width, integer and bool ones at their own.
+  int64_t bufferBytes =
+      c.add({c.mul({in.bufferParams - in.fixedWidthBuffers, buffer}),
+             in.fixedWidthBufferBytes});
+  m.trainingBufferBytes = bufferBytes;
   m.activationBytesPerSample = c.mul({in.activations, 2, act});
   m.trainingActivationBytes = c.mul({in.activations, 2, setup.batch, act});
   m.inputBytesPerSample = c.mul({in.inputElements, act});
@@ -44,7 +48,7 @@ netc::applyClassicRecipe(const NetworkCounts &in, const TrainingSetup &setup) {
       c.mul({c.add({in.trainableParams, in.frozenParams}) -
                  quantizable.elements,
              act});
-  m.inferenceBufferBytes = c.mul({in.bufferParams, buffer});
+  m.inferenceBufferBytes = bufferBytes;
   m.inferenceActivationBytes = c.mul({in.activations, act});
   m.inferenceTotalBytes =
       c.add({m.inferenceParamBytes, quantized->weights, quantized->scales,
@@ -107,6 +111,15 @@ std::optional<NetworkCounts> netc::countNetwork(const Graph &graph) {
     in.trainableParams = c.add({in.trainableParams, layer.params.trainable});
     in.frozenParams = c.add({in.frozenParams, layer.params.frozen});
     in.bufferParams = c.add({in.bufferParams, layer.params.buffers});
+    in.idleParams = c.add({in.idleParams, layer.params.idle});
+    if (layer.params.buffers && layer.op == &getBufferOp() &&
+        !isFloatingPoint(layer.type.dtype)) {
+      in.fixedWidthBuffers = c.add({in.fixedWidthBuffers, layer.params.buffers});
+      in.fixedWidthBufferBytes =
+          c.add({in.fixedWidthBufferBytes,
+                 c.mul({layer.params.buffers,
+                        int64_t(getByteWidth(layer.type.dtype))})});
+    }
     in.activations = c.add({in.activations, getActivationElements(layer)});
     if (layer.op->family == OpFamily::Input)
       in.inputElements =

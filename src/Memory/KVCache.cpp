@@ -13,15 +13,33 @@ std::optional<KVCacheShape> netc::findKVCache(const Graph &graph) {
   KVCacheShape shape;
   CheckedArithmetic c;
   for (const Layer &layer : graph.layers) {
-    if (layer.op->name != "attention" || layer.inputs.size() != 3)
+    // The keys' type (whose leading axes stack sequences) and the key and
+    // value features cached per token.
+    const TensorType *keys = nullptr;
+    int64_t features = 0;
+    if (layer.op->name == "attention" && layer.inputs.size() == 3) {
+      keys = &graph.layers[layer.inputs[1]].type;
+      features = c.add({keys->dims.back(),
+                        graph.layers[layer.inputs[2]].type.dims.back()});
+    } else if (layer.op->name == "multihead_attention" &&
+               layer.inputs.size() == 1) {
+      // Its own k and v projections: kv_heads heads of dim / heads each.
+      keys = &graph.layers[layer.inputs[0]].type;
+      const Attribute *heads = layer.getAttribute("heads");
+      const Attribute *kvHeads = layer.getAttribute("kv_heads");
+      if (!heads || !heads->value.isInt() || heads->value.getInt() <= 0)
+        continue;
+      int64_t kv = kvHeads && kvHeads->value.isInt() ? kvHeads->value.getInt()
+                                                     : heads->value.getInt();
+      features = c.mul({2, kv, keys->dims.back() / heads->value.getInt()});
+    } else {
       continue;
-    const TensorType &k = graph.layers[layer.inputs[1]].type;
-    const TensorType &v = graph.layers[layer.inputs[2]].type;
+    }
     // One cached row per token of every leading (stacked) sequence.
     int64_t stacks = 1;
-    for (size_t i = 0; i + 2 < k.dims.size(); ++i)
-      stacks = c.mul({stacks, k.dims[i]});
-    int64_t perToken = c.mul({stacks, c.add({k.dims.back(), v.dims.back()})});
+    for (size_t i = 0; i + 2 < keys->dims.size(); ++i)
+      stacks = c.mul({stacks, keys->dims[i]});
+    int64_t perToken = c.mul({stacks, features});
     shape.elementsPerToken = c.add({shape.elementsPerToken, perToken});
     ++shape.attentionLayers;
   }

@@ -85,9 +85,13 @@ static void addModelStateTerms(const NetworkCounts &in,
                      m.modelStates.optimizer});
   }
   addFrozenWeightTerms(in, s, states, terms);
+  // With integer buffers, whose width is their own, the term is in bytes.
   if (in.bufferParams)
-    terms.push_back({MemoryTermKind::Buffers, in.bufferParams, 1, false,
-                     s.getBufferBytes(), 1, m.trainingBufferBytes});
+    terms.push_back({MemoryTermKind::Buffers,
+                     in.fixedWidthBuffers ? m.trainingBufferBytes
+                                          : in.bufferParams,
+                     1, false, in.fixedWidthBuffers ? 0 : s.getBufferBytes(),
+                     1, m.trainingBufferBytes});
 }
 
 /// Inference weights and buffers, one copy each.
@@ -105,8 +109,12 @@ static void addInferenceParamTerms(const NetworkCounts &in,
                    m.activationBytesPerElement, 1, m.inferenceParamBytes});
   addQuantizedTerms(quantized, format, m.inferenceQuantized, 1, terms);
   if (in.bufferParams)
-    terms.push_back({MemoryTermKind::InferenceBuffers, in.bufferParams, 1,
-                     false, setup.states.getBufferBytes(), 1,
+    terms.push_back({MemoryTermKind::InferenceBuffers,
+                     in.fixedWidthBuffers ? m.inferenceBufferBytes
+                                          : in.bufferParams,
+                     1, false,
+                     in.fixedWidthBuffers ? 0 : setup.states.getBufferBytes(),
+                     1,
                      m.inferenceBufferBytes});
 }
 

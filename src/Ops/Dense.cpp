@@ -13,6 +13,17 @@
 // (torch.nn.Linear's [units, in], Embedding's [vocab, dim]), and the
 // shared weight counts once, in its owner.
 //
+// moe(x, experts, top_k, hidden) is a sparse mixture of experts as Mixtral
+// has it (transformers' MixtralSparseMoeBlock): a bias-free router
+// [experts, dim] scores each token, a softmax (in f32) over the experts
+// picks the top_k, their weights renormalised to sum to 1, and each of
+// those experts, a SwiGLU MLP w2(silu(w1(x)) * w3(x)) with w1 and w3
+// [hidden, dim] and w2 [dim, hidden], bias-free, adds its output times its
+// weight. Every token goes to exactly top_k experts, so its MACs, and what
+// training keeps of it, do not depend on the routing; of the parameters it
+// uses only the router's and top_k experts' (the active parameters), the
+// others are idle for it (ParamCount::idle).
+//
 // matmul(a, b) is torch.matmul on each sample: [..., n, k] by [..., k, m]
 // to [..., n, m], the leading axes broadcast; no parameters. It is what
 // attention is written with (q by transposed k, weights by v), so its
@@ -132,6 +143,124 @@ getEmbeddingWeightShape(llvm::ArrayRef<Attribute> attributes,
   return {vocab, dim};
 }
 
+/// The sizes of a checked moe layer.
+struct MoeSizes {
+  int64_t tokens = 0; ///< every axis but the last, multiplied
+  int64_t dim = 0, hidden = 0, experts = 0, topK = 0;
+};
+
+static std::optional<MoeSizes>
+getMoeSizes(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
+  if (inputs.size() != 1 || inputs[0]->dims.empty())
+    return std::nullopt;
+  llvm::ArrayRef<int64_t> dims = inputs[0]->dims;
+  auto tokens = checkedProduct(dims.drop_back());
+  if (!tokens)
+    return std::nullopt;
+  MoeSizes s;
+  s.tokens = *tokens;
+  s.dim = dims.back();
+  for (const Attribute &a : layer.attributes) {
+    if (!a.value.isInt())
+      continue;
+    if (a.name == "experts")
+      s.experts = a.value.getInt();
+    else if (a.name == "top_k")
+      s.topK = a.value.getInt();
+    else if (a.name == "hidden")
+      s.hidden = a.value.getInt();
+  }
+  return s;
+}
+
+static std::optional<TensorType> inferMoeShape(OpContext &ctx) {
+  if (!requireMinRank(ctx, 1, "an input with at least one axis"))
+    return std::nullopt;
+  int64_t experts = ctx.getInt("experts"), topK = ctx.getInt("top_k");
+  if (topK > experts) {
+    ctx.errorAtArg("top_k", diag::err_moe_top_k, topK, experts);
+    return std::nullopt;
+  }
+  return ctx.getInput();
+}
+
+/// The router's experts x dim, and 3 x dim x hidden per expert; all but
+/// top_k experts are idle for a token.
+static std::optional<ParamCount> countMoeParams(OpContext &ctx,
+                                                const TensorType &) {
+  int64_t dim = ctx.getInput().dims.back();
+  int64_t experts = ctx.getInt("experts"), topK = ctx.getInt("top_k");
+  auto expert = ctx.mul(dim, ctx.getInt("hidden"), "the weight count of an expert");
+  expert = expert ? ctx.mul(*expert, 3, "the weight count of an expert")
+                  : std::nullopt;
+  auto allExperts = expert ? ctx.mul(*expert, experts, "the weight count of moe's experts")
+                         : std::nullopt;
+  auto router = ctx.mul(dim, experts, "the router's weight count");
+  auto total = allExperts && router
+                   ? ctx.add(*allExperts, *router, "the parameter count")
+                   : std::nullopt;
+  if (!total)
+    return std::nullopt;
+  ParamCount count;
+  count.trainable = *total;
+  count.idle = *expert * (experts - topK); // at most the experts' count
+  return count;
+}
+
+/// Per token: the router (dim x experts MACs, a 5-FLOP softmax per expert,
+/// 2 FLOPs per routed weight to renormalise), and per routed expert its
+/// three projections (3 x dim x hidden MACs), the SiLU and the product
+/// (hidden each), the scaling by its weight and the sum into the output
+/// (dim each).
+static std::optional<OpCost>
+countMoeCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
+  auto s = getMoeSizes(layer, inputs);
+  if (!s)
+    return std::nullopt;
+  auto expertMacs = checkedProduct({3, s->dim, s->hidden, s->topK});
+  auto routerMacs = checkedMul(s->dim, s->experts);
+  auto expertFlops = checkedMul(s->topK, 2 * s->hidden + 2 * s->dim + 2);
+  if (!expertMacs || !routerMacs || !expertFlops)
+    return std::nullopt;
+  auto macs = checkedAdd(*expertMacs, *routerMacs);
+  auto flops = checkedAdd(*expertFlops, 5 * s->experts);
+  macs = macs ? checkedMul(*macs, s->tokens) : std::nullopt;
+  flops = flops ? checkedMul(*flops, s->tokens) : std::nullopt;
+  if (!macs || !flops)
+    return std::nullopt;
+  return OpCost{*macs, *flops};
+}
+
+/// Besides the input (the router's, kept as a matrix when it is trained),
+/// per token, measured in torch 1.13 on transformers' Mixtral block
+/// (tools/torch_moe_reference.py): for each of the top_k experts its
+/// gathered input (dim), w1's output (the SiLU's input), the SiLU's and
+/// w3's outputs and their product (w2's input; hidden each), w2's output,
+/// its scaled copy (dim each) and the routing weight (1), at the activation
+/// width; with the weights frozen the gathered input and w2's input are
+/// not kept. Always in f32: the router's probabilities (experts) and the
+/// renormalisation's top_k weights and their sum (top_k + 1). In int64:
+/// the top_k indices of the choice and, per routed expert, the four index
+/// tensors of its gather, its weight's lookup and its index_add.
+static std::optional<int64_t>
+countMoeSavedExtra(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs,
+                   const SavedWidths &widths) {
+  auto s = getMoeSizes(layer, inputs);
+  if (!s)
+    return std::nullopt;
+  bool trained = layer.params.trainable > 0;
+  int64_t perExpert = trained ? 3 * s->dim + 4 * s->hidden + 1
+                              : 2 * s->dim + 3 * s->hidden + 1;
+  auto activations = checkedProduct({s->topK, perExpert, widths.activation});
+  auto router = checkedMul(s->experts + s->topK + 1, 4);
+  auto indices = checkedMul(s->topK, 5 * 8);
+  if (!activations || !router || !indices)
+    return std::nullopt;
+  auto perToken = checkedAdd(*activations, *router);
+  perToken = perToken ? checkedAdd(*perToken, *indices) : std::nullopt;
+  return perToken ? checkedMul(*perToken, s->tokens) : std::nullopt;
+}
+
 static std::optional<TensorType> inferMatmulShape(OpContext &ctx) {
   // Each sample's operands must be matrices (or stacks of them): a rank-1
   // operand would be a matrix across the batch in torch.
@@ -227,6 +356,26 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
   // indices, the input tensor, at their own width (8 bytes for int64),
   // once however many lookups share them.
   ops.back().saves = {SavedTensors::Input};
+  ops.push_back(OpDef{
+      "moe",
+      OpFamily::Dense,
+      "sparse mixture of SwiGLU experts on the last axis, as Mixtral's: a "
+      "router sends each token to top_k of the experts, each a bias-free "
+      "w2(silu(w1(x)) * w3(x)) of width hidden",
+      {tensor("x"), required("experts", ArgType::Int, ArgConstraint::Positive),
+       required("top_k", ArgType::Int, ArgConstraint::Positive),
+       required("hidden", ArgType::Int, ArgConstraint::Positive)},
+      0,
+      OutputStorage::New,
+      inferMoeShape,
+      countMoeParams});
+  ops.back().saves = {SavedTensors::InputAsMatrix, countMoeSavedExtra,
+                      "per token, for each routed expert its gathered input, "
+                      "its SwiGLU's tensors and its scaled output; the "
+                      "router's probabilities and routing indices"};
+  ops.back().countCost = countMoeCost;
+  ops.back().summary = {{{"experts", SummaryStyle::Value},
+                         {"top_k", SummaryStyle::IfNotDefault}}};
   ops.push_back(OpDef{
       "matmul",
       OpFamily::Dense,

@@ -208,6 +208,59 @@ bool SyntaxErrorReporter::reportMethodCall(NetcParser &parser,
   return true;
 }
 
+bool SyntaxErrorReporter::reportSubscriptComma(NetcParser &parser,
+                                               const antlr4::Token &comma) {
+  auto *postfix = dynamic_cast<NetcParser::PostfixContext *>(parser.getContext());
+  if (!postfix)
+    return false;
+  antlr4::TokenStream *tokens = parser.getTokenStream();
+  // The subscript's '[': the last one before the comma at this depth.
+  size_t open = comma.getTokenIndex(), depth = 0;
+  while (open > postfix->getStart()->getTokenIndex()) {
+    size_t t = tokens->get(--open)->getType();
+    if (t == NetcParser::RBRACK || t == NetcParser::RPAREN)
+      ++depth;
+    else if ((t == NetcParser::LBRACK || t == NetcParser::LPAREN) && depth)
+      --depth;
+    else if (t == NetcParser::LBRACK)
+      break;
+  }
+  if (tokens->get(open)->getType() != NetcParser::LBRACK)
+    return false;
+  antlr4::Token *receiver = postfix->getStart();
+  std::string name = receiver->getType() == NetcParser::IDENT
+                         ? receiver->getText()
+                         : std::string("x");
+  llvm::SMRange at = text.getRange(comma.getStartIndex(), comma.getStopIndex());
+  auto report = diags.report(at.Start, diag::err_subscript_comma, name);
+  report.range(at);
+  // torch's `[:, i]` on a batch-first tensor: netc's `[i]`, when what
+  // follows the comma is one token or a negative number and the ']'.
+  if (comma.getTokenIndex() != open + 2 ||
+      tokens->get(open + 1)->getType() != NetcParser::COLON)
+    return true;
+  size_t close = comma.getTokenIndex() + 1;
+  if (tokens->get(close)->getType() == NetcParser::MINUS)
+    ++close;
+  antlr4::Token *index = tokens->get(close);
+  if (index->getType() != NetcParser::INT ||
+      tokens->get(close + 1)->getType() != NetcParser::RBRACK)
+    return true;
+  antlr4::Token *last = tokens->get(close + 1);
+  llvm::SMRange whole =
+      text.getRange(tokens->get(open)->getStartIndex(), last->getStopIndex());
+  std::string indexText =
+      (close > comma.getTokenIndex() + 1 ? "-" : "") + index->getText();
+  std::string written = "[:, " + indexText + "]";
+  // The meaning changes if the tensor was not batch-first in the user's
+  // mind: a note's fix-it, never applied by --fixit.
+  report.note(whole.Start, diag::note_no_batch_axis, name + written,
+              name + "[" + indexText + "]")
+      .noteRange(whole)
+      .noteFixIt(whole, "[" + indexText + "]");
+  return true;
+}
+
 /// True when \p expected holds token type \p type.
 static bool has(const antlr4::misc::IntervalSet &expected, size_t type) {
   return expected.contains(type);
@@ -392,6 +445,11 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
     diags.report(range.Start, diag::err_expected_network, found).range(range);
     return;
   }
+
+  // `x[:, 0]`: several axes in one subscript, as PyTorch indexes.
+  if (type == NetcParser::COMMA && has(expected, NetcParser::RBRACK) &&
+      reportSubscriptComma(*parser, *offending))
+    return;
 
   // `x.view(16, -1)`: a tensor method, as PyTorch writes it.
   if (type == NetcParser::LPAREN && reportMethodCall(*parser, *offending))

@@ -51,6 +51,11 @@ private:
   /// If the bounds \p from of a for loop are Python's `range(...)`,
   /// reports it with the rewrite to `a..b` and returns true.
   bool reportPythonRange(antlr4::ParserRuleContext &from);
+  /// `x[:, 0]`, `x[0, 1]`: reports a comma in a subscript (at \p comma),
+  /// with the rewrite of torch's batch-first `[:, i]` as a note, and
+  /// returns true; false when \p comma is not in a subscript.
+  bool reportSubscriptComma(netc_grammar::NetcParser &parser,
+                            const antlr4::Token &comma);
   /// `x.view(...)`: reports a tensor method call at its '(' and returns
   /// true, or returns false for anything else.
   bool reportMethodCall(netc_grammar::NetcParser &parser,

@@ -97,3 +97,23 @@ TEST(KVCache, NetworksWithoutAttentionCacheNothing) {
 }
 
 } // namespace
+
+namespace {
+
+// multihead_attention caches what its own k and v projections make:
+// kv_heads heads of dim / heads features each, for keys and for values.
+// Two layers of 64 features and 8 heads, the second sharing 2 key and
+// value heads: 2 x 64 + 2 x 2 x 8 = 160 elements per token.
+TEST(KVCache, MultiheadAttentionCachesItsOwnKeysAndValues) {
+  Graph g = compileSource("network N {\n  input x: [16, 64]\n"
+                          "  a = multihead_attention(x, 64, 8)\n"
+                          "  output y = multihead_attention(a, 64, 8, "
+                          "kv_heads=2, causal=true)\n}\n");
+  ASSERT_FALSE(HasFailure());
+  auto shape = findKVCache(g);
+  ASSERT_TRUE(shape);
+  EXPECT_EQ(shape->attentionLayers, 2u);
+  EXPECT_EQ(shape->elementsPerToken, 2 * 64 + 2 * 2 * 8);
+}
+
+} // namespace

@@ -315,6 +315,26 @@ const OpCase MultiheadCases[] = {
      16 * 64 * (64 + 16 + 16 + 64) + 8 * 16 * 16 * 16, 8 * 16 * 16 * 7},
 };
 
+// moe, measured with tools/torch_moe_reference.py's dispatch-level counter
+// (86,528 and 34,752 MACs per token: the router and top_k experts, the
+// same as the active parameters). FLOPs: per token a 5-FLOP softmax per
+// expert, and per routed expert SiLU and product (hidden each), scaling
+// and sum (dim each) and 2 to renormalise its weight.
+const OpCase MoeCases[] = {
+    {"[32, 64]", "moe(x, 8, 2, 224)", 32 * 86'528,
+     32 * (5 * 8 + 2 * (2 * 224 + 2 * 64 + 2))},
+    {"[10, 48]", "moe(x, 4, 3, 80)", 10 * 34'752,
+     10 * (5 * 4 + 3 * (2 * 80 + 2 * 48 + 2))},
+};
+
+TEST(Macs, MoeCountsTheRouterAndTheRoutedExperts) {
+  for (const OpCase &c : MoeCases) {
+    OpCost cost = lastLayerCost(oneLayer(c.input, c.call));
+    EXPECT_EQ(cost.macs, c.macs) << c.call << " on " << c.input;
+    EXPECT_EQ(cost.flops, c.flops) << c.call << " on " << c.input;
+  }
+}
+
 TEST(Macs, MultiheadAttentionCountsProjectionsAndAttention) {
   for (const OpCase &c : MultiheadCases) {
     OpCost cost = lastLayerCost(oneLayer(c.input, c.call));

@@ -420,6 +420,11 @@ const ShapeCase DenseCases[] = {
     // torch.nn.Embedding(vocab, dim) on int64 indices.
     {"Embedding", "i64 [16]", "embedding(x, 1000, 64)", {16, 64}, 64000, 0},
     {"EmbeddingRank2", "i32 [4, 6]", "embedding(x, 50, 8)", {4, 6, 8}, 400, 0},
+    // transformers' MixtralSparseMoeBlock (tools/torch_moe_reference.py):
+    // gate [8, 64] and 8 experts of 3 x 64 x 224; 344,576 parameters.
+    {"Moe", "[32, 64]", "moe(x, 8, 2, 224)", {32, 64}, 344576, 0},
+    {"MoeOneAxis", "[48]", "moe(x, experts=4, top_k=3, hidden=80)", {48},
+     46272, 0},
     // torch.matmul on [1, *a] and [1, *b].
     {"MatmulByTranspose", "[3, 4]", "matmul(x, transpose(x))", {3, 3}, 0, 0},
     {"MatmulStacks", "[2, 3, 4]", "matmul(x, reshape(x, (2, 4, 3)))",
@@ -846,6 +851,9 @@ const ErrorCase OtherErrorCases[] = {
     // at non-singleton dimension 1".
     {"MatmulStacksDiffer", "[2, 3, 4]",
      "matmul(x, reshape(x, (3, 4, 2)))", "dimensions 2 and 3 differ"},
+    // torch.topk: "selected index k out of range".
+    {"MoeTopKAboveExperts", "[16, 64]", "moe(x, 4, 5, 128)",
+     "moe cannot route each token to top_k=5 of its experts=4"},
     // A rank-1 operand would be a matrix across the batch in torch.
     {"MatmulVector", "[3, 4]", "matmul(x, flatten(x))",
      "matmul expects inputs with at least two axes"},

@@ -14,6 +14,7 @@
 #include "netc/Memory/ClassicMemory.h"
 #include "netc/Memory/MemoryEstimate.h"
 #include "netc/Memory/PyTorchMemory.h"
+#include "netc/Transform/FineTuning.h"
 
 #include "ExampleLoader.h"
 
@@ -297,6 +298,41 @@ TEST(PyTorchMemory, MultiheadAttentionMatchesTorch) {
   auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
   ASSERT_TRUE(saved);
   EXPECT_EQ(saved->bytes, 28'680 - 8);
+}
+
+// transformers' MixtralSparseMoeBlock after a Linear(dim, dim), on an input
+// that needs no gradient, measured with tools/torch_moe_reference.py:
+//   dim 64, hidden 224, 8 experts, top 2, 32 tokens: 299,136 B, 217,216 B
+//     with the block's weights frozen;
+//   dim 48, hidden 80, 4 experts, top 3, 10 tokens: 61,160 B and 43,880 B.
+// Every token goes to exactly top_k experts, so the figure does not depend
+// on the (random) routing.
+TEST(PyTorchMemory, MoeMatchesTorch) {
+  struct Case {
+    const char *source;
+    int64_t trained, frozen;
+  };
+  const Case cases[] = {
+      {"network M {\n  input x: [32, 64]\n  h = dense(x, 64)\n"
+       "  output y = moe(h, 8, 2, 224)\n}\n",
+       299'136, 217'216},
+      {"network M {\n  input x: [10, 48]\n  h = dense(x, 48)\n"
+       "  output y = moe(h, 4, 3, 80)\n}\n",
+       61'160, 43'880},
+  };
+  for (const Case &c : cases) {
+    Graph graph = compileSource(c.source);
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->bytes, c.trained) << c.source;
+    std::vector<bool> matched(1, false);
+    freezeLayers(graph, {"y"}, matched);
+    ASSERT_TRUE(matched[0]);
+    saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->bytes, c.frozen) << c.source;
+  }
 }
 
 // Flash attention keeps q, k, v, its output and a log-sum-exp per query row

@@ -1,14 +1,17 @@
 //===- TransformerFiguresTest.cpp - the transformer examples' figures -----===//
 //
-// Pins the parameter counts of examples/gpt2.net, bert.net and llama.net
-// at every -D preset to the published figures (Hugging Face's
+// Pins the parameter counts of examples/gpt2.net, bert.net, llama.net and
+// mixtral.net at every -D preset to the published figures (Hugging Face's
 // model.num_parameters(), the tied weight once), which
 // tools/torch_transformers_reference.py reproduces in torch 1.13 for GPT-2
 // and BERT. Llama's are Meta's and Mistral's model cards' exact counts
-// (sum of numel over the released state_dicts).
+// (sum of numel over the released state_dicts); Mixtral 8x7B's is Hugging
+// Face's 46,702,792,704, 8x22B's the same sum for its configuration
+// (published as 141 B).
 //
 //===----------------------------------------------------------------------===//
 #include "netc/Memory/PyTorchMemory.h"
+#include "netc/Ops/OpRegistry.h"
 
 #include "ExampleLoader.h"
 
@@ -38,6 +41,8 @@ const PresetCase Presets[] = {
     {"llama", "llama2_70b", 68'976'648'192},
     {"llama", "llama3_8b", 8'030'261'248},
     {"llama", "mistral_7b", 7'241'732'096},
+    {"mixtral", "mixtral_8x7b", 46'702'792'704},
+    {"mixtral", "mixtral_8x22b", 140'630'071'296},
 };
 
 TEST(TransformerFigures, EveryPresetHasThePublishedParameterCount) {
@@ -59,6 +64,39 @@ TEST(TransformerFigures, Gpt2HeadSharesTheTokenEmbedding) {
   const Attribute *weight = head.getAttribute("weight");
   ASSERT_TRUE(weight && weight->value.isWeight());
   EXPECT_EQ(g.layers[weight->value.getWeightOwner()].name, "tok");
+}
+
+// Mixtral's active parameters per token: the router and 2 of the 8 experts
+// of each layer, with everything else. Mixtral 8x7B: 46.7 B parameters,
+// 12.9 B active (Mistral AI's announcement); exactly, 32 layers of
+// attention 41,943,040, norms 8,192, router 32,768 and two experts of
+// 3 x 4,096 x 14,336, plus the embedding, head and final norm. 8x22B: 141
+// B and 39 B. The MACs per token equal the active parameters but the
+// embedding's (a lookup) and the attention's products over the tokens.
+TEST(TransformerFigures, MixtralActiveParametersPerToken) {
+  struct Case {
+    const char *preset;
+    int64_t active;
+  };
+  for (Case c : {Case{"mixtral_8x7b", 12'879'925'248},
+                 Case{"mixtral_8x22b", 39'161'468'928}}) {
+    Graph g = loadExample("mixtral", {{"preset", Value::string(c.preset)},
+                                      {"tokens", Value::integer(1)}});
+    ASSERT_FALSE(::testing::Test::HasFailure()) << c.preset;
+    int64_t idle = 0, macs = 0, vocabDim = 0;
+    for (LayerId id = 0; id < g.layers.size(); ++id) {
+      idle += g.layers[id].params.idle;
+      macs += computeLayerCost(g, id)->macs;
+      if (g.layers[id].op->name == "embedding")
+        vocabDim = g.layers[id].params.trainable;
+    }
+    EXPECT_EQ(totalTrainable(g) - idle, c.active) << c.preset;
+    // Each layer's two norm weights (2 dim) do no MACs, and one token
+    // attending to itself alone does two products of head_dim per head (2
+    // dim): they cancel; the embedding and the final norm's dim remain.
+    int64_t dim = std::string(c.preset) == "mixtral_8x7b" ? 4096 : 6144;
+    EXPECT_EQ(macs, c.active - vocabDim - dim) << c.preset;
+  }
 }
 
 // Llama-3-8B's attention: 32 query heads share 8 key and value heads, so k

@@ -99,6 +99,10 @@ struct ParamCount {
   int64_t trainable = 0;
   int64_t frozen = 0;
   int64_t buffers = 0;
+  /// Of the trainable and frozen parameters, those one token does not use:
+  /// the experts a `moe` layer does not route it to (0 for other ops).
+  /// Params minus idle are the active parameters per token.
+  int64_t idle = 0;
 
   /// Every parameter, trainable or frozen (the table's params column).
   int64_t getParams() const { return trainable + frozen; }

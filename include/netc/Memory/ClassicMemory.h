@@ -35,6 +35,14 @@ struct NetworkCounts {
   /// optimizer states.
   int64_t frozenParams = 0;
   int64_t bufferParams = 0;
+  /// Parameters one token does not use (moe experts it is not routed to;
+  /// ParamCount::idle).
+  int64_t idleParams = 0;
+  /// Of the buffers, those of an integer or bool type (`buffer ids:
+  /// i64[n]`), and their bytes: kept at their own width in every model,
+  /// where float buffers take the model's float width.
+  int64_t fixedWidthBuffers = 0;
+  int64_t fixedWidthBufferBytes = 0;
   /// The dense weights --weights may quantize (QuantizableWeights): all of
   /// them (inference), and those of frozen layers (training).
   QuantizableWeights quantizable;
@@ -51,6 +59,8 @@ struct NetworkCounts {
   /// True when some parameter is frozen (the report then reads as PEFT's
   /// print_trainable_parameters).
   bool hasFrozen() const { return frozenParams > 0; }
+  /// The parameters one token uses: all but the idle experts.
+  int64_t getActiveParams() const { return getParams() - idleParams; }
 };
 
 /// How training runs: the batch, and how the model states are kept (the
