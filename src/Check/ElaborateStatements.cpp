@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "Elaborator.h"
 
+#include "netc/Transform/FineTuning.h"
+
 #include "netc/Basic/Suggest.h"
 
 #include "llvm/Support/Casting.h"
@@ -119,6 +121,9 @@ Graph Elaborator::run(ast::Network *releasable) {
   } else {
     runBody(network->getBody());
   }
+  // As PEFT and --lora: with adapters, the base model is frozen.
+  if (usesLora)
+    freezeAllButAdapters(graph);
   warnUnused();
   return std::move(graph);
 }
