@@ -555,10 +555,13 @@ void Elaborator::warnUnused() {
       std::string local = llvm::StringRef(layer.name).rsplit('.').second.str();
       if (local.empty())
         local = layer.name;
+      // lora(...)'s value is its adapter's sum, an add.
+      llvm::StringRef callee =
+          layer.lora == LoraRole::Sum ? "lora" : llvm::StringRef(layer.op->name);
       auto builder =
           bound.empty()
               ? diags.report(layer.range.Start, diag::warn_unused_result,
-                             layer.op->name + "(...)")
+                             callee.str() + "(...)")
           : bound == local
               ? diags.report(layer.range.Start, diag::warn_unused_value, bound)
               : diags.report(layer.range.Start, diag::warn_unused_value_layer,
