@@ -9,8 +9,8 @@
 // given twice, too many positional arguments (counting positional ones
 // only) and missing required parameters are located errors with the
 // signature as a note. The keyword frozen=, which every call takes, is
-// bound here too, beside the signature. Every argument is evaluated once, also in a call
-// that fails, so that the values it uses are not "unused".
+// bound here too, beside the signature. Every argument is evaluated once,
+// also in a call that fails, so that the values it uses are not "unused".
 //
 //===----------------------------------------------------------------------===//
 #include "Elaborator.h"

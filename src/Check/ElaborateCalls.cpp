@@ -49,7 +49,8 @@ Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
     size_t firstLayer = graph.layers.size();
     Value result = applyOp(*op, call.getRange(), std::move(bound), isResult);
     if (frozen.frozen && !result.isUnknown())
-      freezeCallLayers(firstLayer, frozen, CallSignature(*op, call.getLoc()));
+      freezeCallLayers(firstLayer, frozen,
+                       CallSignature(*op, call.getLoc()));
     return result;
   }
 
@@ -571,13 +572,13 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
 
 void Elaborator::freezeCallLayers(size_t firstLayer, const FrozenArg &frozen,
                                   const CallSignature &signature) {
-  int64_t params = 0;
+  bool anyParams = false;
   for (size_t id = firstLayer; id < graph.layers.size(); ++id) {
     Layer &layer = graph.layers[id];
-    params |= layer.params.getParams();
+    anyParams |= layer.params.getParams() != 0;
     freezeLayer(layer);
   }
-  if (params == 0)
+  if (!anyParams)
     diags.report(frozen.range.Start, diag::warn_frozen_no_params,
                  signature.getCallee())
         .range(frozen.range);
@@ -687,6 +688,7 @@ Value Elaborator::evaluateLora(const ast::CallExpr &call, bool isResult) {
     return Value::unknown();
   usesLora = true;
   if (frozen.frozen)
-    freezeCallLayers(firstLayer, frozen, CallSignature(signature, call.getLoc()));
+    freezeCallLayers(firstLayer, frozen,
+                     CallSignature(signature, call.getLoc()));
   return Value::tensor(sum);
 }

@@ -556,8 +556,9 @@ void Elaborator::warnUnused() {
       if (local.empty())
         local = layer.name;
       // lora(...)'s value is its adapter's sum, an add.
-      llvm::StringRef callee =
-          layer.lora == LoraRole::Sum ? "lora" : llvm::StringRef(layer.op->name);
+      llvm::StringRef callee = layer.lora == LoraRole::Sum
+                                   ? "lora"
+                                   : llvm::StringRef(layer.op->name);
       auto builder =
           bound.empty()
               ? diags.report(layer.range.Start, diag::warn_unused_result,
