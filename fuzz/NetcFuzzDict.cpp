@@ -145,6 +145,10 @@ int main(int argc, char **argv) {
   dict.section("builtins and members (src/Check)");
   for (llvm::StringRef word : {"min", "max", "channels", "rank", "shape"})
     dict.add(word);
+  // lora(x, rank, alpha, dropout) and the frozen= every call takes
+  // (src/Check/ElaborateCalls.cpp).
+  for (llvm::StringRef word : {"lora", "alpha", "frozen"})
+    dict.add(word);
 
   dict.section("--verify-diagnostics (src/Basic/Verify.cpp)");
   for (llvm::StringRef word :

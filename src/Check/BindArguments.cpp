@@ -8,8 +8,9 @@
 // arguments by name; an unknown keyword (with "did you mean"), an argument
 // given twice, too many positional arguments (counting positional ones
 // only) and missing required parameters are located errors with the
-// signature as a note. Every argument is evaluated once, also in a call
-// that fails, so that the values it uses are not "unused".
+// signature as a note. The keyword frozen=, which every call takes, is
+// bound here too, beside the signature. Every argument is evaluated once,
+// also in a call that fails, so that the values it uses are not "unused".
 //
 //===----------------------------------------------------------------------===//
 #include "Elaborator.h"
@@ -40,6 +41,7 @@ void Elaborator::reportUnknownKeyword(const ast::Identifier &keyword,
   for (size_t i = 0; i < signature.size(); ++i)
     if (signature.isSuggested(i))
       known.push_back(signature.getName(i).str());
+  known.push_back(FrozenKeyword.str()); // every call takes it
   llvm::SMRange r = keyword.range;
   if (auto suggestion = findClosest(keyword.name, known))
     diags.report(r.Start, diag::err_unknown_keyword_suggest, keyword.name,
@@ -57,7 +59,7 @@ void Elaborator::reportUnknownKeyword(const ast::Identifier &keyword,
 bool Elaborator::bindArguments(const ast::CallExpr &call,
                                const CallSignature &signature,
                                std::vector<BoundArg> &bound,
-                               ArgumentCheck check) {
+                               ArgumentCheck check, FrozenArg &frozen) {
   size_t numParams = signature.size();
   bound.assign(numParams, BoundArg());
   bool ok = true;
@@ -78,6 +80,32 @@ bool Elaborator::bindArguments(const ast::CallExpr &call,
   for (const ast::Argument &arg : call.getArgs()) {
     llvm::SMRange valueRange = arg.value->getRange();
     size_t index = numParams;
+    // frozen=true|false: taken by every call, in no signature.
+    if (arg.keyword && arg.keyword->name == FrozenKeyword) {
+      Value value = evaluateArgument(*arg.value);
+      if (frozen.range.isValid()) {
+        diags.report(arg.range.Start, diag::err_duplicate_arg,
+                     arg.keyword->name, signature.getCallee())
+            .range(arg.range)
+            .note(frozen.range.Start, diag::note_previous_arg);
+        ok = false;
+        continue;
+      }
+      frozen.range = arg.range;
+      if (value.isUnknown()) {
+        ok = false;
+      } else if (!value.isBool()) {
+        std::string got = value.isTuple() ? "the tuple " + value.str()
+                                          : value.describeKind();
+        diags.report(valueRange.Start, diag::err_arg_type, FrozenKeyword,
+                     signature.getCallee(), "true or false", got)
+            .range(valueRange);
+        ok = false;
+      } else {
+        frozen.frozen = value.getBool();
+      }
+      continue;
+    }
     if (arg.keyword) {
       for (size_t i = 0; i < numParams; ++i)
         if (signature.getName(i) == arg.keyword->name &&

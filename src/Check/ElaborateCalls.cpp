@@ -14,6 +14,7 @@
 #include "netc/Basic/Suggest.h"
 
 #include "netc/Basic/PyTorchNames.h"
+#include "netc/Transform/FineTuning.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Casting.h"
@@ -24,9 +25,11 @@ using namespace netc;
 using namespace netc::check;
 
 Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
+  const ast::Identifier &callee = call.getCallee();
+  if (callee.name == "lora")
+    return evaluateLora(call, isResult);
   if (std::optional<Value> builtin = evaluateBuiltin(call))
     return *builtin;
-  const ast::Identifier &callee = call.getCallee();
   const OpDef *op = lookupOp(callee.name);
   const ast::BlockDecl *block = op ? nullptr : program.findBlock(callee.name);
   if ((op && op->callable) || block) {
@@ -40,9 +43,15 @@ Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
     if (block)
       return callBlock(*block, call, isResult);
     std::vector<BoundArg> bound;
-    if (!bindOpArguments(call, *op, bound))
+    FrozenArg frozen;
+    if (!bindOpArguments(call, *op, bound, frozen))
       return Value::unknown();
-    return applyOp(*op, call.getRange(), std::move(bound), isResult);
+    size_t firstLayer = graph.layers.size();
+    Value result = applyOp(*op, call.getRange(), std::move(bound), isResult);
+    if (frozen.frozen && !result.isUnknown())
+      freezeCallLayers(firstLayer, frozen,
+                       CallSignature(*op, call.getLoc()));
+    return result;
   }
 
   if (program.hasBrokenImport()) {
@@ -65,6 +74,7 @@ Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
   for (const OpDef &candidate : getAllOps())
     if (candidate.callable)
       names.push_back(candidate.name);
+  names.push_back("lora");
   for (const std::string &blockName : program.getBlockNames())
     names.push_back(blockName);
   if (auto suggestion = findClosest(callee.name, names))
@@ -213,7 +223,8 @@ bool Elaborator::checkArgument(const OpDef &op, const ArgSpec &spec,
 }
 
 bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
-                                 std::vector<BoundArg> &bound) {
+                                 std::vector<BoundArg> &bound,
+                                 FrozenArg &frozen) {
   // A piped call whose positional arguments are shifted by one (the piped
   // value is already the first) mistypes all of them: say it once.
   bool reportedPipedShift = false;
@@ -227,7 +238,7 @@ bool Elaborator::bindOpArguments(const ast::CallExpr &call, const OpDef &op,
     return false;
   };
   bool ok = bindArguments(call, CallSignature(op, call.getLoc()),
-                          bound, check);
+                          bound, check, frozen);
   for (unsigned i = 0; i < op.args.size(); ++i)
     if (!bound[i].given)
       bound[i].value = op.args[i].defaultValue;
@@ -475,11 +486,20 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
   // Bind the parameters: positional, then keyword, then defaults, which see
   // only consts.
   llvm::ArrayRef<ast::Parameter> params = block.getParams();
+  for (const ast::Parameter &param : params)
+    if (param.name.name == FrozenKeyword) {
+      // Reported at the block (err_param_reserved): its calls cannot bind.
+      for (const auto &arg : call.getArgs())
+        evaluateArgument(*arg.value);
+      return Value::unknown();
+    }
   std::vector<BoundArg> bound;
+  FrozenArg frozen;
   bool ok = bindArguments(call, CallSignature(block), bound,
                           [](unsigned, const BoundArg &arg, bool) {
                             return !arg.value.isUnknown();
-                          });
+                          },
+                          frozen);
   if (!ok)
     return Value::unknown();
   for (size_t i = 0; i < params.size(); ++i) {
@@ -539,6 +559,8 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
       ++graph.layers[id].numUsers;
     return Value::unknown();
   }
+  if (frozen.frozen)
+    freezeCallLayers(firstLayer, frozen, CallSignature(block));
   // An unused result is the caller's business: warn at the call.
   const Value &result = finished.returnValue;
   if (isResult && result.isTensor() && !frame().statementTarget.empty() &&
@@ -546,4 +568,127 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
     boundAtCall[result.getTensor()] = {frame().statementTarget,
                                        call.getRange()};
   return result;
+}
+
+void Elaborator::freezeCallLayers(size_t firstLayer, const FrozenArg &frozen,
+                                  const CallSignature &signature) {
+  bool anyParams = false;
+  for (size_t id = firstLayer; id < graph.layers.size(); ++id) {
+    Layer &layer = graph.layers[id];
+    anyParams |= layer.params.getParams() != 0;
+    freezeLayer(layer);
+  }
+  if (!anyParams)
+    diags.report(frozen.range.Start, diag::warn_frozen_no_params,
+                 signature.getCallee())
+        .range(frozen.range);
+}
+
+/// lora's signature, bound and checked as an op's (it is no op of the
+/// registry: it makes the layers of an adapter, dense, mul_scalar and add).
+static const OpDef &getLoraSignature() {
+  static const OpDef lora = [] {
+    OpDef def;
+    def.name = "lora";
+    def.args = {
+        {"x", ArgType::Tensor},
+        {"rank", ArgType::Int, ArgConstraint::Positive},
+        {"alpha", ArgType::Number, ArgConstraint::None, Value::integer(8)},
+        {"dropout", ArgType::Number, ArgConstraint::Probability,
+         Value::integer(0)},
+    };
+    return def;
+  }();
+  return lora;
+}
+
+Value Elaborator::evaluateLora(const ast::CallExpr &call, bool isResult) {
+  const ast::Identifier &callee = call.getCallee();
+  if (inConstContext()) {
+    diags.report(callee.range.Start, diag::err_not_compile_time,
+                 "a const or parameter default", "'lora'")
+        .range(call.getRange());
+    return Value::unknown();
+  }
+  const OpDef &signature = getLoraSignature();
+  std::vector<BoundArg> bound;
+  FrozenArg frozen;
+  if (!bindOpArguments(call, signature, bound, frozen))
+    return Value::unknown();
+  // bound[0] is a tensor: the binder checked it.
+  LayerId base = bound[0].value.getTensor();
+  const Layer &layer = graph.layers[base]; // until the adapter's layers
+  const std::string baseName = layer.name;
+  llvm::SMRange argRange = bound[0].range;
+  if (layer.op->name != "dense" || layer.lora != LoraRole::None) {
+    // 'h' when the argument is written as a name, else "its argument".
+    std::string what = "its argument";
+    for (const ast::Argument &arg : call.getArgs())
+      if (!arg.keyword || arg.keyword->name == "x") {
+        if (const auto *name = llvm::dyn_cast<ast::NameExpr>(arg.value.get()))
+          what = "'" + name->getName().str() + "'";
+        break;
+      }
+    std::string producer =
+        layer.op->name == "input" ? "an input of the network"
+        : layer.lora == LoraRole::Sum
+            ? "the output of lora (already adapted)"
+            : "the output of " + layer.op->name;
+    auto report =
+        diags.report(argRange.Start, diag::err_lora_not_dense, what, producer);
+    report.range(argRange);
+    if (layer.lora == LoraRole::Sum)
+      report.note(layer.range.Start, diag::note_lora_first)
+          .noteRange(layer.range);
+    else if (layer.op->name != "input" && layer.range.isValid())
+      report.note(layer.range.Start, diag::note_lora_producer, layer.name,
+                  layer.op->name)
+          .noteRange(layer.range);
+    return Value::unknown();
+  }
+  if (std::optional<LayerId> sum = findLoraSum(graph.layers, base)) {
+    diags.report(argRange.Start, diag::err_lora_twice, baseName)
+        .range(argRange)
+        .note(graph.layers[*sum].range.Start, diag::note_lora_first)
+        .noteRange(graph.layers[*sum].range);
+    return Value::unknown();
+  }
+  LoraConfig config;
+  config.rank = bound[1].value.getInt();
+  config.alpha = bound[2].value.getNumber();
+  config.dropout = bound[3].value.getNumber();
+  {
+    // rank x in + out x rank, checked before any layer is made.
+    CheckedArithmetic c;
+    const Layer &input = graph.layers[layer.inputs[0]];
+    c.add({c.mul({config.rank, input.type.dims.back()}),
+           c.mul({layer.type.dims.back(), config.rank})});
+    if (c.overflowed()) {
+      diags.report(call.getLoc(), diag::err_overflow,
+                   "the parameter count of the LoRA adapter of '" + baseName +
+                       "'")
+          .range(call.getRange());
+      return Value::unknown();
+    }
+  }
+  if (!withinLimits(call.getRange(), /*addsLayer=*/true))
+    return Value::unknown();
+  LoraAdapterBuilder builder(config, graph.layers);
+  size_t firstLayer = graph.layers.size();
+  LayerId sum = builder.addAdapter(base, call.getRange(), frame().scope);
+  // The argument was counted as read when it was evaluated: the sum is
+  // that reader, which the builder counted again.
+  --graph.layers[base].numUsers;
+  for (size_t id = firstLayer; id < graph.layers.size(); ++id) {
+    nameBytes += graph.layers[id].name.size();
+    addSourceName(isResult ? llvm::StringRef(frame().statementTarget)
+                           : llvm::StringRef("lora"));
+  }
+  if (!withinNameLimit(call.getRange()))
+    return Value::unknown();
+  usesLora = true;
+  if (frozen.frozen)
+    freezeCallLayers(firstLayer, frozen,
+                     CallSignature(signature, call.getLoc()));
+  return Value::tensor(sum);
 }

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "Elaborator.h"
 
+#include "netc/Transform/FineTuning.h"
+
 #include "netc/Basic/Suggest.h"
 
 #include "llvm/Support/Casting.h"
@@ -119,6 +121,9 @@ Graph Elaborator::run(ast::Network *releasable) {
   } else {
     runBody(network->getBody());
   }
+  // As PEFT and --lora: with adapters, the base model is frozen.
+  if (usesLora)
+    freezeAllButAdapters(graph);
   warnUnused();
   return std::move(graph);
 }
@@ -550,10 +555,14 @@ void Elaborator::warnUnused() {
       std::string local = llvm::StringRef(layer.name).rsplit('.').second.str();
       if (local.empty())
         local = layer.name;
+      // lora(...)'s value is its adapter's sum, an add.
+      llvm::StringRef callee = layer.lora == LoraRole::Sum
+                                   ? "lora"
+                                   : llvm::StringRef(layer.op->name);
       auto builder =
           bound.empty()
               ? diags.report(layer.range.Start, diag::warn_unused_result,
-                             layer.op->name + "(...)")
+                             callee.str() + "(...)")
           : bound == local
               ? diags.report(layer.range.Start, diag::warn_unused_value, bound)
               : diags.report(layer.range.Start, diag::warn_unused_value_layer,

@@ -77,6 +77,19 @@ private:
   llvm::SMLoc loc;
 };
 
+/// The `frozen=` keyword every call of an op or a block takes (no
+/// signature has it; a block parameter may not be named so): when true,
+/// every parameter of every layer the call makes is frozen, as --freeze
+/// freezes them.
+struct FrozenArg {
+  bool frozen = false;
+  /// Where it is written (invalid when it is not).
+  llvm::SMRange range;
+};
+
+/// The reserved keyword of FrozenArg.
+inline constexpr llvm::StringLiteral FrozenKeyword = "frozen";
+
 /// Checks one bound argument (its parameter's index, and whether it was
 /// given by keyword); false after reporting a bad value.
 using ArgumentCheck =
@@ -190,12 +203,21 @@ private:
   /// Binds an op call: the binder, the op's type and value checks, then the
   /// defaults of what was not given.
   bool bindOpArguments(const ast::CallExpr &call, const OpDef &op,
-                       std::vector<BoundArg> &bound);
+                       std::vector<BoundArg> &bound, FrozenArg &frozen);
   /// Binds \p call's arguments to \p signature into \p bound (one per
   /// parameter; those not given are left so), checking each given one with
-  /// \p check; false after any error (BindArguments.cpp).
+  /// \p check, and the `frozen=` keyword into \p frozen; false after any
+  /// error (BindArguments.cpp).
   bool bindArguments(const ast::CallExpr &call, const CallSignature &signature,
-                     std::vector<BoundArg> &bound, ArgumentCheck check);
+                     std::vector<BoundArg> &bound, ArgumentCheck check,
+                     FrozenArg &frozen);
+  /// Freezes the parameters of the layers from \p firstLayer on, which a
+  /// call with \p frozen made; warns when they have none.
+  void freezeCallLayers(size_t firstLayer, const FrozenArg &frozen,
+                        const CallSignature &signature);
+  /// lora(x, rank, alpha, dropout): the adapter of the dense layer that
+  /// made x, from Transform's LoraAdapterBuilder; its sum is the value.
+  Value evaluateLora(const ast::CallExpr &call, bool isResult);
   /// "unknown keyword argument 'k' for CALLEE", with "did you mean" and a
   /// fix-it when a suggested parameter is close, else a note with the
   /// signature.
@@ -259,6 +281,9 @@ private:
   /// Set when elaboration of the network stopped: a limit was reached, or
   /// the file called fail().
   bool limitReported = false;
+  /// Set once a lora(...) call made an adapter: every other parameter is
+  /// then frozen, as PEFT freezes the base model.
+  bool usesLora = false;
   bool hasInputs = false;
   bool hasOutputs = false;
 };

@@ -16,7 +16,7 @@ using namespace netc::check;
 
 bool check::isBuiltinName(llvm::StringRef name) {
   return name == "min" || name == "max" || name == "channels" ||
-         name == "rank" || name == "fail";
+         name == "rank" || name == "fail" || name == "lora";
 }
 
 /// \p path made absolute with its symbolic links, `.` and `..` resolved as
@@ -115,6 +115,13 @@ void Program::addModule(const ast::Module &module) {
                      [this, b = block.get()] {
                        const ast::Identifier &name = b->getName();
                        checkParameters(*b, diags);
+                       // frozen= is taken by every call (Elaborator.h).
+                       for (const ast::Parameter &param : b->getParams())
+                         if (param.name.name == "frozen")
+                           diags.report(param.name.range.Start,
+                                        diag::err_param_reserved,
+                                        param.name.name)
+                               .range(param.name.range);
                        if (lookupOp(name.name) || isBuiltinName(name.name)) {
                          diags.report(name.range.Start,
                                       diag::err_block_shadows_op, name.name,

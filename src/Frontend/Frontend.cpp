@@ -118,7 +118,7 @@ getLoraCandidates(llvm::ArrayRef<const Graph *> graphs) {
   std::set<std::string> names;
   for (const Graph *graph : graphs)
     for (const Layer &layer : graph->layers)
-      if (layer.op->name == "dense") {
+      if (layer.op->name == "dense" && layer.lora == LoraRole::None) {
         llvm::StringRef name = layer.name;
         names.insert(name.str());
         names.insert(name.substr(name.rfind('.') + 1).str()); // npos + 1: 0
@@ -142,6 +142,22 @@ bool netc::applyFineTuning(FrontendResult &result, llvm::StringRef networkName,
                              false);
   for (Graph *graph : graphs) {
     freezeLayers(*graph, options.freezePatterns, frozen);
+    // A layer that lora(...) adapted is not adapted again.
+    if (options.lora)
+      if (std::optional<LayerId> base =
+              findAdaptedTarget(*graph, *options.lora)) {
+        const Layer &layer = graph->layers[*base];
+        const Layer &sum =
+            graph->layers[*findLoraSum(graph->layers, *base)];
+        std::string target;
+        for (const std::string &t : options.lora->targets)
+          if (target.empty() && isLoraTarget(layer.name, t))
+            target = t;
+        diags.report(sum.range.Start, diag::err_drv_lora_adapted, target,
+                     layer.name)
+            .range(sum.range);
+        return false;
+      }
     if (options.lora && !addLoraAdapters(*graph, *options.lora, targeted)) {
       diags.report(graph->range.Start, diag::err_overflow,
                    "the LoRA adapters' size in network '" + graph->name + "'")

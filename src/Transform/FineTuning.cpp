@@ -16,10 +16,24 @@ std::optional<std::string> netc::checkFreezePattern(llvm::StringRef pattern) {
   return llvm::toString(glob.takeError());
 }
 
-/// Moves a layer's parameters from trainable to frozen.
-static void freeze(Layer &layer) {
+void netc::freezeLayer(Layer &layer) {
   layer.params.frozen += layer.params.trainable; // the layer's checked total
   layer.params.trainable = 0;
+}
+
+void netc::freezeAllButAdapters(Graph &graph) {
+  for (Layer &layer : graph.layers)
+    if (layer.lora != LoraRole::Adapter)
+      freezeLayer(layer);
+}
+
+std::optional<LayerId> netc::findLoraSum(llvm::ArrayRef<Layer> layers,
+                                         LayerId base) {
+  // The adapter follows its base layer: search from there.
+  for (LayerId id = base + 1; id < layers.size(); ++id)
+    if (layers[id].lora == LoraRole::Sum && layers[id].inputs[0] == base)
+      return id;
+  return std::nullopt;
 }
 
 void netc::freezeLayers(Graph &graph, llvm::ArrayRef<std::string> patterns,
@@ -32,7 +46,7 @@ void netc::freezeLayers(Graph &graph, llvm::ArrayRef<std::string> patterns,
     for (size_t i = 0; i < globs.size(); ++i)
       if (globs[i].match(layer.name)) {
         matched[i] = true;
-        freeze(layer);
+        freezeLayer(layer);
       }
 }
 
@@ -42,93 +56,95 @@ bool netc::isLoraTarget(llvm::StringRef name, llvm::StringRef target) {
           name[name.size() - target.size() - 1] == '.');
 }
 
-namespace {
-/// Builds the adapter layers of one targeted dense layer.
-class AdapterBuilder {
-public:
-  AdapterBuilder(const LoraConfig &config, std::vector<Layer> &layers)
-      : config(config), layers(layers), dense(*lookupOp("dense")),
-        scale(*lookupOp("mul_scalar")), add(*lookupOp("add")),
-        dropout(*lookupOp("dropout")) {}
+LoraAdapterBuilder::LoraAdapterBuilder(const LoraConfig &config,
+                                       std::vector<Layer> &layers)
+    : config(config), layers(layers), dense(*lookupOp("dense")),
+      scale(*lookupOp("mul_scalar")), add(*lookupOp("add")),
+      dropout(*lookupOp("dropout")) {}
 
-  /// Adds the adapter of the dense layer \p base (already in the layers)
-  /// and returns the id of its sum, which the base layer's readers read.
-  LayerId addAdapter(LayerId base) {
-    // Copies: the vector grows below.
-    const std::string name = layers[base].name;
-    const TensorType out = layers[base].type;
-    LayerId x = layers[base].inputs[0];
-    int64_t in = layers[x].type.dims.back();
-    int64_t units = out.dims.back();
-    if (config.dropout > 0)
-      x = addLayer(name + ".lora_dropout", dropout, {x}, layers[x].type,
-                   {{"p", Value::floating(config.dropout), false},
-                    {"inplace", Value::boolean(false), false}},
-                   0, base);
-    TensorType rankType = out;
-    rankType.dims.back() = config.rank;
-    LayerId a = addLayer(name + ".lora_A", dense, {x}, rankType,
-                         {{"units", Value::integer(config.rank), false},
-                          {"bias", Value::boolean(false), false}},
-                         c.mul({config.rank, in}), base);
-    layers[a].lora = LoraRole::Adapter;
-    LayerId b = addLayer(name + ".lora_B", dense, {a}, out,
-                         {{"units", Value::integer(units), false},
-                          {"bias", Value::boolean(false), false}},
-                         c.mul({units, config.rank}), base);
-    layers[b].lora = LoraRole::Adapter;
-    double factor = config.alpha / double(config.rank);
-    LayerId scaled =
-        addLayer(name + ".lora_scale", scale, {b}, out,
-                 {{"factor", Value::floating(factor), false}}, 0, base);
-    LayerId sum =
-        addLayer(name + ".lora_add", add, {base, scaled}, out, {}, 0, base);
-    layers[sum].lora = LoraRole::Sum;
-    return sum;
+LayerId LoraAdapterBuilder::addAdapter(LayerId base, llvm::SMRange range,
+                                       int scope) {
+  // Copies: the vector grows below.
+  const std::string name = layers[base].name;
+  const TensorType out = layers[base].type;
+  LayerId x = layers[base].inputs[0];
+  int64_t in = layers[x].type.dims.back();
+  int64_t units = out.dims.back();
+  if (config.dropout > 0)
+    x = addLayer(name + ".lora_dropout", dropout, {x}, layers[x].type,
+                 {{"p", Value::floating(config.dropout), false},
+                  {"inplace", Value::boolean(false), false}},
+                 0, range, scope);
+  TensorType rankType = out;
+  rankType.dims.back() = config.rank;
+  LayerId a = addLayer(name + ".lora_A", dense, {x}, rankType,
+                       {{"units", Value::integer(config.rank), false},
+                        {"bias", Value::boolean(false), false}},
+                       c.mul({config.rank, in}), range, scope);
+  layers[a].lora = LoraRole::Adapter;
+  LayerId b = addLayer(name + ".lora_B", dense, {a}, out,
+                       {{"units", Value::integer(units), false},
+                        {"bias", Value::boolean(false), false}},
+                       c.mul({units, config.rank}), range, scope);
+  layers[b].lora = LoraRole::Adapter;
+  double factor = config.alpha / double(config.rank);
+  LayerId scaled =
+      addLayer(name + ".lora_scale", scale, {b}, out,
+               {{"factor", Value::floating(factor), false}}, 0, range, scope);
+  LayerId sum =
+      addLayer(name + ".lora_add", add, {base, scaled}, out, {}, 0, range,
+               scope);
+  layers[sum].lora = LoraRole::Sum;
+  return sum;
+}
+
+LayerId LoraAdapterBuilder::addLayer(std::string name, const OpDef &op,
+                                     llvm::SmallVector<LayerId, 2> inputs,
+                                     TensorType type,
+                                     std::vector<Attribute> attributes,
+                                     int64_t trainable, llvm::SMRange range,
+                                     int scope) {
+  Layer layer;
+  layer.name = std::move(name);
+  layer.op = &op;
+  for (LayerId in : inputs)
+    ++layers[in].numUsers;
+  layer.inputs = std::move(inputs);
+  layer.storage = op.resolveStorage(attributes);
+  layer.attributes = std::move(attributes);
+  layer.type = std::move(type);
+  layer.params.trainable = trainable;
+  layer.range = range;
+  layer.scope = scope;
+  layers.push_back(std::move(layer));
+  return layers.size() - 1;
+}
+
+std::optional<LayerId> netc::findAdaptedTarget(const Graph &graph,
+                                               const LoraConfig &config) {
+  const OpDef *dense = lookupOp("dense");
+  for (LayerId id = 0; id < graph.layers.size(); ++id) {
+    const Layer &layer = graph.layers[id];
+    if (layer.op != dense || layer.lora != LoraRole::None)
+      continue;
+    for (const std::string &target : config.targets)
+      if (isLoraTarget(layer.name, target) && findLoraSum(graph.layers, id))
+        return id;
   }
-
-  bool overflowed() const { return c.overflowed(); }
-
-private:
-  /// Appends a layer made at the same place and in the same block call as
-  /// \p base, with \p trainable parameters.
-  LayerId addLayer(std::string name, const OpDef &op,
-                   llvm::SmallVector<LayerId, 2> inputs, TensorType type,
-                   std::vector<Attribute> attributes, int64_t trainable,
-                   LayerId base) {
-    Layer layer;
-    layer.name = std::move(name);
-    layer.op = &op;
-    layer.inputs = std::move(inputs);
-    layer.storage = op.resolveStorage(attributes);
-    layer.attributes = std::move(attributes);
-    layer.type = std::move(type);
-    layer.params.trainable = trainable;
-    layer.range = layers[base].range;
-    layer.scope = layers[base].scope;
-    layers.push_back(std::move(layer));
-    return layers.size() - 1;
-  }
-
-  const LoraConfig &config;
-  std::vector<Layer> &layers;
-  const OpDef &dense, &scale, &add, &dropout;
-  CheckedArithmetic c;
-};
-} // namespace
+  return std::nullopt;
+}
 
 bool netc::addLoraAdapters(Graph &graph, const LoraConfig &config,
                            std::vector<bool> &matched) {
-  // PEFT freezes the base model.
-  for (Layer &layer : graph.layers)
-    freeze(layer);
+  // PEFT freezes the base model (adapters from lora(...) stay trained).
+  freezeAllButAdapters(graph);
   const OpDef *dense = lookupOp("dense");
   std::vector<bool> targeted(graph.layers.size(), false);
   bool any = false;
   for (LayerId id = 0; id < graph.layers.size(); ++id) {
     const Layer &layer = graph.layers[id];
-    if (layer.op != dense)
-      continue;
+    if (layer.op != dense || layer.lora != LoraRole::None)
+      continue; // an adapter's A and B are no targets
     for (size_t t = 0; t < config.targets.size(); ++t)
       if (isLoraTarget(layer.name, config.targets[t])) {
         matched[t] = true;
@@ -145,7 +161,7 @@ bool netc::addLoraAdapters(Graph &graph, const LoraConfig &config,
   layers.clear();
   layers.reserve(old.size());
   std::vector<LayerId> newId(old.size()), readAs(old.size());
-  AdapterBuilder builder(config, layers);
+  LoraAdapterBuilder builder(config, layers);
   for (LayerId id = 0; id < old.size(); ++id) {
     Layer layer = std::move(old[id]);
     for (LayerId &in : layer.inputs)
@@ -157,13 +173,17 @@ bool netc::addLoraAdapters(Graph &graph, const LoraConfig &config,
     layer.numUsers = 0;
     newId[id] = readAs[id] = layers.size();
     layers.push_back(std::move(layer));
-    if (targeted[id])
-      readAs[id] = builder.addAdapter(newId[id]);
+    if (targeted[id]) {
+      const Layer &base = layers[newId[id]];
+      readAs[id] = builder.addAdapter(newId[id], base.range, base.scope);
+    }
   }
   for (LayerId &input : graph.inputs)
     input = newId[input];
   for (NetworkOutput &output : graph.outputs)
     output.layer = readAs[output.layer];
+  for (Layer &layer : layers)
+    layer.numUsers = 0; // the builder counted its own layers' readers
   for (Layer &layer : layers)
     for (LayerId in : layer.inputs)
       ++layers[in].numUsers;

@@ -49,15 +49,14 @@ private:
   llvm::SourceMgr &sourceMgr;
 };
 
-/// Parses and checks examples/<name>.net (with -D \p defines), which must
+/// Parses and checks the file \p path (with -D \p defines), which must
 /// hold exactly one network. Every diagnostic, and any failure to load,
 /// parse or check, is a test failure (callers stop with ASSERT_FALSE(HasFailure())). The graph's
 /// source ranges point into a buffer freed on return; the tests below read
 /// only shapes, ops and counts.
-inline Graph loadExample(
-    const std::string &name,
+inline Graph loadNetFile(
+    const std::string &path,
     std::vector<std::pair<std::string, Value>> defines = {}) {
-  std::string path = std::string(NETC_SOURCE_DIR) + "/examples/" + name + ".net";
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
     ADD_FAILURE() << "cannot read " << path << ": "
@@ -91,6 +90,15 @@ inline Graph loadExample(
   for (const std::string &message : consumer.messages)
     ADD_FAILURE() << "unexpected diagnostic: " << message;
   return graph;
+}
+
+/// loadNetFile of examples/<name>.net.
+inline Graph loadExample(
+    const std::string &name,
+    std::vector<std::pair<std::string, Value>> defines = {}) {
+  return loadNetFile(
+      std::string(NETC_SOURCE_DIR) + "/examples/" + name + ".net",
+      std::move(defines));
 }
 
 inline int64_t totalTrainable(const Graph &graph) {

@@ -262,3 +262,118 @@ TEST(FineTuning, PyTorchModelKeepsTheAdaptersInputs) {
 }
 
 } // namespace
+
+namespace {
+
+Graph loadFineTuningTest(const std::string &name,
+                         std::vector<std::pair<std::string, Value>> defines =
+                             {}) {
+  return loadNetFile(std::string(NETC_SOURCE_DIR) + "/tests/finetune/" +
+                         name + ".net",
+                     std::move(defines));
+}
+
+// lora(q_proj, rank=8) and lora(v_proj, rank=8) written in every block of
+// Llama-2-7B (tests/finetune/llama-lora.net) give PEFT's figures, and
+// exactly the layers --lora rank=8,targets=q_proj,v_proj inserts: the same
+// names, ops, parameters (trainable and frozen), MACs and pytorch-model
+// saved bytes, layer by layer.
+TEST(FineTuning, LoraInTheLanguageIsTheOption) {
+  Graph written = loadFineTuningTest("llama-lora");
+  Graph option = loadLlama2();
+  ASSERT_FALSE(HasFailure());
+  std::vector<bool> matched(2, false);
+  ASSERT_TRUE(addLoraAdapters(option, loraOn({"q_proj", "v_proj"}), matched));
+  auto a = analyze(written);
+  auto b = analyze(option);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->counts.trainableParams, 4'194'304);
+  EXPECT_EQ(a->counts.getParams(), 6'742'609'920);
+  EXPECT_EQ(a->counts.frozenParams, 6'738'415'616);
+  EXPECT_EQ(a->totalCost.macs, b->totalCost.macs);
+  EXPECT_EQ(a->saved.bytes, b->saved.bytes);
+  EXPECT_EQ(a->estimate.trainingTotal, b->estimate.trainingTotal);
+  ASSERT_EQ(written.layers.size(), option.layers.size());
+  for (LayerId id = 0; id < written.layers.size(); ++id) {
+    const Layer &x = written.layers[id], &y = option.layers[id];
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.op, y.op) << x.name;
+    EXPECT_EQ(x.lora, y.lora) << x.name;
+    EXPECT_EQ(x.params.trainable, y.params.trainable) << x.name;
+    EXPECT_EQ(x.params.frozen, y.params.frozen) << x.name;
+    EXPECT_EQ(a->layerCosts[id].macs, b->layerCosts[id].macs) << x.name;
+    EXPECT_EQ(a->getSavedBytes(id), b->getSavedBytes(id)) << x.name;
+    if (HasFailure())
+      break;
+  }
+  // A layer lora(...) adapted is no target of --lora.
+  EXPECT_EQ(findAdaptedTarget(written, loraOn({"v_proj"})),
+            findLayerId(written, "x.0.v_proj"));
+  EXPECT_FALSE(findAdaptedTarget(written, loraOn({"k_proj"})));
+}
+
+// lora's alpha and dropout: NAME.lora_dropout first when dropout > 0, the
+// scale alpha / rank; the value lora returns carries the adapter, the dense
+// output itself does not (relu(q_proj) reads q_proj).
+TEST(FineTuning, LoraArguments) {
+  Graph g = compileSource("network N {\n"
+                          "  input x: [10, 32]\n"
+                          "  q_proj = dense(x, 16)\n"
+                          "  q = lora(q_proj, rank=4, alpha=16, dropout=0.1)\n"
+                          "  output y = q + relu(q_proj)\n"
+                          "}\n");
+  ASSERT_FALSE(HasFailure());
+  std::vector<std::string> names;
+  for (const Layer &layer : g.layers)
+    names.push_back(layer.name);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "x", "q_proj", "q_proj.lora_dropout", "q_proj.lora_A",
+                       "q_proj.lora_B", "q_proj.lora_scale", "q_proj.lora_add",
+                       "y_relu", "y"}));
+  const Layer *scale = findLayer(g, "q_proj.lora_scale");
+  ASSERT_TRUE(scale && scale->getAttribute("factor"));
+  EXPECT_EQ(scale->getAttribute("factor")->value.getNumber(), 4.0);
+  EXPECT_EQ(findLayer(g, "q_proj.lora_A")->params.trainable, 4 * 32);
+  EXPECT_EQ(findLayer(g, "q_proj.lora_B")->params.trainable, 16 * 4);
+  // The base model is frozen: q_proj's 32 x 16 + 16.
+  EXPECT_EQ(findLayer(g, "q_proj")->params.frozen, 528);
+  EXPECT_EQ(findLayer(g, "q_proj")->params.trainable, 0);
+  EXPECT_EQ(findLayer(g, "y_relu")->inputs[0], findLayerId(g, "q_proj"));
+  EXPECT_EQ(totalTrainable(g), 4 * 32 + 16 * 4);
+}
+
+// frozen=true on a block call freezes every layer of the call, as
+// --freeze 'x.*' does; on an op call, its layer, as --freeze 'y' does
+// (tests/finetune/frozen.net and frozen-plain.net).
+TEST(FineTuning, FrozenCallsAreFreeze) {
+  Graph written = loadFineTuningTest("frozen");
+  Graph option = loadFineTuningTest("frozen-plain");
+  ASSERT_FALSE(HasFailure());
+  std::vector<bool> matched(2, false);
+  freezeLayers(option, {"x.*", "y"}, matched);
+  EXPECT_TRUE(matched[0] && matched[1]);
+  ASSERT_EQ(written.layers.size(), option.layers.size());
+  for (LayerId id = 0; id < written.layers.size(); ++id) {
+    const Layer &x = written.layers[id], &y = option.layers[id];
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.params.trainable, y.params.trainable) << x.name;
+    EXPECT_EQ(x.params.frozen, y.params.frozen) << x.name;
+    EXPECT_EQ(x.params.buffers, y.params.buffers) << x.name;
+  }
+  auto a = analyze(written);
+  auto b = analyze(option);
+  ASSERT_TRUE(a && b);
+  // stage(image, 16): 3x3 convs 3->16 and 16->16 with biases and a
+  // batchnorm: 448 + 2,320 + 32 = 2,800; y: 32->64, 18,496.
+  EXPECT_EQ(a->counts.frozenParams, 2'800 + 18'496);
+  EXPECT_EQ(a->counts.trainableParams, b->counts.trainableParams);
+  EXPECT_EQ(a->estimate.trainingTotal, b->estimate.trainingTotal);
+  // frozen=false changes nothing.
+  Graph same = compileSource("network N {\n"
+                             "  input x: [8]\n"
+                             "  output y = dense(x, 4, frozen=false)\n"
+                             "}\n");
+  EXPECT_EQ(totalTrainable(same), 36);
+}
+
+} // namespace
