@@ -15,6 +15,8 @@ packages=(
   python3-jsonschema          # validates the JSON reports against the schema
   clang-14 libclang-rt-14-dev # the libFuzzer target and the sanitizer build
   python3-onnx                # bench/: ONNX shape inference, timed beside netc
+  python3-torch python3-torchvision # the reference: --emit=pytorch's modules run in torch
+  pyflakes3                   # the generated PyTorch files must pass it
 )
 
 missing=()

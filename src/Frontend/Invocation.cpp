@@ -27,6 +27,8 @@ SpellingTable<EmitAction> netc::getEmitActionSpellings() {
        "the diagram as SVG (rendered by Graphviz's library)"},
       {EmitAction::Png, "png", "the diagram as PNG (needs -o or a pipe)"},
       {EmitAction::Pdf, "pdf", "the diagram as PDF (needs -o or a pipe)"},
+      {EmitAction::PyTorch, "pytorch",
+       "a runnable PyTorch file, an nn.Module per network and block"},
       {EmitAction::AST, "ast", "the parsed syntax tree (debug)"},
       {EmitAction::None, "none", "nothing; only check"}};
   return spellings;
@@ -422,6 +424,9 @@ static void emitOutput(const Invocation &invocation,
   case EmitAction::Png:
   case EmitAction::Pdf:
     emitDot(analyses, options, os);
+    break;
+  case EmitAction::PyTorch:
+    emitPyTorch(analyses, options, os);
     break;
   case EmitAction::AST:
     for (const auto &module : result.asts)

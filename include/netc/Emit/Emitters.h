@@ -77,6 +77,14 @@ void emitCsv(llvm::ArrayRef<NetworkAnalysis> analyses,
 /// Markdown: a layer table and a memory table per network.
 void emitMarkdown(llvm::ArrayRef<NetworkAnalysis> analyses,
                   const ReportOptions &options, llvm::raw_ostream &os);
+/// A Python file with a torch.nn.Module per network and per block call
+/// (docs/pytorch.md).
+void emitPyTorch(llvm::ArrayRef<NetworkAnalysis> analyses,
+                 const ReportOptions &options, llvm::raw_ostream &os);
+/// True when --emit=pytorch can write a layer of op \p op (every callable
+/// op of the registry must have a rule; a test checks it).
+bool hasPyTorchGenerationRule(llvm::StringRef op);
+
 /// Graphviz DOT: one digraph per network.
 void emitDot(llvm::ArrayRef<NetworkAnalysis> analyses,
              const ReportOptions &options, llvm::raw_ostream &os);

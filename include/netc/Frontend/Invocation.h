@@ -26,7 +26,19 @@
 namespace netc {
 
 /// What a run writes (--emit).
-enum class EmitAction { Table, Json, Csv, Markdown, Dot, Svg, Png, Pdf, AST, None };
+enum class EmitAction {
+  Table,
+  Json,
+  Csv,
+  Markdown,
+  Dot,
+  Svg,
+  Png,
+  Pdf,
+  PyTorch,
+  AST,
+  None
+};
 
 /// The spellings of --emit, with their help.
 SpellingTable<EmitAction> getEmitActionSpellings();

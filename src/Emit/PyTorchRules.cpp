@@ -1,0 +1,667 @@
+//===- PyTorchRules.cpp - each op as PyTorch code, for --emit=pytorch -----===//
+//
+// The generation rule of every op in the registry: the torch.nn module a
+// layer of it owns (made in __init__), if any, and the expression forward()
+// computes it with. Tensors in the generated code carry torch's batch axis
+// first, which netc's do not: an axis a >= 0 of netc is a + 1 in torch, and
+// declared params, buffers and constants get a leading axis of 1, which
+// broadcasts over the batch. docs/pytorch.md lists every rule.
+//
+//===----------------------------------------------------------------------===//
+#include "PyTorchRules.h"
+
+#include "netc/Ops/OpRegistry.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
+
+#include <cmath>
+#include <sstream>
+
+using namespace netc;
+using namespace netc::emit;
+
+//===----------------------------------------------------------------------===//
+// Python literals from netc values
+//===----------------------------------------------------------------------===//
+
+std::string emit::pythonNumber(double v) {
+  if (std::isinf(v))
+    return v > 0 ? "float(\"inf\")" : "-float(\"inf\")";
+  if (std::isnan(v))
+    return "float(\"nan\")";
+  std::ostringstream os;
+  os.precision(17);
+  os << v;
+  std::string s = os.str();
+  // Shortest form that reads back as the same double.
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::ostringstream shortest;
+    shortest.precision(digits);
+    shortest << v;
+    if (std::stod(shortest.str()) == v) {
+      s = shortest.str();
+      break;
+    }
+  }
+  if (s.find_first_of(".eEn") == std::string::npos)
+    s += ".0";
+  return s;
+}
+
+std::string emit::pythonValue(const Value &v) {
+  if (v.isInt())
+    return std::to_string(v.getInt());
+  if (v.isFloat())
+    return pythonNumber(v.getFloat());
+  if (v.isBool())
+    return v.getBool() ? "True" : "False";
+  if (v.isString()) {
+    std::string s = "\"";
+    for (char c : v.getString()) {
+      if (c == '"' || c == '\\')
+        s += '\\';
+      s += c;
+    }
+    return s + "\"";
+  }
+  if (v.isTuple()) {
+    std::vector<std::string> parts;
+    for (const Value &e : v.getElements())
+      parts.push_back(pythonValue(e));
+    return "(" + llvm::join(parts, ", ") + (parts.size() == 1 ? ",)" : ")");
+  }
+  return "None";
+}
+
+//===----------------------------------------------------------------------===//
+// The rules
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// What a rule sees of one layer.
+class LayerView {
+public:
+  LayerView(const Graph &graph, const Layer &layer) : graph(graph), layer(layer) {}
+
+  const Layer &get() const { return layer; }
+  const TensorType &input(unsigned i = 0) const {
+    return graph.layers[layer.inputs[i]].type;
+  }
+  const Value *attr(llvm::StringRef name) const {
+    const Attribute *a = layer.getAttribute(name);
+    return a && !a->value.isUnknown() ? &a->value : nullptr;
+  }
+  int64_t integer(llvm::StringRef name, int64_t otherwise = 0) const {
+    const Value *v = attr(name);
+    return v && v->isInt() ? v->getInt() : otherwise;
+  }
+  bool flag(llvm::StringRef name, bool otherwise = false) const {
+    const Value *v = attr(name);
+    return v && v->isBool() ? v->getBool() : otherwise;
+  }
+  double number(llvm::StringRef name, double otherwise = 0) const {
+    const Value *v = attr(name);
+    return v && (v->isInt() || v->isFloat()) ? v->getNumber() : otherwise;
+  }
+  std::string string(llvm::StringRef name) const {
+    const Value *v = attr(name);
+    return v && v->isString() ? v->getString().str() : std::string();
+  }
+  /// The attribute as a Python literal ("None" when absent).
+  std::string literal(llvm::StringRef name) const {
+    const Value *v = attr(name);
+    return v ? pythonValue(*v) : "None";
+  }
+  /// True when the attribute was written (not the signature's default).
+  bool given(llvm::StringRef name) const {
+    const Attribute *a = layer.getAttribute(name);
+    return a && !a->isDefault && !a->value.isUnknown();
+  }
+  /// netc's axis attribute \p name on input \p i as torch's dim.
+  int64_t dim(llvm::StringRef name, unsigned i = 0, int64_t otherwise = 0) const {
+    return torchDim(integer(name, otherwise));
+  }
+  static int64_t torchDim(int64_t axis) { return axis >= 0 ? axis + 1 : axis; }
+  bool inPlace() const { return layer.storage == OutputStorage::InPlace; }
+
+private:
+  const Graph &graph;
+  const Layer &layer;
+};
+
+using RuleFn = std::function<PyTorchCode(const LayerView &)>;
+
+/// `, name=value` for each attribute written in the call.
+std::string keywordsIfGiven(const LayerView &l,
+                            llvm::ArrayRef<std::pair<llvm::StringRef, llvm::StringRef>> names) {
+  std::string s;
+  for (auto [netcName, torchName] : names)
+    if (l.given(netcName))
+      s += ", " + torchName.str() + "=" + l.literal(netcName);
+  return s;
+}
+
+PyTorchCode functional(std::string expr) {
+  PyTorchCode code;
+  code.forward = std::move(expr);
+  return code;
+}
+
+PyTorchCode withModule(std::string module, std::string forward = "{m}({0})") {
+  PyTorchCode code;
+  code.module = std::move(module);
+  code.forward = std::move(forward);
+  return code;
+}
+
+std::string inplaceArg(const LayerView &l) {
+  return l.inPlace() ? ", inplace=True" : "";
+}
+
+/// The spatial dims of input 0 in torch: 2 .. rank (channels first).
+std::string spatialDims(const TensorType &t) {
+  std::vector<std::string> dims;
+  for (size_t i = 1; i < t.dims.size(); ++i)
+    dims.push_back(std::to_string(i + 1));
+  return "(" + llvm::join(dims, ", ") + (dims.size() == 1 ? ",)" : ")");
+}
+
+PyTorchCode convolution(const LayerView &l, llvm::StringRef kind,
+                        unsigned rank, bool transposed) {
+  std::string s = "nn." + kind.str() + std::to_string(rank) + "d(" +
+                  std::to_string(l.input().dims[0]) + ", " +
+                  l.literal("out_channels") + ", " + l.literal("kernel");
+  s += keywordsIfGiven(l, {{"stride", "stride"},
+                           {"padding", "padding"}});
+  if (transposed)
+    s += keywordsIfGiven(l, {{"output_padding", "output_padding"}});
+  s += keywordsIfGiven(l, {{"groups", "groups"}, {"dilation", "dilation"}});
+  if (!l.flag("bias", true))
+    s += ", bias=False";
+  return withModule(s + ")");
+}
+
+PyTorchCode pooling(const LayerView &l, llvm::StringRef kind, unsigned rank,
+                    bool dilation) {
+  std::string s = "nn." + kind.str() + std::to_string(rank) + "d(" +
+                  l.literal("kernel");
+  s += keywordsIfGiven(l, {{"stride", "stride"}, {"padding", "padding"}});
+  if (dilation)
+    s += keywordsIfGiven(l, {{"dilation", "dilation"}});
+  s += keywordsIfGiven(l, {{"ceil_mode", "ceil_mode"}});
+  return withModule(s + ")");
+}
+
+/// The Python index of axis `axis` (a torch dim >= 1): "[:, :, a:b]".
+std::string indexOnDim(int64_t dim, const std::string &index) {
+  std::string s = "[";
+  for (int64_t i = 0; i < dim; ++i)
+    s += ":, ";
+  return s + index + "]";
+}
+
+/// netc's non-negative axis on a tensor of rank \p rank.
+int64_t normalizeAxis(int64_t axis, size_t rank) {
+  return axis < 0 ? axis + static_cast<int64_t>(rank) : axis;
+}
+
+const llvm::StringMap<RuleFn> &getRules() {
+  static const llvm::StringMap<RuleFn> rules = [] {
+    llvm::StringMap<RuleFn> r;
+    for (unsigned rank : {1u, 2u, 3u}) {
+      std::string n = std::to_string(rank);
+      r["conv" + n + "d"] = [rank](const LayerView &l) {
+        return convolution(l, "Conv", rank, false);
+      };
+      r["conv_transpose" + n + "d"] = [rank](const LayerView &l) {
+        return convolution(l, "ConvTranspose", rank, true);
+      };
+      r["maxpool" + n + "d"] = [rank](const LayerView &l) {
+        return pooling(l, "MaxPool", rank, true);
+      };
+      r["avgpool" + n + "d"] = [rank](const LayerView &l) {
+        return pooling(l, "AvgPool", rank, false);
+      };
+    }
+    r["global_avgpool"] = [](const LayerView &l) {
+      return functional("{0}.mean(dim=" + spatialDims(l.input()) +
+                        (l.flag("keepdims") ? ", keepdim=True" : "") + ")");
+    };
+    r["global_maxpool"] = [](const LayerView &l) {
+      return functional("torch.amax({0}, dim=" + spatialDims(l.input()) +
+                        (l.flag("keepdims") ? ", keepdim=True" : "") + ")");
+    };
+    r["adaptive_avgpool2d"] = [](const LayerView &l) {
+      return withModule("nn.AdaptiveAvgPool2d(" + l.literal("output_size") + ")");
+    };
+    r["adaptive_maxpool2d"] = [](const LayerView &l) {
+      return withModule("nn.AdaptiveMaxPool2d(" + l.literal("output_size") + ")");
+    };
+    r["mean"] = [](const LayerView &l) {
+      const Value *axis = l.attr("axis");
+      std::string dims;
+      if (axis && axis->isTuple()) {
+        std::vector<std::string> parts;
+        for (const Value &e : axis->getElements())
+          parts.push_back(std::to_string(LayerView::torchDim(e.getInt())));
+        dims = "(" + llvm::join(parts, ", ") + (parts.size() == 1 ? ",)" : ")");
+      } else {
+        dims = std::to_string(l.dim("axis", 0, -1));
+      }
+      return functional("{0}.mean(dim=" + dims +
+                        (l.flag("keepdims") ? ", keepdim=True" : "") + ")");
+    };
+    r["dense"] = [](const LayerView &l) {
+      return withModule("nn.Linear(" + std::to_string(l.input().dims.back()) +
+                        ", " + l.literal("units") +
+                        (l.flag("bias", true) ? "" : ", bias=False") + ")");
+    };
+    r["embedding"] = [](const LayerView &l) {
+      return withModule("nn.Embedding(" + l.literal("vocab") + ", " +
+                        l.literal("dim") + ")");
+    };
+    r["moe"] = [](const LayerView &l) {
+      PyTorchCode code =
+          withModule("MixtralSparseMoeBlock(" +
+                     std::to_string(l.input().dims.back()) + ", " +
+                     l.literal("hidden") + ", " + l.literal("experts") + ", " +
+                     l.literal("top_k") + ")");
+      code.helpers.push_back(PyTorchHelper::Moe);
+      return code;
+    };
+    r["matmul"] = [](const LayerView &) {
+      return functional("torch.matmul({0}, {1})");
+    };
+    r["batchnorm"] = [](const LayerView &l) {
+      size_t rank = l.input().getRank();
+      std::string kind = rank <= 2 ? "1" : std::to_string(rank - 1);
+      return withModule("nn.BatchNorm" + kind + "d(" +
+                        std::to_string(l.input().dims[0]) +
+                        keywordsIfGiven(l, {{"eps", "eps"},
+                                            {"momentum", "momentum"}}) +
+                        ")");
+    };
+    auto normalizedShape = [](const LayerView &l) {
+      int64_t dims = l.integer("dims", 1);
+      const TensorType &t = l.input();
+      std::vector<std::string> parts;
+      for (size_t i = t.dims.size() - dims; i < t.dims.size(); ++i)
+        parts.push_back(std::to_string(t.dims[i]));
+      return "(" + llvm::join(parts, ", ") + (parts.size() == 1 ? ",)" : ")");
+    };
+    r["layernorm"] = [normalizedShape](const LayerView &l) {
+      return withModule("nn.LayerNorm(" + normalizedShape(l) +
+                        keywordsIfGiven(l, {{"eps", "eps"}}) +
+                        (l.flag("affine", true) ? ""
+                                                : ", elementwise_affine=False") +
+                        ")");
+    };
+    r["rmsnorm"] = [normalizedShape](const LayerView &l) {
+      PyTorchCode code = withModule(
+          "RMSNorm(" + normalizedShape(l) + ", eps=" +
+          pythonNumber(l.number("eps", 1e-6)) +
+          (l.flag("affine", true) ? "" : ", affine=False") + ")");
+      code.helpers.push_back(PyTorchHelper::RMSNorm);
+      return code;
+    };
+    r["groupnorm"] = [](const LayerView &l) {
+      return withModule("nn.GroupNorm(" + l.literal("groups") + ", " +
+                        std::to_string(l.input().dims[0]) +
+                        keywordsIfGiven(l, {{"eps", "eps"}}) + ")");
+    };
+    r["dropout"] = [](const LayerView &l) {
+      return functional("F.dropout({0}, p=" + pythonNumber(l.number("p", 0.5)) +
+                        ", training=self.training" + inplaceArg(l) + ")");
+    };
+    auto activation = [](const char *fn, bool inplace) {
+      return [fn, inplace](const LayerView &l) {
+        return functional(std::string(fn) + "({0}" +
+                          (inplace ? inplaceArg(l) : "") + ")");
+      };
+    };
+    r["relu"] = activation("F.relu", true);
+    r["relu6"] = activation("F.relu6", true);
+    r["silu"] = activation("F.silu", true);
+    r["hardswish"] = activation("F.hardswish", true);
+    r["hardsigmoid"] = activation("F.hardsigmoid", true);
+    r["sigmoid"] = [](const LayerView &l) {
+      return functional(l.inPlace() ? "{0}.sigmoid_()" : "torch.sigmoid({0})");
+    };
+    r["tanh"] = [](const LayerView &l) {
+      return functional(l.inPlace() ? "{0}.tanh_()" : "torch.tanh({0})");
+    };
+    r["gelu"] = [](const LayerView &l) {
+      std::string approximate = l.string("approximate");
+      return functional("F.gelu({0}" +
+                        (approximate.empty() || approximate == "none"
+                             ? std::string()
+                             : ", approximate=\"" + approximate + "\"") +
+                        ")");
+    };
+    r["leaky_relu"] = [](const LayerView &l) {
+      return functional("F.leaky_relu({0}, negative_slope=" +
+                        pythonNumber(l.number("slope", 0.01)) + inplaceArg(l) +
+                        ")");
+    };
+    r["elu"] = [](const LayerView &l) {
+      return functional("F.elu({0}, alpha=" + pythonNumber(l.number("alpha", 1)) +
+                        inplaceArg(l) + ")");
+    };
+    r["softmax"] = [](const LayerView &l) {
+      return functional("F.softmax({0}, dim=" +
+                        std::to_string(l.dim("axis", 0, -1)) + ")");
+    };
+    r["log_softmax"] = [](const LayerView &l) {
+      return functional("F.log_softmax({0}, dim=" +
+                        std::to_string(l.dim("axis", 0, -1)) + ")");
+    };
+    r["flatten"] = [](const LayerView &) {
+      return functional("torch.flatten({0}, 1)");
+    };
+    r["transpose"] = [](const LayerView &l) {
+      return functional("{0}.transpose(" +
+                        std::to_string(l.dim("axis0", 0, -2)) + ", " +
+                        std::to_string(l.dim("axis1", 0, -1)) + ")");
+    };
+    r["permute"] = [](const LayerView &l) {
+      std::vector<std::string> dims{"0"};
+      if (const Value *axes = l.attr("axes"); axes && axes->isTuple())
+        for (const Value &e : axes->getElements())
+          dims.push_back(std::to_string(LayerView::torchDim(
+              normalizeAxis(e.getInt(), l.input().getRank()))));
+      return functional("{0}.permute(" + llvm::join(dims, ", ") + ")");
+    };
+    r["reshape"] = [](const LayerView &l) {
+      std::string shape = l.literal("shape");
+      if (!shape.empty() && shape.front() == '(')
+        shape = shape.substr(1, shape.size() - 2);
+      if (!shape.empty() && shape.back() == ',')
+        shape.pop_back();
+      return functional("{0}.reshape({0}.shape[0], " + shape + ")");
+    };
+    r["slice"] = [](const LayerView &l) {
+      int64_t axis = normalizeAxis(l.integer("axis", 0), l.input().getRank());
+      return functional("{0}" + indexOnDim(axis + 1, l.literal("start") + ":" +
+                                                         l.literal("end")));
+    };
+    r["select"] = [](const LayerView &l) {
+      int64_t axis = normalizeAxis(l.integer("axis", 0), l.input().getRank());
+      return functional("{0}.select(" + std::to_string(axis + 1) + ", " +
+                        l.literal("index") + ")");
+    };
+    r["split"] = [](const LayerView &l) {
+      int64_t axis = normalizeAxis(l.integer("axis", 0), l.input().getRank());
+      std::string sizes = l.literal("sizes");
+      if (sizes.front() == '(')
+        sizes = "[" + sizes.substr(1, sizes.size() - 2) + "]";
+      if (sizes.size() > 2 && sizes[sizes.size() - 2] == ',')
+        sizes.erase(sizes.size() - 2, 1);
+      return functional("torch.split({0}, " + sizes + ", dim=" +
+                        std::to_string(axis + 1) + ")[" +
+                        std::to_string(l.integer("output")) + "]");
+    };
+    r["chunk"] = [](const LayerView &l) {
+      int64_t axis = normalizeAxis(l.integer("axis", 0), l.input().getRank());
+      return functional("torch.chunk({0}, " + l.literal("n") + ", dim=" +
+                        std::to_string(axis + 1) + ")[" +
+                        std::to_string(l.integer("output")) + "]");
+    };
+    r["center_crop"] = [](const LayerView &l) {
+      // torchvision's center_crop: offset round((in - out) / 2) per axis.
+      const TensorType &in = l.input();
+      const TensorType &out = l.get().type;
+      std::string index = "[:, :";
+      for (size_t i = 1; i < in.dims.size(); ++i) {
+        int64_t offset = static_cast<int64_t>(
+            std::lround((in.dims[i] - out.dims[i]) / 2.0));
+        index += ", " + std::to_string(offset) + ":" +
+                 std::to_string(offset + out.dims[i]);
+      }
+      return functional("{0}" + index + "]");
+    };
+    r["zero_pad2d"] = [](const LayerView &l) {
+      return functional("F.pad({0}, " + [&] {
+        const Value *pad = l.attr("pad");
+        if (pad && pad->isInt()) {
+          std::string p = std::to_string(pad->getInt());
+          return "(" + p + ", " + p + ", " + p + ", " + p + ")";
+        }
+        return l.literal("pad");
+      }() + ")");
+    };
+    r["upsample"] = [](const LayerView &l) {
+      std::string mode = l.string("mode");
+      if (mode.empty())
+        mode = "nearest";
+      return functional("F.interpolate({0}, scale_factor=" + l.literal("scale") +
+                        ", mode=\"" + mode + "\"" +
+                        (mode == "bilinear" ? ", align_corners=False" : "") +
+                        ")");
+    };
+    r["add"] = [](const LayerView &) { return functional("{0} + {1}"); };
+    r["mul"] = [](const LayerView &) { return functional("{0} * {1}"); };
+    r["mul_scalar"] = [](const LayerView &l) {
+      return functional("{0} * " + l.literal("factor"));
+    };
+    r["where"] = [](const LayerView &l) {
+      // A number given for a or b is an attribute, not an input.
+      std::string args = "{0}";
+      unsigned next = 1;
+      for (llvm::StringRef name : {"a", "b"}) {
+        const Value *v = l.attr(name);
+        if (v && (v->isInt() || v->isFloat()))
+          args += ", torch.tensor(" + pythonNumber(v->getNumber()) + ")";
+        else
+          args += ", {" + std::to_string(next++) + "}";
+      }
+      return functional("torch.where(" + args + ")");
+    };
+    r["concat"] = [](const LayerView &l) {
+      int64_t axis = normalizeAxis(l.integer("axis", 0), l.input().getRank());
+      return functional("torch.cat([{*}], dim=" + std::to_string(axis + 1) +
+                        ")");
+    };
+    r["rope"] = [](const LayerView &l) {
+      PyTorchCode code = functional("rope({0}, " + l.literal("heads") +
+                                    ", base=" +
+                                    pythonNumber(l.number("base", 10000)) + ")");
+      code.helpers.push_back(PyTorchHelper::Rope);
+      return code;
+    };
+    r["attention"] = [](const LayerView &l) {
+      std::string args = "{0}, {1}, {2}, heads=" + l.literal("heads");
+      if (l.attr("kv_heads"))
+        args += ", kv_heads=" + l.literal("kv_heads");
+      if (l.flag("causal"))
+        args += ", causal=True";
+      if (l.number("dropout") > 0)
+        args += ", dropout=" + pythonNumber(l.number("dropout")) +
+                ", training=self.training";
+      if (l.attr("scale"))
+        args += ", scale=" + pythonNumber(l.number("scale"));
+      PyTorchCode code = functional("attention(" + args + ")");
+      code.helpers.push_back(PyTorchHelper::Attention);
+      return code;
+    };
+    r["multihead_attention"] = [](const LayerView &l) {
+      int64_t heads = l.integer("heads", 1);
+      int64_t kvHeads = l.integer("kv_heads", heads);
+      std::string common = l.literal("dim") + ", " + std::to_string(heads);
+      double dropout = l.number("dropout");
+      std::string causal = l.flag("causal") ? "True" : "False";
+      PyTorchCode code;
+      if (kvHeads == heads) {
+        code.module = "nn.MultiheadAttention(" + common +
+                      (dropout > 0 ? ", dropout=" + pythonNumber(dropout) : "") +
+                      (l.flag("bias", true) ? "" : ", bias=False") +
+                      ", batch_first=True)";
+        code.forward = "self_attention({m}, {0}, causal=" + causal + ")";
+        code.helpers.push_back(PyTorchHelper::SelfAttention);
+      } else {
+        code.module = "GroupedSelfAttention(" + common + ", " +
+                      std::to_string(kvHeads) +
+                      (l.flag("bias", true) ? "" : ", bias=False") +
+                      (dropout > 0 ? ", dropout=" + pythonNumber(dropout) : "") +
+                      ")";
+        code.forward = "{m}({0}, causal=" + causal + ")";
+        code.helpers.push_back(PyTorchHelper::Attention);
+        code.helpers.push_back(PyTorchHelper::GroupedSelfAttention);
+      }
+      return code;
+    };
+    r["causal_mask"] = [](const LayerView &l) {
+      return functional("torch.ones(1, " + l.literal("n") + ", " +
+                        l.literal("n") + ", dtype=torch.bool).tril()");
+    };
+    return r;
+  }();
+  return rules;
+}
+
+} // namespace
+
+bool emit::hasPyTorchRule(llvm::StringRef op) {
+  return getRules().count(op) != 0;
+}
+
+std::optional<PyTorchCode> emit::getPyTorchCode(const Graph &graph,
+                                                const Layer &layer) {
+  auto it = getRules().find(layer.op->name);
+  if (it == getRules().end())
+    return std::nullopt;
+  return it->second(LayerView(graph, layer));
+}
+
+llvm::StringRef emit::getPyTorchHelperSource(PyTorchHelper helper) {
+  switch (helper) {
+  case PyTorchHelper::RMSNorm:
+    return R"py(class RMSNorm(nn.Module):
+    """Root-mean-square normalisation over the last axes, as Hugging Face's
+    LlamaRMSNorm (torch 1.13 has no nn.RMSNorm)."""
+
+    def __init__(self, shape, eps=1e-6, affine=True):
+        super().__init__()
+        self.dims = tuple(range(-len(shape), 0))
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(shape)) if affine else None
+
+    def forward(self, x):
+        y = x * torch.rsqrt(x.pow(2).mean(dim=self.dims, keepdim=True) + self.eps)
+        return y * self.weight if self.weight is not None else y
+)py";
+  case PyTorchHelper::Rope:
+    return R"py(def rope(x, heads, base=10000.0):
+    """Rotary position embedding of [..., L, heads * d] (rotate_half form,
+    as Hugging Face's Llama)."""
+    length, d = x.shape[-2], x.shape[-1] // heads
+    inv_freq = 1.0 / (base ** (torch.arange(0, d, 2, dtype=torch.float32) / d))
+    angles = torch.outer(torch.arange(length, dtype=torch.float32), inv_freq)
+    cos = torch.cat([angles.cos(), angles.cos()], dim=-1).to(x.dtype)
+    sin = torch.cat([angles.sin(), angles.sin()], dim=-1).to(x.dtype)
+    y = x.reshape(*x.shape[:-1], heads, d).transpose(-3, -2)
+    rotated = torch.cat([-y[..., d // 2:], y[..., :d // 2]], dim=-1)
+    y = y * cos + rotated * sin
+    return y.transpose(-3, -2).reshape(x.shape)
+)py";
+  case PyTorchHelper::Attention:
+    return R"py(def attention(q, k, v, heads, kv_heads=None, causal=False, dropout=0.0,
+              training=False, scale=None):
+    """Scaled dot-product attention of tokens-major [..., L, heads * d]
+    queries and [..., S, kv_heads * d] keys and values, each key and value
+    head shared by heads // kv_heads query heads (the math path of torch's
+    scaled_dot_product_attention, which torch 1.13 does not have)."""
+    kv_heads = kv_heads or heads
+
+    def split(t, n):
+        return t.reshape(*t.shape[:-1], n, t.shape[-1] // n).transpose(-3, -2)
+
+    q, k, v = split(q, heads), split(k, kv_heads), split(v, kv_heads)
+    k = k.repeat_interleave(heads // kv_heads, dim=-3)
+    v = v.repeat_interleave(heads // kv_heads, dim=-3)
+    scores = torch.matmul(q, k.transpose(-2, -1)) * (scale or q.shape[-1] ** -0.5)
+    if causal:
+        mask = torch.ones(scores.shape[-2:], dtype=torch.bool,
+                          device=scores.device).tril()
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = F.dropout(F.softmax(scores, dim=-1), p=dropout, training=training)
+    y = torch.matmul(weights, v).transpose(-3, -2)
+    return y.reshape(*y.shape[:-2], -1)
+)py";
+  case PyTorchHelper::SelfAttention:
+    return R"py(def self_attention(module, x, causal=False):
+    """nn.MultiheadAttention (batch_first) as self-attention on [..., L, dim]."""
+    shape = x.shape
+    x = x.reshape(-1, shape[-2], shape[-1])
+    mask = None
+    if causal:
+        mask = torch.ones(shape[-2], shape[-2], dtype=torch.bool,
+                          device=x.device).triu(1)
+    y = module(x, x, x, attn_mask=mask, need_weights=False)[0]
+    return y.reshape(shape)
+)py";
+  case PyTorchHelper::GroupedSelfAttention:
+    return R"py(class GroupedSelfAttention(nn.Module):
+    """Self-attention with projections whose key and value heads are shared
+    by groups of query heads (torch has no grouped nn.MultiheadAttention)."""
+
+    def __init__(self, dim, heads, kv_heads, bias=True, dropout=0.0):
+        super().__init__()
+        kv_dim = kv_heads * (dim // heads)
+        self.heads, self.kv_heads, self.dropout = heads, kv_heads, dropout
+        self.q_proj = nn.Linear(dim, dim, bias=bias)
+        self.k_proj = nn.Linear(dim, kv_dim, bias=bias)
+        self.v_proj = nn.Linear(dim, kv_dim, bias=bias)
+        self.out_proj = nn.Linear(dim, dim, bias=bias)
+
+    def forward(self, x, causal=False):
+        y = attention(self.q_proj(x), self.k_proj(x), self.v_proj(x),
+                      self.heads, self.kv_heads, causal=causal,
+                      dropout=self.dropout, training=self.training)
+        return self.out_proj(y)
+)py";
+  case PyTorchHelper::Moe:
+    return R"py(class MixtralExpert(nn.Module):
+    """One SwiGLU expert, w2(silu(w1(x)) * w3(x)), as transformers' Mixtral."""
+
+    def __init__(self, dim, hidden):
+        super().__init__()
+        self.w1 = nn.Linear(dim, hidden, bias=False)
+        self.w2 = nn.Linear(hidden, dim, bias=False)
+        self.w3 = nn.Linear(dim, hidden, bias=False)
+
+    def forward(self, x):
+        return self.w2(F.silu(self.w1(x)) * self.w3(x))
+
+
+class MixtralSparseMoeBlock(nn.Module):
+    """A router sends each token to top_k experts (transformers'
+    MixtralSparseMoeBlock): their outputs weighted by the renormalised
+    softmax of the router's scores."""
+
+    def __init__(self, dim, hidden, experts, top_k):
+        super().__init__()
+        self.top_k = top_k
+        self.gate = nn.Linear(dim, experts, bias=False)
+        self.experts = nn.ModuleList(
+            [MixtralExpert(dim, hidden) for _ in range(experts)])
+
+    def forward(self, x):
+        tokens = x.reshape(-1, x.shape[-1])
+        weights = F.softmax(self.gate(tokens), dim=1, dtype=torch.float)
+        weights, chosen = torch.topk(weights, self.top_k, dim=-1)
+        weights = (weights / weights.sum(dim=-1, keepdim=True)).to(x.dtype)
+        out = torch.zeros_like(tokens)
+        for e, expert in enumerate(self.experts):
+            token, slot = torch.where(chosen == e)
+            if token.numel():
+                y = expert(tokens[token]) * weights[token, slot, None]
+                out = out.index_add(0, token, y)
+        return out.reshape(x.shape)
+)py";
+  }
+  return "";
+}

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Checks netc's --emit=pytorch against netc's own figures, in torch 1.13.
+
+For each .net file given (every network in it, -D defaults):
+  1. netc --emit=pytorch writes the module; it must compile
+     (py_compile) and pass pyflakes3 with no message;
+  2. netc --emit=json gives netc's figures at batch 1;
+  3. the generated network runs in torch on example_inputs(batch=1) in eval
+     mode, and must match netc:
+     - every network output's shape (without the batch axis);
+     - the output shape of every layer that is a torch module, found by
+       the layer's name (forward hooks);
+     - the parameters (model.parameters()) and the buffers (without
+       BatchNorm's num_batches_tracked, which netc does not count);
+     - the MACs, counted on the aten operators (MacCounter of
+       tools/torch_macs.py: convolutions, mm, addmm, bmm).
+
+Usage: check_pytorch.py --netc build/bin/netc [--out DIR] [--skip-unclean]
+                        FILE.net[@NAME=VALUE,...] ...
+(the values after @ are passed as -D NAME=VALUE; --skip-unclean skips the
+files in which netc reports an error, such as verify files; warnings are
+clean).
+Prints one line per network and exits 1 on the first difference.
+"""
+import argparse
+import importlib.util
+import json
+import os
+import py_compile
+import subprocess
+import sys
+import tempfile
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "tools"))
+from torch_macs import MacCounter  # noqa: E402
+
+
+def run(cmd):
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit("failed: " + " ".join(cmd) + "\n" + result.stderr)
+    return result.stdout
+
+
+def load_module(path):
+    spec = importlib.util.spec_from_file_location(
+        os.path.splitext(os.path.basename(path))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def shape_of(t):
+    return list(t.shape[1:])
+
+
+def check_network(path, module, network):
+    name = network["name"]
+    problems = []
+    cls = module.NETWORKS[name]
+    torch.manual_seed(0)
+    model = cls().eval()
+    layers = {layer["name"]: layer for layer in network["layers"]}
+
+    seen = {}
+    handles = []
+    modules = dict(model.named_modules())
+    for layer_name in layers:
+        m = modules.get(layer_name)
+        if m is None or m is model:
+            continue
+
+        def hook(mod, inputs, output, layer_name=layer_name):
+            if isinstance(output, tuple):
+                output = output[0]
+            seen[layer_name] = shape_of(output)
+        handles.append(m.register_forward_hook(hook))
+
+    inputs = model.example_inputs(batch=1)
+    # torch 1.13's CPU kernels lack half-precision convolutions: a network
+    # in f16 or bf16 runs in f32 here (only its shapes are compared).
+    if any(p.dtype in (torch.float16, torch.bfloat16)
+           for p in model.parameters()):
+        model = model.float()
+        inputs = tuple(t.float() if t.is_floating_point() else t
+                       for t in inputs)
+    with torch.enable_grad(), MacCounter() as counter:
+        outputs = model(*inputs)
+    for h in handles:
+        h.remove()
+    if not isinstance(outputs, tuple):
+        outputs = (outputs,)
+
+    for out, expected in zip(outputs, network["outputs"]):
+        want = layers[expected["layer"]]["shape"]
+        if shape_of(out) != want:
+            problems.append("output %s: torch %s, netc %s" %
+                            (expected["name"], shape_of(out), want))
+    for layer_name, got in seen.items():
+        if got != layers[layer_name]["shape"]:
+            problems.append("layer %s: torch %s, netc %s" %
+                            (layer_name, got, layers[layer_name]["shape"]))
+    totals = network["totals"]
+    params = sum(p.numel() for p in model.parameters())
+    netc_params = totals["trainable_params"] + totals["frozen_params"]
+    if params != netc_params:
+        problems.append("parameters: torch %d, netc %d" % (params, netc_params))
+    buffers = sum(b.numel() for n, b in model.named_buffers()
+                  if not n.endswith("num_batches_tracked"))
+    if buffers != totals["non_trainable_params"]:
+        problems.append("buffers: torch %d, netc %d" %
+                        (buffers, totals["non_trainable_params"]))
+    if counter.macs != totals["macs"]:
+        problems.append("MACs: torch %d, netc %d" % (counter.macs, totals["macs"]))
+    status = "ok" if not problems else "DIFFERS"
+    print("%s %s: %s (%d layer shapes checked, %d parameters, %d MACs)" %
+          (path, name, status, len(seen), params, counter.macs))
+    for p in problems:
+        print("  " + p)
+    return not problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--netc", required=True)
+    parser.add_argument("--out", help="where the generated files go")
+    parser.add_argument("--skip-unclean", action="store_true",
+                        help="skip the files netc reports errors in")
+    parser.add_argument("files", nargs="+")
+    args = parser.parse_args()
+    out_dir = args.out or tempfile.mkdtemp(prefix="netc-pytorch-")
+    os.makedirs(out_dir, exist_ok=True)
+    torch.set_num_threads(1)
+    ok = True
+    for spec in args.files:
+        path, _, values = spec.partition("@")
+        defines = []
+        for item in filter(None, values.split(",")):
+            defines += ["-D", item]
+        if args.skip_unclean and subprocess.run(
+                [args.netc, "--emit=none", path] + defines,
+                capture_output=True).returncode != 0:
+            continue
+        stem = os.path.splitext(os.path.basename(path))[0].replace("-", "_")
+        py = os.path.join(out_dir, "netc_" + stem + ".py")
+        run([args.netc, "--emit=pytorch", path, "-o", py] + defines)
+        try:
+            py_compile.compile(py, doraise=True)
+        except py_compile.PyCompileError as e:
+            print("%s: does not compile: %s" % (spec, e))
+            ok = False
+            continue
+        flakes = subprocess.run(["pyflakes3", py], capture_output=True,
+                                text=True)
+        if flakes.returncode != 0 or flakes.stdout or flakes.stderr:
+            print("%s: pyflakes3:\n%s%s" % (path, flakes.stdout, flakes.stderr))
+            ok = False
+        report = json.loads(run([args.netc, "--emit=json", path] + defines))
+        try:
+            module = load_module(py)
+            for network in report["networks"]:
+                ok = check_network(spec, module, network) and ok
+        except Exception as e:  # a failure of the generated code
+            print("%s: %s: %s" % (spec, type(e).__name__, e))
+            ok = False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
