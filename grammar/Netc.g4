@@ -80,7 +80,14 @@ expr
     ;
 
 pipeStage
-    : callee=IDENT (LPAREN argList? RPAREN)?
+    : callee=IDENT (LPAREN argList? RPAREN)? layerName?
+    ;
+
+// `conv2d(x, 64) as conv1`: the name of the layer (or of a block call's
+// scope) that the call makes: a name, an index, or a name computed at
+// compile time from an integer or a string: `as ("encoder_layer_" + i)`.
+layerName
+    : AS (name=IDENT | index=INT | LPAREN computed=expr RPAREN)
     ;
 
 orExpr
@@ -125,7 +132,7 @@ primary
     | FLOAT                                         # floatLiteral
     | (TRUE | FALSE)                                # boolLiteral
     | STRING                                        # stringLiteral
-    | callee=IDENT LPAREN argList? RPAREN           # callExpr
+    | callee=IDENT LPAREN argList? RPAREN layerName?   # callExpr
     | IDENT                                         # nameExpr
     | LPAREN (expr (COMMA expr)* trailingComma=COMMA?)? RPAREN   # parenOrTuple
     ;
@@ -162,6 +169,7 @@ OR      : 'or' ;
 NOT     : 'not' ;
 TRUE    : 'true' ;
 FALSE   : 'false' ;
+AS      : 'as' ;
 
 PIPE    : '|>' ;
 DOTDOT  : '..' ;

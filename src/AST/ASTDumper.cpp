@@ -200,6 +200,14 @@ private:
                << range(c->getCallee().range)
                << (c->isPiped() ? " (piped)" : "") << at << "\n";
       ++depth;
+      if (const LayerName *as = c->getLayerName()) {
+        indent() << "As " << as->spelling << range(as->range) << "\n";
+        if (as->computed) {
+          ++depth;
+          dumpExpr(*as->computed);
+          --depth;
+        }
+      }
       for (const Argument &arg : c->getArgs()) {
         if (base)
           indent() << "Arg" << range(arg.range) << "\n";

@@ -26,10 +26,21 @@ using namespace netc::check;
 
 Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
   const ast::Identifier &callee = call.getCallee();
-  if (callee.name == "lora")
+  const ast::LayerName *as = call.getLayerName();
+  if (callee.name == "lora") {
+    if (as)
+      diags.report(as->range.Start, diag::err_layer_name_not_here, "lora",
+                   "its layers are named after the layer it adapts")
+          .range(as->range);
     return evaluateLora(call, isResult);
-  if (std::optional<Value> builtin = evaluateBuiltin(call))
+  }
+  if (std::optional<Value> builtin = evaluateBuiltin(call)) {
+    if (as)
+      diags.report(as->range.Start, diag::err_layer_name_not_here,
+                   callee.name, "it is a builtin function and makes no layer")
+          .range(as->range);
     return *builtin;
+  }
   const OpDef *op = lookupOp(callee.name);
   const ast::BlockDecl *block = op ? nullptr : program.findBlock(callee.name);
   if ((op && op->callable) || block) {
@@ -46,8 +57,16 @@ Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
     FrozenArg frozen;
     if (!bindOpArguments(call, *op, bound, frozen))
       return Value::unknown();
+    std::optional<ChosenName> chosen;
+    if (as) {
+      std::optional<std::string> local = evaluateLayerName(*as);
+      if (!local)
+        return Value::unknown();
+      chosen = ChosenName{std::move(*local), as->range, as->computed != nullptr};
+    }
     size_t firstLayer = graph.layers.size();
-    Value result = applyOp(*op, call.getRange(), std::move(bound), isResult);
+    Value result = applyOp(*op, call.getRange(), std::move(bound), isResult,
+                           chosen ? &*chosen : nullptr);
     if (frozen.frozen && !result.isUnknown())
       freezeCallLayers(firstLayer, frozen,
                        CallSignature(*op, call.getLoc()));
@@ -268,6 +287,75 @@ std::string Elaborator::makeLayerName(llvm::StringRef opName, bool isResult,
   return name;
 }
 
+std::optional<std::string>
+Elaborator::evaluateLayerName(const ast::LayerName &name) {
+  if (!name.computed)
+    return name.spelling;
+  Value value = evaluateArgument(*name.computed);
+  if (value.isUnknown())
+    return std::nullopt;
+  llvm::SMRange range = name.computed->getRange();
+  if (value.isInt()) {
+    if (value.getInt() >= 0)
+      return std::to_string(value.getInt());
+    diags.report(range.Start, diag::err_layer_name_invalid,
+                 std::to_string(value.getInt()))
+        .range(range);
+    return std::nullopt;
+  }
+  if (!value.isString()) {
+    diags.report(range.Start, diag::err_layer_name_value, value.describeKind())
+        .range(range);
+    return std::nullopt;
+  }
+  llvm::StringRef text = value.getString();
+  bool valid = !text.empty() && text.size() <= 256 &&
+               llvm::all_of(text, [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+               });
+  if (!valid) {
+    diags.report(range.Start, diag::err_layer_name_invalid, text.str())
+        .range(range);
+    return std::nullopt;
+  }
+  return text.str();
+}
+
+std::string Elaborator::takeChosenName(const ChosenName &chosen) {
+  Frame &f = frame();
+  auto full = [&f](llvm::StringRef local) {
+    return f.prefix.empty() ? local.str() : f.prefix + "." + local.str();
+  };
+  if (f.usedNames.insert(chosen.local))
+    return full(chosen.local);
+  std::string taken = full(chosen.local);
+  DiagnosticBuilder builder =
+      diags.report(chosen.range.Start, diag::err_layer_name_taken, taken);
+  builder.range(chosen.range);
+  // The earlier owner: a layer of that name, or a block call's scope.
+  bool found = false;
+  for (size_t id = graph.layers.size(); id-- > 0 && !found;)
+    if (graph.layers[id].name == taken) {
+      const Layer &earlier = graph.layers[id];
+      builder.note(earlier.range.Start, diag::note_layer_name_owner, taken,
+                   "the " + earlier.op->name + " layer")
+          .noteRange(earlier.range);
+      found = true;
+    }
+  for (size_t s = graph.scopes.size(); s-- > 0 && !found;)
+    if (graph.scopes[s].name == taken) {
+      builder.note(graph.scopes[s].callRange.Start,
+                   diag::note_layer_name_owner, taken,
+                   "the call of block '" + graph.scopes[s].block + "'")
+          .noteRange(graph.scopes[s].callRange);
+      found = true;
+    }
+  if (!f.loopIndices.empty() && !chosen.computed)
+    builder.note(chosen.range.Start, diag::note_layer_name_in_loop);
+  // Go on under a numbered name, so that one mistake gives one error.
+  return full(uniqueLocalName(f, chosen.local));
+}
+
 std::string Elaborator::uniqueLocalName(Frame &f, const std::string &base) {
   llvm::SmallString<64> local;
   uniqueLocalName(f, base, local);
@@ -296,7 +384,8 @@ void Elaborator::uniqueLocalName(Frame &f, llvm::StringRef base,
 }
 
 Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
-                          std::vector<BoundArg> bound, bool isResult) {
+                          std::vector<BoundArg> bound, bool isResult,
+                          const ChosenName *chosen) {
   if (!withinLimits(callRange, /*addsLayer=*/true))
     return Value::unknown();
   std::vector<TensorArgInfo> tensors;
@@ -371,7 +460,16 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
   for (size_t i = 0; i < types.size(); ++i) {
     Layer layer;
     const std::string &target = frame().statementTarget;
-    if (namedOutputs)
+    if (chosen && types.size() == 1) {
+      layer.name = takeChosenName(*chosen);
+      nameBytes += layer.name.size();
+    } else if (chosen) {
+      // `as parts` on split or chunk: parts_0, parts_1, ...
+      ChosenName part = *chosen;
+      part.local += "_" + std::to_string(i);
+      layer.name = takeChosenName(part);
+      nameBytes += layer.name.size();
+    } else if (namedOutputs)
       layer.name = makeLayerName(op.name, true, targets[i]);
     else if (isResult && op.inferOutputs && !target.empty())
       // parts = chunk(x, 4): parts_0, parts_1, ...
@@ -514,14 +612,23 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
 
   // The call's scope: named after the bound name, with the loop indices of
   // the calling frame (x.0, x.1 ... as PyTorch's layer1.0).
+  // `as NAME` chooses it instead, as written.
   Frame &caller = frame();
-  std::string base = caller.statementTarget.empty() ? block.getName().name
-                                                    : caller.statementTarget;
-  for (int64_t i : caller.loopIndices)
-    base += "." + std::to_string(i);
-  std::string local = uniqueLocalName(caller, base);
   BlockScope scope;
-  scope.name = caller.prefix.empty() ? local : caller.prefix + "." + local;
+  if (const ast::LayerName *as = call.getLayerName()) {
+    std::optional<std::string> chosen = evaluateLayerName(*as);
+    if (!chosen)
+      return Value::unknown();
+    scope.name = takeChosenName(
+        ChosenName{std::move(*chosen), as->range, as->computed != nullptr});
+  } else {
+    std::string base = caller.statementTarget.empty() ? block.getName().name
+                                                      : caller.statementTarget;
+    for (int64_t i : caller.loopIndices)
+      base += "." + std::to_string(i);
+    std::string local = uniqueLocalName(caller, base);
+    scope.name = caller.prefix.empty() ? local : caller.prefix + "." + local;
+  }
   // Every name made inside repeats this one: the limit must see it before
   // the call's statements run.
   nameBytes += scope.name.size();

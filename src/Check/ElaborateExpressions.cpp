@@ -296,9 +296,14 @@ Value Elaborator::evaluateBinary(const ast::BinaryExpr &binary, bool isResult) {
     return applyOp(layerOp, binary.getRange(), std::move(bound), isResult);
   }
 
-  // Strings join with + (messages of fail()).
-  if (op == Op::Add && lhs.isString() && rhs.isString())
-    return Value::string((lhs.getString() + rhs.getString()).str());
+  // Strings join with + (messages of fail(), names of `as`); an integer
+  // joins a string as its decimal digits: "encoder_layer_" + i.
+  auto text = [](const Value &v) {
+    return v.isString() ? v.getString().str() : std::to_string(v.getInt());
+  };
+  if (op == Op::Add && (lhs.isString() || rhs.isString()) &&
+      (lhs.isString() || lhs.isInt()) && (rhs.isString() || rhs.isInt()))
+    return Value::string(text(lhs) + text(rhs));
 
   // Comparisons.
   if (op == Op::Eq || op == Op::Ne) {

@@ -225,9 +225,29 @@ private:
                             const CallSignature &signature);
   bool checkArgument(const OpDef &op, const ArgSpec &spec, const Value &value,
                      llvm::SMRange range, bool inPipedCall);
-  /// Makes the layer(s) of an op applied to bound arguments.
+  /// The name `as NAME` gives a call, evaluated.
+  struct ChosenName {
+    /// The name within the frame (no prefix).
+    std::string local;
+    /// From `as` to the end of the name.
+    llvm::SMRange range;
+    /// Computed (`as (expr)`) rather than written.
+    bool computed = false;
+  };
+  /// Makes the layer(s) of an op applied to bound arguments; \p chosen is
+  /// the name an `as NAME` gave the call (null if none).
   Value applyOp(const OpDef &op, llvm::SMRange callRange,
-                std::vector<BoundArg> bound, bool isResult);
+                std::vector<BoundArg> bound, bool isResult,
+                const ChosenName *chosen = nullptr);
+  /// The local name `as NAME` gives: the spelling, or the computed value
+  /// (an integer, or a string of letters, digits and '_'); nullopt after
+  /// reporting a bad value.
+  std::optional<std::string> evaluateLayerName(const ast::LayerName &name);
+  /// The full name of a layer or scope that `as` names in the current
+  /// frame; when the frame already has that name, reports it (naming the
+  /// earlier layer or call) and falls back to a numbered name so that
+  /// checking goes on.
+  std::string takeChosenName(const ChosenName &chosen);
   Value callBlock(const ast::BlockDecl &block, const ast::CallExpr &call,
                   bool isResult);
   /// A layer name unique in the current frame, with the frame's prefix,

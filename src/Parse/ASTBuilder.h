@@ -38,6 +38,7 @@ public:
 
   // BuildExpressions.cpp: expr and every expression rule below it
   ast::ExprPtr buildExpr(P::ExprContext &ctx);
+  std::unique_ptr<ast::LayerName> buildLayerName(P::LayerNameContext *ctx);
   ast::ExprPtr buildOrExpr(P::OrExprContext &ctx);
   ast::ExprPtr buildAndExpr(P::AndExprContext &ctx);
   ast::ExprPtr buildNotExpr(P::NotExprContext &ctx);

@@ -39,11 +39,27 @@ ast::ExprPtr ASTBuilder::buildExpr(NetcParser::ExprContext &ctx) {
     std::vector<ast::Argument> rest = buildArgList(stage->argList());
     for (ast::Argument &arg : rest)
       args.push_back(std::move(arg));
-    value = std::make_unique<ast::CallExpr>(identifier(stage->callee),
-                                            std::move(args), /*piped=*/true,
-                                            rangeOf(*stage));
+    value = std::make_unique<ast::CallExpr>(
+        identifier(stage->callee), std::move(args), /*piped=*/true,
+        rangeOf(*stage), buildLayerName(stage->layerName()));
   }
   return value;
+}
+
+// layerName : AS (name=IDENT | index=INT | LPAREN computed=expr RPAREN)
+std::unique_ptr<ast::LayerName>
+ASTBuilder::buildLayerName(NetcParser::LayerNameContext *ctx) {
+  if (!ctx)
+    return nullptr;
+  auto layerName = std::make_unique<ast::LayerName>();
+  if (ctx->name)
+    layerName->spelling = ctx->name->getText();
+  else if (ctx->index)
+    layerName->spelling = ctx->index->getText();
+  else
+    layerName->computed = buildExpr(*ctx->computed);
+  layerName->range = rangeOf(*ctx);
+  return layerName;
 }
 
 static ast::BinaryExpr::Op binaryOpFor(size_t tokenType) {
@@ -269,9 +285,9 @@ ast::ExprPtr ASTBuilder::buildPrimary(NetcParser::PrimaryContext &ctx) {
   if (auto *s = dynamic_cast<NetcParser::StringLiteralContext *>(&ctx))
     return buildStringLiteral(*s);
   if (auto *call = dynamic_cast<NetcParser::CallExprContext *>(&ctx))
-    return std::make_unique<ast::CallExpr>(identifier(call->callee),
-                                           buildArgList(call->argList()),
-                                           /*piped=*/false, range);
+    return std::make_unique<ast::CallExpr>(
+        identifier(call->callee), buildArgList(call->argList()),
+        /*piped=*/false, range, buildLayerName(call->layerName()));
   if (auto *name = dynamic_cast<NetcParser::NameExprContext *>(&ctx))
     return std::make_unique<ast::NameExpr>(name->IDENT()->getText(), range);
   auto &group = dynamic_cast<NetcParser::ParenOrTupleContext &>(ctx);

@@ -350,8 +350,28 @@ static ast::ExprPtr makeBinary(ast::BinaryExpr::Op op, ast::ExprPtr lhs,
                                            opRange, range);
 }
 
+// layerName : AS (name=IDENT | index=INT | LPAREN computed=expr RPAREN)
+// Called at AS; false when the input is not accepted.
+bool DirectParser::parseLayerName(std::unique_ptr<ast::LayerName> &out) {
+  TokenRecord as = consume();
+  auto layerName = std::make_unique<ast::LayerName>();
+  if (la() == L::IDENT || la() == L::INT) {
+    layerName->spelling = spelling(rangeOf(consume())).str();
+  } else if (la() == L::LPAREN) {
+    consume();
+    layerName->computed = parseExpr();
+    if (!layerName->computed || !expect(L::RPAREN))
+      return false;
+  } else {
+    return false;
+  }
+  layerName->range = extent(as);
+  out = std::move(layerName);
+  return true;
+}
+
 // expr : orExpr (PIPE pipeStage)*
-// pipeStage : callee=IDENT (LPAREN argList? RPAREN)?
+// pipeStage : callee=IDENT (LPAREN argList? RPAREN)? layerName?
 // `a |> f(b)` is the call f(a, b), marked as piped; its range is the stage's.
 ast::ExprPtr DirectParser::parseExpr() {
   ast::ExprPtr value = parseOrExpr();
@@ -372,8 +392,13 @@ ast::ExprPtr DirectParser::parseExpr() {
       if (!expect(L::RPAREN))
         return nullptr;
     }
-    value = std::make_unique<ast::CallExpr>(
-        identifier(*callee), std::move(args), /*piped=*/true, extent(*callee));
+    std::unique_ptr<ast::LayerName> layerName;
+    if (la() == L::AS && !parseLayerName(layerName))
+      return nullptr;
+    value = std::make_unique<ast::CallExpr>(identifier(*callee),
+                                            std::move(args), /*piped=*/true,
+                                            extent(*callee),
+                                            std::move(layerName));
   }
   return value;
 }
@@ -597,7 +622,7 @@ ast::ExprPtr DirectParser::parsePostfix() {
 //         | FLOAT                                  # floatLiteral
 //         | (TRUE | FALSE)                         # boolLiteral
 //         | STRING                                 # stringLiteral
-//         | callee=IDENT LPAREN argList? RPAREN    # callExpr
+//         | callee=IDENT LPAREN argList? RPAREN layerName?   # callExpr
 //         | IDENT                                  # nameExpr
 //         | LPAREN (...)? RPAREN                   # parenOrTuple
 ast::ExprPtr DirectParser::parsePrimary() {
@@ -629,8 +654,12 @@ ast::ExprPtr DirectParser::parsePrimary() {
       return nullptr;
     if (!expect(L::RPAREN))
       return nullptr;
+    std::unique_ptr<ast::LayerName> layerName;
+    if (la() == L::AS && !parseLayerName(layerName))
+      return nullptr;
     return std::make_unique<ast::CallExpr>(identifier(name), std::move(args),
-                                           /*piped=*/false, extent(name));
+                                           /*piped=*/false, extent(name),
+                                           std::move(layerName));
   }
   case L::LPAREN:
     return parseParenOrTuple();

@@ -69,6 +69,7 @@ private:
 
   // Expressions, loosest first.
   ast::ExprPtr parseExpr();
+  bool parseLayerName(std::unique_ptr<ast::LayerName> &out);
   ast::ExprPtr parseOrExpr();
   ast::ExprPtr parseAndExpr();
   ast::ExprPtr parseNotExpr();

@@ -210,6 +210,7 @@ private:
         .Case("not", L::NOT)
         .Case("true", L::TRUE)
         .Case("false", L::FALSE)
+        .Case("as", L::AS)
         .Default(L::IDENT);
   }
 

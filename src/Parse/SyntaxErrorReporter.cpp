@@ -68,6 +68,8 @@ static std::string tokenKindName(size_t type) {
     return "'or'";
   case NetcParser::NOT:
     return "'not'";
+  case NetcParser::AS:
+    return "'as'";
   case NetcParser::DOTDOT:
     return "'..'";
   case NetcParser::DOT:
@@ -158,6 +160,7 @@ static bool isKeyword(size_t type) {
   case NetcParser::NOT:
   case NetcParser::TRUE:
   case NetcParser::FALSE:
+  case NetcParser::AS:
     return true;
   default:
     return false;

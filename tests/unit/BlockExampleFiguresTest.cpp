@@ -247,7 +247,7 @@ TEST(BlockExampleFigures, VitB16) {
   EXPECT_EQ(countOp(g, "dense"), 4u * 12 + 1);
   int64_t block = 0;
   for (const Layer &layer : g.layers)
-    if (llvm::StringRef(layer.name).startswith("x.3."))
+    if (llvm::StringRef(layer.name).startswith("encoder.layers.encoder_layer_3."))
       block += layer.params.trainable;
   EXPECT_EQ(block, 7'087'872);
 }

@@ -443,10 +443,10 @@ TEST(LivenessTest, VGG16Peak) {
   ASSERT_TRUE(peak);
   EXPECT_EQ(peak->bytes, 25690112);
   EXPECT_EQ(peak->bytes, 2 * 3211264 * 4);
-  EXPECT_EQ(graph.layers[peak->layer].name, "x_conv2d_1");
+  EXPECT_EQ(graph.layers[peak->layer].name, "features.2");
   EXPECT_EQ(peak->live,
-            (std::vector<LayerId>{layerNamed(graph, "x_conv2d"),
-                                  layerNamed(graph, "x_conv2d_1")}));
+            (std::vector<LayerId>{layerNamed(graph, "features.0"),
+                                  layerNamed(graph, "features.2")}));
 }
 
 // ResNet-18 at 224: the stem's convolution and batchnorm are the largest
@@ -461,7 +461,7 @@ TEST(LivenessTest, VGG16Peak) {
 //   stage 2 entry    x (200,704) + y (100,352) + shortcut conv (100,352)
 //                                                          =   401,408
 // (later stages are smaller). At f32: 1,605,632 x 4 = 6,422,528 bytes while
-// x.x_batchnorm runs.
+// bn1 runs.
 TEST(LivenessTest, ResNet18Peak) {
   Graph graph = loadExample("resnet18");
   ASSERT_FALSE(HasFailure());
@@ -469,8 +469,8 @@ TEST(LivenessTest, ResNet18Peak) {
   ASSERT_TRUE(peak);
   EXPECT_EQ(peak->bytes, 6422528);
   EXPECT_EQ(peak->bytes, 2 * 802816 * 4);
-  EXPECT_EQ(graph.layers[peak->layer].name, "x.x_batchnorm");
+  EXPECT_EQ(graph.layers[peak->layer].name, "bn1");
   EXPECT_EQ(peak->live,
-            (std::vector<LayerId>{layerNamed(graph, "x.x_conv2d"),
-                                  layerNamed(graph, "x.x_batchnorm")}));
+            (std::vector<LayerId>{layerNamed(graph, "conv1"),
+                                  layerNamed(graph, "bn1")}));
 }

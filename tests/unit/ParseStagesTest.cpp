@@ -400,6 +400,20 @@ private:
       s += pick(2) ? "," : ",\n";
     return s;
   }
+  /// Now and then `as NAME` after a call: a name, an index or `(expr)`.
+  std::string layerName(int depth) {
+    static const char *const indices[] = {"0", "3", "1_000", "007"};
+    switch (pick(12)) {
+    case 0:
+      return " as " + name();
+    case 1:
+      return std::string(" as ") + oneOf(indices);
+    case 2:
+      return " as (" + expr(depth) + ")";
+    default:
+      return "";
+    }
+  }
   /// An expression of any form: a pipe chain, a comparison, `not`, `and`,
   /// `or`, arithmetic, or an operand.
   std::string expr(int depth) {
@@ -413,6 +427,7 @@ private:
         s += name();
         if (pick(3))
           s += "(" + argList() + ")";
+        s += layerName(depth - 1);
       }
       return s;
     }
@@ -451,7 +466,7 @@ private:
     case 4:
       return std::string(pick(2) ? "-" : "- ") + atom();
     case 5:
-      return name() + "(" + argList() + ")";
+      return name() + "(" + argList() + ")" + layerName(depth - 1);
     case 6:
       return operand(depth - 1) + (pick(2) ? ".shape" : ".x.y");
     case 7:

@@ -143,23 +143,39 @@ struct Argument {
   llvm::SMRange range;
 };
 
+/// The `as NAME` after a call: the name the file chooses for the call's
+/// layer, or for a block call's scope.
+struct LayerName {
+  /// `as conv1`, `as 0`: the name as written; empty for `as (expr)`.
+  std::string spelling;
+  /// `as (expr)`: a name computed at compile time (an integer or a string).
+  ExprPtr computed;
+  /// From `as` to the end of the name.
+  llvm::SMRange range;
+};
+
 /// A call such as `conv2d(x, 6, kernel=5)`, or a pipe stage `x |> tanh`,
 /// which is the call `tanh(x)` with isPiped() true.
 class CallExpr : public Expr {
 public:
   CallExpr(Identifier callee, std::vector<Argument> args, bool piped,
-           llvm::SMRange range)
+           llvm::SMRange range, std::unique_ptr<LayerName> layerName = nullptr)
       : Expr(Kind::Call, range), callee(std::move(callee)),
-        args(std::move(args)), piped(piped) {}
+        args(std::move(args)), layerName(std::move(layerName)),
+        piped(piped) {}
   const Identifier &getCallee() const { return callee; }
   llvm::ArrayRef<Argument> getArgs() const { return args; }
   /// True when the first argument came from the left side of `|>`.
   bool isPiped() const { return piped; }
+  /// The `as NAME` written after the call, or null.
+  const LayerName *getLayerName() const { return layerName.get(); }
   static bool classof(const Expr *e) { return e->getKind() == Kind::Call; }
 
 private:
   Identifier callee;
   std::vector<Argument> args;
+  /// Out of line: few calls have one.
+  std::unique_ptr<LayerName> layerName;
   bool piped;
 };
 
