@@ -243,7 +243,7 @@ TEST(BlockExampleFigures, VitB16) {
   EXPECT_EQ(outputShape(g), (std::vector<int64_t>{1000}));
   EXPECT_EQ(countOp(g, "param"), 2u);
   EXPECT_EQ(countOp(g, "layernorm"), 2u * 12 + 1);
-  EXPECT_EQ(countOp(g, "matmul"), 2u * 12);
+  EXPECT_EQ(countOp(g, "attention"), 12u);
   EXPECT_EQ(countOp(g, "dense"), 4u * 12 + 1);
   int64_t block = 0;
   for (const Layer &layer : g.layers)
