@@ -99,7 +99,9 @@ def main():
                             % (where, got, status, err))
             continue
         try:
-            ids = [d["id"] for d in json.loads(err)["diagnostics"]]
+            # The ids of the diagnostics and of their notes.
+            ids = [entry["id"] for d in json.loads(err)["diagnostics"]
+                   for entry in [d] + d.get("notes", [])]
         except (ValueError, KeyError):
             problems.append("%s: standard error is not a JSON document:\n%s"
                             % (where, err))

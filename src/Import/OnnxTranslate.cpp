@@ -579,7 +579,7 @@ private:
   bool translateDynamic();
   bool translateConv(OnnxValue &x);
   bool translatePool(OnnxValue &x, bool isMax);
-  bool translateElementwise(OnnxValue &x);
+  bool translateElementwise();
   bool translateMatMul();
   std::string render();
 };
@@ -1067,7 +1067,7 @@ bool Translator::translatePool(OnnxValue &x, bool isMax) {
 }
 
 /// Add, Mul, Sub and Div with a dynamic operand.
-bool Translator::translateElementwise(OnnxValue &) {
+bool Translator::translateElementwise() {
   const std::string &op = node->op_type();
   OnnxValue *a = input(0), *b = input(1);
   if (!a || !b)
@@ -1193,7 +1193,7 @@ bool Translator::translateDynamic() {
       return true;
     }
     if (op == "Add" || op == "Mul" || op == "Sub" || op == "Div")
-      return translateElementwise(*input(1));
+      return translateElementwise();
     if (op == "Concat") {
       for (int i = 0; i < node->input_size(); ++i)
         if (input(i) && input(i)->dynamic) {
@@ -1389,7 +1389,7 @@ bool Translator::translateDynamic() {
     return true;
   }
   if (op == "Add" || op == "Mul" || op == "Sub" || op == "Div")
-    return translateElementwise(x);
+    return translateElementwise();
   if (op == "MatMul")
     return translateMatMul();
   if (op == "Gemm") {
