@@ -144,6 +144,10 @@ std::string formatPerAxis(llvm::ArrayRef<int64_t> values) {
   return formatTuple(values);
 }
 
+bool allPositive(llvm::ArrayRef<int64_t> values) {
+  return llvm::all_of(values, [](int64_t v) { return v > 0; });
+}
+
 std::string formatShape(llvm::ArrayRef<int64_t> dims) {
   std::string text = "[";
   for (size_t i = 0; i < dims.size(); ++i)
@@ -205,10 +209,20 @@ bool isReservedName(llvm::StringRef name) {
   return reserved.contains(name) || lookupOp(name) != nullptr;
 }
 
+/// The element count of \p t, or -1 when it overflows or a dimension is
+/// negative.
+int64_t elementCount(const onnx::TensorProto &t) {
+  int64_t count = 1;
+  for (int64_t d : t.dims())
+    if (d < 0 || __builtin_mul_overflow(count, d, &count))
+      return -1;
+  return count;
+}
+
 /// Reads up to \p limit elements of an integer tensor.
 std::optional<std::vector<int64_t>> readInts(const onnx::TensorProto &t,
                                              size_t limit = 1024) {
-  int64_t count = product(std::vector<int64_t>(t.dims().begin(), t.dims().end()));
+  int64_t count = elementCount(t);
   if (count < 0 || size_t(count) > limit || t.data_location() == onnx::TensorProto::EXTERNAL)
     return std::nullopt;
   std::vector<int64_t> values;
@@ -256,7 +270,7 @@ std::optional<std::vector<int64_t>> readInts(const onnx::TensorProto &t,
 /// Reads up to \p limit elements of a floating-point tensor.
 std::optional<std::vector<double>> readReals(const onnx::TensorProto &t,
                                              size_t limit = 1024) {
-  int64_t count = product(std::vector<int64_t>(t.dims().begin(), t.dims().end()));
+  int64_t count = elementCount(t);
   if (count < 0 || size_t(count) > limit || t.data_location() == onnx::TensorProto::EXTERNAL)
     return std::nullopt;
   std::vector<double> values;
@@ -991,11 +1005,19 @@ bool Translator::translateConv(OnnxValue &x) {
   if (kernel.size() != spatial || strides.size() != spatial ||
       dilations.size() != spatial || pads.size() != 2 * spatial)
     return fail("its attributes do not match its " + llvm::Twine(spatial) + " spatial axes");
+  if (!allPositive(kernel) || !allPositive(strides) || !allPositive(dilations) ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0; }) || groups <= 0)
+    return fail("its kernel, strides, dilations and group must be positive "
+                "and its pads not negative");
   std::vector<int64_t> padding(pads.begin(), pads.begin() + spatial);
   if (!std::equal(padding.begin(), padding.end(), pads.begin() + spatial))
     return fail("its padding " + formatTuple(pads) +
                 " differs at the start and the end of an axis, which conv"
                 " does not express");
+  if (x.dims[1] != w->dims[1] * groups)
+    return fail("its input has " + llvm::Twine(x.dims[1]) + " channels, and its " +
+                formatShape(w->dims) + " weight in " + llvm::Twine(groups) +
+                " groups takes " + llvm::Twine(w->dims[1] * groups));
   int64_t outChannels = w->dims[0];
   std::vector<int64_t> dims = {1, outChannels};
   for (size_t i = 0; i < spatial; ++i) {
@@ -1036,6 +1058,10 @@ bool Translator::translatePool(OnnxValue &x, bool isMax) {
   bool ceil = intAttribute("ceil_mode", 0) != 0;
   if (strides.size() != spatial || pads.size() != 2 * spatial || dilations.size() != spatial)
     return fail("its attributes do not match its spatial axes");
+  if (!allPositive(*kernel) || !allPositive(strides) || !allPositive(dilations) ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return fail("its kernel, strides and dilations must be positive and its "
+                "pads not negative");
   std::vector<int64_t> padding(pads.begin(), pads.begin() + spatial);
   if (!std::equal(padding.begin(), padding.end(), pads.begin() + spatial))
     return fail("its padding differs at the start and the end of an axis");
@@ -1048,6 +1074,8 @@ bool Translator::translatePool(OnnxValue &x, bool isMax) {
     int64_t o = (ceil ? (extent + strides[i] - 1) / strides[i] : extent / strides[i]) + 1;
     if (ceil && (o - 1) * strides[i] >= x.dims[2 + i] + padding[i])
       --o;
+    if (o <= 0)
+      return fail("its output would be empty");
     dims.push_back(o);
   }
   std::string op = (isMax ? "maxpool" : "avgpool") + std::to_string(spatial) + "d";
@@ -1134,6 +1162,9 @@ bool Translator::translateMatMul() {
                   "; a dense layer's weight has rank 2");
     if (a->batchOwn && a->batchAxis == int(a->dims.size()) - 1)
       return fail("it contracts the batch axis");
+    if (a->dims.back() != b->dims[0])
+      return fail("it multiplies " + formatShape(a->dims) + " by a " +
+                  formatShape(b->dims) + " weight, whose rows differ");
     int64_t units = b->dims[1];
     std::vector<int64_t> dims = a->dims;
     dims.back() = units;
@@ -1352,8 +1383,12 @@ bool Translator::translateDynamic() {
     if (perm.empty())
       for (int64_t i = int64_t(x.dims.size()) - 1; i >= 0; --i)
         perm.push_back(i);
-    if (perm.size() != x.dims.size())
-      return fail("its permutation does not match the rank");
+    std::vector<int64_t> sortedPerm = perm;
+    llvm::sort(sortedPerm);
+    for (size_t i = 0; i < sortedPerm.size(); ++i)
+      if (sortedPerm[i] != int64_t(i) || perm.size() != x.dims.size())
+        return fail("its perm " + formatTuple(perm) + " is not a permutation "
+                    "of the " + llvm::Twine(x.dims.size()) + " axes");
     std::vector<int64_t> dims;
     int batch = -1;
     std::vector<int64_t> samplePerm;
@@ -1400,6 +1435,10 @@ bool Translator::translateDynamic() {
         realAttribute("beta", 1) != 1)
       return fail("transA, alpha or beta other than a dense layer's");
     int64_t units = intAttribute("transB", 0) ? w->dims[0] : w->dims[1];
+    int64_t features = intAttribute("transB", 0) ? w->dims[1] : w->dims[0];
+    if (x.dims[1] != features)
+      return fail("its input " + formatShape(x.dims) + " does not fit its " +
+                  formatShape(w->dims) + " weight");
     OnnxValue &out = output();
     setDynamic(out, {x.dims[0], units}, x.batchAxis, x.batchOwn);
     assign(out, "dense", "dense(" + in + ", " + std::to_string(units) +
@@ -1562,10 +1601,12 @@ bool Translator::translateDynamic() {
     std::optional<std::vector<int64_t>> sizes = constInts(1, "split");
     if (!sizes) {
       int64_t parts = node->output_size();
-      if (x.dims[onnxAxis] % parts)
+      if (parts <= 0 || x.dims[onnxAxis] % parts)
         return fail("its axis does not divide into equal parts");
       sizes = std::vector<int64_t>(parts, x.dims[onnxAxis] / parts);
     }
+    if (!allPositive(*sizes))
+      return fail("its sizes must be positive");
     if (int(sizes->size()) != node->output_size())
       return fail("it has " + llvm::Twine(node->output_size()) + " outputs and " +
                   llvm::Twine(sizes->size()) + " sizes");
