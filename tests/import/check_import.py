@@ -13,7 +13,9 @@ changes the parameter count).
 vit_b_16 takes over a minute to export on a small machine (86 M weights),
 so CTest checks the same ViT-B/16 with 2 encoder layers instead
 (vit_b_16_depth2, compared with examples/vit_b_16.net -D depth=2);
-`--models vit_b_16` checks the whole model.
+`--models vit_b_16` checks the whole model. vit_tiny_opset17 is a small
+ViT exported in eval mode at opset 17 with a symbolic batch axis, where
+layer norm is one LayerNormalization node.
 
 Uses Debian's python3-torch, python3-torchvision and python3-onnx.
 
@@ -27,12 +29,22 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_MODELS = ["resnet18", "mobilenet_v2", "vit_b_16_depth2"]
+DEFAULT_MODELS = ["resnet18", "mobilenet_v2", "vit_b_16_depth2",
+                  "vit_tiny_opset17"]
 
 
 def build_model(name):
     """(torch module, example .net, -D options) for a model name."""
     import torchvision
+    if name == "vit_tiny_opset17":
+        # Opset 17's LayerNormalization node (not the decomposition), an
+        # eval-mode export and a symbolic batch axis.
+        model = torchvision.models.VisionTransformer(
+            image_size=32, patch_size=16, num_layers=1, num_heads=2,
+            hidden_dim=16, mlp_dim=32)
+        return model, "vit_b_16.net", ["-D", "size=32", "-D", "dim=16",
+                                       "-D", "depth=1", "-D", "heads=2",
+                                       "-D", "mlp_dim=32"]
     if name == "vit_b_16_depth2":
         model = torchvision.models.VisionTransformer(
             image_size=224, patch_size=16, num_layers=2, num_heads=12,
@@ -42,13 +54,20 @@ def build_model(name):
     return model, name + ".net", []
 
 
-def export(model, path):
+def export(model, path, name):
     import torch
     import warnings
     torch.manual_seed(0)
-    model.train()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if name == "vit_tiny_opset17":
+            model.eval()
+            torch.onnx.export(model, torch.randn(1, 3, 32, 32), path,
+                              opset_version=17, input_names=["image"],
+                              output_names=["logits"],
+                              dynamic_axes={"image": {0: "batch"}})
+            return
+        model.train()
         torch.onnx.export(model, torch.randn(1, 3, 224, 224), path,
                           training=torch.onnx.TrainingMode.TRAINING,
                           input_names=["image"], output_names=["logits"])
@@ -69,7 +88,7 @@ def check(netc, workdir, name):
     onnx_path = os.path.join(workdir, name + ".onnx")
     net_path = os.path.join(workdir, name + ".net")
     start = time.time()
-    export(model, onnx_path)
+    export(model, onnx_path, name)
     exported = time.time()
     result = subprocess.run([netc, "import", onnx_path, "-o", net_path],
                             capture_output=True, text=True, timeout=120)
