@@ -58,3 +58,25 @@ if(NOT NETC_GRAPHVIZ_FOUND)
     "with: apt-get install libgraphviz-dev")
 endif()
 message(STATUS "netc: Graphviz ${NETC_GRAPHVIZ_libgvc_VERSION} (libgvc, libcgraph)")
+
+# ONNX (1.12 on Debian 12) and protobuf: `netc import` parses an ONNX model's
+# ModelProto with the C++ classes of libonnx-dev (onnx_proto, the generated
+# onnx-ml.pb.h) over libprotobuf-dev's runtime. Only onnx_proto is linked.
+find_package(Protobuf QUIET)
+if(NOT Protobuf_FOUND)
+  message(FATAL_ERROR
+    "protobuf (the C++ library) was not found; netc import needs it to read "
+    "ONNX models. Install it with: apt-get install libprotobuf-dev")
+endif()
+find_package(ONNX CONFIG QUIET)
+if(NOT ONNX_FOUND OR NOT TARGET onnx_proto)
+  message(FATAL_ERROR
+    "ONNX's C++ library (onnx_proto) was not found; netc import needs it to "
+    "read ONNX models. Install it with: apt-get install libonnx-dev")
+endif()
+if(NOT TARGET protobuf::libprotobuf)
+  message(FATAL_ERROR
+    "protobuf's CMake package did not define protobuf::libprotobuf, which "
+    "ONNX's onnx_proto links; install libprotobuf-dev")
+endif()
+message(STATUS "netc: ONNX ${ONNX_VERSION} and protobuf ${Protobuf_VERSION} (netc import)")

@@ -46,6 +46,10 @@ def run_case(netc, args, scratch):
     """(status, stderr) of one command."""
     env = dict(os.environ)
     argv = [netc, "--diagnostics-format=json"]
+    # A subcommand (netc import) must come first.
+    if args and args[0] == "import":
+        argv = [netc, "import", "--diagnostics-format=json"]
+        args = args[1:]
     tty = False
     stdout = subprocess.DEVNULL
     for arg in args:
@@ -95,7 +99,9 @@ def main():
                             % (where, got, status, err))
             continue
         try:
-            ids = [d["id"] for d in json.loads(err)["diagnostics"]]
+            # The ids of the diagnostics and of their notes.
+            ids = [entry["id"] for d in json.loads(err)["diagnostics"]
+                   for entry in [d] + d.get("notes", [])]
         except (ValueError, KeyError):
             problems.append("%s: standard error is not a JSON document:\n%s"
                             % (where, err))

@@ -14,8 +14,11 @@ packages=(
   libgraphviz-dev             # Graphviz's C library: --emit=svg|png|pdf
   python3-jsonschema          # validates the JSON reports against the schema
   clang-14 libclang-rt-14-dev # the libFuzzer target and the sanitizer build
-  python3-onnx                # bench/: ONNX shape inference, timed beside netc
-  python3-torch python3-torchvision # the reference: --emit=pytorch's modules run in torch
+  python3-onnx                # bench/: ONNX shape inference, timed beside netc;
+                              # tests/: writes the netc import test models
+  libonnx-dev libprotobuf-dev # netc import: ONNX's C++ ModelProto and protobuf
+  python3-torch python3-torchvision # the reference: --emit=pytorch's modules
+                              # run in torch; tests/import/ exports to ONNX
   pyflakes3                   # the generated PyTorch files must pass it
 )
 

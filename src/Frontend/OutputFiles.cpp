@@ -308,7 +308,8 @@ constexpr size_t ReportBufferBytes = 1 << 20;
 
 bool netc::writeOutputFile(llvm::StringRef path,
                            llvm::function_ref<void(llvm::raw_ostream &)> emit,
-                           DiagnosticEngine &diags) {
+                           DiagnosticEngine &diags,
+                           llvm::ArrayRef<std::string> otherInputs) {
   if (path.empty() || path == "-") {
     llvm::raw_fd_ostream &out = llvm::outs();
     out.SetBufferSize(ReportBufferBytes);
@@ -340,14 +341,21 @@ bool netc::writeOutputFile(llvm::StringRef path,
     out.clear_error();
     return false;
   };
-  return SafeWriter(diags, diag::err_file_write)
-      .write(path, getSourceFiles(diags.getSourceMgr()), content);
+  std::vector<llvm::sys::fs::UniqueID> inputs =
+      getSourceFiles(diags.getSourceMgr());
+  for (const std::string &input : otherInputs) {
+    llvm::sys::fs::UniqueID id;
+    if (!llvm::sys::fs::getUniqueID(input, id))
+      inputs.push_back(id);
+  }
+  return SafeWriter(diags, diag::err_file_write).write(path, inputs, content);
 }
 
 bool netc::writeOutputFile(llvm::StringRef path, llvm::StringRef text,
-                           DiagnosticEngine &diags) {
+                           DiagnosticEngine &diags,
+                           llvm::ArrayRef<std::string> otherInputs) {
   return writeOutputFile(
-      path, [&](llvm::raw_ostream &out) { out << text; }, diags);
+      path, [&](llvm::raw_ostream &out) { out << text; }, diags, otherInputs);
 }
 
 bool netc::writeFixedFiles(llvm::ArrayRef<FixIt> fixIts,

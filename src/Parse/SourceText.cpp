@@ -24,8 +24,15 @@ SourceText::SourceText(unsigned bufferId, DiagnosticEngine &diags) {
   for (size_t i = 0; i < size; ++i) {
     unsigned char c = static_cast<unsigned char>(data[i]);
     if (c == 0) {
-      diags.report(llvm::SMLoc::getFromPointer(data + i), diag::err_nul_byte)
-          .hideSourceLine();
+      DiagnosticBuilder error =
+          diags.report(llvm::SMLoc::getFromPointer(data + i), diag::err_nul_byte);
+      error.hideSourceLine();
+      // A model given where a .net file goes: point to `netc import` (as
+      // for invalid UTF-8 below).
+      llvm::StringRef name =
+          diags.getSourceMgr().getMemoryBuffer(bufferId)->getBufferIdentifier();
+      if (name.endswith(".onnx"))
+        error.note(llvm::SMLoc(), diag::note_onnx_use_import, name);
       valid = false;
       return;
     }
@@ -43,10 +50,15 @@ SourceText::SourceText(unsigned bufferId, DiagnosticEngine &diags) {
     const llvm::UTF8 *start = reinterpret_cast<const llvm::UTF8 *>(data + i);
     if (c >= 0x80 &&
         (i + length > size || !llvm::isLegalUTF8Sequence(start, start + length))) {
-      diags.report(llvm::SMLoc::getFromPointer(data + i),
-                   diag::err_invalid_utf8,
-                   llvm::format_hex_no_prefix(c, 2, /*Upper=*/true))
-          .hideSourceLine();
+      DiagnosticBuilder error =
+          diags.report(llvm::SMLoc::getFromPointer(data + i),
+                       diag::err_invalid_utf8,
+                       llvm::format_hex_no_prefix(c, 2, /*Upper=*/true));
+      error.hideSourceLine();
+      llvm::StringRef name =
+          diags.getSourceMgr().getMemoryBuffer(bufferId)->getBufferIdentifier();
+      if (name.endswith(".onnx"))
+        error.note(llvm::SMLoc(), diag::note_onnx_use_import, name);
       valid = false;
       return;
     }

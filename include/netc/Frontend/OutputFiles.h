@@ -24,12 +24,16 @@ namespace netc {
 /// \p path is empty or "-", as it is written (no copy of the whole output
 /// is kept); false after reporting why it could not (a file the run read,
 /// a read-only file, a folder, a full disk, a closed pipe ...).
+/// \p otherInputs: files the run read outside the source manager (netc
+/// import's model), refused as the sources are.
 bool writeOutputFile(llvm::StringRef path,
                      llvm::function_ref<void(llvm::raw_ostream &)> emit,
-                     DiagnosticEngine &diags);
+                     DiagnosticEngine &diags,
+                     llvm::ArrayRef<std::string> otherInputs = {});
 /// writeOutputFile for a text already made.
 bool writeOutputFile(llvm::StringRef path, llvm::StringRef text,
-                     DiagnosticEngine &diags);
+                     DiagnosticEngine &diags,
+                     llvm::ArrayRef<std::string> otherInputs = {});
 
 /// --fixit: rewrites every buffer of the engine's source manager that has
 /// fix-its among \p fixIts (inputs and imported files), each as

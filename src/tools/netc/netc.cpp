@@ -1,12 +1,15 @@
 //===- netc.cpp - the netc command-line driver ----------------------------===//
 //
 // netc [options] FILE.net...
+// netc import FILE.onnx [-o FILE.net]
 //
 // Declares the options, sets up the diagnostics, and hands the run to the
 // Frontend library: readInvocation checks the options, executeInvocation
 // loads, parses, checks, analyses, emits and writes. After toyc and
 // llvm-as: llvm::cl options in categories, every message a diagnostic of
-// DiagnosticKinds.def. Exit status: 0 clean, 1
+// DiagnosticKinds.def. `netc import` is an llvm::cl::SubCommand with
+// its own options (the input model and -o), handed to the Import library.
+// Exit status: 0 clean, 1
 // mistakes in the input, 2 a bad command line or a file that cannot be read
 // or written (docs/diagnostics.md).
 //
@@ -16,6 +19,8 @@
 #include "netc/Basic/Numbers.h"
 #include "netc/Basic/WarningOptions.h"
 #include "netc/Frontend/Invocation.h"
+#include "netc/Frontend/OutputFiles.h"
+#include "netc/Import/OnnxImport.h"
 #include "netc/Frontend/StructuredDiagnostics.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -80,6 +85,22 @@ static cl::OptionCategory inputCategory("Input options");
 static cl::OptionCategory outputCategory("Output options");
 static cl::OptionCategory memoryCategory("Memory model options");
 static cl::OptionCategory diagnosticCategory("Diagnostic options");
+
+// `netc import FILE.onnx [-o FILE.net]`: the subcommand and its options.
+// --diagnostics-format and --color apply to it as well.
+static cl::SubCommand importCommand(
+    "import", "Translate an ONNX model into a .net file: netc import "
+              "FILE.onnx [-o FILE.net] (docs/import.md)");
+static cl::OptionCategory importCategory("Import options");
+static cl::list<std::string> importInputs(cl::Positional,
+                                          cl::desc("<model.onnx>"),
+                                          cl::sub(importCommand),
+                                          cl::cat(importCategory));
+static cl::opt<std::string> importOutput(
+    "o",
+    cl::desc("Write the .net file to <file> (whole or not at all, never "
+             "over the model) instead of standard output"),
+    cl::value_desc("file"), cl::sub(importCommand), cl::cat(importCategory));
 
 static cl::list<std::string> inputFiles(cl::Positional, cl::desc("<file.net>..."),
                                         cl::cat(inputCategory));
@@ -265,7 +286,8 @@ static cl::opt<bool> suppressWarnings("w", cl::desc("Suppress all warnings"),
                                       cl::cat(diagnosticCategory));
 static cl::opt<DiagnosticFormat> diagnosticsFormat(
     "diagnostics-format", cl::desc("How diagnostics are written to standard error:"),
-    cl::init(DiagnosticFormat::Text),
+    cl::init(DiagnosticFormat::Text), cl::sub(*cl::TopLevelSubCommand),
+    cl::sub(importCommand),
     ValuesOf<DiagnosticFormat>{getDiagnosticFormatSpellings()},
     cl::cat(diagnosticCategory));
 static cl::opt<bool> applyFixItsOption(
@@ -330,6 +352,23 @@ static InvocationOptions getInvocationOptions() {
   return o;
 }
 
+/// `netc import`: reads the model, writes the .net text; the exit status.
+static int runImport(DiagnosticEngine &diags) {
+  if (importInputs.size() != 1) {
+    diags.report(llvm::SMLoc(), diag::err_onnx_usage,
+                 std::to_string(importInputs.size()));
+    return ExitUsage;
+  }
+  bool fileProblem = false;
+  std::optional<std::string> text =
+      importOnnxModel(importInputs[0], diags, fileProblem);
+  if (!text)
+    return fileProblem ? ExitUsage : ExitInputErrors;
+  if (!writeOutputFile(importOutput, *text, diags, {importInputs[0]}))
+    return ExitUsage;
+  return ExitClean;
+}
+
 /// LLVM's Support library owns `--color` (a boolean); netc documents
 /// `--color=auto|always|never`, so translate those spellings.
 static std::vector<const char *> translateColorOption(int argc, char **argv) {
@@ -361,6 +400,8 @@ int main(int argc, char **argv) {
   }
   cl::HideUnrelatedOptions(
       {&inputCategory, &outputCategory, &memoryCategory, &diagnosticCategory});
+  cl::HideUnrelatedOptions({&importCategory, &diagnosticCategory},
+                           importCommand);
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "netc " << NETC_VERSION << "\n"; });
   if (!cl::ParseCommandLineOptions(args.size(), args.data(),
                                    "netc: check a neural-network description "
@@ -408,7 +449,10 @@ int main(int argc, char **argv) {
 
   Invocation invocation;
   int status = ExitUsage;
-  if (!diags.getNumErrors() &&
+  if (importCommand) {
+    if (!diags.getNumErrors())
+      status = runImport(diags);
+  } else if (!diags.getNumErrors() &&
       readInvocation(getInvocationOptions(), invocation, diags))
     status = executeInvocation(invocation, diags, fixIts,
                                verifying ? &verifier : nullptr,
