@@ -145,6 +145,9 @@ public:
     return expr;
   }
 
+  /// A line of __init__ after the registrations so far.
+  void addLine(std::string line) { lines.push_back(std::move(line)); }
+
   const std::vector<std::string> &getLines() const { return lines; }
 
 private:
@@ -320,8 +323,9 @@ private:
       std::string name = toVariable(local);
       std::string shape = shapeTuple("1", l.type.dims);
       if (l.op == &getParamOp())
-        c.extraInit.push_back("self." + name + " = nn.Parameter(0.02 * torch.randn" +
-                              shape + ")");
+        c.extraInit.push_back(
+            "self." + name + " = nn.Parameter(0.02 * torch.randn" + shape +
+            (l.params.trainable == 0 ? ", requires_grad=False)" : ")"));
       else
         c.extraInit.push_back("self.register_buffer(\"" + name +
                               "\", torch.zeros(" +
@@ -338,6 +342,12 @@ private:
     std::string module;
     if (!code->module.empty()) {
       module = c.modules.add(local, code->module);
+      // Frozen (frozen=true, --freeze, the base of a LoRA adapter): no
+      // gradient, as PEFT leaves it.
+      // Right after it is made: modules attached to it later (its LoRA
+      // adapter) stay trained.
+      if (l.params.frozen > 0 && l.params.trainable == 0)
+        c.modules.addLine(module + ".requires_grad_(False)");
       const Attribute *tied = l.getAttribute("weight");
       if (tied && tied->value.isWeight())
         ties.push_back({l.name, graph->layers[tied->value.getWeightOwner()].name});

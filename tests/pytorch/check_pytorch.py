@@ -13,7 +13,17 @@ For each .net file given (every network in it, -D defaults):
      - the parameters (model.parameters()) and the buffers (without
        BatchNorm's num_batches_tracked, which netc does not count);
      - the MACs, counted on the aten operators (MacCounter of
-       tools/torch_macs.py: convolutions, mm, addmm, bmm).
+       tools/torch_macs.py: convolutions, mm, addmm, bmm);
+     - the bytes autograd saves in one training-mode forward pass at batch
+       1 (tools/torch_reference.py's rule: each distinct tensor once,
+       parameters and the 0-dim tensors torch wraps Python numbers in
+       (x * 0.5 keeps its 0.5) left out) against netc's pytorch memory
+       model, plus one documented rule: torch's CPU dropout keeps a 4-byte float mask
+       where netc counts the 1-byte mask of CUDA's fused dropout, 3 bytes
+       more per element of each dropout with p > 0. Networks with
+       attention, rope, rmsnorm or moe are not compared: their layers are
+       helpers written in the generated file (docs/pytorch.md), which keep
+       other tensors than the fused kernels netc's model follows.
 
 Usage: check_pytorch.py --netc build/bin/netc [--out DIR] [--skip-unclean]
                         FILE.net[@NAME=VALUE,...] ...
@@ -57,7 +67,37 @@ def shape_of(t):
     return list(t.shape[1:])
 
 
-def check_network(path, module, network):
+# Layers whose generated code keeps other tensors than netc's model.
+HELPER_OPS = {"attention", "multihead_attention", "rope", "rmsnorm", "moe"}
+
+
+def storage_ptr(t):
+    s = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
+    return s.data_ptr()
+
+
+def saved_bytes(model, inputs):
+    """tools/torch_reference.py's count for a model with any inputs."""
+    parameters = {p.data_ptr() for p in model.parameters()}
+    seen = set()
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        if t.data_ptr() in parameters or t.dim() == 0:
+            return t
+        key = (storage_ptr(t), t.storage_offset(), tuple(t.shape), t.dtype)
+        if key not in seen:
+            seen.add(key)
+            total += t.numel() * t.element_size()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        model(*inputs)
+    return total
+
+
+def check_network(path, module, network, saved_per_sample):
     name = network["name"]
     problems = []
     cls = module.NETWORKS[name]
@@ -115,9 +155,29 @@ def check_network(path, module, network):
                         (buffers, totals["non_trainable_params"]))
     if counter.macs != totals["macs"]:
         problems.append("MACs: torch %d, netc %d" % (counter.macs, totals["macs"]))
+    saved_note = ""
+    ops = {layer["op"] for layer in network["layers"]}
+    half = any(p.dtype != torch.float32 for p in cls().parameters())
+    if saved_per_sample is not None and not ops & HELPER_OPS and not half:
+        masks = sum(layer["output_elements"] for layer in network["layers"]
+                    if layer["op"] == "dropout" and
+                    layer["attributes"].get("p", 0.5) > 0)
+        torch.manual_seed(0)
+        trained = cls().train()
+        try:
+            got = saved_bytes(trained, trained.example_inputs(batch=1))
+        except ValueError as e:  # BatchNorm1d on one sample
+            saved_note = ", saved bytes not compared (%s)" % e
+        else:
+            want = saved_per_sample + 3 * masks
+            saved_note = ", %d saved bytes" % got
+            if got != want:
+                problems.append("saved bytes: torch %d, netc %d + 3 x %d "
+                                "dropout elements = %d" %
+                                (got, saved_per_sample, masks, want))
     status = "ok" if not problems else "DIFFERS"
-    print("%s %s: %s (%d layer shapes checked, %d parameters, %d MACs)" %
-          (path, name, status, len(seen), params, counter.macs))
+    print("%s %s: %s (%d layer shapes checked, %d parameters, %d MACs%s)" %
+          (path, name, status, len(seen), params, counter.macs, saved_note))
     for p in problems:
         print("  " + p)
     return not problems
@@ -159,10 +219,15 @@ def main():
             print("%s: pyflakes3:\n%s%s" % (path, flakes.stdout, flakes.stderr))
             ok = False
         report = json.loads(run([args.netc, "--emit=json", path] + defines))
+        pytorch = json.loads(run([args.netc, "--emit=json",
+                                  "--memory-model=pytorch", path] + defines))
+        saved = {n["name"]: n["memory"]["pytorch"]["saved_bytes_per_sample"]
+                 for n in pytorch["networks"]}
         try:
             module = load_module(py)
             for network in report["networks"]:
-                ok = check_network(spec, module, network) and ok
+                ok = check_network(spec, module, network,
+                                   saved.get(network["name"])) and ok
         except Exception as e:  # a failure of the generated code
             print("%s: %s: %s" % (spec, type(e).__name__, e))
             ok = False

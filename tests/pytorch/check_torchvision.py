@@ -18,7 +18,6 @@ examples/blocks/vit.net writes it as a dense layer named `in_proj`
 Usage: check_torchvision.py --netc build/bin/netc --examples examples [--out DIR]
 """
 import argparse
-import importlib.util
 import os
 import subprocess
 import sys
@@ -26,6 +25,8 @@ import tempfile
 
 import torch
 import torchvision
+
+from check_pytorch import load_module
 
 # example: (torchvision constructor, netc network, input shape)
 TWINS = {
@@ -49,14 +50,6 @@ def netc_keys(state_dict):
                 key = key[:-len(suffix)] + ".in_proj." + name
         out[key] = value
     return out
-
-
-def load_module(path):
-    spec = importlib.util.spec_from_file_location(
-        os.path.splitext(os.path.basename(path))[0], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def check(netc, examples, out_dir, name):
