@@ -121,8 +121,9 @@ public:
     const Attribute *a = layer.getAttribute(name);
     return a && !a->isDefault && !a->value.isUnknown();
   }
-  /// netc's axis attribute \p name on input \p i as torch's dim.
-  int64_t dim(llvm::StringRef name, unsigned i = 0, int64_t otherwise = 0) const {
+  /// netc's axis attribute \p name (\p otherwise when absent) as torch's
+  /// dim.
+  int64_t dim(llvm::StringRef name, int64_t otherwise) const {
     return torchDim(integer(name, otherwise));
   }
   static int64_t torchDim(int64_t axis) { return axis >= 0 ? axis + 1 : axis; }
@@ -250,7 +251,7 @@ const llvm::StringMap<RuleFn> &getRules() {
           parts.push_back(std::to_string(LayerView::torchDim(e.getInt())));
         dims = "(" + llvm::join(parts, ", ") + (parts.size() == 1 ? ",)" : ")");
       } else {
-        dims = std::to_string(l.dim("axis", 0, -1));
+        dims = std::to_string(l.dim("axis", -1));
       }
       return functional("{0}.mean(dim=" + dims +
                         (l.flag("keepdims") ? ", keepdim=True" : "") + ")");
@@ -353,19 +354,19 @@ const llvm::StringMap<RuleFn> &getRules() {
     };
     r["softmax"] = [](const LayerView &l) {
       return functional("F.softmax({0}, dim=" +
-                        std::to_string(l.dim("axis", 0, -1)) + ")");
+                        std::to_string(l.dim("axis", -1)) + ")");
     };
     r["log_softmax"] = [](const LayerView &l) {
       return functional("F.log_softmax({0}, dim=" +
-                        std::to_string(l.dim("axis", 0, -1)) + ")");
+                        std::to_string(l.dim("axis", -1)) + ")");
     };
     r["flatten"] = [](const LayerView &) {
       return functional("torch.flatten({0}, 1)");
     };
     r["transpose"] = [](const LayerView &l) {
       return functional("{0}.transpose(" +
-                        std::to_string(l.dim("axis0", 0, -2)) + ", " +
-                        std::to_string(l.dim("axis1", 0, -1)) + ")");
+                        std::to_string(l.dim("axis0", -2)) + ", " +
+                        std::to_string(l.dim("axis1", -1)) + ")");
     };
     r["permute"] = [](const LayerView &l) {
       std::vector<std::string> dims{"0"};
