@@ -56,6 +56,36 @@ void Elaborator::reportUnknownKeyword(const ast::Identifier &keyword,
               signature.getText());
 }
 
+// Out of line, as the rest of bindArguments' rare paths: the binder
+// recurses once per nested call, and its frame is on the stack each time.
+LLVM_ATTRIBUTE_NOINLINE bool
+Elaborator::bindFrozenArgument(const ast::Argument &arg,
+                               const CallSignature &signature,
+                               FrozenArg &frozen) {
+  llvm::SMRange valueRange = arg.value->getRange();
+  Value value = evaluateArgument(*arg.value);
+  if (frozen.range.isValid()) {
+    diags.report(arg.range.Start, diag::err_duplicate_arg, arg.keyword->name,
+                 signature.getCallee())
+        .range(arg.range)
+        .note(frozen.range.Start, diag::note_previous_arg);
+    return false;
+  }
+  frozen.range = arg.range;
+  if (value.isUnknown())
+    return false;
+  if (!value.isBool()) {
+    std::string got =
+        value.isTuple() ? "the tuple " + value.str() : value.describeKind();
+    diags.report(valueRange.Start, diag::err_arg_type, FrozenKeyword,
+                 signature.getCallee(), "true or false", got)
+        .range(valueRange);
+    return false;
+  }
+  frozen.frozen = value.getBool();
+  return true;
+}
+
 bool Elaborator::bindArguments(const ast::CallExpr &call,
                                const CallSignature &signature,
                                std::vector<BoundArg> &bound,
@@ -82,28 +112,7 @@ bool Elaborator::bindArguments(const ast::CallExpr &call,
     size_t index = numParams;
     // frozen=true|false: taken by every call, in no signature.
     if (arg.keyword && arg.keyword->name == FrozenKeyword) {
-      Value value = evaluateArgument(*arg.value);
-      if (frozen.range.isValid()) {
-        diags.report(arg.range.Start, diag::err_duplicate_arg,
-                     arg.keyword->name, signature.getCallee())
-            .range(arg.range)
-            .note(frozen.range.Start, diag::note_previous_arg);
-        ok = false;
-        continue;
-      }
-      frozen.range = arg.range;
-      if (value.isUnknown()) {
-        ok = false;
-      } else if (!value.isBool()) {
-        std::string got = value.isTuple() ? "the tuple " + value.str()
-                                          : value.describeKind();
-        diags.report(valueRange.Start, diag::err_arg_type, FrozenKeyword,
-                     signature.getCallee(), "true or false", got)
-            .range(valueRange);
-        ok = false;
-      } else {
-        frozen.frozen = value.getBool();
-      }
+      ok = bindFrozenArgument(arg, signature, frozen) && ok;
       continue;
     }
     if (arg.keyword) {

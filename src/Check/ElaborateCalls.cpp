@@ -57,20 +57,7 @@ Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
     FrozenArg frozen;
     if (!bindOpArguments(call, *op, bound, frozen))
       return Value::unknown();
-    std::optional<ChosenName> chosen;
-    if (as) {
-      std::optional<std::string> local = evaluateLayerName(*as);
-      if (!local)
-        return Value::unknown();
-      chosen = ChosenName{std::move(*local), as->range, as->computed != nullptr};
-    }
-    size_t firstLayer = graph.layers.size();
-    Value result = applyOp(*op, call.getRange(), std::move(bound), isResult,
-                           chosen ? &*chosen : nullptr);
-    if (frozen.frozen && !result.isUnknown())
-      freezeCallLayers(firstLayer, frozen,
-                       CallSignature(*op, call.getLoc()));
-    return result;
+    return makeOpLayers(call, *op, std::move(bound), frozen, as, isResult);
   }
 
   if (program.hasBrokenImport()) {
@@ -674,6 +661,28 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
       result.getTensor() >= firstLayer)
     boundAtCall[result.getTensor()] = {frame().statementTarget,
                                        call.getRange()};
+  return result;
+}
+
+// Out of line: the argument binding above recurses through evaluateCall
+// once per nested call (a 1,000-stage pipe), so what is only needed after
+// it stays out of evaluateCall's frame (sanitizer builds grow frames
+// several times over).
+LLVM_ATTRIBUTE_NOINLINE Value Elaborator::makeOpLayers(
+    const ast::CallExpr &call, const OpDef &op, std::vector<BoundArg> bound,
+    const FrozenArg &frozen, const ast::LayerName *as, bool isResult) {
+  std::optional<ChosenName> chosen;
+  if (as) {
+    std::optional<std::string> local = evaluateLayerName(*as);
+    if (!local)
+      return Value::unknown();
+    chosen = ChosenName{std::move(*local), as->range, as->computed != nullptr};
+  }
+  size_t firstLayer = graph.layers.size();
+  Value result = applyOp(op, call.getRange(), std::move(bound), isResult,
+                         chosen ? &*chosen : nullptr);
+  if (frozen.frozen && !result.isUnknown())
+    freezeCallLayers(firstLayer, frozen, CallSignature(op, call.getLoc()));
   return result;
 }
 

@@ -211,6 +211,14 @@ private:
   bool bindArguments(const ast::CallExpr &call, const CallSignature &signature,
                      std::vector<BoundArg> &bound, ArgumentCheck check,
                      FrozenArg &frozen);
+  /// Binds `frozen=` (\p arg) into \p frozen; false after an error.
+  bool bindFrozenArgument(const ast::Argument &arg,
+                          const CallSignature &signature, FrozenArg &frozen);
+  /// The layers of an op call whose arguments are bound: named by \p as
+  /// if given, frozen if \p frozen says so.
+  Value makeOpLayers(const ast::CallExpr &call, const OpDef &op,
+                     std::vector<BoundArg> bound, const FrozenArg &frozen,
+                     const ast::LayerName *as, bool isResult);
   /// Freezes the parameters of the layers from \p firstLayer on, which a
   /// call with \p frozen made; warns when they have none.
   void freezeCallLayers(size_t firstLayer, const FrozenArg &frozen,
