@@ -49,7 +49,9 @@ class Sweep:
         """Runs netc; checks the exit status and the crash banner."""
         self.counts[self.group] += 1
         try:
-            r = subprocess.run([self.netc, "--color=never"] + args, cwd=cwd,
+            # netc import is a subcommand, without --color.
+            color = [] if args[:1] == ["import"] else ["--color=never"]
+            r = subprocess.run([self.netc] + color + args, cwd=cwd,
                                stdin=stdin if stdin is not None
                                else subprocess.DEVNULL,
                                stdout=stdout if stdout is not None
@@ -202,6 +204,10 @@ def reads(s, base):
     with open("/dev/zero") as z:
         s.run(["--max-file-size=1", "-"], d, "- < /dev/zero", stdin=z,
               expect=2)
+    # netc import reads a model whole: a device must be refused, not read
+    # until memory runs out.
+    for device in ["/dev/zero", "/dev/full", "/dev/urandom"]:
+        s.run(["import", device], d, "import " + device, expect=2)
     write(os.path.join(d, "zero.net"), 'import "/dev/zero"\n' + CLEAN)
     s.run(["--max-file-size=1", "zero.net"], d, 'import "/dev/zero"',
           expect=1)

@@ -47,6 +47,15 @@ std::optional<std::string> netc::importOnnxModel(llvm::StringRef path,
     diags.report(llvm::SMLoc(), diag::err_onnx_directory, path);
     return std::nullopt;
   }
+  // A device or a pipe (/dev/zero, /dev/full) never ends: reading it whole
+  // would exhaust memory. Models are regular files.
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file) {
+    diags.report(llvm::SMLoc(), diag::err_file_read, path,
+                 "not a regular file (a device, a pipe or a socket)");
+    return std::nullopt;
+  }
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);
