@@ -233,9 +233,10 @@ class MacCounter(TorchDispatchMode):
                 self.macs += out.numel() * math.prod(weight.shape[1:])
         elif name in ("mm", "bmm"):
             self.macs += out.numel() * args[0].shape[-1]
-        elif name == "addmm":
+        elif name in ("addmm", "baddbmm"):
+            # F.multi_head_attention_forward adds a mask with baddbmm.
             self.macs += out.numel() * args[1].shape[-1]
-        elif name in ("matmul", "baddbmm", "addbmm", "linear",
+        elif name in ("matmul", "addbmm", "linear",
                       "_native_multi_head_attention",
                       "_transformer_encoder_layer_fwd"):
             raise RuntimeError("MacCounter: " + name + " is not decomposed")

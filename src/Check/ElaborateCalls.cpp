@@ -24,6 +24,19 @@
 using namespace netc;
 using namespace netc::check;
 
+/// True when \p id is an output of an op with several outputs (split,
+/// chunk), or a view of one.
+static bool isViewOfSeveralOutputs(const Graph &graph, LayerId id) {
+  for (;;) {
+    const Layer &layer = graph.layers[id];
+    if (layer.op->inferOutputs)
+      return true;
+    if (layer.storage != OutputStorage::View || layer.inputs.empty())
+      return false;
+    id = layer.inputs.front();
+  }
+}
+
 Value Elaborator::evaluateCall(const ast::CallExpr &call, bool isResult) {
   const ast::Identifier &callee = call.getCallee();
   const ast::LayerName *as = call.getLayerName();
@@ -438,6 +451,8 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
       return Value::unknown();
     params = *counted;
   }
+  if (!checkFloatTypesAgree(op, ctx, params))
+    return Value::unknown();
 
   std::vector<Value> results;
   // a, b = split(x, ...): each output takes its own bound name.
@@ -476,6 +491,13 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
       layer.attributes.push_back(
           {"output", Value::integer(static_cast<int64_t>(i)), false});
     layer.storage = op.resolveStorage(layer.attributes);
+    // torch refuses to write in place into a view that an op with several
+    // outputs made ("Output 0 of SplitBackward0 is a view and is being
+    // modified inplace"): on split's and chunk's outputs, and views of
+    // them, an in-place op makes a new tensor.
+    if (layer.storage == OutputStorage::InPlace && !inputs.empty() &&
+        isViewOfSeveralOutputs(graph, inputs.front()))
+      layer.storage = OutputStorage::New;
     layer.type = std::move(types[i]);
     layer.params = i == 0 ? params : ParamCount();
     layer.range = callRange;
@@ -501,6 +523,40 @@ static std::string formatDims(llvm::ArrayRef<int64_t> dims) {
   for (size_t i = 0; i < dims.size(); ++i)
     s += (i ? ", " : "") + std::to_string(dims[i]);
   return s + "]";
+}
+
+bool Elaborator::checkFloatTypesAgree(const OpDef &op, OpContext &ctx,
+                                      const ParamCount &params) {
+  bool hasWeights = params.getParams() + params.buffers > 0;
+  bool product = op.name == "matmul" || op.name == "attention";
+  if (!hasWeights && !product)
+    return true;
+  DType weights = getDefaultMemoryDType(graph);
+  std::optional<unsigned> firstFloat;
+  for (unsigned i = 0; i < ctx.getNumInputs(); ++i) {
+    DType dtype = ctx.getInput(i).dtype;
+    if (!isFloatingPoint(dtype))
+      continue;
+    if (hasWeights && dtype != weights) {
+      auto error = ctx.errorAtInput(i, diag::err_input_weight_element_type,
+                                    op.name, ctx.getInputName(i),
+                                    getDTypeName(dtype), getDTypeName(weights));
+      const Layer &first = graph.layers[graph.inputs.front()];
+      error.note(first.range.Start, diag::note_network_element_type,
+                 first.name, getDTypeName(weights));
+      return false;
+    }
+    if (!firstFloat) {
+      firstFloat = i;
+    } else if (dtype != ctx.getInput(*firstFloat).dtype) {
+      ctx.errorAtInputs(diag::err_product_element_types, op.name,
+                        ctx.getInputName(*firstFloat),
+                        getDTypeName(ctx.getInput(*firstFloat).dtype),
+                        ctx.getInputName(i), getDTypeName(dtype));
+      return false;
+    }
+  }
+  return true;
 }
 
 bool Elaborator::checkTiedWeights(const OpDef &op, OpContext &ctx,

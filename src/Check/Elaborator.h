@@ -197,6 +197,12 @@ private:
   /// shape the op's own would have; reports a mismatch at the argument.
   bool checkTiedWeights(const OpDef &op, OpContext &ctx,
                         llvm::ArrayRef<Attribute> attributes);
+  /// Checks the element types torch's kernels need equal: a layer's weights
+  /// are in the network's type (getDefaultMemoryDType), and so must be its
+  /// floating-point inputs; matmul and attention multiply tensors of one
+  /// type. Reports a mismatch at the input.
+  bool checkFloatTypesAgree(const OpDef &op, OpContext &ctx,
+                            const ParamCount &params);
 
   // ElaborateCalls.cpp
   Value evaluateCall(const ast::CallExpr &call, bool isResult);

@@ -232,9 +232,21 @@ const llvm::StringMap<RuleFn> &getRules() {
       return functional("{0}.mean(dim=" + spatialDims(l.input()) +
                         (l.flag("keepdims") ? ", keepdim=True" : "") + ")");
     };
+    // Adaptive max pooling to 1, as netc's model counts it (the input and
+    // int64 indices kept for backward); more than 3 spatial axes are
+    // flattened into one first.
     r["global_maxpool"] = [](const LayerView &l) {
-      return functional("torch.amax({0}, dim=" + spatialDims(l.input()) +
-                        (l.flag("keepdims") ? ", keepdim=True" : "") + ")");
+      size_t spatial = l.input().getRank() - 1;
+      std::string code =
+          spatial <= 3 ? "F.adaptive_max_pool" + std::to_string(spatial) +
+                             "d({0}, 1)"
+                       : "F.adaptive_max_pool1d({0}.flatten(2), 1)";
+      if (!l.flag("keepdims"))
+        code += ".flatten(1)";
+      else if (spatial > 3)
+        for (size_t i = 1; i < spatial; ++i)
+          code += ".unsqueeze(-1)";
+      return functional(code);
     };
     r["adaptive_avgpool2d"] = [](const LayerView &l) {
       return withModule("nn.AdaptiveAvgPool2d(" + l.literal("output_size") + ")");
@@ -337,7 +349,11 @@ const llvm::StringMap<RuleFn> &getRules() {
     };
     r["gelu"] = [](const LayerView &l) {
       std::string approximate = l.string("approximate");
-      return functional("F.gelu({0}" +
+      // F.gelu has no inplace=; aten's gelu_ is the in-place kernel, whose
+      // backward keeps a copy of the input as netc counts it.
+      return functional(std::string(l.inPlace() ? "torch.ops.aten.gelu_"
+                                                : "F.gelu") +
+                        "({0}" +
                         (approximate.empty() || approximate == "none"
                              ? std::string()
                              : ", approximate=\"" + approximate + "\"") +

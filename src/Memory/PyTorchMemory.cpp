@@ -12,6 +12,9 @@ enum class Alias : uint64_t {
   Same = 0,   ///< the output itself
   Matrix = 1, ///< a reshaped view of it (dense on more than one axis)
   Copy = 2,   ///< a copy made by the keeping layer
+  /// A view with a unit axis inserted: 1-D pooling runs torch's 2-D
+  /// kernel on [N, C, 1, L], which keeps that view as its own tensor.
+  UnitAxis = 3,
 };
 
 /// Identifies kept tensors as torch does, and adds up their bytes.
@@ -82,7 +85,8 @@ public:
   bool isKept(LayerId tensor) const {
     uint64_t key = static_cast<uint64_t>(tensor) * 4;
     return seen[key + static_cast<uint64_t>(Alias::Same)] ||
-           seen[key + static_cast<uint64_t>(Alias::Matrix)];
+           seen[key + static_cast<uint64_t>(Alias::Matrix)] ||
+           seen[key + static_cast<uint64_t>(Alias::UnitAxis)];
   }
   int64_t getCount() const { return count; }
 
@@ -148,11 +152,17 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths,
     bool inPlace = layer.storage == OutputStorage::InPlace;
     bool ok = true;
     auto input = [&](unsigned i) { return set.getTensor(layer.inputs[i]); };
-    switch (rule.select ? rule.select(layer) : rule.tensors) {
+    llvm::SmallVector<const TensorType *, 4> inputTypes;
+    for (LayerId in : layer.inputs)
+      inputTypes.push_back(&graph.layers[in].type);
+    switch (rule.select ? rule.select(layer, inputTypes) : rule.tensors) {
     case SavedTensors::None:
       break;
     case SavedTensors::Input:
       ok = set.keep(saves, input(0), Alias::Same);
+      break;
+    case SavedTensors::InputWithUnitAxis:
+      ok = set.keep(saves, input(0), Alias::UnitAxis);
       break;
     case SavedTensors::Inputs:
       // A product's backward needs each factor for the other's gradient:
@@ -193,9 +203,6 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths,
       break;
     }
     if (ok && rule.extra) {
-      llvm::SmallVector<const TensorType *, 4> inputTypes;
-      for (LayerId in : layer.inputs)
-        inputTypes.push_back(&graph.layers[in].type);
       auto extra = rule.extra(layer, inputTypes, widths);
       ok = extra.has_value();
       if (extra)

@@ -405,7 +405,8 @@ void ops::addAttentionOps(std::vector<OpDef> &ops) {
   ops.back().saves = {SavedTensors::Inputs, countAttentionSavedExtra,
                       "the probabilities (with dropout, the dropped ones "
                       "and a 1-byte mask), or flash's log-sum-exp"};
-  ops.back().saves.select = [](const Layer &layer) {
+  ops.back().saves.select = [](const Layer &layer,
+                               llvm::ArrayRef<const TensorType *>) {
     return isFlash(layer) ? SavedTensors::InputsAndOutput
                           : SavedTensors::Inputs;
   };

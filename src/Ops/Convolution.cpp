@@ -248,6 +248,33 @@ static std::vector<ArgSpec> getConvolutionSignature(bool transposed) {
 }
 
 /// conv1d..3d and conv_transpose1d..3d.
+/// For a convolution with padding="same" whose total padding on some
+/// axis is odd: the extra element per axis (0 or 1) torch pads a copy of
+/// the input by; nullopt otherwise.
+static std::optional<llvm::SmallVector<int64_t, 4>>
+samePaddingCopy(const Layer &layer, unsigned n) {
+  const Attribute *padding = layer.getAttribute("padding");
+  if (!padding || !padding->value.isString() ||
+      padding->value.getString() != "same")
+    return std::nullopt;
+  auto kernel = getPerAxisAttribute(layer, "kernel", n);
+  llvm::SmallVector<int64_t, 4> ones(n, 1);
+  auto dilation = layer.getAttribute("dilation")
+                      ? getPerAxisAttribute(layer, "dilation", n)
+                      : std::optional(ones);
+  if (!kernel || !dilation)
+    return std::nullopt;
+  llvm::SmallVector<int64_t, 4> extra;
+  bool any = false;
+  for (unsigned i = 0; i < n; ++i) {
+    extra.push_back(((*dilation)[i] * ((*kernel)[i] - 1)) % 2);
+    any = any || extra.back();
+  }
+  if (!any)
+    return std::nullopt;
+  return extra;
+}
+
 static OpDef makeConvolution(unsigned n, bool transposed) {
   std::string d = std::to_string(n) + "d";
   std::string doc =
@@ -264,6 +291,31 @@ static OpDef makeConvolution(unsigned n, bool transposed) {
            transposed ? inferConvTransposeShape : inferConvShape,
            countConvParams};
   op.saves = {SavedTensors::Input};
+  if (!transposed) {
+    // padding="same" with an odd total padding on some axis (an even
+    // dilated kernel): torch's conv pads a copy of the input by the extra
+    // element (F.pad) and keeps that copy for backward, not the input.
+    op.saves.select = [n](const Layer &layer,
+                          llvm::ArrayRef<const TensorType *>) {
+      return samePaddingCopy(layer, n) ? SavedTensors::None
+                                       : SavedTensors::Input;
+    };
+    op.saves.extra = [n](const Layer &layer,
+                         llvm::ArrayRef<const TensorType *> inputs,
+                         const SavedWidths &widths) -> std::optional<int64_t> {
+      auto padded = samePaddingCopy(layer, n);
+      if (!padded || inputs.empty())
+        return 0;
+      llvm::SmallVector<int64_t, 4> dims{inputs[0]->dims[0]};
+      for (unsigned i = 0; i < n; ++i)
+        dims.push_back(inputs[0]->dims[i + 1] + (*padded)[i]);
+      auto elements = checkedProduct(dims);
+      return elements ? checkedMul(*elements, widths.activation)
+                      : std::nullopt;
+    };
+    op.saves.doc = "with padding=\"same\" and an even kernel: the input "
+                   "padded by one on those axes (a copy) instead of the input";
+  }
   op.countCost = [transposed](const Layer &l,
                               llvm::ArrayRef<const TensorType *> in) {
     return countConvCost(l, in, transposed);

@@ -110,6 +110,15 @@ static std::optional<TensorType> inferGroupNormShape(OpContext &ctx) {
                    ctx.getOpName(), "channels", channels, groups);
     return std::nullopt;
   }
+  // One value per group and sample: its mean is itself, so every output is
+  // the bias; torch's F.group_norm refuses it at batch 1 ("Expected more
+  // than 1 value per channel").
+  const TensorType &in = ctx.getInput();
+  if (channels / groups == 1 &&
+      llvm::all_of(llvm::ArrayRef<int64_t>(in.dims).drop_front(),
+                   [](int64_t d) { return d == 1; }))
+    ctx.errorAtArg("groups", diag::warn_groupnorm_single_value, groups,
+                   in.str());
   return ctx.getInput();
 }
 

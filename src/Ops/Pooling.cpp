@@ -49,6 +49,17 @@ static std::optional<TensorType> inferPoolShape(OpContext &ctx) {
       slidingWindowSizes(ctx, *kernel, *stride, pads, *dilation, ceilMode);
   if (!sizes)
     return std::nullopt;
+  // torch 1.13's avg_pool3d (alone of the pools) also needs the input
+  // itself, padding aside, at least as large as the kernel on every axis
+  // (pool3d_shape_check with check_input_size).
+  if (ctx.getOpName() == "avgpool3d")
+    for (unsigned i = 0; i < n; ++i)
+      if (in.dims[i + 1] < (*kernel)[i]) {
+        ctx.errorAtArg("kernel", diag::err_avgpool3d_kernel_exceeds_input,
+                       joinDims(*kernel), joinDims(llvm::ArrayRef<int64_t>(
+                                              in.dims).drop_front()));
+        return std::nullopt;
+      }
   llvm::SmallVector<int64_t, 4> dims{in.dims[0]};
   dims.append(sizes->begin(), sizes->end());
   return ctx.makeType(dims);
@@ -138,9 +149,12 @@ static CostRule adaptivePoolCost(bool isMax) {
 }
 
 /// What max pooling keeps besides its input: an int64 index per output.
-static BackwardSaves maxPoolSaves() {
-  return {SavedTensors::Input, savedBytesPerOutputElement(8),
-          "int64 indices per output element"};
+/// \p spatialRank 1 keeps the input as an [N, C, 1, L] view (torch runs
+/// 1-D pooling on the 2-D kernel).
+static BackwardSaves maxPoolSaves(unsigned spatialRank) {
+  return {spatialRank == 1 ? SavedTensors::InputWithUnitAxis
+                           : SavedTensors::Input,
+          savedBytesPerOutputElement(8), "int64 indices per output element"};
 }
 
 /// maxpool1d..3d and avgpool1d..3d: a window that slides; the stride
@@ -168,7 +182,9 @@ static OpDef makeWindowPool(unsigned n, bool isMax) {
            OutputStorage::New,
            inferPoolShape,
            nullptr};
-  op.saves = isMax ? maxPoolSaves() : BackwardSaves{SavedTensors::Input};
+  op.saves = isMax ? maxPoolSaves(n)
+                    : BackwardSaves{n == 1 ? SavedTensors::InputWithUnitAxis
+                                           : SavedTensors::Input};
   if (!isMax)
     op.inputTypes = InputTypes::FloatOrInteger; // as torch's kernels
   op.countCost = windowPoolCost(isMax);
@@ -191,8 +207,16 @@ static OpDef makeGlobalPool(bool isMax) {
            inferGlobalPoolShape,
            nullptr};
   // torch.nn.AdaptiveAvgPool2d(1) and x.mean((2, 3)) both keep the input;
-  // torch.nn.AdaptiveMaxPool2d(1) its indices too.
-  op.saves = isMax ? maxPoolSaves() : BackwardSaves{SavedTensors::Input};
+  // torch.nn.AdaptiveMaxPool2d(1) its indices too, and over one spatial
+  // axis (adaptive_max_pool1d) an [N, C, 1, L] view of the input.
+  op.saves = isMax ? maxPoolSaves(2) : BackwardSaves{SavedTensors::Input};
+  if (isMax)
+    op.saves.select = [](const Layer &,
+                         llvm::ArrayRef<const TensorType *> inputs) {
+      return !inputs.empty() && inputs[0]->getRank() == 2
+                 ? SavedTensors::InputWithUnitAxis
+                 : SavedTensors::Input;
+    };
   op.countCost = globalPoolCost(isMax);
   op.summary = std::vector<SummaryArg>();
   return op;
@@ -212,7 +236,7 @@ static OpDef makeAdaptivePool(bool isMax) {
            OutputStorage::New,
            inferAdaptivePoolShape,
            nullptr};
-  op.saves = isMax ? maxPoolSaves() : BackwardSaves{SavedTensors::Input};
+  op.saves = isMax ? maxPoolSaves(2) : BackwardSaves{SavedTensors::Input};
   op.countCost = adaptivePoolCost(isMax);
   op.summary = {{{"output_size", SummaryStyle::Target}}};
   return op;

@@ -53,6 +53,13 @@ const TorchCase Cases[] = {
      3072},
     {"gelu", "output y = a |> gelu(inplace=false) |> conv2d(4, kernel=3, padding=1)",
      3072},
+    // c2(torch.ops.aten.gelu_(a)): the in-place kernel keeps a copy.
+    {"gelu_inplace", "output y = a |> gelu |> conv2d(4, kernel=3, padding=1)",
+     3072},
+    // Conv2d(4, 4, 2, padding="same")(a): F.pad makes a [1, 4, 9, 9] copy
+    // of a, which the convolution keeps instead of a: x and the copy.
+    {"same_even_kernel", "output y = a |> conv2d(4, kernel=2, padding=\"same\")",
+     2320},
     // leaky_relu_ keeps its result, the tensor c2 keeps.
     {"leaky_relu_inplace",
      "output y = a |> leaky_relu |> conv2d(4, kernel=3, padding=1)", 2048},
@@ -132,6 +139,22 @@ TEST(PyTorchMemory, SmallNetworksMatchTorch) {
     ASSERT_TRUE(saved) << c.name;
     EXPECT_EQ(saved->bytes, c.measuredBytes) << c.name;
   }
+}
+
+// On a = Conv1d(4, 4, 3, padding=1)(x), x: [4, 16]: F.max_pool1d(a, 2)
+// keeps a as a [1, 4, 1, 16] view (torch runs the 2-D kernel), a tensor
+// apart from the [1, 4, 16] a that F.relu6(a) keeps; with x, the indices
+// and c2's input m, measured there: 1,152 B.
+TEST(PyTorchMemory, OneDimensionalPoolingKeepsAViewOfItsOwn) {
+  Graph graph = compileSource("network N {\n  input x: [4, 16]\n"
+                              "  a = conv1d(x, 4, kernel=3, padding=1)\n"
+                              "  m = maxpool1d(a, 2)\n"
+                              "  output z = relu6(a, inplace=false)\n"
+                              "  output y = conv1d(m, 4, kernel=3, padding=1)\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 1152);
 }
 
 // Linear(8, 5)(F.relu(Linear(8, 8)(x), inplace=True)) on x: [4, 8]: each
@@ -502,3 +525,25 @@ TEST(PyTorchMemory, InplaceFalseMakesANewTensor) {
 }
 
 } // namespace
+
+// torch refuses to write in place into an output of split or chunk (or a
+// view of one) while autograd records: such a layer makes a new tensor,
+// and --emit=pytorch writes it without inplace=True.
+TEST(PyTorchMemory, NothingIsInPlaceOnSplitOutputs) {
+  Graph graph = compileSource("network N {\n  input x: [4, 8]\n"
+                              "  a, b = chunk(x, 2)\n"
+                              "  c = relu(a)\n  d = relu(flatten(b))\n"
+                              "  e = relu(x)\n"
+                              "  output c; output d; output e\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto layer = [&](llvm::StringRef name) -> const Layer & {
+    for (const Layer &l : graph.layers)
+      if (l.name == name)
+        return l;
+    ADD_FAILURE() << "no layer " << name.str();
+    return graph.layers.front();
+  };
+  EXPECT_EQ(layer("c").storage, OutputStorage::New);
+  EXPECT_EQ(layer("d").storage, OutputStorage::New);
+  EXPECT_EQ(layer("e").storage, OutputStorage::InPlace);
+}

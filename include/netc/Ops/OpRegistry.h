@@ -103,6 +103,9 @@ class OpContext;
 enum class SavedTensors {
   None,   ///< nothing (add, concat, padding, resizing, views)
   Input,  ///< input 0 (convolution, pooling, normalisation)
+  /// Input 0 as a view with a unit axis inserted, counted apart from it as
+  /// torch keeps it: 1-D pooling runs the 2-D kernel on [N, C, 1, L].
+  InputWithUnitAxis,
   Inputs, ///< every tensor input (mul)
   /// Input 0 seen as a matrix: the same tensor when it has one axis per
   /// sample, else a reshaped view that counts on its own (dense); only
@@ -140,7 +143,9 @@ struct BackwardSaves {
   std::string doc = {};
   /// Set when what is kept depends on the layer's attributes (attention's
   /// impl): chooses instead of `tensors`.
-  std::function<SavedTensors(const Layer &)> select = nullptr;
+  /// Gets the layer and the types of its tensor inputs.
+  std::function<SavedTensors(const Layer &, llvm::ArrayRef<const TensorType *>)>
+      select = nullptr;
 };
 
 /// The element types an op takes (docs/language.md#inputs).
