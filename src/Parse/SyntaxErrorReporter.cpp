@@ -485,6 +485,15 @@ void SyntaxErrorReporter::syntaxError(antlr4::Recognizer *recognizer,
         .range(range);
     return;
   }
+  // `conv2d(x, 64) as`: the name the call was to get is missing.
+  if (dynamic_cast<NetcParser::LayerNameContext *>(ctx)) {
+    diags.report(range.Start, diag::err_expected_name,
+                 "after 'as' (a layer name such as 'layer1', an index or a "
+                 "parenthesised expression)",
+                 found)
+        .range(range);
+    return;
+  }
   if (expectsExpression(expected) && !has(expected, NetcParser::RPAREN) &&
       !has(expected, NetcParser::RBRACK)) {
     diags.report(range.Start, diag::err_expected_expression, found)

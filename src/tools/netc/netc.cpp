@@ -397,6 +397,11 @@ int main(int argc, char **argv) {
     color->addCategory(diagnosticCategory);
     color->setDescription("Colour diagnostics: --color=auto (on a terminal, "
                           "the default), always or never");
+    // Registered for the top level only; `netc import` takes it too.
+    color->removeArgument();
+    color->addSubCommand(*cl::TopLevelSubCommand);
+    color->addSubCommand(importCommand);
+    color->addArgument();
   }
   cl::HideUnrelatedOptions(
       {&inputCategory, &outputCategory, &memoryCategory, &diagnosticCategory});
