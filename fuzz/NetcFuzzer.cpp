@@ -30,6 +30,7 @@
 #include "netc/Frontend/Verify.h"
 #include "netc/Check/Checker.h"
 #include "netc/Emit/Emitters.h"
+#include "netc/Format/SourceFormatter.h"
 #include "netc/Memory/MemoryEstimate.h"
 #include "netc/Memory/ModelStates.h"
 #include "netc/Parse/Parser.h"
@@ -104,6 +105,23 @@ bool importsStayInSandbox(const ast::Module &module) {
 }
 
 /// One report configuration: the analysis options and the report options.
+/// netc fmt on an input that parses: the formatted text must parse into the
+/// same syntax tree (the dump without ranges), and formatting it again must
+/// change nothing.
+void checkFormatterKeepsTree(llvm::StringRef source, const ast::Module &module) {
+  std::string tree;
+  llvm::raw_string_ostream treeStream(tree);
+  ast::dump(module, treeStream);
+  std::string formatted = formatSource(source);
+  std::optional<std::string> again = dumpSyntaxTree(formatted);
+  if (!again)
+    oracleFailure("netc fmt's output does not parse", formatted);
+  if (*again != tree)
+    oracleFailure("netc fmt changed the syntax tree", formatted);
+  if (formatSource(formatted) != formatted)
+    oracleFailure("netc fmt is not idempotent", formatted);
+}
+
 struct ReportConfig {
   AnalysisOptions analysis;
   ReportOptions options;
@@ -299,6 +317,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   checkHandParserAgrees(source, module.get(), usedCarefulPath,
                         module ? dumpWithRanges(*module, sourceMgr, bufferId)
                                : std::string());
+  if (module && !diags.getNumErrors())
+    checkFormatterKeepsTree(source, *module);
   if (module) {
 
     if (importsStayInSandbox(*module)) {

@@ -46,9 +46,9 @@ def run_case(netc, args, scratch):
     """(status, stderr) of one command."""
     env = dict(os.environ)
     argv = [netc, "--diagnostics-format=json"]
-    # A subcommand (netc import) must come first.
-    if args and args[0] == "import":
-        argv = [netc, "import", "--diagnostics-format=json"]
+    # A subcommand (netc import, netc fmt) must come first.
+    if args and args[0] in ("import", "fmt"):
+        argv = [netc, args[0], "--diagnostics-format=json"]
         args = args[1:]
     tty = False
     stdout = subprocess.DEVNULL

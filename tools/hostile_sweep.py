@@ -49,9 +49,12 @@ class Sweep:
         """Runs netc; checks the exit status and the crash banner."""
         self.counts[self.group] += 1
         try:
-            # netc import is a subcommand, without --color.
-            color = [] if args[:1] == ["import"] else ["--color=never"]
-            r = subprocess.run([self.netc] + color + args, cwd=cwd,
+            # A subcommand (netc import, netc fmt) comes first.
+            if args[:1] in (["import"], ["fmt"]):
+                argv = [self.netc, args[0], "--color=never"] + args[1:]
+            else:
+                argv = [self.netc, "--color=never"] + args
+            r = subprocess.run(argv, cwd=cwd,
                                stdin=stdin if stdin is not None
                                else subprocess.DEVNULL,
                                stdout=stdout if stdout is not None
@@ -195,6 +198,45 @@ def fixits(s, base):
         s.fail("--fixit read-only", "the file was rewritten")
 
 
+def formatting(s, base):
+    s.begin("netc fmt on links, hard links, read-only files, devices and full disks")
+    messy = "network N {\n  input x:[4]\n  output y=relu(x)\n}\n"
+    tidy = "network N {\n  input x: [4]\n  output y = relu(x)\n}\n"
+    d = project(base)
+    write(os.path.join(d, "m.net"), messy, 0o640)
+    os.symlink("m.net", os.path.join(d, "m-link.net"))
+    os.link(os.path.join(d, "m.net"), os.path.join(d, "m-hard.net"))
+    s.run(["fmt", "-i", "m-link.net"], d, "fmt -i through a link", expect=0)
+    st = os.stat(os.path.join(d, "m.net"))
+    if not os.path.islink(os.path.join(d, "m-link.net")) or \
+            open(os.path.join(d, "m.net")).read() != tidy:
+        s.fail("fmt -i through a link", "the link was replaced or not followed")
+    if st.st_ino != os.stat(os.path.join(d, "m-hard.net")).st_ino or \
+            st.st_mode & 0o7777 != 0o640:
+        s.fail("fmt -i through a link", "the hard link or the mode was lost")
+    d = project(base)
+    write(os.path.join(d, "ro.net"), messy, 0o444)
+    s.run(["fmt", "-i", "ro.net"], d, "fmt -i read-only", expect=2)
+    if open(os.path.join(d, "ro.net")).read() != messy:
+        s.fail("fmt -i read-only", "the file was rewritten")
+    d = project(base)
+    write(os.path.join(d, "m.net"), messy)
+    before = snapshot(d)
+    s.run(["fmt", "--check", "m.net"], d, "fmt --check", expect=1)
+    if snapshot(d) != before:
+        s.fail("fmt --check", "the folder changed")
+    with open(os.path.join(d, "m.net")) as f:
+        s.run(["fmt", "-i", "-"], d, "fmt -i -", stdin=f, expect=2)
+    for device in ["/dev/null", "/dev/zero", "/dev/full"]:
+        s.run(["fmt", "-i", device], d, "fmt -i " + device)
+        if not stat.S_ISCHR(os.stat(device).st_mode):
+            s.fail("fmt -i " + device, "the device was replaced")
+    with open("/dev/full", "w") as full:
+        s.run(["fmt", "m.net"], d, "fmt to /dev/full", stdout=full, expect=2)
+        s.run(["fmt", "--check", "m.net"], d, "fmt --check to /dev/full",
+              stdout=full, expect=2)
+
+
 def reads(s, base):
     s.begin("devices, streams, folders and big files as inputs")
     d = project(base)
@@ -325,8 +367,8 @@ def main():
     args = parser.parse_args()
     s = Sweep(os.path.abspath(args.netc))
     with tempfile.TemporaryDirectory(prefix="netc-sweep-") as base:
-        for group in [outputs, fixits, reads, imports, signals, streams,
-                      numbers]:
+        for group in [outputs, fixits, formatting, reads, imports, signals,
+                      streams, numbers]:
             group(s, base)
     total = 0
     for group, count in s.counts.items():

@@ -24,15 +24,15 @@
 using namespace netc;
 using namespace netc::check;
 
-/// True when \p id is an output of an op with several outputs (split,
-/// chunk), or a view of one.
-static bool isViewOfSeveralOutputs(const Graph &graph, LayerId id) {
+/// The layer whose output holds \p id's memory: through views and
+/// in-place layers to the tensor they share, and through dropout, whose
+/// output in eval mode is its input itself (F.dropout with training=False).
+static LayerId getStorageRoot(const Graph &graph, LayerId id) {
   for (;;) {
     const Layer &layer = graph.layers[id];
-    if (layer.op->inferOutputs)
-      return true;
-    if (layer.storage != OutputStorage::View || layer.inputs.empty())
-      return false;
+    if (layer.inputs.empty() || (layer.storage == OutputStorage::New &&
+                                 layer.op->name != "dropout"))
+      return id;
     id = layer.inputs.front();
   }
 }
@@ -492,17 +492,20 @@ Value Elaborator::applyOp(const OpDef &op, llvm::SMRange callRange,
           {"output", Value::integer(static_cast<int64_t>(i)), false});
     layer.storage = op.resolveStorage(layer.attributes);
     // torch refuses to write in place into a view that an op with several
-    // outputs made ("Output 0 of SplitBackward0 is a view and is being
-    // modified inplace"): on split's and chunk's outputs, and views of
-    // them, an in-place op makes a new tensor.
+    // outputs made, or into its base ("Output 0 of SplitBackward0 is a view
+    // and is being modified inplace"): on a tensor split or chunk has
+    // viewed, its outputs and views of them, an in-place op makes a new
+    // tensor.
     if (layer.storage == OutputStorage::InPlace && !inputs.empty() &&
-        isViewOfSeveralOutputs(graph, inputs.front()))
+        splitTensors.count(getStorageRoot(graph, inputs.front())))
       layer.storage = OutputStorage::New;
     layer.type = std::move(types[i]);
     layer.params = i == 0 ? params : ParamCount();
     layer.range = callRange;
     layer.scope = frame().scope;
     LayerId id = graph.layers.size();
+    if (op.inferOutputs && i == 0 && !inputs.empty())
+      splitTensors.insert(getStorageRoot(graph, inputs.front()));
     graph.layers.push_back(std::move(layer));
     if (op.inferOutputs && !namedOutputs)
       firstPartOf[id] = id - i;

@@ -17,6 +17,7 @@
 #include "netc/Graph/Graph.h"
 #include "netc/Ops/OpRegistry.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -289,6 +290,9 @@ private:
   const CheckOptions &options;
   std::vector<bool> &definesUsed;
   Graph graph;
+  /// The tensors (their storage roots, getStorageRoot) split or chunk has
+  /// made views of: nothing writes into them in place.
+  llvm::DenseSet<LayerId> splitTensors;
   std::vector<Frame> frames;
   /// The name to use in "never used" warnings, per layer ("" for a bare
   /// expression statement).

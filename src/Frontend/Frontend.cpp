@@ -16,8 +16,7 @@
 
 using namespace netc;
 
-/// Reports why input \p path could not be loaded.
-static void reportUnloadable(const LoadedFile &file, llvm::StringRef path,
+void netc::reportUnloadable(const LoadedFile &file, llvm::StringRef path,
                              uint64_t maxBytes, DiagnosticEngine &diags) {
   switch (file.status) {
   case LoadedFile::Status::Directory:

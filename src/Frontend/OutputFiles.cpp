@@ -358,6 +358,37 @@ bool netc::writeOutputFile(llvm::StringRef path, llvm::StringRef text,
       path, [&](llvm::raw_ostream &out) { out << text; }, diags, otherInputs);
 }
 
+bool netc::rewriteSourceFile(const llvm::MemoryBuffer &source,
+                             llvm::StringRef text, diag::Kind failure,
+                             DiagnosticEngine &diags) {
+  std::string path = source.getBufferIdentifier().str();
+  auto refuse = [&](const std::string &reason) {
+    diags.report(llvm::SMLoc(), failure, path, reason);
+    return false;
+  };
+  const FileStamp *stamp = getLoadedFileStamp(source);
+  if (!stamp)
+    return refuse("it is not a regular file");
+  // A file saved, replaced or rewritten while netc ran is the user's
+  // newer text: never replace it with a rewrite of the older one. The
+  // stamp (device, inode, size, modification time) tells most changes;
+  // comparing the text tells one made within the clock's resolution.
+  std::optional<FileStamp> now = getFileStamp(path);
+  if (!now)
+    return refuse("it is no longer a regular file that can be read");
+  if (*now != *stamp)
+    return refuse("it changed while netc ran");
+  auto current = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false,
+                                             /*IsVolatile=*/true);
+  if (!current)
+    return refuse("it cannot be read again: " + current.getError().message());
+  if ((*current)->getBuffer() != source.getBuffer())
+    return refuse("it changed while netc ran");
+  auto content = [&](int fd) { return writeAll(fd, text); };
+  return SafeWriter(diags, failure).write(path, {}, content);
+}
+
 bool netc::writeFixedFiles(llvm::ArrayRef<FixIt> fixIts,
                            DiagnosticEngine &diags) {
   llvm::SourceMgr &sourceMgr = diags.getSourceMgr();
@@ -395,28 +426,8 @@ bool netc::writeFixedFiles(llvm::ArrayRef<FixIt> fixIts,
     FixedBuffer fixed = applyFixIts(sourceMgr, copies, fixIts);
     if (!fixed.applied)
       continue;
-    const FileStamp *stamp = getLoadedFileStamp(source);
-    if (!stamp)
-      return refuse("it is not a regular file");
-    // A file saved, replaced or rewritten while netc ran is the user's
-    // newer text: never replace it with fixes made to the older one. The
-    // stamp (device, inode, size, modification time) tells most changes;
-    // comparing the text tells one made within the clock's resolution.
-    std::optional<FileStamp> now = getFileStamp(path);
-    if (!now)
-      return refuse("it is no longer a regular file that can be read");
-    if (*now != *stamp)
-      return refuse("it changed while netc ran");
-    auto current = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                               /*RequiresNullTerminator=*/false,
-                                               /*IsVolatile=*/true);
-    if (!current)
-      return refuse("it cannot be read again: " + current.getError().message());
-    if ((*current)->getBuffer() != source.getBuffer())
-      return refuse("it changed while netc ran");
-    auto content = [&](int fd) { return writeAll(fd, fixed.text); };
-    if (!SafeWriter(diags, diag::err_file_write_fixed)
-             .write(path, {}, content))
+    if (!rewriteSourceFile(source, fixed.text, diag::err_file_write_fixed,
+                           diags))
       return false;
     std::string skipped;
     if (fixed.skipped)

@@ -13,6 +13,7 @@
 #include "netc/Analysis/NetworkAnalysis.h"
 #include "netc/Basic/Diagnostics.h"
 #include "netc/Basic/PhaseTimes.h"
+#include "netc/Basic/SourceFiles.h"
 #include "netc/Check/Checker.h"
 #include "netc/Transform/FineTuning.h"
 
@@ -43,6 +44,27 @@ struct FrontendResult {
   /// With FrontendOptions::keepASTs: the ASTs of those files.
   std::vector<std::unique_ptr<ast::Module>> asts;
 };
+
+/// Reports why input \p path could not be loaded (loadSourceFile).
+void reportUnloadable(const LoadedFile &file, llvm::StringRef path,
+                      uint64_t maxBytes, DiagnosticEngine &diags);
+
+/// How netc fmt treats each file.
+enum class FormatMode {
+  Print,   ///< write the formatted text to standard output
+  Check,   ///< --check: print a diff of each file that is not formatted
+  InPlace, ///< -i: rewrite each file that is not formatted (as --fixit)
+};
+
+/// netc fmt (docs/formatting.md): formats \p paths in \p mode, writing
+/// formatted text and diffs to \p out. A file that does not parse is
+/// reported and left alone, and so is one whose formatted text would parse
+/// into another syntax tree (a formatter bug, never written). Returns the
+/// exit status: 0, 1 for a file with syntax errors or (--check) not
+/// formatted, 2 for a file that cannot be read or written.
+int formatFiles(llvm::ArrayRef<std::string> paths, FormatMode mode,
+                uint64_t maxBytes, DiagnosticEngine &diags,
+                llvm::raw_ostream &out);
 
 /// Loads, parses and checks \p inputs ("-" is standard input) in order,
 /// reporting through \p diags, and timing into \p times when given. False

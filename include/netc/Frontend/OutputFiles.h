@@ -17,6 +17,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 namespace netc {
 
@@ -34,6 +35,14 @@ bool writeOutputFile(llvm::StringRef path,
 bool writeOutputFile(llvm::StringRef path, llvm::StringRef text,
                      DiagnosticEngine &diags,
                      llvm::ArrayRef<std::string> otherInputs = {});
+
+/// Replaces the file \p source was loaded from (loadSourceFile) with
+/// \p text, as writeOutputFile writes a regular file (whole or not at all,
+/// keeping its mode, owner and links); false after reporting \p failure
+/// ("cannot write ... '{0}': {1}") when it is not a regular file or
+/// changed on disk since it was read. --fixit and netc fmt -i.
+bool rewriteSourceFile(const llvm::MemoryBuffer &source, llvm::StringRef text,
+                       diag::Kind failure, DiagnosticEngine &diags);
 
 /// --fixit: rewrites every buffer of the engine's source manager that has
 /// fix-its among \p fixIts (inputs and imported files), each as

@@ -102,6 +102,26 @@ static cl::opt<std::string> importOutput(
              "over the model) instead of standard output"),
     cl::value_desc("file"), cl::sub(importCommand), cl::cat(importCategory));
 
+// `netc fmt [--check | -i] FILE.net...`: the canonical layout
+// (docs/formatting.md).
+static cl::SubCommand fmtCommand(
+    "fmt", "Lay .net files out in the one canonical style: netc fmt "
+           "[--check | -i] FILE.net... (docs/formatting.md)");
+static cl::OptionCategory fmtCategory("Format options");
+static cl::list<std::string> fmtInputs(cl::Positional,
+                                       cl::desc("<file.net>..."),
+                                       cl::sub(fmtCommand), cl::cat(fmtCategory));
+static cl::opt<bool> fmtCheck(
+    "check",
+    cl::desc("Change nothing: print a diff of each file that is not "
+             "formatted, and exit with status 1 if there is one"),
+    cl::sub(fmtCommand), cl::cat(fmtCategory));
+static cl::opt<bool> fmtInPlace(
+    "i",
+    cl::desc("Rewrite each file that is not formatted (whole or not at all, "
+             "keeping its mode and links, as --fixit)"),
+    cl::sub(fmtCommand), cl::cat(fmtCategory));
+
 static cl::list<std::string> inputFiles(cl::Positional, cl::desc("<file.net>..."),
                                         cl::cat(inputCategory));
 static cl::opt<std::string> networkName(
@@ -287,7 +307,7 @@ static cl::opt<bool> suppressWarnings("w", cl::desc("Suppress all warnings"),
 static cl::opt<DiagnosticFormat> diagnosticsFormat(
     "diagnostics-format", cl::desc("How diagnostics are written to standard error:"),
     cl::init(DiagnosticFormat::Text), cl::sub(*cl::TopLevelSubCommand),
-    cl::sub(importCommand),
+    cl::sub(importCommand), cl::sub(fmtCommand),
     ValuesOf<DiagnosticFormat>{getDiagnosticFormatSpellings()},
     cl::cat(diagnosticCategory));
 static cl::opt<bool> applyFixItsOption(
@@ -401,12 +421,14 @@ int main(int argc, char **argv) {
     color->removeArgument();
     color->addSubCommand(*cl::TopLevelSubCommand);
     color->addSubCommand(importCommand);
+    color->addSubCommand(fmtCommand);
     color->addArgument();
   }
   cl::HideUnrelatedOptions(
       {&inputCategory, &outputCategory, &memoryCategory, &diagnosticCategory});
   cl::HideUnrelatedOptions({&importCategory, &diagnosticCategory},
                            importCommand);
+  cl::HideUnrelatedOptions({&fmtCategory, &diagnosticCategory}, fmtCommand);
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "netc " << NETC_VERSION << "\n"; });
   if (!cl::ParseCommandLineOptions(args.size(), args.data(),
                                    "netc: check a neural-network description "
@@ -457,6 +479,15 @@ int main(int argc, char **argv) {
   if (importCommand) {
     if (!diags.getNumErrors())
       status = runImport(diags);
+  } else if (fmtCommand) {
+    if (fmtCheck && fmtInPlace)
+      diags.report(llvm::SMLoc(), diag::err_fmt_check_and_in_place);
+    else if (!diags.getNumErrors())
+      status = formatFiles(fmtInputs,
+                           fmtCheck     ? FormatMode::Check
+                           : fmtInPlace ? FormatMode::InPlace
+                                        : FormatMode::Print,
+                           DefaultMaxFileBytes, diags, llvm::outs());
   } else if (!diags.getNumErrors() &&
       readInvocation(getInvocationOptions(), invocation, diags))
     status = executeInvocation(invocation, diags, fixIts,
