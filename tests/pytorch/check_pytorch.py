@@ -200,7 +200,8 @@ def check_network(path, module, network, pytorch):
 def known_difference(path):
     """The reason after '# known-difference:' in the file's first lines, or
     None: a disagreement found and not yet fixed (docs/pytorch.md)."""
-    with open(path, encoding="utf-8") as f:
+    # Verify files may hold any bytes (invalid UTF-8 among them).
+    with open(path, encoding="utf-8", errors="replace") as f:
         for line in f.readlines()[:5]:
             if line.startswith("# known-difference:"):
                 return line.split(":", 1)[1].strip()
