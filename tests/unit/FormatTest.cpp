@@ -2,7 +2,7 @@
 //
 // One case per rule of docs/formatting.md (input and the expected layout),
 // and over every .net file of the repository's examples and tests that
-// parses: formatting keeps the syntax tree (the dump without source
+// parses (the fuzzer's seeds among them, fuzz/build_corpus.py): formatting keeps the syntax tree (the dump without source
 // ranges) and formatting twice changes nothing. The fuzzer checks both on
 // every input that parses (fuzz/NetcFuzzer.cpp).
 //
@@ -114,7 +114,8 @@ TEST(Format, EveryFileKeepsItsTreeAndIsStable) {
   unsigned files = 0;
   for (const char *folder :
        {"examples", "examples/blocks", "tests/verify", "tests/pytorch",
-        "tests/pytorch/regressions", "tests/driver"}) {
+        "tests/pytorch/regressions", "tests/driver", "tests/verify/inputs",
+        "tests/fuzz-regressions"}) {
     std::error_code ec;
     std::string root = std::string(NETC_SOURCE_DIR) + "/" + folder;
     for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec;

@@ -40,7 +40,6 @@
 #include <map>
 #include <numeric>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -267,6 +266,12 @@ public:
 
   size_t size() const { return statements.size(); }
 
+  /// Call before each candidate statement.
+  void resetDraws() {
+    groups = 1;
+    lastAxis = 0;
+  }
+
 private:
   std::string text(const std::vector<std::string> &body,
                    const std::vector<std::string> &outputs) const {
@@ -457,15 +462,10 @@ private:
   std::vector<std::string> statements;
   std::vector<std::string> candidateInputs;
   unsigned nextName = 1;
+  /// What one statement's draws share: the groups drawn for out_channels,
+  /// the axis drawn for split's sizes (resetDraws starts them afresh).
   int64_t groups = 1;
   int64_t lastAxis = 0;
-
-public:
-  /// Call before each candidate: the state one statement's draws share.
-  void resetDraws() {
-    groups = 1;
-    lastAxis = 0;
-  }
 };
 
 } // namespace
@@ -495,7 +495,8 @@ int main(int argc, char **argv) {
     std::string name = "random_" + std::to_string(seed);
     NetworkBuilder builder(draw, name);
     builder.addInputs();
-    // Ops in turn, least used first, so that a short run covers them all.
+    // Half of the draws pick among the least-used ops, so that a short run
+    // covers them all.
     for (unsigned attempts = 0;
          builder.size() < statementsOption && attempts < 40 * statementsOption;
          ++attempts) {
