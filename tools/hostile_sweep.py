@@ -227,7 +227,8 @@ def formatting(s, base):
         s.fail("fmt --check", "the folder changed")
     with open(os.path.join(d, "m.net")) as f:
         s.run(["fmt", "-i", "-"], d, "fmt -i -", stdin=f, expect=2)
-    for device in ["/dev/null", "/dev/zero", "/dev/full"]:
+    # (Reading /dev/zero to the size limit is the reads group's.)
+    for device in ["/dev/null", "/dev/full"]:
         s.run(["fmt", "-i", device], d, "fmt -i " + device)
         if not stat.S_ISCHR(os.stat(device).st_mode):
             s.fail("fmt -i " + device, "the device was replaced")
