@@ -25,13 +25,13 @@ using namespace netc;
 using namespace netc::check;
 
 /// The layer whose output holds \p id's memory: through views and
-/// in-place layers to the tensor they share, and through dropout, whose
-/// output in eval mode is its input itself (F.dropout with training=False).
+/// in-place layers to the tensor they share, and through ops whose output
+/// in eval mode is their input itself (OpDef::aliasesInputInEval).
 static LayerId getStorageRoot(const Graph &graph, LayerId id) {
   for (;;) {
     const Layer &layer = graph.layers[id];
     if (layer.inputs.empty() || (layer.storage == OutputStorage::New &&
-                                 layer.op->name != "dropout"))
+                                 !layer.op->aliasesInputInEval))
       return id;
     id = layer.inputs.front();
   }
@@ -531,7 +531,7 @@ static std::string formatDims(llvm::ArrayRef<int64_t> dims) {
 bool Elaborator::checkFloatTypesAgree(const OpDef &op, OpContext &ctx,
                                       const ParamCount &params) {
   bool hasWeights = params.getParams() + params.buffers > 0;
-  bool product = op.name == "matmul" || op.name == "attention";
+  bool product = op.sameFloatInputs;
   if (!hasWeights && !product)
     return true;
   DType weights = getDefaultMemoryDType(graph);

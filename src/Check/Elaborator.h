@@ -200,8 +200,9 @@ private:
                         llvm::ArrayRef<Attribute> attributes);
   /// Checks the element types torch's kernels need equal: a layer's weights
   /// are in the network's type (getDefaultMemoryDType), and so must be its
-  /// floating-point inputs; matmul and attention multiply tensors of one
-  /// type. Reports a mismatch at the input.
+  /// floating-point inputs; ops with OpDef::sameFloatInputs (matmul,
+  /// attention) multiply tensors of one type. Reports a mismatch at the
+  /// input.
   bool checkFloatTypesAgree(const OpDef &op, OpContext &ctx,
                             const ParamCount &params);
 

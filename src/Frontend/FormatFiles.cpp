@@ -120,7 +120,10 @@ int netc::formatFiles(llvm::ArrayRef<std::string> paths, FormatMode mode,
     }
     llvm::StringRef text = buffer.getBuffer();
     std::string formatted = formatSource(text);
-    if (dumpSyntaxTree(formatted) != dumpSyntaxTree(text)) {
+    std::string tree;
+    llvm::raw_string_ostream treeStream(tree);
+    ast::dump(*module, treeStream);
+    if (dumpSyntaxTree(formatted) != tree) {
       diags.report(llvm::SMLoc(), diag::err_fmt_changes_tree, path);
       status = std::max(status, 1);
       continue;

@@ -402,6 +402,7 @@ void ops::addAttentionOps(std::vector<OpDef> &ops) {
       inferAttentionShape,
       nullptr});
   ops.back().countCost = countAttentionCost;
+  ops.back().sameFloatInputs = true;
   ops.back().saves = {SavedTensors::Inputs, countAttentionSavedExtra,
                       "the probabilities (with dropout, the dropped ones "
                       "and a 1-byte mask), or flash's log-sum-exp"};

@@ -389,4 +389,5 @@ void ops::addDenseOps(std::vector<OpDef> &ops) {
   // The backward of a product needs both factors.
   ops.back().saves = {SavedTensors::Inputs};
   ops.back().countCost = countMatmulCost;
+  ops.back().sameFloatInputs = true;
 }

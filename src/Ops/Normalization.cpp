@@ -236,6 +236,7 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
       nullptr});
   // With p=0, torch's dropout returns its input itself (at::dropout): a
   // view, with no mask, in place or not.
+  ops.back().aliasesInputInEval = true;
   ops.back().storageOverride = [](llvm::ArrayRef<Attribute> attributes)
       -> std::optional<OutputStorage> {
     for (const Attribute &a : attributes)

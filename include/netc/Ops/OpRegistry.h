@@ -234,6 +234,14 @@ struct OpDef {
   /// dropout with p=0 returns its input (a view); null otherwise.
   std::function<std::optional<OutputStorage>(llvm::ArrayRef<Attribute>)>
       storageOverride = nullptr;
+  /// True when the op's tensor inputs meet in a product that does not
+  /// promote element types (torch.bmm): their floating-point types must be
+  /// equal (matmul, attention).
+  bool sameFloatInputs = false;
+  /// True when, in eval mode, the op returns its input itself whatever its
+  /// storage in training (F.dropout with training=False): nothing may write
+  /// in place through it into a tensor that must not be written.
+  bool aliasesInputInEval = false;
   /// The weight another layer can share (`weight=x.weight`); null for ops
   /// without one. An op with a `weight` argument of ArgType::Weight uses
   /// another layer's instead of its own, and does not count it.
