@@ -104,6 +104,8 @@ struct Entry {
   std::string name;
   std::string text;
   std::string linkTarget; // non-empty: a symbolic link
+  bool linked = false;    // layOut made the link (a name such as `.`, or
+                          // one taken by an earlier entry, makes none)
 };
 
 std::vector<Entry> splitProject(llvm::StringRef input) {
@@ -135,17 +137,17 @@ std::vector<Entry> splitProject(llvm::StringRef input) {
 
 /// Lays out \p entries in a fresh project folder; returns the first file's
 /// path, or "" when there is none.
-std::string layOut(const std::vector<Entry> &entries) {
+std::string layOut(std::vector<Entry> &entries) {
   llvm::sys::fs::remove_directories(getScratch());
   llvm::sys::fs::create_directories(getProject());
   std::string first;
-  for (const Entry &e : entries) {
+  for (Entry &e : entries) {
     if (e.name.empty())
       continue;
     std::string path = getProject() + "/" + e.name;
     llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path));
     if (!e.linkTarget.empty()) {
-      (void)::symlink(e.linkTarget.c_str(), path.c_str());
+      e.linked = ::symlink(e.linkTarget.c_str(), path.c_str()) == 0;
       continue;
     }
     if (FILE *f = fopen(path.c_str(), "wb")) {
@@ -217,7 +219,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   checkProject(sourceMgr, main);
   // Links stay links after --fixit.
   for (const Entry &e : entries) {
-    if (e.name.empty() || e.linkTarget.empty())
+    if (!e.linked)
       continue;
     struct stat st;
     std::string path = getProject() + "/" + e.name;
