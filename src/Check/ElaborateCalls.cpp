@@ -690,9 +690,12 @@ Value Elaborator::callBlock(const ast::BlockDecl &block,
   callee_frame.block = &block;
   callee_frame.prefix = scope.name;
   callee_frame.scope = graph.scopes.size() - 1;
-  for (size_t i = 0; i < params.size(); ++i)
+  for (size_t i = 0; i < params.size(); ++i) {
     callee_frame.locals[params[i].name.name] =
         Binding{bound[i].value, bound[i].range};
+    if (options.observer)
+      options.observer->bound(params[i].name.range, bound[i].value);
+  }
   frames.push_back(std::move(callee_frame));
   size_t firstLayer = graph.layers.size();
   diags.pushContext(call.getLoc(), diag::note_in_block_call,

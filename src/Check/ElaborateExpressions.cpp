@@ -40,8 +40,13 @@ Value Elaborator::evaluate(const ast::Expr &expr, bool isResult) {
     }
     return unknown ? Value::unknown() : Value::tuple(std::move(elements));
   }
-  case ast::Expr::Kind::Call:
-    return evaluateCall(llvm::cast<ast::CallExpr>(expr), isResult);
+  case ast::Expr::Kind::Call: {
+    const auto &call = llvm::cast<ast::CallExpr>(expr);
+    Value value = evaluateCall(call, isResult);
+    if (options.observer)
+      options.observer->called(call, value);
+    return value;
+  }
   case ast::Expr::Kind::Unary:
     return evaluateUnary(llvm::cast<ast::UnaryExpr>(expr));
   case ast::Expr::Kind::Binary:

@@ -19,6 +19,8 @@
 using namespace netc;
 using namespace netc::check;
 
+CheckObserver::~CheckObserver() = default;
+
 /// checkModule and checkModuleReleasingStatements: \p releasable is the
 /// module itself when its network statements may be freed, else null.
 static CheckedModule checkModule(const ast::Module &module,
@@ -99,6 +101,8 @@ CheckedModule netc::checkModuleReleasingStatements(ast::Module &module,
 Graph Elaborator::run(ast::Network *releasable) {
   graph.name = network->getName().name;
   graph.range = network->getName().range;
+  if (options.observer)
+    options.observer->networkStarted(graph.range);
   frames.emplace_back();
   // Room for two layers a statement (x = x |> conv2d(...) |> relu), so that
   // a long network is not copied again and again as it grows; loops and
@@ -180,7 +184,7 @@ void Elaborator::bindParameters() {
                    graph.name, name.name)
           .range(name.range);
     }
-    frame().locals[name.name] = Binding{value, name.range};
+    bind(name.name, Binding{value, name.range});
   }
 }
 
@@ -239,7 +243,7 @@ void Elaborator::runAssign(const ast::AssignStmt &assign) {
     frame().statementTargets.push_back(t.name);
   Value value = evaluate(assign.getValue(), /*isResult=*/true);
   if (targets.size() == 1) {
-    frame().locals[targets[0].name] = Binding{value, targets[0].range};
+    bind(targets[0].name, Binding{value, targets[0].range});
     return;
   }
   // a, b = expr: the value must be a tuple of as many elements.
@@ -257,9 +261,9 @@ void Elaborator::runAssign(const ast::AssignStmt &assign) {
     value = Value::unknown();
   }
   for (size_t i = 0; i < targets.size(); ++i)
-    frame().locals[targets[i].name] =
-        Binding{value.isUnknown() ? Value::unknown() : value.getElements()[i],
-                targets[i].range};
+    bind(targets[i].name,
+         Binding{value.isUnknown() ? Value::unknown() : value.getElements()[i],
+                 targets[i].range});
 }
 
 void Elaborator::runIf(const ast::IfStmt &ifStmt) {
@@ -298,7 +302,7 @@ void Elaborator::runFor(const ast::ForStmt &forStmt) {
   for (int64_t i = from.getInt(); i < to.getInt(); ++i) {
     if (frame().returned || limitReported)
       break;
-    frame().locals[variable.name] = Binding{Value::integer(i), variable.range};
+    bind(variable.name, Binding{Value::integer(i), variable.range});
     frame().loopIndices.push_back(i);
     runBody(forStmt.getBody());
     frame().loopIndices.pop_back();
@@ -315,7 +319,7 @@ void Elaborator::runTensorDecl(const ast::TensorDeclStmt &input) {
     diags.report(input.getRange().Start, diag::err_input_outside_network,
                  "input")
         .range(input.getRange());
-    frame().locals[name.name] = Binding{Value::unknown(), name.range};
+    bind(name.name, Binding{Value::unknown(), name.range});
     return;
   }
   if (kind == ast::TensorDeclKind::Input)
@@ -390,7 +394,7 @@ void Elaborator::runTensorDecl(const ast::TensorDeclStmt &input) {
     ok = false;
   }
   if (!ok || !withinLimits(input.getRange(), /*addsLayer=*/true)) {
-    frame().locals[name.name] = Binding{Value::unknown(), name.range};
+    bind(name.name, Binding{Value::unknown(), name.range});
     return;
   }
 
@@ -418,7 +422,7 @@ void Elaborator::runTensorDecl(const ast::TensorDeclStmt &input) {
   addSourceName(name.name);
   if (kind == ast::TensorDeclKind::Input)
     graph.inputs.push_back(id);
-  frame().locals[name.name] = Binding{Value::tensor(id), name.range};
+  bind(name.name, Binding{Value::tensor(id), name.range});
 }
 
 void Elaborator::runOutput(const ast::OutputStmt &output) {
@@ -432,7 +436,7 @@ void Elaborator::runOutput(const ast::OutputStmt &output) {
     if (const ast::Expr *expr = output.getValue())
       value = evaluate(*expr, /*isResult=*/false);
     markUsed(value);
-    frame().locals[name.name] = Binding{Value::unknown(), name.range};
+    bind(name.name, Binding{Value::unknown(), name.range});
     return;
   }
   hasOutputs = true;
@@ -450,7 +454,7 @@ void Elaborator::runOutput(const ast::OutputStmt &output) {
     frame().statementTarget = name.name;
     frame().statementTargets = {name.name};
     value = evaluate(*expr, /*isResult=*/true);
-    frame().locals[name.name] = Binding{value, name.range};
+    bind(name.name, Binding{value, name.range});
   } else {
     ast::NameExpr ref(name.name, name.range);
     value = evaluateName(ref);

@@ -158,6 +158,13 @@ private:
     Value returnValue;
   };
 
+  /// Binds \p name in the current frame (and tells CheckOptions::observer).
+  void bind(llvm::StringRef name, Binding binding) {
+    if (options.observer)
+      options.observer->bound(binding.range, binding.value);
+    frame().locals[name] = std::move(binding);
+  }
+
   // ElaborateStatements.cpp
   void runBody(llvm::ArrayRef<ast::StmtPtr> body);
   void runStatement(const ast::Stmt &stmt);

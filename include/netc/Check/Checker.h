@@ -24,8 +24,29 @@
 
 namespace netc {
 
+/// Told, as the check expands a network, what its names and calls come to:
+/// the language server's hovers and inlay hints (docs/editors.md) show the
+/// check's own values instead of working them out again. A statement runs
+/// once per expansion, so a statement of a block called three times is told
+/// three times, once per call.
+class CheckObserver {
+public:
+  virtual ~CheckObserver();
+  /// The check starts the network whose name is at \p name; the calls
+  /// until the next one are about its graph.
+  virtual void networkStarted(llvm::SMRange name) = 0;
+  /// The name defined at \p name (an assignment's target, an input, param
+  /// or buffer, a loop variable, a network's or block's parameter) was
+  /// bound to \p value (Unknown after an error).
+  virtual void bound(llvm::SMRange name, const Value &value) = 0;
+  /// \p call (of an op or a block) evaluated to \p value.
+  virtual void called(const ast::CallExpr &call, const Value &value) = 0;
+};
+
 /// Settings and limits of the check stage.
 struct CheckOptions {
+  /// Told what each name and call comes to (null: nobody asks).
+  CheckObserver *observer = nullptr;
   /// `-D name=value`: overrides of network parameters.
   std::vector<std::pair<std::string, Value>> defines;
   /// Most layers one network may expand to (--max-layers).

@@ -21,12 +21,14 @@
 #include "netc/Frontend/Invocation.h"
 #include "netc/Frontend/OutputFiles.h"
 #include "netc/Import/OnnxImport.h"
+#include "netc/LSP/LanguageServer.h"
 #include "netc/Frontend/StructuredDiagnostics.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 
+#include <csignal>
 #include <limits>
 
 using namespace netc;
@@ -121,6 +123,21 @@ static cl::opt<bool> fmtInPlace(
     cl::desc("Rewrite each file that is not formatted (whole or not at all, "
              "keeping its mode and links, as --fixit)"),
     cl::sub(fmtCommand), cl::cat(fmtCategory));
+
+// `netc lsp`: the language server, on standard input and output
+// (docs/editors.md).
+static cl::SubCommand lspCommand(
+    "lsp", "Serve the Language Server Protocol on standard input and output "
+           "for editors: netc lsp (docs/editors.md)");
+static cl::OptionCategory lspCategory("Language server options");
+static cl::opt<bool> lspDelimited(
+    "delimited",
+    cl::desc("Read messages separated by lines of '---' instead of "
+             "Content-Length headers (transcript tests)"),
+    cl::sub(lspCommand), cl::cat(lspCategory));
+static cl::opt<bool> lspVerbose(
+    "verbose", cl::desc("Log each message's method and time to standard error"),
+    cl::sub(lspCommand), cl::cat(lspCategory));
 
 static cl::list<std::string> inputFiles(cl::Positional, cl::desc("<file.net>..."),
                                         cl::cat(inputCategory));
@@ -429,6 +446,7 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions({&importCategory, &diagnosticCategory},
                            importCommand);
   cl::HideUnrelatedOptions({&fmtCategory, &diagnosticCategory}, fmtCommand);
+  cl::HideUnrelatedOptions({&lspCategory}, lspCommand);
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "netc " << NETC_VERSION << "\n"; });
   if (!cl::ParseCommandLineOptions(args.size(), args.data(),
                                    "netc: check a neural-network description "
@@ -476,7 +494,18 @@ int main(int argc, char **argv) {
 
   Invocation invocation;
   int status = ExitUsage;
-  if (importCommand) {
+  if (lspCommand) {
+    // Standard output carries the protocol alone; a client that goes away
+    // ends the server with an error on its pipe, not with SIGPIPE.
+    ::signal(SIGPIPE, SIG_IGN);
+    LanguageServerOptions lsp;
+    lsp.delimitedInput = lspDelimited;
+    lsp.verbose = lspVerbose;
+    lsp.version = NETC_VERSION;
+    status = runLanguageServer(stdin, llvm::outs(), llvm::errs(), lsp);
+    if (llvm::outs().has_error())
+      llvm::outs().clear_error();
+  } else if (importCommand) {
     if (!diags.getNumErrors())
       status = runImport(diags);
   } else if (fmtCommand) {
