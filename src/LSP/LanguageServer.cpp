@@ -333,6 +333,7 @@ Reply LanguageServer::handleRequest(llvm::StringRef method,
   const llvm::json::Value *r = object->get("range");
   if (method == "textDocument/diagnostic") {
     Array items;
+    items.reserve(checked.diagnostics.size());
     for (const Diagnostic &d : checked.diagnostics)
       items.push_back(convertDiagnostic(checked, d));
     return Object{{"kind", "full"}, {"items", std::move(items)}};
@@ -688,6 +689,7 @@ llvm::json::Value LanguageServer::convertDiagnostic(const CheckedDocument &check
 void LanguageServer::publishDiagnostics(Document &doc) {
   CheckedDocument &checked = ensureChecked(doc);
   Array diagnostics;
+  diagnostics.reserve(checked.diagnostics.size());
   for (const Diagnostic &d : checked.diagnostics)
     diagnostics.push_back(convertDiagnostic(checked, d));
   notify("textDocument/publishDiagnostics",
@@ -1029,7 +1031,10 @@ Reply LanguageServer::inlayHints(Document &doc, const Range &range) {
       label += " +" + std::to_string(shapes.size() - 1) + " more";
     hints[{end.line, end.character}].push_back(label);
   }
+  // llvm::json::Value's move may throw, so a growing Array copies every
+  // element: the size is reserved first.
   Array result;
+  result.reserve(hints.size());
   for (auto &[at, labels] : hints)
     result.push_back(Object{
         {"position", toJSON(Position{at.first, at.second})},
