@@ -20,6 +20,9 @@ packages=(
   python3-torch python3-torchvision # the reference: --emit=pytorch's modules
                               # run in torch; tests/import/ exports to ONNX
   pyflakes3                   # the generated PyTorch files must pass it
+  neovim                      # the editor the language server is tested with
+  python3-pynvim python3-pil  # tools/editor_screenshots.py (run by hand): drives
+  fonts-dejavu-core           # Neovim's UI, draws the screen in DejaVu Sans Mono
 )
 
 missing=()
@@ -36,4 +39,22 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The editor support's npm packages (editors/vscode/package-lock.json): the
+# VS Code extension's language client, and vscode-textmate and
+# vscode-oniguruma, with which the test editors/textmate-grammar
+# (tests/textmate/) tokenizes the examples as VS Code does.
+vscode_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/editors/vscode"
+if [ ! -d "$vscode_dir/node_modules/vscode-textmate" ]; then
+  if ! command -v npm >/dev/null; then
+    # No Node.js on the machine: Debian's (18, with its npm).
+    echo "netc setup: installing nodejs npm"
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  echo "netc setup: npm ci in editors/vscode"
+  (cd "$vscode_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

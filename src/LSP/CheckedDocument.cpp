@@ -150,7 +150,8 @@ public:
 
   void run(const ast::Module &module) {
     for (const ast::ConstDecl &c : module.getConsts())
-      globals[c.name.name] = define(c.name, SymbolKind::Const, -1, {});
+      globals[c.name.name] =
+          define(c.name, SymbolKind::Const, -1, getConstRange(c));
     for (const auto &block : module.getBlocks())
       globals[block->getName().name] =
           defineCallable(*block, SymbolKind::Block);
@@ -170,6 +171,19 @@ public:
   llvm::StringMap<int> globals;
 
 private:
+  /// `const NAME = VALUE` whole: from the keyword before the name to the
+  /// value's end.
+  llvm::SMRange getConstRange(const ast::ConstDecl &c) {
+    std::optional<size_t> name = doc.getOffset(c.name.range.Start);
+    if (!name || !c.value)
+      return {};
+    llvm::StringRef before = doc.text.take_front(*name).rtrim(" \t");
+    const char *start = c.name.range.Start.getPointer();
+    if (before.endswith("const"))
+      start = before.end() - 5;
+    return {llvm::SMLoc::getFromPointer(start), c.value->getRange().End};
+  }
+
   int define(const ast::Identifier &name, SymbolKind kind, int container,
              llvm::SMRange full) {
     SymbolDef def;
@@ -392,9 +406,20 @@ void CheckedDocument::indexImports() {
       def.bindingKey = nullptr;
       if (callable) {
         std::string signature = name.name + "(";
+        const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(id);
         for (const ast::Parameter &p : callable->getParams()) {
-          signature += (def.params.empty() ? "" : ", ") + p.name.name;
-          def.params.push_back({p.name.name, ""});
+          // The default as written in the imported file.
+          std::string defaultText;
+          if (p.defaultValue) {
+            const char *b = p.defaultValue->getRange().Start.getPointer();
+            const char *e = p.defaultValue->getRange().End.getPointer();
+            if (b && e && buffer->getBufferStart() <= b && b <= e &&
+                e <= buffer->getBufferEnd())
+              defaultText = std::string(b, e);
+          }
+          signature += (def.params.empty() ? "" : ", ") + p.name.name +
+                       (defaultText.empty() ? "" : "=" + defaultText);
+          def.params.push_back({p.name.name, defaultText});
         }
         def.signature = signature + ")";
       }

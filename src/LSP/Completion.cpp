@@ -71,6 +71,8 @@ struct CursorContext {
   bool afterDot = false;    // the word follows `.`
   bool statementStart = false;
   int braceDepth = 0;
+  /// The body the cursor is in: 'b' a block's, 'n' a network's, 0 neither.
+  char bodyKind = 0;
 
   const OpenBracket *getCall() const {
     for (auto it = brackets.rbegin(); it != brackets.rend(); ++it) {
@@ -95,6 +97,14 @@ CursorContext scanToCursor(llvm::StringRef text, size_t offset) {
   std::vector<Token> tokens;            // significant tokens so far
   std::vector<std::string> pendingParams;
   std::vector<llvm::StringRef> statementTokens; // since the statement began
+  std::vector<std::string> pendingTargets; // bound when the statement ends
+  char headerKind = 0; // 'b' or 'n': the last `block` or `network` header
+  auto endStatement = [&] {
+    for (std::string &t : pendingTargets)
+      ctx.locals.push_back(std::move(t));
+    pendingTargets.clear();
+    statementTokens.clear();
+  };
   bool lineStart = true;
   size_t i = 0;
   auto previous = [&](size_t back) -> const Token * {
@@ -115,7 +125,7 @@ CursorContext scanToCursor(llvm::StringRef text, size_t offset) {
                         last->text == "/" || last->text == "\\");
       if (atStatementLevel() && !continues) {
         lineStart = true;
-        statementTokens.clear();
+        endStatement();
       }
       continue;
     }
@@ -205,9 +215,10 @@ CursorContext scanToCursor(llvm::StringRef text, size_t offset) {
           if (ctx.braceDepth == 0) {
             ctx.locals = pendingParams;
             pendingParams.clear();
+            ctx.bodyKind = headerKind;
           }
           ++ctx.braceDepth;
-          statementTokens.clear();
+          endStatement();
           lineStart = true;
           ctx.brackets.push_back(open);
           tokens.push_back(token);
@@ -219,9 +230,9 @@ CursorContext scanToCursor(llvm::StringRef text, size_t offset) {
           ctx.brackets.pop_back();
         if (p == "}") {
           ctx.braceDepth = std::max(0, ctx.braceDepth - 1);
+          endStatement();
           if (ctx.braceDepth == 0)
             ctx.locals.clear();
-          statementTokens.clear();
           lineStart = true;
           tokens.push_back(token);
           continue;
@@ -249,16 +260,21 @@ CursorContext scanToCursor(llvm::StringRef text, size_t offset) {
         for (llvm::StringRef t : statementTokens)
           targets &= t == "," || (isIdentStart(t[0]) && !isKeyword(t)) ||
                      t == "output";
+        // Bound once the statement ends: not in its own right-hand side.
         if (targets)
           for (llvm::StringRef t : statementTokens)
             if (t != "," && t != "output")
-              ctx.locals.push_back(t.str());
+              pendingTargets.push_back(t.str());
       } else if (p == ";" && atStatementLevel()) {
-        statementTokens.clear();
+        endStatement();
         lineStart = true;
         tokens.push_back(token);
         continue;
       }
+    } else if (token.kind == Token::Ident && ctx.braceDepth == 0 &&
+               (token.text == "block" || token.text == "network")) {
+      headerKind = token.text == "block" ? 'b' : 'n';
+      pendingParams.clear();
     } else if (token.kind == Token::Ident && last && last->kind == Token::Ident &&
                (last->text == "input" || last->text == "param" ||
                 last->text == "buffer" || last->text == "for")) {
@@ -318,13 +334,14 @@ llvm::StringRef describeArgType(ArgType type) {
 
 Object makeItem(llvm::StringRef label, int kind, llvm::StringRef detail,
                 llvm::StringRef doc, llvm::StringRef sortGroup) {
-  Object item{{"label", label}, {"kind", kind},
+  // llvm::json::Value borrows a StringRef: every text is copied.
+  Object item{{"label", label.str()}, {"kind", kind},
               {"sortText", (sortGroup + label).str()}};
   if (!detail.empty())
-    item["detail"] = detail;
+    item["detail"] = detail.str();
   if (!doc.empty())
     item["documentation"] =
-        Object{{"kind", "markdown"}, {"value", doc}};
+        Object{{"kind", "markdown"}, {"value", doc.str()}};
   return item;
 }
 
@@ -390,6 +407,68 @@ const SymbolDef *findBlockDef(const CheckedDocument *checked,
   return nullptr;
 }
 
+/// A block's signature and parameters (names and default texts).
+struct BlockSignature {
+  std::string signature;
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+/// The block \p name: from the checked document (its file or an import),
+/// else from `block NAME(...)` in \p text as typed.
+std::optional<BlockSignature> findBlockSignature(llvm::StringRef text,
+                                                 const CheckedDocument *checked,
+                                                 llvm::StringRef name) {
+  if (const SymbolDef *def = findBlockDef(checked, name))
+    return BlockSignature{def->signature, def->params};
+  size_t at = 0;
+  while ((at = text.find(name, at)) != llvm::StringRef::npos) {
+    size_t begin = at;
+    at += name.size();
+    llvm::StringRef before = text.take_front(begin).rtrim(" \t");
+    if (!before.endswith("block") ||
+        (before.size() > 5 && isIdentChar(before[before.size() - 6])) ||
+        (at < text.size() && isIdentChar(text[at])))
+      continue;
+    size_t open = text.find_first_not_of(" \t", at);
+    if (open == llvm::StringRef::npos || text[open] != '(')
+      continue;
+    BlockSignature block;
+    int depth = 0;
+    std::string current;
+    auto finish = [&] {
+      llvm::StringRef param = llvm::StringRef(current).trim();
+      auto [paramName, defaultText] = param.split('=');
+      if (!paramName.trim().empty())
+        block.params.push_back(
+            {paramName.trim().str(), defaultText.trim().str()});
+      current.clear();
+    };
+    for (size_t i = open + 1; i < text.size() && i < open + 4096; ++i) {
+      char c = text[i];
+      if (c == '(' || c == '[')
+        ++depth;
+      if ((c == ')' || c == ']') && depth-- == 0)
+        break;
+      if (c == ',' && depth == 0) {
+        finish();
+        continue;
+      }
+      if (c != '\n' && c != '\r')
+        current += c;
+    }
+    finish();
+    std::string signature = name.str() + "(";
+    for (size_t p = 0; p < block.params.size(); ++p)
+      signature += (p ? ", " : "") + block.params[p].first +
+                   (block.params[p].second.empty()
+                        ? ""
+                        : "=" + block.params[p].second);
+    block.signature = signature + ")";
+    return block;
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 llvm::json::Value netc::lsp::complete(llvm::StringRef text, size_t offset,
@@ -438,7 +517,12 @@ llvm::json::Value netc::lsp::complete(llvm::StringRef text, size_t offset,
   } else if (call && call->keyword.empty()) {
     // Keyword arguments not given yet, then values.
     if (op) {
-      for (size_t a = op->getNumTensorArgs(); a < op->args.size(); ++a) {
+      // Arguments given by position (a piped call's first one by the pipe)
+      // are not offered again.
+      size_t given = op->variadic ? op->getNumTensorArgs()
+                                  : call->positional + (call->piped ? 1 : 0);
+      for (size_t a = std::max<size_t>(op->getNumTensorArgs(), given);
+           a < op->args.size(); ++a) {
         const ArgSpec &arg = op->args[a];
         if (llvm::is_contained(call->keywordsGiven, arg.name.str()))
           continue;
@@ -461,12 +545,16 @@ llvm::json::Value netc::lsp::complete(llvm::StringRef text, size_t offset,
       items = std::move(kept);
       add(makeItem("frozen=", KindProperty, "true or false, default false",
                    "Freeze this layer's parameters", "0"));
-    } else if (const SymbolDef *block = findBlockDef(checked, call->callee)) {
-      for (const auto &[name, defaultText] : block->params)
+    } else if (std::optional<BlockSignature> block =
+                   findBlockSignature(text, checked, call->callee)) {
+      size_t given = call->positional + (call->piped ? 1 : 0);
+      for (size_t p = given; p < block->params.size(); ++p) {
+        const auto &[name, defaultText] = block->params[p];
         if (!llvm::is_contained(call->keywordsGiven, name))
           add(makeItem(name + "=", KindProperty,
                        defaultText.empty() ? "required" : "default " + defaultText,
                        "`" + block->signature + "`", "0"));
+      }
     }
     addValues();
     addOps();
@@ -487,10 +575,16 @@ llvm::json::Value netc::lsp::complete(llvm::StringRef text, size_t offset,
     for (const char *k : {"network", "block", "const", "import"})
       add(makeItem(k, KindKeyword, "", "", "0"));
   } else {
-    if (ctx.statementStart)
-      for (const char *k :
-           {"input", "output", "param", "buffer", "return", "if", "for"})
+    if (ctx.statementStart) {
+      // input and output belong to networks, return to blocks.
+      for (const char *k : {"param", "buffer", "if", "for"})
         add(makeItem(k, KindKeyword, "", "", "3"));
+      if (ctx.bodyKind == 'b')
+        add(makeItem("return", KindKeyword, "", "", "3"));
+      else
+        for (const char *k : {"input", "output"})
+          add(makeItem(k, KindKeyword, "", "", "3"));
+    }
     addValues();
     addOps();
     addBlocks();
@@ -519,7 +613,8 @@ llvm::json::Value netc::lsp::getSignatureHelp(llvm::StringRef text,
     doc = op->doc;
     for (const ArgSpec &arg : op->args)
       params.push_back(arg.name.str());
-  } else if (const SymbolDef *block = findBlockDef(checked, call->callee)) {
+  } else if (std::optional<BlockSignature> block =
+                 findBlockSignature(text, checked, call->callee)) {
     label = block->signature;
     doc = "block";
     for (const auto &p : block->params)

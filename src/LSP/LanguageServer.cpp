@@ -121,8 +121,9 @@ private:
   /// Checks and publishes every document that changed.
   void publishPending();
   void publishDiagnostics(Document &doc);
+  /// \p d as LSP writes it, for the document at \p uri.
   llvm::json::Value convertDiagnostic(const CheckedDocument &checked,
-                                      const Diagnostic &d);
+                                      const Diagnostic &d, llvm::StringRef uri);
   Range getDiagnosticRange(const CheckedDocument &checked,
                            const Diagnostic &d);
 
@@ -158,6 +159,8 @@ private:
   std::map<std::string, Document> documents;
   /// Problems of the initializationOptions, shown once initialized.
   std::vector<std::string> pendingSettingsProblems;
+  /// The settings in force, as the client gave them (changes merge in).
+  llvm::json::Object currentSettings;
 };
 
 //===----------------------------------------------------------------------===//
@@ -188,7 +191,8 @@ int LanguageServer::run() {
     }
     handleMessage(std::move(*message));
   }
-  publishPending();
+  if (!exitRequested)
+    publishPending();
   return shutdownRequested && exitRequested ? 0 : 1;
 }
 
@@ -200,6 +204,19 @@ void LanguageServer::handleMessage(llvm::json::Value message) {
   }
   auto method = object->getString("method");
   const llvm::json::Value *id = object->get("id");
+  // JSON-RPC: an id is a number, a string or null.
+  if (id && id->kind() != llvm::json::Value::Number &&
+      id->kind() != llvm::json::Value::String &&
+      id->kind() != llvm::json::Value::Null) {
+    sendError(nullptr, InvalidRequest,
+              "a request's id must be a number or a string");
+    return;
+  }
+  if (!method && object->get("method")) {
+    if (id)
+      sendError(*id, InvalidRequest, "a request's method must be a string");
+    return;
+  }
   llvm::json::Value params = nullptr;
   if (const llvm::json::Value *p = object->get("params"))
     params = *p;
@@ -236,16 +253,18 @@ void LanguageServer::sendError(llvm::json::Value id, int code,
                                llvm::StringRef message) {
   transport.send(Object{{"jsonrpc", "2.0"},
                         {"id", std::move(id)},
-                        {"error", Object{{"code", code}, {"message", message}}}});
+                        {"error", Object{{"code", code}, {"message", message.str()}}}});
 }
 
 void LanguageServer::notify(llvm::StringRef method, llvm::json::Value params) {
-  transport.send(Object{
-      {"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
+  transport.send(Object{{"jsonrpc", "2.0"},
+                        {"method", method.str()},
+                        {"params", std::move(params)}});
 }
 
 void LanguageServer::showMessage(int type, llvm::StringRef message) {
-  notify("window/showMessage", Object{{"type", type}, {"message", message}});
+  notify("window/showMessage",
+         Object{{"type", type}, {"message", message.str()}});
 }
 
 /// Reads the position a request is about into \p offset.
@@ -275,9 +294,11 @@ Reply LanguageServer::handleRequest(llvm::StringRef method,
   }
   const Object *object = params.getAsObject();
   if (method == "workspace/symbol") {
-    auto query =
-        object ? object->getString("query") : llvm::Optional<llvm::StringRef>();
-    return workspaceSymbols(query.getValueOr(""));
+    const llvm::json::Value *query = object ? object->get("query") : nullptr;
+    if (!query || !query->getAsString())
+      return Failure{InvalidParams,
+                     "workspace/symbol takes {\"query\": string}"};
+    return workspaceSymbols(*query->getAsString());
   }
   if (method == "workspace/executeCommand") {
     if (!object)
@@ -335,7 +356,7 @@ Reply LanguageServer::handleRequest(llvm::StringRef method,
     Array items;
     items.reserve(checked.diagnostics.size());
     for (const Diagnostic &d : checked.diagnostics)
-      items.push_back(convertDiagnostic(checked, d));
+      items.push_back(convertDiagnostic(checked, d, doc->uri));
     return Object{{"kind", "full"}, {"items", std::move(items)}};
   }
   if (!r || !fromJSON(*r, range))
@@ -368,11 +389,21 @@ void LanguageServer::handleNotification(llvm::StringRef method,
       const llvm::json::Value *netcSettings =
           settingsValue->getAsObject()->get("netc");
       readSettings(netcSettings ? netcSettings : settingsValue);
-      for (auto &entry : documents)
+      // Checked again, and their diagnostics published again.
+      for (auto &entry : documents) {
         entry.second.checked.reset();
+        entry.second.published = false;
+      }
     }
   }
-  // Others ($/cancelRequest, initialized, didSave, $/setTrace) need nothing.
+  else if (method == "textDocument/didSave") {
+    // A saved file may be imported by the others: check them all again.
+    for (auto &entry : documents) {
+      entry.second.checked.reset();
+      entry.second.published = false;
+    }
+  }
+  // Others ($/cancelRequest, initialized, $/setTrace) need nothing.
 }
 
 //===----------------------------------------------------------------------===//
@@ -398,7 +429,9 @@ Reply LanguageServer::initialize(const llvm::json::Value &params) {
   Object capabilities{
       {"positionEncoding", encoding == PositionEncoding::UTF8 ? "utf-8" : "utf-16"},
       {"textDocumentSync",
-       Object{{"openClose", true}, {"change", 2}, {"save", false}}},
+       Object{{"openClose", true},
+              {"change", 2},
+              {"save", Object{{"includeText", false}}}}},
       {"hoverProvider", true},
       {"definitionProvider", true},
       {"referencesProvider", true},
@@ -423,56 +456,67 @@ Reply LanguageServer::initialize(const llvm::json::Value &params) {
 
 /// Reads the settings object \p value (initializationOptions, or the
 /// "netc" part of didChangeConfiguration's settings) into netc's options.
-/// The keys are netc's command-line options (docs/editors.md).
+/// The keys are netc's command-line options (docs/editors.md). A change
+/// updates the keys it names and keeps the others; a key of the wrong type
+/// or unknown is reported and skipped; values netc refuses (an unknown
+/// optimizer) are reported and the settings before the change are kept.
 void LanguageServer::readSettings(const llvm::json::Value *value) {
-  InvocationOptions read;
   std::vector<std::string> problems;
-  if (const Object *o = value ? value->getAsObject() : nullptr) {
-    for (const auto &entry : *o) {
-      llvm::StringRef key = entry.first;
-      const llvm::json::Value &v = entry.second;
-      auto text = [&]() -> std::string {
-        if (auto s = v.getAsString())
-          return s->str();
-        problems.push_back("setting '" + key.str() + "' must be a string");
-        return "";
-      };
-      auto integer = [&](long long fallback) -> long long {
-        if (auto i = v.getAsInteger())
-          return *i;
-        problems.push_back("setting '" + key.str() + "' must be an integer");
-        return fallback;
-      };
-      if (key == "defines") {
-        const Array *list = v.getAsArray();
-        if (!list)
-          problems.push_back("setting 'defines' must be a list of strings "
-                             "such as \"size=320\"");
-        else
-          for (const llvm::json::Value &d : *list)
-            if (auto s = d.getAsString())
-              read.defines.push_back(s->str());
-      } else if (key == "batch") {
-        read.batch = integer(read.batch);
-      } else if (key == "dtype") {
-        read.dtype = text();
-      } else if (key == "optimizer") {
-        read.optimizer = text();
-      } else if (key == "precision") {
-        read.precision = text();
-      } else if (key == "memoryModel") {
-        read.memoryModel = text();
-      } else if (key == "recompute") {
-        read.recompute = text();
-      } else if (key == "units") {
-        read.units = text();
-      } else if (key == "maxLayers") {
-        read.maxLayers = integer(read.maxLayers);
-      } else if (key == "maxSteps") {
-        read.maxSteps = integer(read.maxSteps);
+  llvm::json::Object merged = currentSettings;
+  if (value && !value->getAsObject())
+    problems.push_back("the settings must be a JSON object");
+  if (const Object *o = value ? value->getAsObject() : nullptr)
+    for (const auto &entry : *o)
+      merged[entry.first] = entry.second;
+  InvocationOptions read;
+  llvm::json::Object kept;
+  for (const auto &entry : merged) {
+    llvm::StringRef key = entry.first;
+    const llvm::json::Value &v = entry.second;
+    auto bad = [&](llvm::StringRef expected) {
+      problems.push_back("setting '" + key.str() + "' must be " +
+                         expected.str());
+    };
+    std::string *text = key == "dtype"         ? &read.dtype
+                        : key == "optimizer"   ? &read.optimizer
+                        : key == "precision"   ? &read.precision
+                        : key == "memoryModel" ? &read.memoryModel
+                        : key == "recompute"   ? &read.recompute
+                        : key == "units"       ? &read.units
+                                               : nullptr;
+    long long *integer = key == "batch"       ? &read.batch
+                         : key == "maxLayers" ? &read.maxLayers
+                         : key == "maxSteps"  ? &read.maxSteps
+                                              : nullptr;
+    if (text) {
+      if (auto s = v.getAsString()) {
+        *text = s->str();
+        kept[key.str()] = v; // an owned key: `merged` goes
       } else {
-        problems.push_back("unknown setting '" + key.str() + "'");
+        bad("a string");
       }
+    } else if (integer) {
+      if (auto i = v.getAsInteger()) {
+        *integer = *i;
+        kept[key.str()] = v; // an owned key: `merged` goes
+      } else {
+        bad("an integer");
+      }
+    } else if (key == "defines") {
+      const Array *list = v.getAsArray();
+      bool ok = list != nullptr;
+      if (list)
+        for (const llvm::json::Value &d : *list)
+          ok &= d.getAsString().hasValue();
+      if (!ok) {
+        bad("a list of strings such as \"size=320\"");
+        continue;
+      }
+      for (const llvm::json::Value &d : *list)
+        read.defines.push_back(d.getAsString()->str());
+      kept[key.str()] = v; // an owned key: `merged` goes
+    } else {
+      problems.push_back("unknown setting '" + key.str() + "'");
     }
   }
   read.inputs = {"-"};
@@ -480,24 +524,24 @@ void LanguageServer::readSettings(const llvm::json::Value *value) {
   llvm::SourceMgr sourceMgr;
   DiagnosticEngine diags(sourceMgr, collected);
   Invocation checkedInvocation;
-  if (!readInvocation(read, checkedInvocation, diags) ||
-      !collected.messages.empty()) {
+  if (readInvocation(read, checkedInvocation, diags) &&
+      collected.messages.empty()) {
+    currentSettings = std::move(kept);
+    invocation = std::move(checkedInvocation);
+  } else {
     for (const std::string &m : collected.messages)
       problems.push_back(m);
-    if (problems.empty())
-      problems.push_back("the settings are not valid");
-  } else {
-    settings = read;
-    invocation = std::move(checkedInvocation);
+    problems.push_back("the settings before this change are kept");
   }
-  if (!problems.empty() && initialized) {
-    std::string message = "netc: settings ignored: ";
-    for (size_t i = 0; i < problems.size(); ++i)
-      message += (i ? "; " : "") + problems[i];
+  if (problems.empty())
+    return;
+  std::string message = "netc: settings ignored: ";
+  for (size_t i = 0; i < problems.size(); ++i)
+    message += (i ? "; " : "") + problems[i];
+  if (initialized)
     showMessage(1, message);
-  } else if (!problems.empty()) {
-    pendingSettingsProblems = problems;
-  }
+  else
+    pendingSettingsProblems.push_back(message);
 }
 
 Document *LanguageServer::findDocument(const Object &params,
@@ -590,11 +634,9 @@ CheckedDocument &LanguageServer::ensureChecked(Document &doc) {
 }
 
 void LanguageServer::publishPending() {
-  if (!pendingSettingsProblems.empty() && initialized) {
-    std::string message = "netc: settings ignored: ";
-    for (size_t i = 0; i < pendingSettingsProblems.size(); ++i)
-      message += (i ? "; " : "") + pendingSettingsProblems[i];
-    showMessage(1, message);
+  if (initialized) {
+    for (const std::string &message : pendingSettingsProblems)
+      showMessage(1, message);
     pendingSettingsProblems.clear();
   }
   for (auto &entry : documents)
@@ -634,7 +676,8 @@ Range LanguageServer::getDiagnosticRange(const CheckedDocument &checked,
 }
 
 llvm::json::Value LanguageServer::convertDiagnostic(const CheckedDocument &checked,
-                                                    const Diagnostic &d) {
+                                                    const Diagnostic &d,
+                                                    llvm::StringRef uri) {
   std::string message = d.getMessageWithoutFlag().str();
   Range range = getDiagnosticRange(checked, d);
   Array related;
@@ -665,7 +708,7 @@ llvm::json::Value LanguageServer::convertDiagnostic(const CheckedDocument &check
     }
     Location where = checked.getLocation({note.loc, note.loc});
     if (where.uri.empty()) {
-      where.uri = pathToFileUri(checked.path);
+      where.uri = uri;
       where.range = getDiagnosticRange(checked, note);
     }
     related.push_back(Object{
@@ -691,7 +734,7 @@ void LanguageServer::publishDiagnostics(Document &doc) {
   Array diagnostics;
   diagnostics.reserve(checked.diagnostics.size());
   for (const Diagnostic &d : checked.diagnostics)
-    diagnostics.push_back(convertDiagnostic(checked, d));
+    diagnostics.push_back(convertDiagnostic(checked, d, doc.uri));
   notify("textDocument/publishDiagnostics",
          Object{{"uri", doc.uri},
                 {"version", doc.version},
@@ -840,7 +883,8 @@ Reply LanguageServer::hover(Document &doc, size_t offset) {
               macs += checked.analyses[g]->layerCosts[l].macs;
           }
           text += "\n`" + graph.scopes[s].name + "`: " +
-                  std::to_string(layers) + " layers · params " +
+                  std::to_string(layers) + (layers == 1 ? " layer" : " layers") +
+                  " · params " +
                   formatWithSeparators(params) + " · MACs " +
                   formatWithSeparators(macs) + "\n";
         }
@@ -864,7 +908,10 @@ Reply LanguageServer::hover(Document &doc, size_t offset) {
       std::vector<std::string> shapes = describeShapes(checked, values->second);
       if (!shapes.empty())
         text += "\n" + llvm::join(shapes, ", ") +
-                (shapes.size() > 1 ? " (one per call)" : "") + "\n";
+                (shapes.size() < 2                      ? ""
+                 : d.kind == SymbolKind::LoopVariable ? " (one per iteration)"
+                                                        : " (one per call)") +
+                "\n";
       // The layer a tensor value is, when it is the same in every call.
       const CheckedValue &first = values->second.front();
       if (first.value.isTensor() && first.graph >= 0 &&
@@ -1120,7 +1167,7 @@ Reply LanguageServer::codeActions(Document &doc, const Range &range) {
         {"title", describeFix(checked, fixIts)},
         {"kind", "quickfix"},
         {"isPreferred", preferred},
-        {"diagnostics", Array{convertDiagnostic(checked, d)}},
+        {"diagnostics", Array{convertDiagnostic(checked, d, doc.uri)}},
         {"edit", Object{{"changes", std::move(changes)}}}});
   };
   for (const Diagnostic &d : checked.diagnostics) {

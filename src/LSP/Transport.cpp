@@ -43,6 +43,16 @@ JsonTransport::Read JsonTransport::readFramed(std::string &text,
                                     "headers",
                           Read::Skipped)
                        : Read::End;
+    if (resyncing) {
+      // After a message without a length, its body and what follows are
+      // read as lines up to the next Content-Length header, which may
+      // follow the body on its line.
+      size_t at = llvm::StringRef(line).find_insensitive("content-length:");
+      if (at == llvm::StringRef::npos)
+        continue;
+      line.erase(0, at);
+      resyncing = false;
+    }
     if (line.empty()) {
       if (!sawHeader)
         continue; // blank lines between messages
@@ -66,6 +76,7 @@ JsonTransport::Read JsonTransport::readFramed(std::string &text,
   if (!haveLength) {
     if (problem.empty())
       problem = "a message without a Content-Length header";
+    resyncing = true;
     return Read::Skipped;
   }
   if (length > maxMessageBytes) {

@@ -3,8 +3,8 @@
 // The language server's transport, in the style of clangd's JSONTransport:
 // messages are JSON-RPC 2.0 objects framed by a Content-Length header
 // (LSP's base protocol). A message larger than the limit is skipped without
-// being read into memory; a header that is not understood is skipped to the
-// next blank line. The delimited style, for transcript tests, reads
+// being read into memory; after a message without a usable Content-Length,
+// the input is skipped to the next Content-Length header. The delimited style, for transcript tests, reads
 // messages separated by lines of "---" instead of headers (lines starting
 // with '#' are comments), as clangd's -input-style=delimited does; replies
 // are always framed.
@@ -58,6 +58,8 @@ private:
   InputStyle style;
   uint64_t maxMessageBytes;
   bool failed = false;
+  /// Looking for the next Content-Length after a message without one.
+  bool resyncing = false;
 };
 
 } // namespace netc::lsp

@@ -135,6 +135,12 @@ static cl::opt<bool> lspDelimited(
     cl::desc("Read messages separated by lines of '---' instead of "
              "Content-Length headers (transcript tests)"),
     cl::sub(lspCommand), cl::cat(lspCategory));
+static IntegerOption<unsigned> lspMaxMessageMiB(
+    "max-message-size",
+    cl::desc("Largest message read, in MiB (default 512); a larger one is "
+             "skipped"),
+    cl::value_desc("MiB"), cl::init(512), cl::sub(lspCommand),
+    cl::cat(lspCategory));
 static cl::opt<bool> lspVerbose(
     "verbose", cl::desc("Log each message's method and time to standard error"),
     cl::sub(lspCommand), cl::cat(lspCategory));
@@ -501,6 +507,7 @@ int main(int argc, char **argv) {
     LanguageServerOptions lsp;
     lsp.delimitedInput = lspDelimited;
     lsp.verbose = lspVerbose;
+    lsp.maxMessageBytes = uint64_t(lspMaxMessageMiB) << 20;
     lsp.version = NETC_VERSION;
     status = runLanguageServer(stdin, llvm::outs(), llvm::errs(), lsp);
     if (llvm::outs().has_error())
