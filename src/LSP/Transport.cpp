@@ -39,8 +39,8 @@ JsonTransport::Read JsonTransport::readFramed(std::string &text,
   bool sawHeader = false;
   while (true) {
     if (!readLine(line))
-      return sawHeader ? (problem = "the input ended inside a message's "
-                                    "headers",
+      return sawHeader ? (problem = "an unfinished message (the input "
+                                    "ended inside its headers)",
                           Read::Skipped)
                        : Read::End;
     if (resyncing) {
@@ -91,7 +91,7 @@ JsonTransport::Read JsonTransport::readFramed(std::string &text,
   text.resize(length);
   size_t got = length ? std::fread(&text[0], 1, length, in) : 0;
   if (got != length) {
-    problem = "the input ended inside a message";
+    problem = "an unfinished message (the input ended inside its body)";
     return Read::Skipped;
   }
   return Read::Message;

@@ -31,6 +31,8 @@
 #include <csignal>
 #include <limits>
 
+#include <unistd.h>
+
 using namespace netc;
 namespace cl = llvm::cl;
 
@@ -508,6 +510,11 @@ int main(int argc, char **argv) {
     lsp.delimitedInput = lspDelimited;
     lsp.verbose = lspVerbose;
     lsp.maxMessageBytes = uint64_t(lspMaxMessageMiB) << 20;
+    // Someone who typed `netc lsp` at a terminal learns what it waits for.
+    if (::isatty(0))
+      llvm::errs() << "netc lsp: serving the Language Server Protocol on "
+                      "standard input and output, for an editor to start "
+                      "(docs/editors.md); Ctrl-D ends it\n";
     lsp.version = NETC_VERSION;
     status = runLanguageServer(stdin, llvm::outs(), llvm::errs(), lsp);
     if (llvm::outs().has_error())
