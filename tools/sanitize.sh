@@ -5,7 +5,8 @@
 # tests included, under AddressSanitizer and UndefinedBehaviorSanitizer,
 # plus libFuzzer's coverage instrumentation; fuzz/Sanitizers.cmake), builds
 # everything and runs the whole CTest suite there: the same tests as build/,
-# now against instrumented code, but for the torch tests. tools/fuzz.sh fuzzes from the same build.
+# now against instrumented code, but for the torch tests and the output
+# checks (below). tools/fuzz.sh fuzzes from the same build.
 # With --configure-only it only configures (tools/fuzz.sh uses that).
 #
 # Environment: NETC_FUZZ_BUILD=DIR  the build directory (default build-fuzz)
@@ -23,9 +24,13 @@ fi
 # without the tests gets them.
 if [ ! -f "$build/build.ninja" ] ||
     grep -q '^NETC_BUILD_TESTS:BOOL=OFF' "$build/CMakeCache.txt"; then
+  # -O1 with line tables only: what ASan advises, and a fifth faster to
+  # build than -O2 -g, with the same stack traces (file:line).
   CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETC_FUZZ=ON -DNETC_BUILD_TESTS=ON \
-    >/dev/null
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
+    -DNETC_FUZZ=ON -DNETC_BUILD_TESTS=ON >/dev/null
 fi
 if [ "${1:-}" = --configure-only ]; then
   exit 0
@@ -34,7 +39,14 @@ fi
 start=$SECONDS
 cmake --build "$build" -j "$(nproc)"
 echo "netc sanitize: build took $((SECONDS - start)) s"
-# The torch tests (pytorch/*, import/*) run in build/ only: they spend their
-# time in torch, not in netc, and took minutes more here.
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -E '^(pytorch|import)/'
+# Run in build/ only:
+# - the torch tests (pytorch/*, import/*): they spend their time in torch,
+#   not in netc, and took minutes more here;
+# - the checks of what the outputs say (diagnostics/schemas and
+#   verify-coverage, docs/pasted-outputs and json-schema): they run netc on
+#   every verify file and example in every format again, which the verify,
+#   golden, driver and fuzz tests already do here under the sanitizers, and
+#   took six of the suite's ten minutes.
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" \
+  -E '^(pytorch|import)/|^diagnostics/(schemas|verify-coverage)$|^docs/(pasted-outputs|json-schema)$'
 
