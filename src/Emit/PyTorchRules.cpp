@@ -486,6 +486,7 @@ const llvm::StringMap<RuleFn> &getRules() {
       PyTorchCode code = functional("rope({0}, " + l.literal("heads") +
                                     ", base=" +
                                     pythonNumber(l.number("base", 10000)) + ")");
+      code.helpers.push_back(PyTorchHelper::NotAView);
       code.helpers.push_back(PyTorchHelper::Rope);
       return code;
     };
@@ -500,7 +501,10 @@ const llvm::StringMap<RuleFn> &getRules() {
                 ", training=self.training";
       if (l.attr("scale"))
         args += ", scale=" + pythonNumber(l.number("scale"));
+      if (l.string("impl") == "flash")
+        args += ", impl=\"flash\"";
       PyTorchCode code = functional("attention(" + args + ")");
+      code.helpers.push_back(PyTorchHelper::NotAView);
       code.helpers.push_back(PyTorchHelper::Attention);
       return code;
     };
@@ -525,6 +529,7 @@ const llvm::StringMap<RuleFn> &getRules() {
                       (dropout > 0 ? ", dropout=" + pythonNumber(dropout) : "") +
                       ")";
         code.forward = "{m}({0}, causal=" + causal + ")";
+        code.helpers.push_back(PyTorchHelper::NotAView);
         code.helpers.push_back(PyTorchHelper::Attention);
         code.helpers.push_back(PyTorchHelper::GroupedSelfAttention);
       }
@@ -555,10 +560,45 @@ std::optional<PyTorchCode> emit::getPyTorchCode(const Graph &graph,
 
 llvm::StringRef emit::getPyTorchHelperSource(PyTorchHelper helper) {
   switch (helper) {
+  case PyTorchHelper::NotAView:
+    return R"py(def _not_a_view(t):
+    """t, or a copy of it when it is a view: an autograd.Function's output
+    may not be a view of its own temporaries if later layers are to write
+    into it in place."""
+    return t.clone() if t._base is not None else t
+)py";
   case PyTorchHelper::RMSNorm:
-    return R"py(class RMSNorm(nn.Module):
-    """Root-mean-square normalisation over the last axes, as Hugging Face's
-    LlamaRMSNorm (torch 1.13 has no nn.RMSNorm)."""
+    return R"py(class _RMSNormFunction(torch.autograd.Function):
+    """RMSNorm as one fused step: keeps the input and one reciprocal root
+    mean square per normalised slice (netc's pytorch memory model), and
+    recomputes the rest in backward."""
+
+    @staticmethod
+    def forward(ctx, x, weight, dims, eps):
+        rstd = torch.rsqrt(x.pow(2).mean(dim=dims, keepdim=True) + eps)
+        ctx.save_for_backward(x, rstd, weight)
+        ctx.dims = dims
+        y = x * rstd
+        return y * weight if weight is not None else y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, rstd, weight = ctx.saved_tensors
+        y = x * rstd
+        grad_weight = None
+        if weight is not None:
+            if ctx.needs_input_grad[1]:
+                grad_weight = (grad * y).sum(
+                    dim=tuple(range(grad.dim() - weight.dim())))
+            grad = grad * weight
+        grad_x = rstd * (grad - y * (grad * y).mean(dim=ctx.dims, keepdim=True))
+        return grad_x, grad_weight, None, None
+
+
+class RMSNorm(nn.Module):
+    """Root-mean-square normalisation over the last axes (Hugging Face's
+    LlamaRMSNorm computed as one fused step; torch 1.13 has no
+    nn.RMSNorm)."""
 
     def __init__(self, shape, eps=1e-6, affine=True):
         super().__init__()
@@ -567,13 +607,11 @@ llvm::StringRef emit::getPyTorchHelperSource(PyTorchHelper helper) {
         self.weight = nn.Parameter(torch.ones(shape)) if affine else None
 
     def forward(self, x):
-        y = x * torch.rsqrt(x.pow(2).mean(dim=self.dims, keepdim=True) + self.eps)
-        return y * self.weight if self.weight is not None else y
+        return _RMSNormFunction.apply(x, self.weight, self.dims, self.eps)
 )py";
   case PyTorchHelper::Rope:
-    return R"py(def rope(x, heads, base=10000.0):
-    """Rotary position embedding of [..., L, heads * d] (rotate_half form,
-    as Hugging Face's Llama)."""
+    return R"py(def _rotate(x, heads, base, sign):
+    """x cos + sign * rotate_half(x) sin per head of [..., L, heads * d]."""
     length, d = x.shape[-2], x.shape[-1] // heads
     inv_freq = 1.0 / (base ** (torch.arange(0, d, 2, dtype=torch.float32) / d))
     angles = torch.outer(torch.arange(length, dtype=torch.float32), inv_freq)
@@ -581,32 +619,150 @@ llvm::StringRef emit::getPyTorchHelperSource(PyTorchHelper helper) {
     sin = torch.cat([angles.sin(), angles.sin()], dim=-1).to(x.dtype)
     y = x.reshape(*x.shape[:-1], heads, d).transpose(-3, -2)
     rotated = torch.cat([-y[..., d // 2:], y[..., :d // 2]], dim=-1)
-    y = y * cos + rotated * sin
+    y = y * cos + rotated * (sign * sin)
     return y.transpose(-3, -2).reshape(x.shape)
+
+
+class _RopeFunction(torch.autograd.Function):
+    """The rotation keeps nothing for backward: its gradient is the inverse
+    rotation of the incoming gradient."""
+
+    @staticmethod
+    def forward(ctx, x, heads, base):
+        ctx.heads, ctx.base = heads, base
+        return _not_a_view(_rotate(x, heads, base, 1.0))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _rotate(grad, ctx.heads, ctx.base, -1.0), None, None
+
+
+def rope(x, heads, base=10000.0):
+    """Rotary position embedding of [..., L, heads * d] (rotate_half form,
+    as Hugging Face's Llama)."""
+    return _RopeFunction.apply(x, heads, base)
 )py";
   case PyTorchHelper::Attention:
-    return R"py(def attention(q, k, v, heads, kv_heads=None, causal=False, dropout=0.0,
-              training=False, scale=None):
+    return R"py(def _heads(t, n):
+    """[..., L, n * d] as [..., n, L, d] (a view)."""
+    return t.reshape(*t.shape[:-1], n, t.shape[-1] // n).transpose(-3, -2)
+
+
+def _merge_heads(t):
+    """[..., n, L, d] as [..., L, n * d]."""
+    t = t.transpose(-3, -2)
+    return t.reshape(*t.shape[:-2], -1)
+
+
+class _AttentionFunction(torch.autograd.Function):
+    """Scaled dot-product attention with the tensors netc's pytorch memory
+    model counts kept for backward: the math path keeps q, k, v (grouped
+    keys and values repeated per query head), the probabilities and, with
+    dropout, the dropped ones and a 1-byte mask; the flash path keeps q, k,
+    v, the output and one f32 log-sum-exp per query row and head, and
+    recomputes the probabilities (and redraws the dropout mask from its
+    seed) in backward."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, heads, kv_heads, causal, dropout, scale, flash):
+        repeat = heads // kv_heads
+        qh, kh, vh = _heads(q, heads), _heads(k, kv_heads), _heads(v, kv_heads)
+        if repeat > 1:
+            kh = kh.repeat_interleave(repeat, dim=-3)
+            vh = vh.repeat_interleave(repeat, dim=-3)
+        scores = _AttentionFunction._scores(qh, kh, scale, causal)
+        probs = torch.softmax(scores, dim=-1)
+        seed = mask = None
+        dropped = probs
+        if dropout > 0:
+            seed = int(torch.randint(2 ** 62, ()))
+            mask = _AttentionFunction._mask(probs, dropout, seed)
+            dropped = probs * mask / (1.0 - dropout)
+        out = _not_a_view(_merge_heads(torch.matmul(dropped, vh)))
+        ctx.setup = (heads, kv_heads, causal, dropout, scale, flash, seed)
+        ctx.shapes = (k.shape, v.shape)
+        if flash:
+            ctx.save_for_backward(q, k, v, out,
+                                  torch.logsumexp(scores.float(), dim=-1))
+        elif repeat > 1:
+            ctx.save_for_backward(q, kh, vh, probs, dropped, mask)
+        else:
+            ctx.save_for_backward(q, k, v, probs, dropped, mask)
+        return out
+
+    @staticmethod
+    def _scores(qh, kh, scale, causal):
+        scores = torch.matmul(qh, kh.transpose(-2, -1)) * scale
+        if causal:
+            keep = torch.ones(scores.shape[-2:], dtype=torch.bool,
+                              device=scores.device).tril()
+            scores = scores.masked_fill(~keep, float("-inf"))
+        return scores
+
+    @staticmethod
+    def _mask(probs, dropout, seed):
+        generator = torch.Generator(device=probs.device).manual_seed(seed)
+        return torch.rand(probs.shape, generator=generator,
+                          device=probs.device) >= dropout
+
+    @staticmethod
+    def backward(ctx, grad):
+        heads, kv_heads, causal, dropout, scale, flash, seed = ctx.setup
+        repeat = heads // kv_heads
+        saved = ctx.saved_tensors
+        q = saved[0]
+        qh = _heads(q, heads)
+        if repeat > 1 and not flash:
+            kh, vh = saved[1], saved[2]
+        else:
+            kh, vh = _heads(saved[1], kv_heads), _heads(saved[2], kv_heads)
+            if repeat > 1:
+                kh = kh.repeat_interleave(repeat, dim=-3)
+                vh = vh.repeat_interleave(repeat, dim=-3)
+        if flash:
+            lse = saved[4].unsqueeze(-1)
+            scores = _AttentionFunction._scores(qh, kh, scale, causal)
+            probs = torch.exp(scores.float() - lse).to(q.dtype)
+            mask = dropped = None
+            if dropout > 0:
+                mask = _AttentionFunction._mask(probs, dropout, seed)
+                dropped = probs * mask / (1.0 - dropout)
+            else:
+                dropped = probs
+        else:
+            probs, dropped, mask = saved[3], saved[4], saved[5]
+        grad_out = _heads(grad, heads)
+        grad_dropped = torch.matmul(grad_out, vh.transpose(-2, -1))
+        grad_vh = torch.matmul(dropped.transpose(-2, -1), grad_out)
+        grad_probs = grad_dropped
+        if dropout > 0:
+            grad_probs = grad_dropped * mask / (1.0 - dropout)
+        grad_scores = probs * (grad_probs -
+                               (grad_probs * probs).sum(dim=-1, keepdim=True))
+        grad_scores = grad_scores * scale
+        grad_qh = torch.matmul(grad_scores, kh)
+        grad_kh = torch.matmul(grad_scores.transpose(-2, -1), qh)
+        if repeat > 1:
+            grad_kh = grad_kh.unflatten(-3, (kv_heads, repeat)).sum(dim=-3)
+            grad_vh = grad_vh.unflatten(-3, (kv_heads, repeat)).sum(dim=-3)
+        k_shape, v_shape = ctx.shapes
+        return (_merge_heads(grad_qh), _merge_heads(grad_kh).reshape(k_shape),
+                _merge_heads(grad_vh).reshape(v_shape),
+                None, None, None, None, None, None)
+
+
+def attention(q, k, v, heads, kv_heads=None, causal=False, dropout=0.0,
+              training=False, scale=None, impl="math"):
     """Scaled dot-product attention of tokens-major [..., L, heads * d]
     queries and [..., S, kv_heads * d] keys and values, each key and value
-    head shared by heads // kv_heads query heads (the math path of torch's
-    scaled_dot_product_attention, which torch 1.13 does not have)."""
+    head shared by heads // kv_heads query heads (torch's
+    scaled_dot_product_attention, which torch 1.13 does not have; impl is
+    "math" or "flash", which differ in what they keep for backward)."""
     kv_heads = kv_heads or heads
-
-    def split(t, n):
-        return t.reshape(*t.shape[:-1], n, t.shape[-1] // n).transpose(-3, -2)
-
-    q, k, v = split(q, heads), split(k, kv_heads), split(v, kv_heads)
-    k = k.repeat_interleave(heads // kv_heads, dim=-3)
-    v = v.repeat_interleave(heads // kv_heads, dim=-3)
-    scores = torch.matmul(q, k.transpose(-2, -1)) * (scale or q.shape[-1] ** -0.5)
-    if causal:
-        mask = torch.ones(scores.shape[-2:], dtype=torch.bool,
-                          device=scores.device).tril()
-        scores = scores.masked_fill(~mask, float("-inf"))
-    weights = F.dropout(F.softmax(scores, dim=-1), p=dropout, training=training)
-    y = torch.matmul(weights, v).transpose(-3, -2)
-    return y.reshape(*y.shape[:-2], -1)
+    scale = scale or (q.shape[-1] // heads) ** -0.5
+    return _AttentionFunction.apply(q, k, v, heads, kv_heads, causal,
+                                    dropout if training else 0.0, scale,
+                                    impl == "flash")
 )py";
   case PyTorchHelper::SelfAttention:
     return R"py(def self_attention(module, x, causal=False):
@@ -642,7 +798,8 @@ llvm::StringRef emit::getPyTorchHelperSource(PyTorchHelper helper) {
 )py";
   case PyTorchHelper::Moe:
     return R"py(class MixtralExpert(nn.Module):
-    """One SwiGLU expert, w2(silu(w1(x)) * w3(x)), as transformers' Mixtral."""
+    """One SwiGLU expert, w2(silu(w1(x)) * w3(x)), scaled by its routing
+    weight, as transformers' MixtralBlockSparseTop2MLP."""
 
     def __init__(self, dim, hidden):
         super().__init__()
@@ -650,14 +807,14 @@ llvm::StringRef emit::getPyTorchHelperSource(PyTorchHelper helper) {
         self.w2 = nn.Linear(hidden, dim, bias=False)
         self.w3 = nn.Linear(dim, hidden, bias=False)
 
-    def forward(self, x):
-        return self.w2(F.silu(self.w1(x)) * self.w3(x))
+    def forward(self, x, routing_weights):
+        return routing_weights * self.w2(F.silu(self.w1(x)) * self.w3(x))
 
 
 class MixtralSparseMoeBlock(nn.Module):
     """A router sends each token to top_k experts (transformers'
-    MixtralSparseMoeBlock): their outputs weighted by the renormalised
-    softmax of the router's scores."""
+    MixtralSparseMoeBlock, step for step): their outputs weighted by the
+    renormalised softmax of the router's scores."""
 
     def __init__(self, dim, hidden, experts, top_k):
         super().__init__()
@@ -670,13 +827,18 @@ class MixtralSparseMoeBlock(nn.Module):
         tokens = x.reshape(-1, x.shape[-1])
         weights = F.softmax(self.gate(tokens), dim=1, dtype=torch.float)
         weights, chosen = torch.topk(weights, self.top_k, dim=-1)
-        weights = (weights / weights.sum(dim=-1, keepdim=True)).to(x.dtype)
+        weights /= weights.sum(dim=-1, keepdim=True)
+        weights = weights.to(x.dtype)
         out = torch.zeros_like(tokens)
+        routed = F.one_hot(chosen, num_classes=len(self.experts)).permute(2, 1, 0)
         for e, expert in enumerate(self.experts):
-            token, slot = torch.where(chosen == e)
-            if token.numel():
-                y = expert(tokens[token]) * weights[token, slot, None]
-                out = out.index_add(0, token, y)
+            slot, token = torch.where(routed[e])
+            if token.shape[0] == 0:
+                continue
+            token_list, slot_list = token.tolist(), slot.tolist()
+            y = expert(tokens[None, token_list].reshape(-1, tokens.shape[-1]),
+                       weights[token_list, slot_list, None])
+            out.index_add_(0, token, y.to(x.dtype))
         return out.reshape(x.shape)
 )py";
   }

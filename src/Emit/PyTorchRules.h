@@ -20,6 +20,7 @@ namespace netc::emit {
 /// Code the generated file defines once, before the networks, when a layer
 /// needs it.
 enum class PyTorchHelper {
+  NotAView,
   RMSNorm,
   Rope,
   Attention,

@@ -203,7 +203,9 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths,
       break;
     }
     if (ok && rule.extra) {
-      auto extra = rule.extra(layer, inputTypes, widths);
+      SavedRuleContext context{widths, !layer.inputs.empty() &&
+                                           set.requiresGrad(layer.inputs[0])};
+      auto extra = rule.extra(layer, inputTypes, context);
       ok = extra.has_value();
       if (extra)
         saves.extraBytes = split ? ceilDiv(*extra, split(id, id))

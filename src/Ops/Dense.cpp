@@ -241,10 +241,12 @@ countMoeCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
 /// not kept. Always in f32: the router's probabilities (experts) and the
 /// renormalisation's top_k weights and their sum (top_k + 1). In int64:
 /// the top_k indices of the choice and, per routed expert, the four index
-/// tensors of its gather, its weight's lookup and its index_add.
+/// tensors of its gather, its weight's lookup and its index_add; the
+/// gather's only when the input carries a gradient (random networks found
+/// a moe on a network input, which keeps three).
 static std::optional<int64_t>
 countMoeSavedExtra(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs,
-                   const SavedWidths &widths) {
+                   const SavedRuleContext &widths) {
   auto s = getMoeSizes(layer, inputs);
   if (!s)
     return std::nullopt;
@@ -253,7 +255,7 @@ countMoeSavedExtra(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs
                               : 2 * s->dim + 3 * s->hidden + 1;
   auto activations = checkedProduct({s->topK, perExpert, widths.activation});
   auto router = checkedMul(s->experts + s->topK + 1, 4);
-  auto indices = checkedMul(s->topK, 5 * 8);
+  auto indices = checkedMul(s->topK, (widths.inputNeedsGrad ? 5 : 4) * 8);
   if (!activations || !router || !indices)
     return std::nullopt;
   auto perToken = checkedAdd(*activations, *router);

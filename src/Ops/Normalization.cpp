@@ -250,10 +250,10 @@ void ops::addNormalizationOps(std::vector<OpDef> &ops) {
   ops.back().saves = {
       SavedTensors::None,
       [](const Layer &layer, llvm::ArrayRef<const TensorType *> in,
-         const SavedWidths &widths) -> std::optional<int64_t> {
+         const SavedRuleContext &context) -> std::optional<int64_t> {
         if (layer.storage == OutputStorage::View)
           return 0;
-        return savedBytesPerOutputElement(1)(layer, in, widths);
+        return savedBytesPerOutputElement(1)(layer, in, context);
       },
       "a one-byte mask per element; none with p=0"};
 }

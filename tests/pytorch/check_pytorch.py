@@ -18,12 +18,15 @@ For each .net file given (every network in it, -D defaults):
        1 (tools/torch_reference.py's rule: each distinct tensor once,
        parameters and the 0-dim tensors torch wraps Python numbers in
        (x * 0.5 keeps its 0.5) left out) against netc's pytorch memory
-       model, plus one documented rule: torch's CPU dropout keeps a 4-byte float mask
-       where netc counts the 1-byte mask of CUDA's fused dropout, 3 bytes
-       more per element of each dropout with p > 0. Networks with
-       attention, rope, rmsnorm or moe are not compared: their layers are
-       helpers written in the generated file (docs/pytorch.md), which keep
-       other tensors than the fused kernels netc's model follows.
+       model, plus one documented rule: torch's CPU dropout keeps a 4-byte
+       float mask where netc counts the 1-byte mask of CUDA's fused
+       dropout, 3 bytes more per element of each dropout with p > 0 (and
+       per attention score of an nn.MultiheadAttention with dropout). An
+       embedding of an integer buffer (position ids) keeps the ids, one copy
+       for the whole batch, which netc's per-sample figure leaves out: such
+       buffers are left out as parameters are. Attention, rope, rmsnorm and moe run as the
+       generated file's helpers (docs/pytorch.md), which keep what netc's
+       model counts; check_helpers() first proves their gradients right.
 
 Usage: check_pytorch.py --netc build/bin/netc [--out DIR] [--skip-unclean]
                         FILE.net[@NAME=VALUE,...] ...
@@ -68,10 +71,6 @@ def shape_of(t):
     return list(t.shape[1:])
 
 
-# Layers whose generated code keeps other tensors than netc's model.
-HELPER_OPS = {"attention", "multihead_attention", "rope", "rmsnorm", "moe"}
-
-
 def storage_ptr(t):
     s = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
     return s.data_ptr()
@@ -79,13 +78,16 @@ def storage_ptr(t):
 
 def saved_bytes(model, inputs):
     """tools/torch_reference.py's count for a model with any inputs."""
-    parameters = {p.data_ptr() for p in model.parameters()}
+    # Parameters, and integer buffers (position ids an embedding reads, one
+    # copy for the whole batch, which netc's per-sample figure leaves out).
+    state = {t.data_ptr() for t in model.parameters()} | \
+        {t.data_ptr() for t in model.buffers() if not t.is_floating_point()}
     seen = set()
     total = 0
 
     def pack(t):
         nonlocal total
-        if t.data_ptr() in parameters or t.dim() == 0:
+        if t.data_ptr() in state or t.dim() == 0:
             return t
         key = (storage_ptr(t), t.storage_offset(), tuple(t.shape), t.dtype)
         if key not in seen:
@@ -96,6 +98,89 @@ def saved_bytes(model, inputs):
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         model(*inputs)
     return total
+
+# The helpers whose gradients check_helpers() has proved in this run.
+CHECKED_HELPERS = set()
+
+
+def check_helpers(module):
+    """The generated file's hand-written backward passes (attention's math
+    and flash paths with grouped heads, causal masks and dropout, rope,
+    rmsnorm) against torch.autograd.gradcheck in f64, and attention's
+    dropout against autograd of the same mask. Each helper once a run."""
+    d = torch.float64
+    rand = lambda *shape: torch.randn(*shape, dtype=d, requires_grad=True)
+    if hasattr(module, "_AttentionFunction") and \
+            "attention" not in CHECKED_HELPERS:
+        CHECKED_HELPERS.add("attention")
+        for heads, kv_heads, causal, impl in [(4, 4, False, "math"),
+                                              (4, 2, True, "math"),
+                                              (4, 1, False, "flash"),
+                                              (4, 2, True, "flash")]:
+            q, k, v = rand(2, 5, 12), rand(2, 5, 3 * kv_heads), \
+                rand(2, 5, 2 * kv_heads)
+            torch.autograd.gradcheck(
+                lambda q, k, v: module.attention(q, k, v, heads, kv_heads,
+                                                 causal=causal, impl=impl),
+                (q, k, v))
+        for impl in ("math", "flash"):
+            q, k, v = rand(2, 5, 12), rand(2, 5, 12), rand(2, 5, 12)
+            torch.manual_seed(3)
+            out = module.attention(q, k, v, 4, causal=True, dropout=0.3,
+                                   training=True, impl=impl)
+            grad = torch.randn_like(out)
+            got = torch.autograd.grad(out, (q, k, v), grad)
+            torch.manual_seed(3)
+            seed = int(torch.randint(2 ** 62, ()))
+            qh, kh, vh = (module._heads(t, 4) for t in (q, k, v))
+            scores = torch.matmul(qh, kh.transpose(-2, -1)) * 3 ** -0.5
+            scores = scores.masked_fill(
+                torch.ones(5, 5, dtype=torch.bool).triu(1), float("-inf"))
+            keep = torch.rand(scores.shape, generator=torch.Generator()
+                              .manual_seed(seed)) >= 0.3
+            want = module._merge_heads(torch.matmul(
+                torch.softmax(scores, -1) * keep / 0.7, vh))
+            if not torch.allclose(out, want) or not all(
+                    torch.allclose(a, b) for a, b in
+                    zip(got, torch.autograd.grad(want, (q, k, v), grad))):
+                raise AssertionError("attention's dropout (%s) differs from "
+                                     "autograd's" % impl)
+    if hasattr(module, "_RopeFunction") and "rope" not in CHECKED_HELPERS:
+        CHECKED_HELPERS.add("rope")
+        torch.autograd.gradcheck(lambda x: module.rope(x, 4), (rand(2, 7, 24),))
+    if hasattr(module, "_RMSNormFunction") and \
+            "rmsnorm" not in CHECKED_HELPERS:
+        CHECKED_HELPERS.add("rmsnorm")
+        for shape in [(6,), (4, 6)]:
+            dims = tuple(range(-len(shape), 0))
+            torch.autograd.gradcheck(
+                lambda x, w: module._RMSNormFunction.apply(x, w, dims, 1e-6),
+                (rand(2, 3, 4, 6), rand(*shape)))
+            torch.autograd.gradcheck(
+                lambda x: module._RMSNormFunction.apply(x, None, dims, 1e-6),
+                (rand(2, 3, 4, 6),))
+
+
+def dropout_mask_elements(layer):
+    """The elements of the masks torch's CPU dropout keeps in 4 bytes where
+    netc counts 1 (the dropout rule): a dropout's with p > 0 that keeps one
+    at all (its input needs a gradient), and the attention probabilities'
+    of an nn.MultiheadAttention with dropout (heads x L x L per sample; the
+    grouped variant runs the file's attention helper, which keeps a bool
+    mask)."""
+    attributes = layer["attributes"]
+    if layer["saved_bytes"] == 0:
+        return 0
+    if layer["op"] == "dropout" and attributes.get("p", 0.5) > 0:
+        return layer["output_elements"]
+    if layer["op"] == "multihead_attention" and \
+            attributes.get("dropout", 0) > 0 and \
+            attributes.get("kv_heads", attributes["heads"]) == \
+            attributes["heads"]:
+        tokens = layer["shape"][-2]
+        return attributes["heads"] * tokens * \
+            (layer["output_elements"] // attributes["dim"])
+    return 0
 
 
 def check_network(path, module, network, pytorch):
@@ -167,15 +252,10 @@ def check_network(path, module, network, pytorch):
     if counter.macs != totals["macs"]:
         problems.append("MACs: torch %d, netc %d" % (counter.macs, totals["macs"]))
     saved_note = ""
-    ops = {layer["op"] for layer in network["layers"]}
     half = any(p.dtype != torch.float32 for p in cls().parameters())
-    if saved_per_sample is not None and not ops & HELPER_OPS and not half:
-        # Only the dropouts netc keeps a mask of (whose input needs a
-        # gradient) keep torch's 4-byte one.
-        masks = sum(layer["output_elements"] for layer in pytorch["layers"]
-                    if layer["op"] == "dropout" and
-                    layer["attributes"].get("p", 0.5) > 0 and
-                    layer["saved_bytes"] > 0)
+    if saved_per_sample is not None and not half:
+        masks = sum(dropout_mask_elements(layer)
+                    for layer in pytorch["layers"])
         torch.manual_seed(0)
         trained = cls().train()
         try:
@@ -255,6 +335,7 @@ def check_file_networks(netc, spec, out_dir, skip_unclean):
     saved = {n["name"]: n for n in pytorch["networks"]}
     try:
         module = load_module(py)
+        check_helpers(module)
         for network in report["networks"]:
             ok = check_network(spec, module, network,
                                saved.get(network["name"])) and ok

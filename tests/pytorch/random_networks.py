@@ -12,9 +12,11 @@ a long run is the same command with a larger --count, for example
       --netgen build/bin/netc-netgen --count 5000 --seed 1000
 
 Every network that disagrees is copied to --regressions (by default
-tests/pytorch/regressions/, which pytorch/emitted-modules runs), to be fixed
-and kept as a regression file. Exits 1 when any network disagrees or
-netc-netgen could not use every op.
+tests/pytorch/regressions/, which pytorch/emitted-tests runs), to be fixed
+and kept as a regression file. A network that is already kept there with
+a '# known-difference' line (the same statements, comments aside) and
+disagrees again is reported as known and not copied. Exits 1 when any
+other network disagrees or netc-netgen could not use every op.
 """
 import argparse
 import os
@@ -27,7 +29,25 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_pytorch import check_file  # noqa: E402
+from check_pytorch import check_file, known_difference  # noqa: E402
+
+
+def statements(path):
+    """The file's text without comment lines: what two copies of one
+    network share."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return "".join(line for line in f if not line.lstrip().startswith("#"))
+
+
+def known_networks(folder):
+    """The networks kept in folder with a known difference, by their
+    statements."""
+    known = {}
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        path = os.path.join(folder, name)
+        if name.endswith(".net") and known_difference(path):
+            known[statements(path)] = name
+    return known
 
 
 def main():
@@ -56,9 +76,14 @@ def main():
     torch.set_num_threads(1)
     start = time.time()
     failed = []
+    known = known_networks(os.path.join(here, "regressions"))
     for i in range(args.count):
         path = os.path.join(nets, "random-%d.net" % (args.seed + i))
         if not check_file(args.netc, path, work):
+            if statements(path) in known:
+                print("%s: known, kept as regressions/%s" %
+                      (path, known[statements(path)]))
+                continue
             failed.append(path)
             if args.regressions:
                 os.makedirs(args.regressions, exist_ok=True)

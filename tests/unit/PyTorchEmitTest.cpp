@@ -3,7 +3,7 @@
 // Every op a file can call has a generation rule (PyTorchRules.cpp), as every
 // diagnostic has a docs section: a new op without one fails here. Whether
 // the generated modules agree with netc's figures in torch is
-// tests/pytorch/check_pytorch.py's job (CTest pytorch/emitted-modules).
+// tests/pytorch/check_pytorch.py's job (CTests pytorch/emitted-examples and pytorch/emitted-tests).
 //
 //===----------------------------------------------------------------------===//
 #include "netc/Emit/Emitters.h"

@@ -342,6 +342,12 @@ TEST(PyTorchMemory, MoeMatchesTorch) {
       {"network M {\n  input x: [10, 48]\n  h = dense(x, 48)\n"
        "  output y = moe(h, 4, 3, 80)\n}\n",
        61'160, 43'880},
+      // On a network input: no gradient for the input, so no gather index
+      // (2 x 32 x 8 B fewer) and, frozen, nothing at all. Measured by
+      // tests/pytorch/check_pytorch.py on the generated block (transformers'
+      // code step for step); the random networks found it.
+      {"network M {\n  input x: [32, 64]\n  output y = moe(x, 8, 2, 224)\n}\n",
+       290'432, 0},
   };
   for (const Case &c : cases) {
     Graph graph = compileSource(c.source);

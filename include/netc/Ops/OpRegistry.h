@@ -126,12 +126,22 @@ struct SavedWidths {
   int64_t statistics = 4; ///< normalisation statistics (f32, or f64)
 };
 
+/// What a SavedExtraRule is told of the run: the widths, and whether the
+/// layer's first tensor input carries a gradient. It does not when it is a
+/// network input or made only by layers without trained weights; torch then
+/// keeps nothing that only that gradient needs (moe's gather indices). A
+/// rule that needs only the widths takes a `const SavedWidths &`.
+struct SavedRuleContext : SavedWidths {
+  bool inputNeedsGrad = true;
+};
+
 /// Per-sample bytes an op keeps besides tensors of the network: batchnorm
 /// statistics, pooling indices, dropout masks. Returns nullopt on overflow.
 /// Gets the layer, the types of its tensor inputs (in argument order) and
-/// the widths.
+/// the context (the widths, at the least).
 using SavedExtraRule = std::function<std::optional<int64_t>(
-    const Layer &, llvm::ArrayRef<const TensorType *>, const SavedWidths &)>;
+    const Layer &, llvm::ArrayRef<const TensorType *>,
+    const SavedRuleContext &)>;
 
 /// What an op keeps for backward.
 struct BackwardSaves {
