@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""The names of torchvision 0.14's modules that hold parameters or buffers.
+"""The names of torchvision 0.14's modules that hold parameters or buffers,
+and of all its leaf modules.
 
 For each example model netc reproduces, the set of module names that own a
 parameter or a buffer (the state_dict keys without their last part:
 'layer1.0.conv1' from 'layer1.0.conv1.weight'; see names() for attention),
 and the parameters that a module holds directly next to its children
-(ViT's 'class_token'), which netc declares with `param`. tests/unit/LayerNamesTest.cpp requires the netc layers that hold
-parameters or buffers to have exactly these names.
+(ViT's 'class_token'), which netc declares with `param`.
+tests/unit/LayerNamesTest.cpp requires the netc layers that hold
+parameters or buffers to have exactly these names. It also requires every
+leaf module (a ReLU, a pool, a dropout as well as a convolution) to be a
+netc layer of the same name, but for the leaves that compute the identity
+(a dropout with p = 0, listed apart as 'identity_leaves') and the ones the
+test names with its reason.
 
 Runs on Debian's python3-torch and python3-torchvision (random weights,
 nothing downloaded):
@@ -59,12 +65,27 @@ def names(model):
     return sorted(layers), sorted(params)
 
 
+def leaves(model):
+    """The names of \p model's leaf modules, and of those among them that
+    compute the identity (a dropout with p = 0)."""
+    all_leaves, identity = [], []
+    for name, module in model.named_modules():
+        if name and not list(module.children()):
+            all_leaves.append(name)
+            if isinstance(module, torch.nn.Dropout) and module.p == 0:
+                identity.append(name)
+    return sorted(all_leaves), sorted(identity)
+
+
 def main():
     torch.manual_seed(0)
     out = {}
     for name, (build, example) in MODELS.items():
-        modules, params = names(build(weights=None))
-        out[name] = {"example": example, "layers": modules, "params": params}
+        model = build(weights=None)
+        modules, params = names(model)
+        all_leaves, identity = leaves(model)
+        out[name] = {"example": example, "layers": modules, "params": params,
+                     "leaves": all_leaves, "identity_leaves": identity}
     print(json.dumps(out, indent=1))
 
 
