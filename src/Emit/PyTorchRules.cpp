@@ -575,24 +575,27 @@ llvm::StringRef emit::getPyTorchHelperSource(PyTorchHelper helper) {
 
     @staticmethod
     def forward(ctx, x, weight, dims, eps):
-        rstd = torch.rsqrt(x.pow(2).mean(dim=dims, keepdim=True) + eps)
+        # In f32 at the least, as Hugging Face's (f16 and bf16 inputs).
+        wide = torch.promote_types(x.dtype, torch.float32)
+        rstd = torch.rsqrt(x.to(wide).pow(2).mean(dim=dims, keepdim=True) + eps)
         ctx.save_for_backward(x, rstd, weight)
         ctx.dims = dims
-        y = x * rstd
+        y = (x.to(wide) * rstd).to(x.dtype)
         return y * weight if weight is not None else y
 
     @staticmethod
     def backward(ctx, grad):
         x, rstd, weight = ctx.saved_tensors
-        y = x * rstd
+        y = x.to(rstd.dtype) * rstd
+        grad = grad.to(rstd.dtype)
         grad_weight = None
         if weight is not None:
             if ctx.needs_input_grad[1]:
                 grad_weight = (grad * y).sum(
-                    dim=tuple(range(grad.dim() - weight.dim())))
-            grad = grad * weight
+                    dim=tuple(range(grad.dim() - weight.dim()))).to(weight.dtype)
+            grad = grad * weight.to(rstd.dtype)
         grad_x = rstd * (grad - y * (grad * y).mean(dim=ctx.dims, keepdim=True))
-        return grad_x, grad_weight, None, None
+        return grad_x.to(x.dtype), grad_weight, None, None
 
 
 class RMSNorm(nn.Module):
