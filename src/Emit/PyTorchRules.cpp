@@ -659,12 +659,13 @@ def _merge_heads(t):
 
 class _AttentionFunction(torch.autograd.Function):
     """Scaled dot-product attention with the tensors netc's pytorch memory
-    model counts kept for backward: the math path keeps q, k, v (grouped
-    keys and values repeated per query head), the probabilities and, with
-    dropout, the dropped ones and a 1-byte mask; the flash path keeps q, k,
-    v, the output and one f32 log-sum-exp per query row and head, and
-    recomputes the probabilities (and redraws the dropout mask from its
-    seed) in backward."""
+    model counts kept for backward: the math path keeps the probabilities,
+    with dropout also the dropped ones and a 1-byte mask, and each of q, k
+    and v (grouped keys and values repeated per query head) when another of
+    them needs a gradient, as a product keeps a factor for the other's; the
+    flash path keeps q, k, v, the output and one f32 log-sum-exp per query
+    row and head, and recomputes the probabilities (and redraws the dropout
+    mask from its seed) in backward."""
 
     @staticmethod
     def forward(ctx, q, k, v, heads, kv_heads, causal, dropout, scale, flash):
@@ -687,10 +688,13 @@ class _AttentionFunction(torch.autograd.Function):
         if flash:
             ctx.save_for_backward(q, k, v, out,
                                   torch.logsumexp(scores.float(), dim=-1))
-        elif repeat > 1:
-            ctx.save_for_backward(q, kh, vh, probs, dropped, mask)
-        else:
-            ctx.save_for_backward(q, k, v, probs, dropped, mask)
+            return out
+        need = ctx.needs_input_grad[:3]
+        keep = [any(need[:i] + need[i + 1:]) for i in range(3)]
+        if repeat == 1:
+            kh, vh = k, v
+        ctx.save_for_backward(q if keep[0] else None, kh if keep[1] else None,
+                              vh if keep[2] else None, probs, dropped, mask)
         return out
 
     @staticmethod
@@ -711,47 +715,50 @@ class _AttentionFunction(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         heads, kv_heads, causal, dropout, scale, flash, seed = ctx.setup
+        need = ctx.needs_input_grad[:3]
         repeat = heads // kv_heads
         saved = ctx.saved_tensors
-        q = saved[0]
-        qh = _heads(q, heads)
-        if repeat > 1 and not flash:
-            kh, vh = saved[1], saved[2]
-        else:
-            kh, vh = _heads(saved[1], kv_heads), _heads(saved[2], kv_heads)
+        q, kh, vh = saved[:3]
+        qh = _heads(q, heads) if q is not None else None
+        if flash or repeat == 1:
+            kh = _heads(kh, kv_heads) if kh is not None else None
+            vh = _heads(vh, kv_heads) if vh is not None else None
+        if flash:
             if repeat > 1:
                 kh = kh.repeat_interleave(repeat, dim=-3)
                 vh = vh.repeat_interleave(repeat, dim=-3)
-        if flash:
             lse = saved[4].unsqueeze(-1)
             scores = _AttentionFunction._scores(qh, kh, scale, causal)
             probs = torch.exp(scores.float() - lse).to(q.dtype)
-            mask = dropped = None
+            mask, dropped = None, probs
             if dropout > 0:
                 mask = _AttentionFunction._mask(probs, dropout, seed)
                 dropped = probs * mask / (1.0 - dropout)
-            else:
-                dropped = probs
         else:
             probs, dropped, mask = saved[3], saved[4], saved[5]
-        grad_out = _heads(grad, heads)
-        grad_dropped = torch.matmul(grad_out, vh.transpose(-2, -1))
-        grad_vh = torch.matmul(dropped.transpose(-2, -1), grad_out)
-        grad_probs = grad_dropped
-        if dropout > 0:
-            grad_probs = grad_dropped * mask / (1.0 - dropout)
-        grad_scores = probs * (grad_probs -
-                               (grad_probs * probs).sum(dim=-1, keepdim=True))
-        grad_scores = grad_scores * scale
-        grad_qh = torch.matmul(grad_scores, kh)
-        grad_kh = torch.matmul(grad_scores.transpose(-2, -1), qh)
-        if repeat > 1:
-            grad_kh = grad_kh.unflatten(-3, (kv_heads, repeat)).sum(dim=-3)
-            grad_vh = grad_vh.unflatten(-3, (kv_heads, repeat)).sum(dim=-3)
         k_shape, v_shape = ctx.shapes
-        return (_merge_heads(grad_qh), _merge_heads(grad_kh).reshape(k_shape),
-                _merge_heads(grad_vh).reshape(v_shape),
-                None, None, None, None, None, None)
+        grad_out = _heads(grad, heads)
+        grad_q = grad_k = grad_v = None
+        if need[2]:
+            grad_vh = torch.matmul(dropped.transpose(-2, -1), grad_out)
+            if repeat > 1:
+                grad_vh = grad_vh.unflatten(-3, (kv_heads, repeat)).sum(dim=-3)
+            grad_v = _merge_heads(grad_vh).reshape(v_shape)
+        if need[0] or need[1]:
+            grad_probs = torch.matmul(grad_out, vh.transpose(-2, -1))
+            if dropout > 0:
+                grad_probs = grad_probs * mask / (1.0 - dropout)
+            grad_scores = probs * (grad_probs -
+                                   (grad_probs * probs).sum(dim=-1, keepdim=True))
+            grad_scores = grad_scores * scale
+            if need[0]:
+                grad_q = _merge_heads(torch.matmul(grad_scores, kh))
+            if need[1]:
+                grad_kh = torch.matmul(grad_scores.transpose(-2, -1), qh)
+                if repeat > 1:
+                    grad_kh = grad_kh.unflatten(-3, (kv_heads, repeat)).sum(dim=-3)
+                grad_k = _merge_heads(grad_kh).reshape(k_shape)
+        return grad_q, grad_k, grad_v, None, None, None, None, None, None
 
 
 def attention(q, k, v, heads, kv_heads=None, causal=False, dropout=0.0,

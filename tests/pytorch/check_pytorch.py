@@ -105,7 +105,8 @@ CHECKED_HELPERS = set()
 
 def check_helpers(module):
     """The generated file's hand-written backward passes (attention's math
-    and flash paths with grouped heads, causal masks and dropout, rope,
+    and flash paths with grouped heads, causal masks, dropout and inputs
+    without a gradient, rope,
     rmsnorm) against torch.autograd.gradcheck in f64, and attention's
     dropout against autograd of the same mask. Each helper once a run."""
     d = torch.float64
@@ -122,6 +123,15 @@ def check_helpers(module):
             torch.autograd.gradcheck(
                 lambda q, k, v: module.attention(q, k, v, heads, kv_heads,
                                                  causal=causal, impl=impl),
+                (q, k, v))
+        # Some inputs without a gradient: the math path keeps less.
+        for needs in [(True, False, True), (False, True, False),
+                      (False, False, True)]:
+            q, k, v = rand(2, 5, 12), rand(2, 5, 6), rand(2, 5, 4)
+            for t, n in zip((q, k, v), needs):
+                t.requires_grad_(n)
+            torch.autograd.gradcheck(
+                lambda q, k, v: module.attention(q, k, v, 4, 2, causal=True),
                 (q, k, v))
         for impl in ("math", "flash"):
             q, k, v = rand(2, 5, 12), rand(2, 5, 12), rand(2, 5, 12)
