@@ -201,6 +201,9 @@ netc::computeSavedForBackward(const Graph &graph, const SavedWidths &widths,
     case SavedTensors::InputOrCopyInPlace:
       ok = set.keep(saves, input(0), inPlace ? Alias::Copy : Alias::Same);
       break;
+    case SavedTensors::InputCopy:
+      ok = set.keep(saves, input(0), Alias::Copy);
+      break;
     }
     if (ok && rule.extra) {
       SavedRuleContext context{widths, !layer.inputs.empty() &&

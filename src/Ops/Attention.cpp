@@ -432,6 +432,16 @@ void ops::addAttentionOps(std::vector<OpDef> &ops) {
   ops.back().saves = {SavedTensors::Input, countMultiheadSavedExtra,
                       "q, k, v, the probabilities (with dropout, the dropped "
                       "ones and a 1-byte mask) and the attention's output"};
+  // nn.MultiheadAttention projects its input in torch's [L, N, E] layout,
+  // a copy of the transposed input it keeps apart from any other layer's
+  // (found by the random networks: a batchnorm keeping the same input);
+  // the grouped variant projects the input itself.
+  ops.back().saves.select = [](const Layer &layer,
+                               llvm::ArrayRef<const TensorType *>) {
+    int64_t heads = getIntAttribute(layer, "heads", 1);
+    bool grouped = getIntAttribute(layer, "kv_heads", heads) != heads;
+    return grouped ? SavedTensors::Input : SavedTensors::InputCopy;
+  };
   ops.back().summary = {{{"heads", SummaryStyle::Value}}};
   // A constant: no parameters, no cost per sample, nothing kept.
   ops.push_back(OpDef{

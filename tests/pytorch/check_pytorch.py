@@ -77,12 +77,18 @@ def storage_ptr(t):
 
 
 def saved_bytes(model, inputs):
-    """tools/torch_reference.py's count for a model with any inputs."""
+    """tools/torch_reference.py's count for a model with any inputs, and
+    the same tensors counted by the memory they span: a view of memory
+    already counted adds nothing there (the shape-keyed count counts a view
+    of another shape again; a span counts the gaps of a strided view). The
+    second figure is printed when the first disagrees, a hint to tell such
+    views from real differences."""
     # Parameters, and integer buffers (position ids an embedding reads, one
     # copy for the whole batch, which netc's per-sample figure leaves out).
     state = {t.data_ptr() for t in model.parameters()} | \
         {t.data_ptr() for t in model.buffers() if not t.is_floating_point()}
     seen = set()
+    spans = {}
     total = 0
 
     def pack(t):
@@ -93,11 +99,24 @@ def saved_bytes(model, inputs):
         if key not in seen:
             seen.add(key)
             total += t.numel() * t.element_size()
+            # The bytes from the first element to the last.
+            elements = 1 + sum((n - 1) * stride
+                               for n, stride in zip(t.shape, t.stride()))
+            first = t.storage_offset() * t.element_size()
+            spans.setdefault(key[0], []).append(
+                (first, first + elements * t.element_size()))
         return t
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         model(*inputs)
-    return total
+    spanned = 0
+    for ranges in spans.values():
+        end = None
+        for first, last in sorted(ranges):
+            start = first if end is None else max(first, end)
+            spanned += max(0, last - start)
+            end = last if end is None else max(end, last)
+    return total, spanned
 
 # The helpers whose gradients check_helpers() has proved in this run.
 CHECKED_HELPERS = set()
@@ -269,7 +288,8 @@ def check_network(path, module, network, pytorch):
         torch.manual_seed(0)
         trained = cls().train()
         try:
-            got = saved_bytes(trained, trained.example_inputs(batch=1))
+            got, spanned = saved_bytes(trained,
+                                       trained.example_inputs(batch=1))
         except ValueError as e:  # BatchNorm1d on one sample
             saved_note = ", saved bytes not compared (%s)" % e
         else:
@@ -277,8 +297,9 @@ def check_network(path, module, network, pytorch):
             saved_note = ", %d saved bytes" % got
             if got != want:
                 problems.append("saved bytes: torch %d, netc %d + 3 x %d "
-                                "dropout elements = %d" %
-                                (got, saved_per_sample, masks, want))
+                                "dropout elements = %d (torch by the memory "
+                                "the tensors span: %d)" %
+                                (got, saved_per_sample, masks, want, spanned))
     status = "ok" if not problems else "DIFFERS"
     print("%s %s: %s (%d layer shapes checked, %d parameters, %d MACs%s)" %
           (path, name, status, len(seen), params, counter.macs, saved_note))

@@ -364,6 +364,21 @@ TEST(PyTorchMemory, MoeMatchesTorch) {
   }
 }
 
+// nn.MultiheadAttention projects its input transposed to [L, N, E]: a copy
+// at two samples or more, never shared with the dense layer's view of the
+// same input. torch 1.13 keeps 57,344 B at batch 2 and 114,688 B at batch 4
+// (tests/pytorch/regressions/mha-batch-one-view.net; at batch 1 the copy is
+// a view, 4,096 B fewer).
+TEST(PyTorchMemory, MultiheadAttentionKeepsACopyOfItsInput) {
+  Graph graph = compileSource(
+      "network N {\n  input x: [16, 64]\n  a = multihead_attention(x, 64, 4)\n"
+      "  b = dense(x, 64)\n  output y = a + b\n}\n");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  auto saved = computeSavedForBackward(graph, SavedWidths{4, 4});
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->bytes, 57'344 / 2);
+}
+
 // Flash attention keeps q, k, v, its output and a log-sum-exp per query row
 // and head in f32, instead of the probabilities (FlashAttention-2's
 // backward; torch 1.13 has no flash kernel to measure).

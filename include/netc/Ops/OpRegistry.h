@@ -116,6 +116,11 @@ enum class SavedTensors {
   InputOrOutputInPlace,
   /// Input 0 when out of place, a copy of it when in place (relu6, silu).
   InputOrCopyInPlace,
+  /// A copy of input 0 that the layer makes and keeps, never shared with
+  /// other layers' saves: nn.MultiheadAttention's [L * N, E] input to its
+  /// projections, a copy of its transposed input once torch's batch N is
+  /// more than 1 (at one sample of one sequence, a view of another shape).
+  InputCopy,
   /// Every tensor input and the output (flash attention).
   InputsAndOutput,
 };
