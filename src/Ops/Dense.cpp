@@ -246,16 +246,16 @@ countMoeCost(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs) {
 /// a moe on a network input, which keeps three).
 static std::optional<int64_t>
 countMoeSavedExtra(const Layer &layer, llvm::ArrayRef<const TensorType *> inputs,
-                   const SavedRuleContext &widths) {
+                   const SavedRuleContext &context) {
   auto s = getMoeSizes(layer, inputs);
   if (!s)
     return std::nullopt;
   bool trained = layer.params.trainable > 0;
   int64_t perExpert = trained ? 3 * s->dim + 4 * s->hidden + 1
                               : 2 * s->dim + 3 * s->hidden + 1;
-  auto activations = checkedProduct({s->topK, perExpert, widths.activation});
+  auto activations = checkedProduct({s->topK, perExpert, context.activation});
   auto router = checkedMul(s->experts + s->topK + 1, 4);
-  auto indices = checkedMul(s->topK, (widths.inputNeedsGrad ? 5 : 4) * 8);
+  auto indices = checkedMul(s->topK, (context.inputNeedsGrad ? 5 : 4) * 8);
   if (!activations || !router || !indices)
     return std::nullopt;
   auto perToken = checkedAdd(*activations, *router);
